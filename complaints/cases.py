@@ -1,0 +1,215 @@
+"""Reading a case file with its project file into a validated, ready-to-letter case."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import law
+from .checks import check_applicant, check_case
+from .errors import CaseError, Problem, ProjectError
+from .load import Document, read_yaml
+from .model import LANGUAGES, Applicant, Case, Project, structure_problems
+from .when import kz_today
+
+PROJECT_FILE = "complaints.yaml"
+
+
+@dataclass(frozen=True)
+class ProjectFile:
+    """complaints.yaml, read and checked (or the empty project when there is none)."""
+
+    path: Path | None
+    project: Project
+    document: Document | None = None
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def root(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.project.languages or LANGUAGES)
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    path: Path
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A validated case with everything its letters need: applicant, addressee, evidence hashes."""
+
+    path: Path
+    root: Path
+    case: Case
+    applicant: Applicant
+    authority: law.Authority
+    languages: tuple[str, ...]
+    project: ProjectFile
+    warnings: tuple[Problem, ...] = ()
+    evidence_files: dict[int, EvidenceFile] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.case.id
+
+
+def find_project(start: str | Path) -> Path | None:
+    """The first complaints.yaml found walking up from `start` (like git finds .git)."""
+    here = Path(start).resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_project(path: str | Path | None, *, languages: tuple[str, ...] | None = None) -> ProjectFile:
+    """Read and check a project file; ProjectError carries every problem in it."""
+    if path is None:
+        return ProjectFile(None, Project())
+    path = Path(path)
+    doc = read_yaml(path, display=_shown(path))
+    if doc.data is None:
+        doc.data = {}
+    langs = languages or _languages_of(doc.data)
+    context = {"languages": langs}
+    try:
+        project = Project.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        raise ProjectError(doc.path, doc.problems + structure_problems(doc, exc, Project)) from None
+    problems = list(doc.problems)
+    if project.applicant is not None:
+        problems += check_applicant(doc, project.applicant, ("applicant",))
+    problems += _check_authority_ref(doc, project.authority, ("authority",))
+    if any(p.is_error for p in problems):
+        raise ProjectError(doc.path, problems)
+    return ProjectFile(path, project, doc, tuple(problems))
+
+
+def load_case(
+    path: str | Path,
+    *,
+    project: ProjectFile | str | Path | None = None,
+    languages: tuple[str, ...] | list[str] | None = None,
+    letter_date: date | None = None,
+) -> CaseFile:
+    """Read, validate and prepare one case file; CaseError carries every problem with its place.
+
+    The project file is found by walking up from the case unless one is given.
+    `languages` are the letter languages to check localized text for (default:
+    the project's, else kk, ru, en); `letter_date` is the date warnings are
+    judged against (default: today in Kazakhstan).
+    """
+    path = Path(path)
+    if not isinstance(project, ProjectFile):
+        project = load_project(project if project is not None else find_project(path),
+                               languages=tuple(languages) if languages else None)
+    langs = tuple(languages) if languages else project.languages
+    doc = read_yaml(path, display=_shown(path))
+    context = {"languages": langs, "norm_ids": set(law.catalogue())}
+    try:
+        case = Case.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        raise CaseError(doc.path, doc.problems + structure_problems(doc, exc, Case)) from None
+
+    root = (project.root or path.parent).resolve()
+    problems = list(doc.problems)
+    applicant = case.applicant or project.project.applicant
+    if applicant is None:
+        problems.append(doc.problem((), "no applicant: give one in complaints.yaml (or under `applicant:` here);"
+                                        " anonymous appeals are not considered (APPC, Article 63)"))
+    elif case.applicant is not None:
+        problems += check_applicant(doc, case.applicant, ("applicant",))
+    problems += _check_authority_ref(doc, case.authority, ("authority",))
+    evidence, evidence_problems = _evidence_files(doc, case, path, root)
+    problems += evidence_problems
+    problems += check_case(doc, case, langs, letter_date or kz_today())
+    if any(p.is_error for p in problems):
+        raise CaseError(doc.path, problems)
+    authority = law.resolve_authority(case.authority or project.project.authority)
+    assert applicant is not None
+    return CaseFile(path, root, case, applicant, authority, langs, project,
+                    tuple(problems), evidence)
+
+
+def _check_authority_ref(doc: Document, ref: object, at: tuple[str, ...]) -> list[Problem]:
+    if ref is None:
+        return []
+    name = ref if isinstance(ref, str) else getattr(ref, "base", None)
+    if name not in law.authorities():
+        known = ", ".join(sorted(law.authorities()))
+        where = at if isinstance(ref, str) else at + ("base",)
+        return [doc.problem(where, f"'{name}' is not a known authority profile (known: {known})")]
+    return []
+
+
+def _evidence_files(doc: Document, case: Case, path: Path, root: Path) -> tuple[dict[int, EvidenceFile], list[Problem]]:
+    found: dict[int, EvidenceFile] = {}
+    problems: list[Problem] = []
+    for i, item in enumerate(case.evidence):
+        at = ("evidence", i)
+        if (item.file is None) == (item.url is None):
+            problems.append(doc.problem(at, "give exactly one of `file:` or `url:`"))
+            continue
+        if item.file is None:
+            continue
+        rel = Path(item.file)
+        if rel.is_absolute():
+            problems.append(doc.problem(at + ("file",), "give the path relative to the case file, not from /"))
+            continue
+        target = (path.parent / rel)
+        try:
+            real = target.resolve(strict=True)
+        except (OSError, RuntimeError):
+            problems.append(doc.problem(at + ("file",), f"no such file: {item.file}"))
+            continue
+        if not real.is_relative_to(root):
+            problems.append(doc.problem(at + ("file",), f"'{item.file}' is outside the case's root folder ({root.name}/);"
+                                                         " evidence must stay inside it"))
+            continue
+        if not real.is_file():
+            problems.append(doc.problem(at + ("file",), f"'{item.file}' is not a file"))
+            continue
+        try:
+            found[i] = _hash(real)
+        except OSError as exc:
+            problems.append(doc.problem(at + ("file",), f"cannot read '{item.file}': {exc.strerror or exc}"))
+    return found, problems
+
+
+def _hash(path: Path) -> EvidenceFile:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return EvidenceFile(path, size, digest.hexdigest())
+
+
+def _languages_of(data: object) -> tuple[str, ...]:
+    if isinstance(data, dict) and isinstance(data.get("languages"), list):
+        langs = tuple(x for x in data["languages"] if x in LANGUAGES)
+        if langs:
+            return langs
+    return LANGUAGES
+
+
+def _shown(path: Path) -> str:
+    """The path as the user will recognise it: relative to the working folder where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,69 @@
+"""Problems found in users' files, and the errors that carry them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or worth a warning) at one place in one file."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {where}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class ComplaintsError(Exception):
+    """Base of every error this package raises for a user's mistake."""
+
+
+class CaseError(ComplaintsError):
+    """A case (or project) file that cannot be used; carries every problem found in it."""
+
+    def __init__(self, path: str | Path, problems: list[Problem]):
+        self.path = str(path)
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+class ProjectError(CaseError):
+    """The project file (complaints.yaml) cannot be used."""
+
+
+class DataError(ComplaintsError):
+    """A data file shipped with the tool (norms, authorities, phrases) is broken."""
+
+
+class UsageError(ComplaintsError):
+    """The command was asked for something impossible (no such path, bad option)."""

@@ -1,0 +1,278 @@
+"""One case in one language → the letter's context: every wording decision, no layout.
+
+The sentences come from `data/phrases/<lang>.yaml`, filled in with the case's
+facts by a sandboxed Jinja with strict undefined variables. Case text is only
+ever a value in that rendering, never a template. The result is a plain dict
+of strings and lists of strings, the same for every output format.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .cases import CaseFile
+from .errors import CaseError, DataError
+from .law import DATA, cited
+from .load import read_yaml
+from .model import ALL, LANGUAGES
+from .when import Moment, kz_today, utc_offset_label
+
+
+def pick(text: dict[str, str] | None, lang: str) -> str | None:
+    """The `lang` entry of a localized text (or the one text given for every language)."""
+    if text is None:
+        return None
+    return text.get(lang, text.get(ALL))
+
+
+@lru_cache(maxsize=None)
+def phrasebook(lang: str) -> dict[str, Any]:
+    """The wording of the `lang` letters, as the data file gives it."""
+    if lang not in LANGUAGES:
+        raise DataError(f"no phrases for language '{lang}' (have: {', '.join(LANGUAGES)})")
+    name = f"phrases/{lang}.yaml"
+    try:
+        doc = read_yaml(Path(str(DATA / name)), display=f"complaints/data/{name}")
+    except CaseError as exc:
+        raise DataError(str(exc)) from None
+    if not isinstance(doc.data, dict):
+        raise DataError(f"complaints/data/{name}: expected a mapping")
+    return doc.data
+
+
+class _Phrases:
+    """Renders the phrases of one language with the filters their wording needs."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.book = phrasebook(lang)
+        self.locale = Locale.parse(lang)
+        formats = self.book.get("formats", {})
+        self.date_pattern = formats.get("date", "long")
+        self.time_pattern = formats.get("time", "HH:mm")
+        self.grammar = self.book.get("grammar", {})
+        env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+        env.filters.update(date=self.date, date_in=self.date_in, date_of=self.date_of, time=self.time,
+                           time_in=self.time_in, offset=self.offset, number=self.number, plural=self.plural,
+                           inner=_inner)
+        self.env = env
+        self.compiled: dict[tuple[str, ...], Any] = {}
+
+    def __call__(self, *key: str, **values: Any) -> str:
+        template = self.compiled.get(key)
+        if template is None:
+            node: Any = self.book
+            for part in key:
+                if not isinstance(node, dict) or part not in node:
+                    raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing phrase '{'.'.join(key)}'")
+                node = node[part]
+            template = self.compiled[key] = self.env.from_string(str(node))
+        try:
+            return template.render(**values).strip()
+        except TemplateError as exc:
+            raise DataError(f"complaints/data/phrases/{self.lang}.yaml: phrase '{'.'.join(key)}': {exc}") from None
+
+    # -- filters: how this language writes dates, times and numbers
+    @staticmethod
+    def _day(value: Moment | date) -> date:
+        return value.kz_date() if isinstance(value, Moment) else value
+
+    @staticmethod
+    def _clock(value: Moment) -> datetime:
+        return value.in_kazakhstan()
+
+    def date(self, value: Moment | date) -> str:
+        return format_date(self._day(value), self.date_pattern, locale=self.locale)
+
+    def _inflected(self, value: Moment | date, table: str) -> str:
+        day = self._day(value)
+        text = self.date(day)
+        forms = self.grammar.get(table)
+        nominative = self.locale.months["format"]["wide"][day.month]
+        if forms and text.endswith(nominative):
+            text = text[: -len(nominative)] + forms[day.month - 1]
+        return text
+
+    def date_in(self, value: Moment | date) -> str:
+        return self._inflected(value, "month_locative")
+
+    def date_of(self, value: Moment | date) -> str:
+        return self._inflected(value, "month_attributive")
+
+    def time(self, value: Moment) -> str:
+        return format_time(self._clock(value), self.time_pattern, locale=self.locale)
+
+    def time_in(self, value: Moment) -> str:
+        text = self.time(value)
+        endings = self.grammar.get("numeral_locative")
+        if not endings:
+            return text
+        clock = self._clock(value)
+        spoken = clock.minute or clock.hour  # the last number read aloud
+        last = spoken % 10 if spoken % 10 else spoken
+        return f"{text}-{endings[str(last)]}"
+
+    def offset(self, value: Moment) -> str:
+        return utc_offset_label(self._clock(value))
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def plural(self, value: int, forms: dict[str, str]) -> str:
+        form = self.locale.plural_form(value)
+        return forms.get(form, forms.get("other", ""))
+
+
+@lru_cache(maxsize=None)
+def _phrases(lang: str) -> _Phrases:
+    return _Phrases(lang)
+
+
+def letter_context(case: CaseFile, lang: str, *, letter_date: date | None = None) -> dict[str, Any]:
+    """The exact context the `lang` letter template is rendered with."""
+    if lang not in LANGUAGES:
+        raise DataError(f"no letters in '{lang}': the languages are {', '.join(LANGUAGES)}")
+    say = _phrases(lang)
+    c = case.case
+    comment, outlet, article = c.comment, c.outlet, c.article
+    applicant = case.applicant
+    kind = applicant.kind
+
+    ap = {
+        "name": pick(applicant.name, lang), "iin": applicant.iin, "bin": applicant.bin,
+        "address": pick(applicant.address, lang), "phone": applicant.phone, "email": applicant.email,
+    }
+    authority = {"name": pick(case.authority.name, lang), "possessive": pick(case.authority.possessive, lang)}
+    translation = comment.translations.get(lang) if lang != comment.language else None
+    language_name = say.locale.languages.get(comment.language, comment.language)
+    facts = {
+        "outlet": {"name": outlet.name, "url": outlet.url},
+        "article": {"title": article.title, "url": article.url, "published": article.published},
+        "comment": {
+            "author": comment.author, "url": comment.url, "language_name": language_name,
+            "posted": comment.posted, "still_online": comment.still_online,
+            "still_online_has_time": bool(comment.still_online and comment.still_online.has_time),
+        },
+        "applicant": ap,
+        "authority": authority,
+    }
+
+    applicant_lines = [say("applicant", f"label_{kind}", **facts)]
+    if kind == "person" and applicant.iin:
+        applicant_lines.append(say("applicant", "iin", **facts))
+    if kind == "organisation" and applicant.bin:
+        applicant_lines.append(say("applicant", "bin", **facts))
+    applicant_lines.append(say("applicant", "address", **facts))
+    for optional in ("phone", "email"):
+        if ap[optional]:
+            applicant_lines.append(say("applicant", optional, **facts))
+
+    outlet_paragraph = [say("facts", "outlet", **facts)]
+    if outlet.owner:
+        outlet_paragraph.append(say("facts", "owner", owner=pick(outlet.owner, lang)))
+    reg = outlet.registration
+    if reg and (reg.kind or reg.number or reg.issued):
+        outlet_paragraph.append(say("facts", "registration", kind=pick(reg.kind, lang),
+                                    number=reg.number, issued=reg.issued))
+    fact_paragraphs = [" ".join(outlet_paragraph)]
+    if comment.posted is None:
+        fact_paragraphs.append(say("facts", "posted_unknown", **facts))
+    elif comment.posted.has_time:
+        fact_paragraphs.append(say("facts", "posted_time", **facts))
+    else:
+        fact_paragraphs.append(say("facts", "posted_date", **facts))
+    if comment.url:
+        fact_paragraphs.append(say("facts", "permalink", **facts))
+
+    after_quote = []
+    if lang != comment.language and translation is None:
+        after_quote.append(say("facts", "no_translation", **facts))
+    if comment.still_online:
+        after_quote.append(say("facts", "still_online", **facts))
+
+    refs = c.legal_basis.norms
+    norms = []
+    for i, ref in enumerate(refs, start=1):
+        n = cited(ref)
+        norms.append(say("norm", n=i, last=i == len(refs), citation=pick(n.citation, lang), text=pick(n.text, lang)))
+    law_after = []
+    clause = c.legal_basis.licence_clause
+    if clause:
+        law_after.append(say("licence", **facts, reference=pick(clause.reference, lang), text=pick(clause.text, lang)))
+
+    requests = [say("request", n=i, text=say("requests", r, **facts)) for i, r in enumerate(c.requests, start=1)]
+
+    term = case.authority.reply_term
+    reply = say("reply_term", days=term.working_days, basis=pick(term.basis, lang),
+                working_days=say.book["working_days"])
+
+    annexes = []
+    for i, item in enumerate(c.evidence, start=1):
+        taken = {"taken": item.taken, "taken_has_time": bool(item.taken and item.taken.has_time)}
+        description = pick(item.description, lang)
+        if item.file is not None:
+            found = case.evidence_files[i - 1]
+            annexes.append(say("annex_file", n=i, description=description, name=Path(item.file).name,
+                               size=found.size, sha256=found.sha256, bytes=say.book["bytes"], **taken))
+        else:
+            annexes.append(say("annex_url", n=i, description=description, url=item.url, **taken))
+
+    day = letter_date or kz_today()
+    signatory = applicant.signatory
+    signer = pick(signatory.name, lang) if kind == "organisation" and signatory else ap["name"]
+    sig_values = {"letter_date": day, "signer": signer,
+                  "signatory": {"position": pick(signatory.position, lang) if signatory else None}}
+
+    return {
+        "lang": lang,
+        "case_id": c.id,
+        "addressee": list(case.authority.addressee.get(lang, [])),
+        "authority_name": authority["name"],
+        "authority_address": pick(case.authority.address, lang),
+        "applicant": applicant_lines,
+        "heading": say("heading"),
+        "subject": say("subject", **facts),
+        "intro": say("intro", kind, **facts),
+        "facts_heading": say("facts_heading"),
+        "facts": fact_paragraphs,
+        "quote_intro": say("facts", "quote_intro", **facts),
+        "quote": _lines(comment.text),
+        "translation_intro": say("facts", "translation_intro") if translation else "",
+        "translation": _lines(translation) if translation else [],
+        "after_quote": after_quote,
+        "law_heading": say("law_heading"),
+        "law_intro": say("law_intro"),
+        "norms": norms,
+        "law_after": law_after,
+        "requests_heading": say("requests_heading"),
+        "requests_intro": say("requests_intro", kind),
+        "requests": requests,
+        "reply_term": reply,
+        "annexes_heading": say("annexes_heading") if annexes else "",
+        "annexes": annexes,
+        "signature": {
+            "role": say("signature", f"role_{kind}", **sig_values),
+            "name": say("signature", "name", **sig_values),
+            "line": say("signature", "line"),
+            "date": say("signature", "date", **sig_values),
+        },
+    }
+
+
+def _inner(text: str) -> str:
+    """A quoted sentence without its final full stop: the letter's own punctuation follows the quote."""
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
+def _lines(text: str) -> list[str]:
+    """A quoted text as its lines, without the final newline YAML's `|` adds."""
+    return text.rstrip("\n").split("\n")

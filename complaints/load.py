@@ -1,0 +1,241 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Every scalar becomes a string (or None for a plain null): the case model, not
+YAML 1.1's guessing, decides what a value means, so `no` stays a language
+code and `0123` stays a registration number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import CaseError, Problem
+
+MAX_BYTES = 1024 * 1024
+MAX_ALIASES = 100
+MAX_NODES = 50_000
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+
+# What YAML's reader refuses and what XML 1.0 cannot carry: C0 controls but tab,
+# newline and carriage return; DEL and the C1 controls but NEL; surrogates; U+FFFE/F.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Document:
+    """A YAML file read into plain Python values, with the position of each value and key."""
+
+    path: str
+    data: Any
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def mark(self, path: Path_, *, key: bool = False) -> Mark:
+        """The position of the value at `path` (or its key), else of the nearest enclosing value."""
+        table = self.keys if key else self.values
+        if path in table:
+            return table[path]
+        p = tuple(path)
+        while p:
+            if p in self.values:
+                return self.values[p]
+            if p in self.keys:
+                return self.keys[p]
+            p = p[:-1]
+        return self.values.get((), Mark(1, 1))
+
+    def problem(self, path: Path_, message: str, *, severity: str = "error", key: bool = False) -> Problem:
+        m = self.mark(path, key=key)
+        return Problem(self.path, m.line, m.column, dotted(path), message, severity)
+
+
+def dotted(path: Path_) -> str:
+    """`('evidence', 0, 'file')` → `evidence[0].file`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _Loader(yaml.SafeLoader):
+    """A SafeLoader whose composer refuses floods of aliases."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.alias_count = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self.alias_count += 1
+            if self.alias_count > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_ALIASES} aliases (*name): refused", event.start_mark
+                )
+        return Composer.compose_node(self, parent, index)
+
+
+def _position(text: str, index: int) -> Mark:
+    line = text.count("\n", 0, index) + 1
+    start = text.rfind("\n", 0, index) + 1
+    return Mark(line, index - start + 1)
+
+
+def _char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X}" + (f" ({unicodedata.name(ch)})" if unicodedata.name(ch, "") else " (a control character)")
+
+
+def read_yaml(path: str | Path, *, display: str | None = None) -> Document:
+    """Read one YAML file safely; raise CaseError with every problem if it cannot be read."""
+    path = Path(path)
+    shown = display or str(path)
+
+    def fail(line: int, col: int, message: str, fld: str = "") -> CaseError:
+        return CaseError(shown, [Problem(shown, line, col, fld, message)])
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise fail(1, 1, f"file is {size:,} bytes; case files are limited to 1 MiB ({MAX_BYTES:,} bytes)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise fail(1, 1, f"cannot read the file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise fail(1, 1, f"file is larger than 1 MiB ({MAX_BYTES:,} bytes)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        m = _position(good, len(good))
+        raise fail(
+            m.line, m.column, f"byte 0x{raw[exc.start]:02X} is not UTF-8; save the file as UTF-8 text"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+
+    # Characters YAML or XML cannot carry are blanked out so the rest still parses;
+    # each one is reported against the field that holds it, once the tree is known.
+    bad_chars = [(m.start(), m.group()) for m in _BAD_CHAR.finditer(text)]
+    if bad_chars:
+        text = _BAD_CHAR.sub(" ", text)
+
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        msg = exc.problem or str(exc)
+        if exc.context and "found" not in (exc.context or ""):
+            msg = f"{exc.context}: {msg}" if exc.problem else exc.context
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise fail(line, col, f"YAML syntax: {msg}") from None
+    except yaml.YAMLError as exc:
+        raise fail(1, 1, f"YAML syntax: {exc}") from None
+    finally:
+        loader.dispose()
+
+    doc = Document(shown, None)
+    if root is None:
+        doc.data = None
+        doc.values[()] = Mark(1, 1)
+    else:
+        builder = _Builder(doc)
+        try:
+            doc.data = builder.build(root, ())
+        except _TooBig as exc:
+            raise fail(exc.mark.line, exc.mark.column, str(exc)) from None
+        for offset, ch in bad_chars:
+            at = _position(text, offset)
+            fld = builder.field_at(offset)
+            doc.problems.append(
+                Problem(shown, at.line, at.column, dotted(fld) if fld is not None else "",
+                        f"character {_char_name(ch)} is not allowed in a letter (XML cannot carry it); "
+                        "remove it")
+            )
+    if any(p.is_error for p in doc.problems):
+        raise CaseError(shown, doc.problems)
+    return doc
+
+
+class _TooBig(Exception):
+    def __init__(self, message: str, mark: Mark):
+        super().__init__(message)
+        self.mark = mark
+
+
+class _Builder:
+    """Turns composed YAML nodes into dicts, lists and strings, recording positions."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.count = 0
+        self.spans: list[tuple[int, int, Path_]] = []
+
+    def field_at(self, offset: int) -> Path_ | None:
+        best: tuple[int, Path_] | None = None
+        for start, end, path in self.spans:
+            if start <= offset < end and (best is None or end - start < best[0]):
+                best = (end - start, path)
+        return best[1] if best else None
+
+    def build(self, node: Node, path: Path_, depth: int = 0) -> Any:
+        mark = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(f"more than {MAX_NODES:,} values (an alias bomb?): refused", mark)
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels: refused", mark)
+        self.doc.values.setdefault(path, mark)
+        if isinstance(node, ScalarNode):
+            self.spans.append((node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1), path))
+            if node.style is None and node.value in _NULLS and node.tag == "tag:yaml.org,2002:null":
+                return None
+            return unicodedata.normalize("NFC", node.value)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.doc.problems.append(Problem(self.doc.path, key_mark.line, key_mark.column,
+                                                     dotted(path), "merge keys (<<) are not supported"))
+                    continue
+                if not isinstance(key_node, ScalarNode):
+                    self.doc.problems.append(Problem(self.doc.path, key_mark.line, key_mark.column,
+                                                     dotted(path), "a key must be a plain name"))
+                    continue
+                key = key_node.value
+                if key in out:
+                    first = self.doc.keys[path + (key,)]
+                    self.doc.problems.append(Problem(
+                        self.doc.path, key_mark.line, key_mark.column, dotted(path + (key,)),
+                        f"duplicate key '{key}' (first given on line {first.line})"))
+                    continue
+                if key.startswith("x-"):
+                    continue  # the user's own notes: kept in the file, never used
+                self.doc.keys[path + (key,)] = key_mark
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            return out
+        raise _TooBig(f"unsupported YAML node {type(node).__name__}", mark)  # pragma: no cover

@@ -1,0 +1,196 @@
+"""Build the first version of templates/<lang>/letter.docx.
+
+The .docx files in templates/ are the source a lawyer edits in Word or
+LibreOffice; this script only made their first version (and can make it again
+after a deliberate change of layout). Run: python tools/make_templates.py
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+ROOT = Path(__file__).resolve().parent.parent
+FONT = "Times New Roman"
+LANG_TAGS = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-GB"}
+FIXED_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def _fonts(style, size: float, lang: str, bold: bool = False, italic: bool = False) -> None:
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = italic
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    tag = rpr.find(qn("w:lang"))
+    if tag is None:
+        tag = OxmlElement("w:lang")
+        rpr.append(tag)
+    tag.set(qn("w:val"), LANG_TAGS[lang])
+    tag.set(qn("w:eastAsia"), LANG_TAGS[lang])
+    tag.set(qn("w:bidi"), "ar-SA")
+
+
+def _paragraph_style(doc, name: str, lang: str, *, size: float = 14, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                     first_line: float | None = 1.25, left: float = 0, right: float = 0, bold: bool = False,
+                     italic: bool = False, before: float = 0, after: float = 0, keep_next: bool = False):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    _fonts(style, size, lang, bold, italic)
+    pf = style.paragraph_format
+    pf.alignment = align
+    pf.first_line_indent = Cm(first_line) if first_line else None
+    pf.left_indent = Cm(left)
+    pf.right_indent = Cm(right)
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    pf.keep_with_next = keep_next
+    pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    pf.widow_control = True
+    return style
+
+
+def _text(paragraph, text: str) -> None:
+    run = paragraph.add_run(text)
+    # keep spaces at the edges of quoted lines: Word drops them without this
+    run._r.find(qn("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def build(lang: str) -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    # Kazakh office practice: left 30 mm, right 10 mm, top and bottom 20 mm
+    section.left_margin, section.right_margin = Mm(30), Mm(10)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.header_distance = section.footer_distance = Mm(10)
+
+    normal = doc.styles["Normal"]
+    _fonts(normal, 14, lang)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+    addressee = _paragraph_style(doc, "Letter Addressee", lang, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=None,
+                                 left=8.5)
+    heading = _paragraph_style(doc, "Letter Heading", lang, align=WD_ALIGN_PARAGRAPH.CENTER, first_line=None,
+                               bold=True, before=12, keep_next=True)
+    subject = _paragraph_style(doc, "Letter Subject", lang, align=WD_ALIGN_PARAGRAPH.CENTER, first_line=None,
+                               after=12, keep_next=True)
+    body = _paragraph_style(doc, "Letter Body", lang)
+    section_heading = _paragraph_style(doc, "Letter Section", lang, first_line=1.25, bold=True, before=6,
+                                       keep_next=True)
+    quote = _paragraph_style(doc, "Letter Quote", lang, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=None, left=1.25,
+                             right=1.0, italic=True)
+    item = _paragraph_style(doc, "Letter Item", lang)
+    annex = _paragraph_style(doc, "Letter Annex", lang, size=12, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=None,
+                             left=0.6)
+    plain = _paragraph_style(doc, "Letter Plain", lang, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=None)
+
+    def p(style, text: str = ""):
+        para = doc.add_paragraph(style=style)
+        if text:
+            _text(para, text)
+        return para
+
+    def loop(items: str, style, var: str = "line"):
+        p(style, f"{{%p for {var} in {items} %}}")
+        p(style, f"{{{{ {var} }}}}")
+        p(style, "{%p endfor %}")
+
+    first = doc.paragraphs[0] if doc.paragraphs else None
+    if first is not None:  # pragma: no cover - python-docx's blank template has none
+        first._element.getparent().remove(first._element)
+
+    loop("addressee", addressee)
+    p(addressee, "{{ authority_address }}").paragraph_format.space_before = Pt(6)
+    p(addressee)
+    loop("applicant", addressee)
+
+    p(heading, "{{ heading }}")
+    p(subject, "{{ subject }}")
+    p(body, "{{ intro }}")
+
+    p(section_heading, "{{ facts_heading }}")
+    loop("facts", body, "paragraph")
+    p(body, "{{ quote_intro }}")
+    loop("quote", quote)
+    p(body, "{%p if translation %}")
+    p(body, "{{ translation_intro }}")
+    loop("translation", quote)
+    p(body, "{%p endif %}")
+    loop("after_quote", body, "paragraph")
+
+    p(section_heading, "{{ law_heading }}")
+    p(body, "{{ law_intro }}")
+    loop("norms", item, "norm")
+    loop("law_after", body, "paragraph")
+
+    p(section_heading, "{{ requests_heading }}")
+    p(body, "{{ requests_intro }}")
+    loop("requests", item, "request")
+    p(body, "{{ reply_term }}")
+
+    p(plain, "{%p if annexes %}")
+    p(plain, "{{ annexes_heading }}").paragraph_format.space_before = Pt(12)
+    loop("annexes", annex, "annex")
+    p(plain, "{%p endif %}")
+
+    table = doc.add_table(rows=2, cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = (Cm(5.5), Cm(5.0), Cm(6.5))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    cells = table.rows[0].cells
+    for cell, text, align in zip(cells, ("{{ signature.role }}", "{{ signature.line }}", "{{ signature.name }}"),
+                                 (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT)):
+        para = cell.paragraphs[0]
+        para.style = plain
+        para.alignment = align
+        para.paragraph_format.space_before = Pt(24)
+        _text(para, text)
+    date_para = table.rows[1].cells[0].paragraphs[0]
+    date_para.style = plain
+    date_para.paragraph_format.space_before = Pt(12)
+    _text(date_para, "{{ signature.date }}")
+
+    props = doc.core_properties
+    props.author = "complaints"
+    props.title = ""
+    props.language = LANG_TAGS[lang]
+    props.created = props.modified = FIXED_TIME
+    props.last_modified_by = "complaints"
+    props.revision = 1
+    return doc
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else ROOT / "templates"
+    for lang in ("kk", "ru", "en"):
+        target = out / lang / "letter.docx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        build(lang).save(target)
+        print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
