@@ -57,6 +57,7 @@ class CaseFile:
     project: ProjectFile
     warnings: tuple[Problem, ...] = ()
     evidence_files: dict[int, EvidenceFile] = field(default_factory=dict)
+    document: Document | None = None
 
     @property
     def id(self) -> str:
@@ -141,7 +142,7 @@ def load_case(
     authority = law.resolve_authority(case.authority or project.project.authority)
     assert applicant is not None
     return CaseFile(path, root, case, applicant, authority, langs, project,
-                    tuple(problems), evidence)
+                    tuple(problems), evidence, doc)
 
 
 def _check_authority_ref(doc: Document, ref: object, at: tuple[str, ...]) -> list[Problem]:

@@ -9,7 +9,7 @@ of strings and lists of strings, the same for every output format.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ def pick(text: dict[str, str] | None, lang: str) -> str | None:
     return text.get(lang, text.get(ALL))
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrasebook(lang: str) -> dict[str, Any]:
     """The wording of the `lang` letters, as the data file gives it."""
     if lang not in LANGUAGES:
@@ -132,7 +132,7 @@ class _Phrases:
         return forms.get(form, forms.get("other", ""))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _phrases(lang: str) -> _Phrases:
     return _Phrases(lang)
 

@@ -214,7 +214,7 @@ def _norm_kind(value: Any) -> str:
 
 
 NormRef = Annotated[
-    Union[Annotated[NonEmpty, Tag("norm-id")], Annotated[InlineNorm, Tag("inline-norm")]],
+    Annotated[NonEmpty, Tag("norm-id")] | Annotated[InlineNorm, Tag("inline-norm")],
     Discriminator(_norm_kind),
 ]
 
@@ -278,7 +278,7 @@ def _authority_kind(value: Any) -> str:
 
 
 AuthorityRef = Annotated[
-    Union[Annotated[NonEmpty, Tag("profile-id")], Annotated[AuthorityOverride, Tag("override")]],
+    Annotated[NonEmpty, Tag("profile-id")] | Annotated[AuthorityOverride, Tag("override")],
     Discriminator(_authority_kind),
 ]
 

@@ -8,7 +8,7 @@ after a deliberate change of layout). Run: python tools/make_templates.py
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
@@ -23,7 +23,7 @@ from docx.shared import Cm, Mm, Pt
 ROOT = Path(__file__).resolve().parent.parent
 FONT = "Times New Roman"
 LANG_TAGS = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-GB"}
-FIXED_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _fonts(style, size: float, lang: str, bold: bool = False, italic: bool = False) -> None:

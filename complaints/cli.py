@@ -1,0 +1,240 @@
+"""The `complaints` command: parse the options, call the library, print the outcome."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import batch, law
+from .errors import ComplaintsError, DataError, Problem, UsageError
+from .letter import pick
+from .model import LANGUAGES
+from .schema import case_schema
+
+app = typer.Typer(
+    help="Formal complaint letters to the Ministry of Culture and Information of Kazakhstan, from YAML case files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+norms_app = typer.Typer(help="The norms catalogue: the laws a case can cite.", invoke_without_command=True)
+app.add_typer(norms_app, name="norms")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+PathsArg = Annotated[list[str], typer.Argument(help="Case files, folders (searched for *.yaml) or globs.",
+                                               show_default=False)]
+LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Letter languages, e.g. kk,ru,en "
+                                                "(default: the project file's, else all three).")]
+ProjectOpt = Annotated[Optional[Path], typer.Option("--project", help="Use this complaints.yaml for every case "
+                                                    "(default: the nearest one above each case).")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="The letters' date, YYYY-MM-DD "
+                                                "(default: today in Kazakhstan).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+
+
+def _fail_usage(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", markup=True)
+    raise typer.Exit(2)
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail_usage(f"--date '{value}' is not a date; write it as YYYY-MM-DD")
+    return None  # pragma: no cover
+
+
+def _print_problem(problem: Problem) -> None:
+    colour = "red" if problem.is_error else "yellow"
+    text = str(problem)
+    head = f"{problem.file}:{problem.line}:{problem.column}: "
+    err.print(head, end="", markup=False)
+    err.print(f"[{colour}]{problem.severity}:[/{colour}]", end="", markup=True)
+    err.print(text[len(head) + len(problem.severity) + 1:], markup=False)
+
+
+def _print_problems(report: batch.ValidationReport, quiet: bool) -> None:
+    for problem in report.project_problems:
+        if problem.is_error or not quiet:
+            _print_problem(problem)
+    for result in report.results:
+        for problem in result.problems:
+            if problem.is_error or not quiet:
+                _print_problem(problem)
+
+
+@app.command()
+def validate(
+    paths: PathsArg,
+    lang: LangOpt = None,
+    project: ProjectOpt = None,
+    date_: DateOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check case files and print every problem as FILE:LINE:COLUMN: error: FIELD: message."""
+    try:
+        report = batch.validate_paths(paths, languages=_split(lang), project=project, letter_date=_parse_date(date_))
+    except UsageError as exc:
+        _fail_usage(str(exc))
+        return
+    except DataError as exc:
+        err.print(f"error: the tool's own data is broken:\n{exc}", markup=False)
+        raise typer.Exit(1) from None
+    _print_problems(report, quiet)
+    total = len(report.results)
+    bad = len(report.failed)
+    warnings = sum(1 for r in report.results for p in r.problems if not p.is_error)
+    if not quiet:
+        word = "file" if total == 1 else "files"
+        err.print(f"{total} case {word} checked: {total - bad} valid, {bad} with errors, {warnings} warnings",
+                  markup=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def render(
+    paths: PathsArg,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the letters.")] = Path("letters"),
+    lang: LangOpt = None,
+    format_: Annotated[str, typer.Option("--format", help="Output formats, comma-separated.")] = "docx",
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (accepted for "
+                                                   "scripts; this version renders in one process).")] = None,
+    date_: DateOpt = None,
+    project: ProjectOpt = None,
+    templates: Annotated[Optional[Path], typer.Option("--templates", help="A folder of your own letter "
+                                                      "templates (<lang>/letter.docx).")] = None,
+    quiet: QuietOpt = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the manifest to stdout instead of a summary.")] = False,
+) -> None:
+    """Validate and render every case into OUT/<id>/<id>.<lang>.docx, with OUT/manifest.json and manifest.csv."""
+    letter_date = _parse_date(date_)
+    total = len(batch.find_case_files(paths)) if _paths_exist(paths) else 0
+    show_bar = sys.stderr.isatty() and total > 3 and not quiet and not as_json
+    try:
+        if show_bar:
+            with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                          console=err, transient=True) as bar:
+                task = bar.add_task("render", total=total)
+                result = batch.render_batch(paths, out=out_dir, languages=_split(lang), formats=_split(format_) or [],
+                                            letter_date=letter_date, project=project, templates=templates,
+                                            progress=lambda source, status: bar.advance(task))
+        else:
+            def line(source: str, status: str) -> None:
+                if not quiet and not as_json and status == "rendered":
+                    err.print(f"{status}: {source}", markup=False)
+
+            result = batch.render_batch(paths, out=out_dir, languages=_split(lang), formats=_split(format_) or [],
+                                        letter_date=letter_date, project=project, templates=templates,
+                                        progress=line)
+    except UsageError as exc:
+        _fail_usage(str(exc))
+        return
+    except (DataError, ComplaintsError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"error: cannot write to {out_dir}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(1) from None
+
+    _print_problems(result.report, quiet)
+    if as_json:
+        sys.stdout.write(result.manifest.to_json())
+    elif not quiet:
+        m = result.manifest
+        cases = len({o.case_id for o in m.outputs})
+        warnings = sum(1 for r in result.report.results if r.ok for p in r.problems if not p.is_error)
+        err.print(f"{len(m.outputs)} letters for {cases} cases written to {out_dir}/; "
+                  f"{len(m.failures)} cases failed; {warnings} warnings. See {out_dir}/manifest.csv", markup=False)
+    raise typer.Exit(result.exit_code)
+
+
+def _paths_exist(paths: list[str]) -> bool:
+    try:
+        batch.find_case_files(paths)
+    except UsageError:
+        return False
+    return True
+
+
+@norms_app.callback()
+def norms(
+    ctx: typer.Context,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the citations.")] = "en",
+) -> None:
+    """List the norms catalogue: id, citation, in force from/until."""
+    if lang not in LANGUAGES:
+        _fail_usage(f"--lang must be one of {', '.join(LANGUAGES)}")
+    ctx.obj = lang
+    if ctx.invoked_subcommand is not None:
+        return
+    for n in law.catalogue().values():
+        start = n.in_force.from_.isoformat() if n.in_force.from_ else "…"
+        until = n.in_force.until.isoformat() if n.in_force.until else "now"
+        mark = "" if n.in_force.confirmed else " (dates unconfirmed)"
+        out.print(f"{n.id}\n  {pick(n.citation, lang)}\n  in force {start} – {until}{mark}", markup=False)
+
+
+@norms_app.command("show")
+def norms_show(
+    ctx: typer.Context,
+    norm_id: Annotated[str, typer.Argument(metavar="ID", help="A norm id from `complaints norms`.")],
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Language of the citation.")] = None,
+) -> None:
+    """One norm in full, with its source and the date it was checked."""
+    language = lang or ctx.obj or "en"
+    if language not in LANGUAGES:
+        _fail_usage(f"--lang must be one of {', '.join(LANGUAGES)}")
+    try:
+        n = law.norm(norm_id)
+    except KeyError:
+        _fail_usage(f"no norm '{norm_id}' in the catalogue; `complaints norms` lists them")
+        return
+    start = n.in_force.from_.isoformat() if n.in_force.from_ else "…"
+    until = n.in_force.until.isoformat() if n.in_force.until else "now"
+    text = pick(n.text, language)
+    lines = [
+        n.id,
+        f"citation ({language}): {pick(n.citation, language)}",
+        f"in force:      {start} – {until}" + ("" if n.in_force.confirmed else " (dates unconfirmed: check the source)"),
+        f"text:          {text if text else 'not quoted (wording unconfirmed; the letter cites it by number)'}",
+        f"source:        {n.source}",
+        f"checked:       {n.checked.isoformat()}",
+    ]
+    if n.note:
+        lines.append(f"note:          {n.note}")
+    out.print("\n".join(lines), markup=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the case format (for editors that check YAML as you type)."""
+    sys.stdout.write(json.dumps(case_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:
+    """Console entry point."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
