@@ -81,7 +81,7 @@ def load_project(path: str | Path | None, *, languages: tuple[str, ...] | None =
     if path is None:
         return ProjectFile(None, Project())
     path = Path(path)
-    doc = read_yaml(path, display=_shown(path))
+    doc = read_yaml(path, display=_shown(path), collect=True)
     if doc.data is None:
         doc.data = {}
     langs = languages or _languages_of(doc.data)
@@ -118,7 +118,7 @@ def load_case(
         project = load_project(project if project is not None else find_project(path),
                                languages=tuple(languages) if languages else None)
     langs = tuple(languages) if languages else project.languages
-    doc = read_yaml(path, display=_shown(path))
+    doc = read_yaml(path, display=_shown(path), collect=True)
     context = {"languages": langs, "norm_ids": set(law.catalogue())}
     try:
         case = Case.model_validate(doc.data, context=context)
@@ -129,8 +129,9 @@ def load_case(
     problems = list(doc.problems)
     applicant = case.applicant or project.project.applicant
     if applicant is None:
-        problems.append(doc.problem((), "no applicant: give one in complaints.yaml (or under `applicant:` here);"
-                                        " anonymous appeals are not considered (APPC, Article 63)"))
+        problems.append(doc.problem(("applicant",), "no applicant: give one in complaints.yaml (or under"
+                                                   " `applicant:` here); anonymous appeals are not considered"
+                                                   " (APPC, Article 63)"))
     elif case.applicant is not None:
         problems += check_applicant(doc, case.applicant, ("applicant",))
     problems += _check_authority_ref(doc, case.authority, ("authority",))

@@ -30,6 +30,9 @@ Path_ = tuple[str | int, ...]
 # newline and carriage return; DEL and the C1 controls but NEL; surrogates; U+FFFE/F.
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
+# Escapes in a double-quoted scalar; the single-letter ones that write a character _BAD_CHAR refuses.
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_BAD_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "v": "\x0b", "f": "\x0c", "e": "\x1b"}
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,12 @@ def dotted(path: Path_) -> str:
 
 
 class _Loader(yaml.SafeLoader):
-    """A SafeLoader whose composer refuses floods of aliases."""
+    """A SafeLoader whose composer refuses floods of aliases, and trees that aliases would blow up."""
 
     def __init__(self, stream: str):
         super().__init__(stream)
         self.alias_count = 0
+        self.sizes: dict[int, int] = {}  # id(node) → values in it once its aliases are expanded
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -93,7 +97,21 @@ class _Loader(yaml.SafeLoader):
                 raise yaml.composer.ComposerError(
                     None, None, f"more than {MAX_ALIASES} aliases (*name): refused", event.start_mark
                 )
-        return Composer.compose_node(self, parent, index)
+        node = Composer.compose_node(self, parent, index)
+        if node is not None and id(node) not in self.sizes:
+            if isinstance(node, SequenceNode):
+                children: list[Node] = node.value
+            elif isinstance(node, MappingNode):
+                children = [n for pair in node.value for n in pair]
+            else:
+                children = []
+            size = 1 + sum(self.sizes.get(id(child), 1) for child in children)
+            if size > MAX_NODES:
+                mark = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+                raise _TooBig(f"more than {MAX_NODES:,} values once aliases are expanded (an alias bomb?): refused",
+                              mark)
+            self.sizes[id(node)] = size
+        return node
 
 
 def _position(text: str, index: int) -> Mark:
@@ -106,8 +124,12 @@ def _char_name(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" ({unicodedata.name(ch)})" if unicodedata.name(ch, "") else " (a control character)")
 
 
-def read_yaml(path: str | Path, *, display: str | None = None) -> Document:
-    """Read one YAML file safely; raise CaseError with every problem if it cannot be read."""
+def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = False) -> Document:
+    """Read one YAML file safely; raise CaseError with every problem if it cannot be read.
+
+    With `collect`, problems that do not stop the reading (duplicate keys, characters XML cannot carry,
+    merge keys) are left in `doc.problems` for the caller to report with the rest of the file's.
+    """
     path = Path(path)
     shown = display or str(path)
 
@@ -143,6 +165,8 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> Document:
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
+    except _TooBig as exc:
+        raise fail(exc.mark.line, exc.mark.column, str(exc)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         msg = exc.problem or str(exc)
@@ -152,6 +176,10 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> Document:
         raise fail(line, col, f"YAML syntax: {msg}") from None
     except yaml.YAMLError as exc:
         raise fail(1, 1, f"YAML syntax: {exc}") from None
+    except ValueError:  # PyYAML's chr() on an escape such as "\U00110000"
+        at = loader.get_mark()
+        raise fail(at.line + 1, at.column + 1,
+                   "YAML syntax: an escape in a quoted string names no Unicode character (above U+10FFFF)") from None
     finally:
         loader.dispose()
 
@@ -160,7 +188,7 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> Document:
         doc.data = None
         doc.values[()] = Mark(1, 1)
     else:
-        builder = _Builder(doc)
+        builder = _Builder(doc, text)
         try:
             doc.data = builder.build(root, ())
         except _TooBig as exc:
@@ -173,7 +201,7 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> Document:
                         f"character {_char_name(ch)} is not allowed in a letter (XML cannot carry it); "
                         "remove it")
             )
-    if any(p.is_error for p in doc.problems):
+    if not collect and any(p.is_error for p in doc.problems):
         raise CaseError(shown, doc.problems)
     return doc
 
@@ -187,8 +215,9 @@ class _TooBig(Exception):
 class _Builder:
     """Turns composed YAML nodes into dicts, lists and strings, recording positions."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, text: str):
         self.doc = doc
+        self.text = text
         self.count = 0
         self.spans: list[tuple[int, int, Path_]] = []
 
@@ -211,11 +240,14 @@ class _Builder:
             self.spans.append((node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1), path))
             if node.style is None and node.value in _NULLS and node.tag == "tag:yaml.org,2002:null":
                 return None
+            if node.style == '"' and _BAD_CHAR.search(node.value):
+                self._bad_escapes(node, path)
             return unicodedata.normalize("NFC", node.value)
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             out: dict[str, Any] = {}
+            seen: dict[str, Mark] = {}
             for key_node, value_node in node.value:
                 key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key_node.tag == "tag:yaml.org,2002:merge":
@@ -227,15 +259,31 @@ class _Builder:
                                                      dotted(path), "a key must be a plain name"))
                     continue
                 key = key_node.value
-                if key in out:
-                    first = self.doc.keys[path + (key,)]
+                if key in seen:
                     self.doc.problems.append(Problem(
                         self.doc.path, key_mark.line, key_mark.column, dotted(path + (key,)),
-                        f"duplicate key '{key}' (first given on line {first.line})"))
+                        f"duplicate key '{key}' (first given on line {seen[key].line})"))
                     continue
+                seen[key] = key_mark
                 if key.startswith("x-"):
                     continue  # the user's own notes: kept in the file, never used
                 self.doc.keys[path + (key,)] = key_mark
                 out[key] = self.build(value_node, path + (key,), depth + 1)
+                if isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style:
+                    # A block mapping or list starts on the line after its key; point at the key.
+                    self.doc.values[path + (key,)] = key_mark
             return out
         raise _TooBig(f"unsupported YAML node {type(node).__name__}", mark)  # pragma: no cover
+
+    def _bad_escapes(self, node: ScalarNode, path: Path_) -> None:
+        """Report characters XML cannot carry that a double-quoted scalar wrote as escapes (\\x01, \\v, …)."""
+        source = self.text[node.start_mark.index:node.end_mark.index]
+        for m in _ESCAPE.finditer(source):
+            code = m.group(1)
+            ch = _BAD_ESCAPES.get(code, "") if len(code) == 1 else chr(int(code[1:], 16))
+            if ch and _BAD_CHAR.fullmatch(ch):
+                at = _position(self.text, node.start_mark.index + m.start())
+                self.doc.problems.append(Problem(
+                    self.doc.path, at.line, at.column, dotted(path),
+                    f"character {_char_name(ch)}, written as the escape {m.group()}, is not allowed in a letter"
+                    " (XML cannot carry it); remove it"))

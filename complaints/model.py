@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,7 +25,6 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     WithJsonSchema,
-    field_validator,
 )
 
 from .errors import Problem
@@ -56,13 +56,21 @@ def _nonempty(value: Any) -> str:
     return text
 
 
+class _AtKey(ValueError):
+    """A value error about one key of a mapping: reported at that key, with the key in the field path."""
+
+    def __init__(self, message: str, key: str):
+        super().__init__(message)
+        self.key = key
+
+
 def _localized(value: Any, info: ValidationInfo) -> dict[str, str]:
     if isinstance(value, dict):
         langs = (info.context or {}).get("languages", ())
         missing = [lang for lang in langs if lang not in value]
         bad = [k for k in value if k not in LANGUAGES]
         if bad:
-            raise ValueError(f"unknown language '{bad[0]}': use {', '.join(LANGUAGES)}")
+            raise _AtKey(f"unknown language '{bad[0]}': use {', '.join(LANGUAGES)}", bad[0])
         if missing:
             need = ", ".join(missing)
             raise ValueError(f"no text for language {need}, which a letter is rendered in; add '{missing[0]}: …'"
@@ -213,8 +221,17 @@ def _norm_kind(value: Any) -> str:
     return "inline-norm" if isinstance(value, dict) else "norm-id"
 
 
+def _known_norm(norm: str, info: ValidationInfo) -> str:
+    known = (info.context or {}).get("norm_ids")
+    if known is not None and norm not in known:
+        close = difflib.get_close_matches(norm, sorted(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else " (see `complaints norms`)"
+        raise ValueError(f"'{norm}' is not in the norms catalogue{hint}")
+    return norm
+
+
 NormRef = Annotated[
-    Annotated[NonEmpty, Tag("norm-id")] | Annotated[InlineNorm, Tag("inline-norm")],
+    Annotated[NonEmpty, AfterValidator(_known_norm), Tag("norm-id")] | Annotated[InlineNorm, Tag("inline-norm")],
     Discriminator(_norm_kind),
 ]
 
@@ -227,18 +244,6 @@ class LicenceClause(_Model):
 class LegalBasis(_Model):
     norms: list[NormRef] = Field(min_length=1)
     licence_clause: LicenceClause | None = None
-
-    @field_validator("norms")
-    @classmethod
-    def _known_ids(cls, norms: list[Any], info: ValidationInfo) -> list[Any]:
-        known = (info.context or {}).get("norm_ids")
-        if known is not None:
-            for i, norm in enumerate(norms):
-                if isinstance(norm, str) and norm not in known:
-                    close = difflib.get_close_matches(norm, sorted(known), n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else " (see `complaints norms`)"
-                    raise ValueError(f"item {i + 1}: '{norm}' is not in the norms catalogue{hint}")
-        return norms
 
 
 class Evidence(_Model):
@@ -342,6 +347,8 @@ def structure_problems(doc: Document, exc: ValidationError, model: type[BaseMode
             message = f"must be one of {expected}"
         elif kind in ("value_error", "assertion_error"):
             message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
+            if isinstance(err.get("ctx", {}).get("error"), _AtKey):
+                loc, on_key = loc + (err["ctx"]["error"].key,), True
         elif kind in _MESSAGES:
             message = _MESSAGES[kind]
         else:

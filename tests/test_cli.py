@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT, case_data, docx_text, write_yaml
 from typer.testing import CliRunner
 
 from complaints.batch import templates_dir
 from complaints.cli import app
-from conftest import PROJECT, case_data, docx_text, write_yaml
 
 runner = CliRunner()
 EXAMPLES = templates_dir().parent / "cases"

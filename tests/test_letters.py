@@ -6,12 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import LETTER_DATE, PROJECT, case_data, docx_paragraphs, docx_text, write_yaml
 from docx.shared import Mm, Pt
 
 import complaints
 from complaints.batch import templates_dir
-
-from conftest import LETTER_DATE, PROJECT, case_data, docx_paragraphs, docx_text, write_yaml
 
 LANGS = ("kk", "ru", "en")
 
@@ -293,8 +292,8 @@ def test_templates_are_a4_times_new_roman_14(lang: str) -> None:
 
 
 def test_a_template_with_an_unknown_variable_is_an_error_not_a_blank(project_dir: Path, tmp_path: Path) -> None:
-    from docxtpl import DocxTemplate  # noqa: F401  (the real library renders the broken template)
     from docx import Document
+    from docxtpl import DocxTemplate  # noqa: F401  (the real library renders the broken template)
 
     custom = tmp_path / "templates"
     shutil.copytree(templates_dir(), custom)

@@ -118,6 +118,7 @@ def build(lang: str) -> Document:
     if first is not None:  # pragma: no cover - python-docx's blank template has none
         first._element.getparent().remove(first._element)
 
+    p(addressee, "{{ authority_name }}").paragraph_format.space_after = Pt(6)
     loop("addressee", addressee)
     p(addressee, "{{ authority_address }}").paragraph_format.space_before = Pt(6)
     p(addressee)
