@@ -6,14 +6,15 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import law
-from .checks import check_applicant, check_case
+from .checks import check_applicant, check_case, check_requests
 from .errors import CaseError, Problem, ProjectError
 from .load import Document, read_yaml
-from .model import LANGUAGES, Applicant, Case, Project, structure_problems
+from .model import LANGUAGES, Applicant, AuthorityRef, Case, Evidence, Project, RequestId, structure_problems
 from .when import kz_today
 
 PROJECT_FILE = "complaints.yaml"
@@ -120,30 +121,79 @@ def load_case(
     langs = tuple(languages) if languages else project.languages
     doc = read_yaml(path, display=_shown(path), collect=True)
     context = {"languages": langs, "norm_ids": set(law.catalogue())}
+    root = (project.root or path.parent).resolve()
     try:
         case = Case.model_validate(doc.data, context=context)
     except ValidationError as exc:
-        raise CaseError(doc.path, doc.problems + structure_problems(doc, exc, Case)) from None
+        # The sections that are themselves valid still get their cross-field checks,
+        # so that one reading shows every problem of the file.
+        problems = doc.problems + structure_problems(doc, exc, Case)
+        sections = _valid_sections(doc.data, exc, context)
+        problems += _cross_checks(doc, project, path, root, **sections)[1]
+        raise CaseError(doc.path, problems) from None
 
-    root = (project.root or path.parent).resolve()
-    problems = list(doc.problems)
-    applicant = case.applicant or project.project.applicant
-    if applicant is None:
-        problems.append(doc.problem(("applicant",), "no applicant: give one in complaints.yaml (or under"
-                                                   " `applicant:` here); anonymous appeals are not considered"
-                                                   " (APPC, Article 63)"))
-    elif case.applicant is not None:
-        problems += check_applicant(doc, case.applicant, ("applicant",))
-    problems += _check_authority_ref(doc, case.authority, ("authority",))
-    evidence, evidence_problems = _evidence_files(doc, case, path, root)
-    problems += evidence_problems
-    problems += check_case(doc, case, langs, letter_date or kz_today())
+    evidence, problems = _cross_checks(doc, project, path, root, evidence=case.evidence, requests=case.requests,
+                                       applicant=case.applicant, authority=case.authority, present=set(doc.data))
+    problems = list(doc.problems) + problems + check_case(doc, case, langs, letter_date or kz_today())
     if any(p.is_error for p in problems):
         raise CaseError(doc.path, problems)
+    applicant = case.applicant or project.project.applicant
     authority = law.resolve_authority(case.authority or project.project.authority)
     assert applicant is not None
     return CaseFile(path, root, case, applicant, authority, langs, project,
                     tuple(problems), evidence, doc)
+
+
+_SECTIONS: dict[str, Any] = {
+    "evidence": TypeAdapter(list[Evidence]),
+    "requests": TypeAdapter(list[RequestId]),
+    "applicant": TypeAdapter(Applicant),
+    "authority": TypeAdapter(AuthorityRef),
+}
+
+
+def _valid_sections(data: object, exc: ValidationError, context: dict[str, Any]) -> dict[str, Any]:
+    """The sections of an invalid case that are valid on their own, for the checks that join fields."""
+    raw = data if isinstance(data, dict) else {}
+    broken = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    sections: dict[str, Any] = {"present": set(raw)}
+    for name, adapter in _SECTIONS.items():
+        if name in raw and name not in broken:
+            try:
+                sections[name] = adapter.validate_python(raw[name], context=context)
+            except ValidationError:  # pragma: no cover - reported already
+                pass
+    return sections
+
+
+def _cross_checks(
+    doc: Document,
+    project: ProjectFile,
+    path: Path,
+    root: Path,
+    *,
+    present: set[str],
+    evidence: list[Evidence] | None = None,
+    requests: list[str] | None = None,
+    applicant: Applicant | None = None,
+    authority: object = None,
+) -> tuple[dict[int, EvidenceFile], list[Problem]]:
+    """The rules that join fields or look outside the file: applicant, addressee, requests, evidence files."""
+    problems: list[Problem] = []
+    if applicant is not None:
+        problems += check_applicant(doc, applicant, ("applicant",))
+    elif "applicant" not in present and project.project.applicant is None:
+        problems.append(doc.problem(("applicant",), "no applicant: give one in complaints.yaml (or under"
+                                                   " `applicant:` here); anonymous appeals are not considered"
+                                                   " (APPC, Article 63)"))
+    problems += _check_authority_ref(doc, authority, ("authority",))
+    if requests is not None:
+        problems += check_requests(doc, requests)
+    found: dict[int, EvidenceFile] = {}
+    if evidence is not None:
+        found, evidence_problems = _evidence_files(doc, evidence, path, root)
+        problems += evidence_problems
+    return found, problems
 
 
 def _check_authority_ref(doc: Document, ref: object, at: tuple[str, ...]) -> list[Problem]:
@@ -157,10 +207,11 @@ def _check_authority_ref(doc: Document, ref: object, at: tuple[str, ...]) -> lis
     return []
 
 
-def _evidence_files(doc: Document, case: Case, path: Path, root: Path) -> tuple[dict[int, EvidenceFile], list[Problem]]:
+def _evidence_files(doc: Document, evidence: list[Evidence], path: Path,
+                    root: Path) -> tuple[dict[int, EvidenceFile], list[Problem]]:
     found: dict[int, EvidenceFile] = {}
     problems: list[Problem] = []
-    for i, item in enumerate(case.evidence):
+    for i, item in enumerate(evidence):
         at = ("evidence", i)
         if (item.file is None) == (item.url is None):
             problems.append(doc.problem(at, "give exactly one of `file:` or `url:`"))

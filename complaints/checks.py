@@ -26,19 +26,24 @@ def check_applicant(doc: Document, applicant: Applicant, at: tuple[str, ...]) ->
     return problems
 
 
-def check_case(doc: Document, case: Case, languages: tuple[str, ...], letter_date: date) -> list[Problem]:
-    """Cross-field errors and the warnings for one structurally valid case."""
-    problems: list[Problem] = []
-    comment = case.comment
-
+def check_requests(doc: Document, requests: list[str]) -> list[Problem]:
+    """Each request once, and at least one."""
+    problems = []
     seen: set[str] = set()
-    for i, request in enumerate(case.requests):
+    for i, request in enumerate(requests):
         if request in seen:
             problems.append(doc.problem(("requests", i), f"'{request}' is asked for twice"))
         seen.add(request)
-    if not case.requests:
+    if not requests:
         problems.append(doc.problem(("requests",), "an appeal must ask for something; leave `requests` out"
                                                   " for the default four"))
+    return problems
+
+
+def check_case(doc: Document, case: Case, languages: tuple[str, ...], letter_date: date) -> list[Problem]:
+    """The rules of the comment and its norms, and the warnings, for one structurally valid case."""
+    problems: list[Problem] = []
+    comment = case.comment
 
     for i, ref in enumerate(case.legal_basis.norms):
         if isinstance(ref, str):

@@ -873,7 +873,7 @@ def test_unambiguous_times_around_the_change_give_no_warning(root: Path, posted:
 def test_warnings_are_reported_with_errors(root: Path) -> None:
     problems = problems_of(write(root, edit(BASE, {6: "  url: example.kz", 13: None})))
     assert [(where(p), p.severity) for p in problems] == [((6, 8, "outlet.url"), "error")]
-    # Structural errors stop the cross-field rules; an error found by those keeps the warnings beside it.
+    # Structural errors stop the warnings (they need a whole case); a cross-field error keeps them beside it.
     problems = problems_of(write(root, edit(BASE, {13: None, 31: "requests: [assess, assess]"})))
     assert [(where(p), p.severity) for p in problems] == [
         ((11, 1, "comment"), "warning"),
@@ -1026,3 +1026,15 @@ def test_one_bad_case_does_not_stop_the_batch(tmp_path: Path, batch_folder: Path
                                          " (it must start with http:// or https://)")
     assert IIN not in (out / "manifest.json").read_text(encoding="utf-8")
     assert IIN not in (out / "manifest.csv").read_text(encoding="utf-8")
+
+
+def test_cross_field_problems_come_with_structural_ones(root: Path) -> None:
+    # A bad URL (structure) beside a missing evidence file and a repeated request (cross-field): all in one reading.
+    text = edit(BASE, {6: "  url: example.kz", 26: "  - file: evidence/missing.png",
+                       31: "requests: [assess, assess]"})
+    problems = problems_of(write(root, text))
+    assert [where(p) for p in problems] == [
+        (6, 8, "outlet.url"),
+        (26, 11, "evidence[0].file"),
+        (31, 20, "requests[1]"),
+    ]
