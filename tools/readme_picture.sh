@@ -7,7 +7,7 @@ tmp=$(mktemp -d)
 for lang in ${LANGS:-ru}; do
   soffice "-env:UserInstallation=file://$tmp/profile" --headless --convert-to pdf --outdir "$tmp/pdf" \
     "$tmp/letters/nurkz-2023-10-06-kazakh-language/nurkz-2023-10-06-kazakh-language.$lang.docx" >/dev/null
-  pdftoppm -png -r 70 -f 1 -l 1 "$tmp/pdf/nurkz-2023-10-06-kazakh-language.$lang.pdf" "$tmp/page"
+  pdftoppm -png -r 80 -f 1 -l 1 "$tmp/pdf/nurkz-2023-10-06-kazakh-language.$lang.pdf" "$tmp/page"
   mv "$tmp"/page-1.png "docs/letter-$lang-page1.png"
   echo "docs/letter-$lang-page1.png ($(pdfinfo "$tmp/pdf/nurkz-2023-10-06-kazakh-language.$lang.pdf" | grep Pages))"
 done
