@@ -18,7 +18,8 @@ from .cases import PROJECT_FILE, CaseFile, ProjectFile, find_project, load_case,
 from .errors import CaseError, ComplaintsError, Problem, ProjectError, UsageError
 from .letter import letter_context
 from .model import LANGUAGES
-from .render import FORMATS, render_docx
+from .render import FORMATS
+from .render.fastdocx import PreparedTemplate
 from .when import kz_today
 from .write import Failure, Manifest, Output, write_files
 
@@ -204,7 +205,7 @@ def render_batch(
     langs = _languages(languages)
     fmts = _formats(formats)
     day = letter_date or kz_today()
-    template_folder = templates_dir(templates)
+    prepared = _Templates(templates_dir(templates))
 
     results, projects = _check_all(paths, languages=langs, project=project, letter_date=day)
     manifest = Manifest(day.isoformat(), tool_version())
@@ -217,7 +218,7 @@ def render_batch(
         case = result.case
         try:
             files = {
-                out / case.id / f"{case.id}.{lang}.{fmt}": _render(case, lang, fmt, day, template_folder)
+                out / case.id / f"{case.id}.{lang}.{fmt}": _render(case, lang, fmt, day, prepared)
                 for lang in (langs or case.languages)
                 for fmt in fmts
             }
@@ -239,10 +240,23 @@ def render_batch(
     return BatchResult(out, manifest, report)
 
 
-def _render(case: CaseFile, lang: str, fmt: str, day: date, templates: Path) -> bytes:
+@dataclass
+class _Templates:
+    """Each language's Word template, prepared once per batch."""
+
+    folder: Path
+    ready: dict[str, PreparedTemplate] = field(default_factory=dict)
+
+    def __getitem__(self, lang: str) -> PreparedTemplate:
+        if lang not in self.ready:
+            self.ready[lang] = PreparedTemplate(self.folder / lang / "letter.docx")
+        return self.ready[lang]
+
+
+def _render(case: CaseFile, lang: str, fmt: str, day: date, templates: _Templates) -> bytes:
     context = letter_context(case, lang, letter_date=day)
     if fmt == "docx":
-        return render_docx(context, templates / lang / "letter.docx")
+        return templates[lang].render(context)
     raise UsageError(f"format '{fmt}' is not available")  # pragma: no cover - _formats() refuses it first
 
 

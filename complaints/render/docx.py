@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +14,6 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
 from ..errors import DataError
-
-_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def template_environment() -> Environment:
@@ -36,12 +37,43 @@ def render_docx(context: dict[str, Any], template: str | Path) -> bytes:
 
 def stable_zip(data: bytes) -> bytes:
     """The same zip with fixed timestamps and attributes, so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 0
-            fixed.external_attr = 0
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return assemble([compress(info.filename, src.read(info.filename)) for info in src.infolist()])
+
+
+@dataclass(frozen=True)
+class Member:
+    """One zip member, compressed once: a template's unchanging parts are reused letter after letter."""
+
+    name: bytes
+    crc: int
+    size: int
+    data: bytes
+
+
+def compress(name: str, data: bytes) -> Member:
+    """Deflate one member the way zipfile does (raw deflate, default level)."""
+    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return Member(name.encode("utf-8"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+
+
+_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, 00:00:00
+
+
+def assemble(members: list[Member]) -> bytes:
+    """A plain zip of already compressed members, with fixed dates: same members, same bytes."""
+    out = bytearray()
+    central = bytearray()
+    for m in members:
+        offset = len(out)
+        flags = 0x800 if any(b > 127 for b in m.name) else 0
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, 0, _DOS_DATE, m.crc, len(m.data), m.size,
+                           len(m.name), 0)
+        out += m.name + m.data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, 0, _DOS_DATE, m.crc,
+                               len(m.data), m.size, len(m.name), 0, 0, 0, 0, 0, offset)
+        central += m.name
+    start = len(out)
+    out += central
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), start, 0)
+    return bytes(out)

@@ -1,0 +1,84 @@
+"""The Word letter, fast: the template read, patched and compiled once, then only its body rendered per letter.
+
+docxtpl's own `render` + `save` re-reads the template, re-patches and re-compiles
+its XML and re-serializes every part for every letter. Here that is done once:
+each letter renders the one part that holds tags (the document body) with
+docxtpl's own steps, in docxtpl's order, and every other zip member is reused
+as docxtpl would have written it. The result is identical, part for part, to
+`render_docx` (tests/test_fastdocx.py checks it).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docx.opc.oxml import serialize_part_xml
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError, UndefinedError
+
+from ..errors import DataError
+from .docx import Member, assemble, compress, template_environment
+
+_DOCUMENT = "word/document.xml"
+_TAG = re.compile(r"\{[{%#]")
+
+
+class PreparedTemplate:
+    """One language's template, ready to render many letters; not for sharing between threads."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        tpl = DocxTemplate(str(self.path))
+        tpl.render_init()
+        self._tpl = tpl
+        env = template_environment()
+        self._refuse_tags_outside_the_body()
+        try:
+            body = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
+            self._body = env.from_string(body)
+        except TemplateError as exc:
+            raise DataError(f"{self.path}: the template is broken: {exc}") from None
+        # docxtpl renders the core properties too; without tags in them that only normalises them once.
+        tpl.render_properties({}, env)
+        self._root = tpl.docx._element
+        saved = io.BytesIO()
+        tpl.docx.save(saved)
+        with zipfile.ZipFile(saved) as z:
+            self._members: list[Member | None] = [
+                None if info.filename == _DOCUMENT else compress(info.filename, z.read(info.filename))
+                for info in z.infolist()
+            ]
+
+    def _refuse_tags_outside_the_body(self) -> None:
+        """Headers, footers, footnotes and properties with tags need docxtpl's full path."""
+        tpl = self._tpl
+        for part in tpl.docx.part.package.iter_parts():
+            if part is tpl.docx.part:
+                continue
+            blob = part.blob if isinstance(part.blob, bytes) else b""
+            if part.content_type.endswith("+xml") and _TAG.search(blob.decode("utf-8", "replace")):
+                raise DataError(f"{self.path}: tags in {part.partname} are not supported; keep them in the body")
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        """The letter as .docx bytes, the same as `render_docx(context, path)` gives."""
+        tpl = self._tpl
+        try:
+            xml = self._body.render(context)
+        except UndefinedError as exc:
+            raise DataError(f"{self.path}: the template uses a value the letter does not have: {exc.message}") from None
+        except TemplateError as exc:
+            raise DataError(f"{self.path}: the template is broken: {exc}") from None
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(ch in xml for ch in "\t\a\n\f"):  # docxtpl's listing step changes nothing otherwise
+            xml = tpl.resolve_listing(xml)
+        tree = tpl.fix_tables(xml)
+        tpl.docx_ids_index = 1000
+        tpl.fix_docpr_ids(tree)
+        self._root.replace(self._root.body, tree)
+        document = compress(_DOCUMENT, serialize_part_xml(self._root))
+        return assemble([document if m is None else m for m in self._members])
