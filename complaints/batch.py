@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import glob
 import hashlib
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
@@ -91,27 +93,21 @@ class _Projects:
             raise found
         return found
 
-    def problems(self) -> list[Problem]:
-        out: list[Problem] = []
-        for item in self.cache.values():
-            if isinstance(item, CaseError):
-                out += item.problems
-            elif item.warnings:
-                out += item.warnings
-        return out
-
 
 @dataclass
 class Checked:
     """The outcome of checking (or rendering) one case file."""
 
     source: str
-    case: CaseFile | None
+    case_id: str | None
     problems: list[Problem]
+    files: dict[str, bytes] = field(default_factory=dict)  # OUT-relative path → letter bytes (render only)
+    id_at: tuple[int, int] = (1, 1)
+    project_failed: str | None = None  # the broken project file this case depends on
 
     @property
     def ok(self) -> bool:
-        return self.case is not None and not any(p.is_error for p in self.problems)
+        return self.case_id is not None and not any(p.is_error for p in self.problems)
 
 
 @dataclass
@@ -130,37 +126,114 @@ class ValidationReport:
         return 1 if self.failed or any(p.is_error for p in self.project_problems) else 0
 
 
+@dataclass(frozen=True)
+class _Options:
+    """What every case of a batch is checked and rendered with."""
+
+    project: str | Path | None
+    languages: tuple[str, ...] | None
+    letter_date: date
+    formats: tuple[str, ...] = ()
+    templates: Path | None = None
+
+
+class _Checker:
+    """Checks (and, given templates, renders) one case file at a time, keeping what it read once."""
+
+    def __init__(self, options: _Options):
+        self.options = options
+        self.projects = _Projects(options.project, options.languages)
+        self.templates = _Templates(options.templates) if options.templates is not None else None
+
+    def __call__(self, path: Path) -> Checked:
+        o = self.options
+        shown = str(path)
+        try:
+            project_file = self.projects.for_case(path)
+            case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date)
+        except ProjectError as exc:
+            return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
+                           project_failed=exc.path)
+        except CaseError as exc:
+            return Checked(exc.path, None, exc.problems)
+        shown = case.document.path if case.document else shown
+        at = case.document.mark(("id",)) if case.document else None
+        result = Checked(shown, case.id, list(case.warnings), id_at=(at.line, at.column) if at else (1, 1))
+        if self.templates is not None:
+            try:
+                result.files = {
+                    f"{case.id}/{case.id}.{lang}.{fmt}": _render(case, lang, fmt, o.letter_date, self.templates)
+                    for lang in (o.languages or case.languages)
+                    for fmt in o.formats
+                }
+            except ComplaintsError as exc:
+                result.problems.append(Problem(shown, 1, 1, "", str(exc)))
+        return result
+
+
+def _claim_id(result: Checked, seen: dict[str, str]) -> None:
+    """Ids name the output files: the first case with an id keeps it, a later one fails."""
+    if not result.ok or result.case_id is None:
+        return
+    if result.case_id in seen:
+        line, column = result.id_at
+        result.problems.append(Problem(result.source, line, column, "id",
+                                       f"id '{result.case_id}' is already used by {seen[result.case_id]}; ids name"
+                                       " the output files and must be unique in a batch"))
+        result.files = {}
+        return
+    seen[result.case_id] = result.source
+
+
+_WORKER: _Checker | None = None
+
+
+def _start_worker(options: _Options) -> None:
+    global _WORKER
+    _WORKER = _Checker(options)
+
+
+def _work(path: Path) -> Checked:
+    assert _WORKER is not None
+    return _WORKER(path)
+
+
+def _stream(files: list[Path], options: _Options, workers: int) -> Iterator[Checked]:
+    """Each case checked (and rendered), in the files' order, by `workers` processes; results as they come."""
+    if workers <= 1 or len(files) <= 1:
+        check = _Checker(options)
+        for path in files:
+            yield check(path)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(workers, initializer=_start_worker, initargs=(options,)) as pool:
+        yield from pool.imap(_work, files, chunksize=4)
+
+
+def _project_problems(results: list[Checked], options: _Options) -> list[Problem]:
+    projects = _Projects(options.project, options.languages)
+    broken: dict[str, list[Problem]] = {}
+    for result in results:
+        if result.project_failed and result.project_failed not in broken:
+            try:
+                projects.for_case(Path(result.source))
+            except CaseError as exc:
+                broken[result.project_failed] = exc.problems
+    return [p for problems in broken.values() for p in problems]
+
+
 def _check_all(paths: Iterable[str | Path], *, languages: tuple[str, ...] | None, project: str | Path | None,
-               letter_date: date) -> tuple[list[Checked], _Projects]:
+               letter_date: date) -> tuple[list[Checked], list[Problem]]:
     files = find_case_files(paths)
     if project is not None and not Path(project).is_file():
         raise UsageError(f"no such project file: {project}")
-    projects = _Projects(project, languages)
-    results: list[Checked] = []
+    options = _Options(project, languages, letter_date)
     seen: dict[str, str] = {}
-    for path in files:
-        shown = str(path)
-        try:
-            project_file = projects.for_case(path)
-            case = load_case(path, project=project_file, languages=languages, letter_date=letter_date)
-        except CaseError as exc:
-            if isinstance(exc, ProjectError):
-                results.append(Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")]))
-            else:
-                results.append(Checked(exc.path, None, exc.problems))
-            continue
-        problems = list(case.warnings)
-        shown = case.document.path if case.document else shown
-        if case.id in seen:
-            where = case.document.mark(("id",)) if case.document else None
-            problems.append(Problem(shown, where.line if where else 1, where.column if where else 1, "id",
-                                    f"id '{case.id}' is already used by {seen[case.id]}; ids name the output"
-                                    " files and must be unique in a batch"))
-            results.append(Checked(shown, None, problems))
-            continue
-        seen[case.id] = shown
-        results.append(Checked(shown, case, problems))
-    return results, projects
+    results = []
+    for result in _stream(files, options, 1):
+        _claim_id(result, seen)
+        results.append(result)
+    return results, _project_problems(results, options)
 
 
 def validate_paths(
@@ -172,8 +245,9 @@ def validate_paths(
 ) -> ValidationReport:
     """Check case files (and their project files) without writing anything."""
     langs = _languages(languages)
-    results, projects = _check_all(paths, languages=langs, project=project, letter_date=letter_date or kz_today())
-    return ValidationReport(results, projects.problems())
+    results, project_problems = _check_all(paths, languages=langs, project=project,
+                                           letter_date=letter_date or kz_today())
+    return ValidationReport(results, project_problems)
 
 
 @dataclass
@@ -199,50 +273,53 @@ def render_batch(
     project: str | Path | None = None,
     templates: str | Path | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> BatchResult:
-    """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv."""
+    """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
+
+    `workers` processes check and render the cases (default: the CPU count); this process writes the
+    files, in the cases' order, so that ids are claimed and the manifest listed the same way every run.
+    """
     out = Path(out)
     langs = _languages(languages)
     fmts = _formats(formats)
     day = letter_date or kz_today()
-    prepared = _Templates(templates_dir(templates))
+    options = _Options(project, langs, day, fmts, templates_dir(templates))
+    files = find_case_files(paths)
+    if project is not None and not Path(project).is_file():
+        raise UsageError(f"no such project file: {project}")
 
-    results, projects = _check_all(paths, languages=langs, project=project, letter_date=day)
     manifest = Manifest(day.isoformat(), tool_version())
-    for result in results:
-        if not result.ok or result.case is None:
+    seen: dict[str, str] = {}
+    results: list[Checked] = []
+    for result in _stream(files, options, workers or os.cpu_count() or 1):
+        _claim_id(result, seen)
+        if result.ok:
+            try:
+                write_files({out / rel: data for rel, data in result.files.items()})
+            except OSError as exc:
+                result.problems.append(Problem(result.source, 1, 1, "", _describe(exc)))
+        if result.ok:
+            warnings = tuple(str(p) for p in result.problems if not p.is_error)
+            for rel, data in result.files.items():
+                lang, fmt = rel.rsplit("/", 1)[1][len(result.case_id or "") + 1:].split(".", 1)
+                manifest.outputs.append(Output(result.case_id or "", lang, fmt, rel, len(data), _sha256(data),
+                                               result.source, warnings))
+            _tell(progress, result.source, "rendered")
+        else:
             errors = tuple(str(p) for p in result.problems if p.is_error)
-            manifest.failures.append(Failure(result.source, None, errors))
+            manifest.failures.append(Failure(result.source, result.case_id, errors))
             _tell(progress, result.source, "failed")
-            continue
-        case = result.case
-        try:
-            files = {
-                out / case.id / f"{case.id}.{lang}.{fmt}": _render(case, lang, fmt, day, prepared)
-                for lang in (langs or case.languages)
-                for fmt in fmts
-            }
-            write_files(files)
-        except (ComplaintsError, OSError) as exc:
-            message = f"{result.source}:1:1: error: {_describe(exc)}"
-            manifest.failures.append(Failure(result.source, case.id, (message,)))
-            result.problems.append(Problem(result.source, 1, 1, "", _describe(exc)))
-            _tell(progress, result.source, "failed")
-            continue
-        warnings = tuple(str(p) for p in result.problems if not p.is_error)
-        for target, data in files.items():
-            lang, fmt = target.name[len(case.id) + 1:].split(".", 1)
-            manifest.outputs.append(Output(case.id, lang, fmt, target.relative_to(out).as_posix(), len(data),
-                                           _sha256(data), result.source, warnings))
-        _tell(progress, result.source, "rendered")
+        result.files = {}  # written: keep only what the report needs
+        results.append(result)
     manifest.write(out)
-    report = ValidationReport(results, projects.problems())
+    report = ValidationReport(results, _project_problems(results, options))
     return BatchResult(out, manifest, report)
 
 
 @dataclass
 class _Templates:
-    """Each language's Word template, prepared once per batch."""
+    """Each language's Word template, prepared once per worker."""
 
     folder: Path
     ready: dict[str, PreparedTemplate] = field(default_factory=dict)

@@ -116,8 +116,8 @@ def render(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the letters.")] = Path("letters"),
     lang: LangOpt = None,
     format_: Annotated[str, typer.Option("--format", help="Output formats, comma-separated.")] = "docx",
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Parallel workers (accepted for "
-                                                   "scripts; this version renders in one process).")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes that render in parallel "
+                                                   "(default: the CPU count).")] = None,
     date_: DateOpt = None,
     project: ProjectOpt = None,
     templates: Annotated[Optional[Path], typer.Option("--templates", help="A folder of your own letter "
@@ -136,7 +136,7 @@ def render(
                 task = bar.add_task("render", total=total)
                 result = batch.render_batch(paths, out=out_dir, languages=_split(lang), formats=_split(format_) or [],
                                             letter_date=letter_date, project=project, templates=templates,
-                                            progress=lambda source, status: bar.advance(task))
+                                            progress=lambda source, status: bar.advance(task), workers=workers)
         else:
             def line(source: str, status: str) -> None:
                 if not quiet and not as_json and status == "rendered":
@@ -144,7 +144,7 @@ def render(
 
             result = batch.render_batch(paths, out=out_dir, languages=_split(lang), formats=_split(format_) or [],
                                         letter_date=letter_date, project=project, templates=templates,
-                                        progress=line)
+                                        progress=line, workers=workers)
     except UsageError as exc:
         _fail_usage(str(exc))
         return

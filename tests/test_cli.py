@@ -171,3 +171,25 @@ def test_letters_open_in_libreoffice(tmp_path: Path) -> None:
         text = (tmp_path / "txt" / (file.stem + ".txt")).read_text(encoding="utf-8-sig")
         assert "ZapadNamNePomozhet" in text or "Slava Voznyak" in text
         assert "174" in text
+
+
+def test_one_worker_and_two_workers_write_the_same_files(project_dir: Path, tmp_path: Path) -> None:
+    for i in range(9):
+        write_yaml(project_dir / f"c{i}.yaml", case_data(id=f"case-{i}", **{"comment.text": f"Текст {i} & <{i}>"}))
+    write_yaml(project_dir / "bad.yaml", case_data(id="bad", **{"outlet.url": "nope"}))
+    for name, workers in (("one", "1"), ("two", "2")):
+        result = run("render", str(project_dir), "--out", str(tmp_path / name), "--workers", workers, "-q",
+                     "--date", "2026-11-25")
+        assert result.exit_code == 1
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert len(one) == 9 * 3 + 2 and one == two
+
+
+def test_a_repeated_id_fails_the_later_case_only(project_dir: Path, tmp_path: Path) -> None:
+    write_yaml(project_dir / "a.yaml", case_data(id="same", **{"comment.text": "first"}))
+    write_yaml(project_dir / "b.yaml", case_data(id="same", **{"comment.text": "second"}))
+    result = run("render", str(project_dir), "--out", str(tmp_path / "out"), "--date", "2026-11-25")
+    assert result.exit_code == 1
+    assert "b.yaml:2:5: error: id: id 'same' is already used by" in result.output
+    assert "first" in docx_text(tmp_path / "out" / "same" / "same.en.docx")
