@@ -127,7 +127,7 @@ def render(
 ) -> None:
     """Validate and render every case into OUT/<id>/<id>.<lang>.docx, with OUT/manifest.json and manifest.csv."""
     letter_date = _parse_date(date_)
-    total = len(batch.find_case_files(paths)) if _paths_exist(paths) else 0
+    total = _count_cases(paths)
     show_bar = sys.stderr.isatty() and total > 3 and not quiet and not as_json
     try:
         if show_bar:
@@ -167,12 +167,12 @@ def render(
     raise typer.Exit(result.exit_code)
 
 
-def _paths_exist(paths: list[str]) -> bool:
+def _count_cases(paths: list[str]) -> int:
+    """How many case files the paths name (0 if one is missing: render then says which)."""
     try:
-        batch.find_case_files(paths)
+        return len(batch.find_case_files(paths))
     except UsageError:
-        return False
-    return True
+        return 0
 
 
 @norms_app.callback()

@@ -21,15 +21,20 @@ def template_environment() -> Environment:
     return Environment(undefined=StrictUndefined, autoescape=True)
 
 
+def template_error(template: str | Path, exc: TemplateError) -> DataError:
+    """What a broken template, or one asking for a value the letter lacks, tells the user."""
+    if isinstance(exc, UndefinedError):
+        return DataError(f"{template}: the template uses a value the letter does not have: {exc.message}")
+    return DataError(f"{template}: the template is broken: {exc}")
+
+
 def render_docx(context: dict[str, Any], template: str | Path) -> bytes:
     """The letter as .docx bytes; the same context and template always give the same bytes."""
     doc = DocxTemplate(str(template))
     try:
         doc.render(context, jinja_env=template_environment(), autoescape=True)
-    except UndefinedError as exc:
-        raise DataError(f"{template}: the template uses a value the letter does not have: {exc.message}") from None
     except TemplateError as exc:
-        raise DataError(f"{template}: the template is broken: {exc}") from None
+        raise template_error(template, exc) from None
     buffer = io.BytesIO()
     doc.save(buffer)
     return stable_zip(buffer.getvalue())

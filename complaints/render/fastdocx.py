@@ -18,10 +18,10 @@ from typing import Any
 
 from docx.opc.oxml import serialize_part_xml
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError, UndefinedError
+from jinja2 import TemplateError
 
 from ..errors import DataError
-from .docx import Member, assemble, compress, template_environment
+from .docx import Member, assemble, compress, template_environment, template_error
 
 _DOCUMENT = "word/document.xml"
 _TAG = re.compile(r"\{[{%#]")
@@ -41,7 +41,7 @@ class PreparedTemplate:
             body = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
             self._body = env.from_string(body)
         except TemplateError as exc:
-            raise DataError(f"{self.path}: the template is broken: {exc}") from None
+            raise template_error(self.path, exc) from None
         # docxtpl renders the core properties too; without tags in them that only normalises them once.
         tpl.render_properties({}, env)
         self._root = tpl.docx._element
@@ -68,10 +68,8 @@ class PreparedTemplate:
         tpl = self._tpl
         try:
             xml = self._body.render(context)
-        except UndefinedError as exc:
-            raise DataError(f"{self.path}: the template uses a value the letter does not have: {exc.message}") from None
         except TemplateError as exc:
-            raise DataError(f"{self.path}: the template is broken: {exc}") from None
+            raise template_error(self.path, exc) from None
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(ch in xml for ch in "\t\a\n\f"):  # docxtpl's listing step changes nothing otherwise
