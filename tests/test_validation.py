@@ -99,6 +99,15 @@ def col(line: str, needle: str) -> int:
 
 
 @pytest.fixture
+def loose(tmp_path: Path) -> Path:
+    """A folder with no complaints.yaml above it, and evidence/shot.png in it."""
+    folder = tmp_path / "loose"
+    (folder / "evidence").mkdir(parents=True)
+    (folder / "evidence" / "shot.png").write_bytes(b"png")
+    return folder
+
+
+@pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A project folder: complaints.yaml, and evidence/shot.png beside where the cases go."""
     folder = tmp_path / "project"
@@ -471,10 +480,8 @@ def test_absolute_evidence_path(root: Path) -> None:
     assert "relative to the case file, not from /" in p.message
 
 
-def test_evidence_root_without_project_file_is_the_case_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "loose"
-    (folder / "evidence").mkdir(parents=True)
-    (folder / "evidence" / "shot.png").write_bytes(b"png")
+def test_evidence_root_without_project_file_is_the_case_folder(tmp_path: Path, loose: Path) -> None:
+    folder = loose
     (tmp_path / "outside.png").write_bytes(b"secret")
     assert find_project(folder) is None
     text = edit(BASE + APPLICANT + f'  iin: "{IIN}"\n', {26: "  - file: ../outside.png"})
@@ -485,20 +492,16 @@ def test_evidence_root_without_project_file_is_the_case_folder(tmp_path: Path) -
 # ---------------------------------------------------------------- the applicant (APPC Article 63)
 
 
-def test_no_applicant_anywhere(tmp_path: Path) -> None:
-    folder = tmp_path / "loose"
-    (folder / "evidence").mkdir(parents=True)
-    (folder / "evidence" / "shot.png").write_bytes(b"png")
+def test_no_applicant_anywhere(loose: Path) -> None:
+    folder = loose
     assert find_project(folder) is None
     p = one_error(folder, BASE)
     assert where(p) == (1, 1, "applicant")
     assert "anonymous appeals are not considered" in p.message
 
 
-def test_applicant_in_the_case_without_a_project_file(tmp_path: Path) -> None:
-    folder = tmp_path / "loose"
-    (folder / "evidence").mkdir(parents=True)
-    (folder / "evidence" / "shot.png").write_bytes(b"png")
+def test_applicant_in_the_case_without_a_project_file(loose: Path) -> None:
+    folder = loose
     case = load_case(write(folder, BASE + APPLICANT + f'  iin: "{IIN}"\n'), letter_date=LETTER_DATE)
     assert case.applicant.name == {"*": "Test Person"} and case.root == folder.resolve()
 
