@@ -35,6 +35,11 @@ def tool_version() -> str:
         return "0+unknown"
 
 
+def letter_path(case_id: str, lang: str, fmt: str) -> str:
+    """Where a letter goes inside the output folder: <id>/<id>.<lang>.<format>."""
+    return f"{case_id}/{case_id}.{lang}.{fmt}"
+
+
 def templates_dir(override: str | Path | None = None) -> Path:
     """Where the Word templates are: the given folder, the repository's templates/, or the installed copy."""
     if override is not None:
@@ -68,6 +73,14 @@ def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(found, key=lambda p: str(p))
 
 
+def _case_files(paths: Iterable[str | Path], project: str | Path | None) -> list[Path]:
+    """The case files of a batch, after checking that a named project file exists."""
+    files = find_case_files(paths)
+    if project is not None and not Path(project).is_file():
+        raise UsageError(f"no such project file: {project}")
+    return files
+
+
 def _hidden(item: Path, base: Path) -> bool:
     return any(part.startswith(".") for part in item.relative_to(base).parts[:-1])
 
@@ -79,9 +92,16 @@ class _Projects:
     explicit: str | Path | None
     languages: tuple[str, ...] | None
     cache: dict[Path | None, ProjectFile | CaseError] = field(default_factory=dict)
+    found: dict[Path, Path | None] = field(default_factory=dict)  # case folder → its complaints.yaml
 
     def for_case(self, path: Path) -> ProjectFile:
-        where = Path(self.explicit) if self.explicit is not None else find_project(path)
+        if self.explicit is not None:
+            where: Path | None = Path(self.explicit)
+        else:
+            folder = path.parent
+            if folder not in self.found:
+                self.found[folder] = find_project(folder)
+            where = self.found[folder]
         key = where.resolve() if where is not None else None
         if key not in self.cache:
             try:
@@ -101,7 +121,7 @@ class Checked:
     source: str
     case_id: str | None
     problems: list[Problem]
-    files: dict[str, bytes] = field(default_factory=dict)  # OUT-relative path → letter bytes (render only)
+    letters: list[tuple[str, str, bytes]] = field(default_factory=list)  # (language, format, bytes): render only
     id_at: tuple[int, int] = (1, 1)
     project_failed: str | None = None  # the broken project file this case depends on
 
@@ -161,11 +181,11 @@ class _Checker:
         result = Checked(shown, case.id, list(case.warnings), id_at=(at.line, at.column) if at else (1, 1))
         if self.templates is not None:
             try:
-                result.files = {
-                    f"{case.id}/{case.id}.{lang}.{fmt}": _render(case, lang, fmt, o.letter_date, self.templates)
+                result.letters = [
+                    (lang, fmt, _render(case, lang, fmt, o.letter_date, self.templates))
                     for lang in (o.languages or case.languages)
                     for fmt in o.formats
-                }
+                ]
             except ComplaintsError as exc:
                 result.problems.append(Problem(shown, 1, 1, "", str(exc)))
         return result
@@ -180,7 +200,7 @@ def _claim_id(result: Checked, seen: dict[str, str]) -> None:
         result.problems.append(Problem(result.source, line, column, "id",
                                        f"id '{result.case_id}' is already used by {seen[result.case_id]}; ids name"
                                        " the output files and must be unique in a batch"))
-        result.files = {}
+        result.letters = []
         return
     seen[result.case_id] = result.source
 
@@ -224,9 +244,7 @@ def _project_problems(results: list[Checked], options: _Options) -> list[Problem
 
 def _check_all(paths: Iterable[str | Path], *, languages: tuple[str, ...] | None, project: str | Path | None,
                letter_date: date) -> tuple[list[Checked], list[Problem]]:
-    files = find_case_files(paths)
-    if project is not None and not Path(project).is_file():
-        raise UsageError(f"no such project file: {project}")
+    files = _case_files(paths, project)
     options = _Options(project, languages, letter_date)
     seen: dict[str, str] = {}
     results = []
@@ -285,32 +303,31 @@ def render_batch(
     fmts = _formats(formats)
     day = letter_date or kz_today()
     options = _Options(project, langs, day, fmts, templates_dir(templates))
-    files = find_case_files(paths)
-    if project is not None and not Path(project).is_file():
-        raise UsageError(f"no such project file: {project}")
+    files = _case_files(paths, project)
 
     manifest = Manifest(day.isoformat(), tool_version())
     seen: dict[str, str] = {}
     results: list[Checked] = []
     for result in _stream(files, options, workers or os.cpu_count() or 1):
         _claim_id(result, seen)
+        case_id = result.case_id or ""
+        named = [(letter_path(case_id, lang, fmt), lang, fmt, data) for lang, fmt, data in result.letters]
         if result.ok:
             try:
-                write_files({out / rel: data for rel, data in result.files.items()})
+                write_files({out / rel: data for rel, _, _, data in named})
             except OSError as exc:
                 result.problems.append(Problem(result.source, 1, 1, "", _describe(exc)))
         if result.ok:
             warnings = tuple(str(p) for p in result.problems if not p.is_error)
-            for rel, data in result.files.items():
-                lang, fmt = rel.rsplit("/", 1)[1][len(result.case_id or "") + 1:].split(".", 1)
-                manifest.outputs.append(Output(result.case_id or "", lang, fmt, rel, len(data), _sha256(data),
+            for rel, lang, fmt, data in named:
+                manifest.outputs.append(Output(case_id, lang, fmt, rel, len(data), hashlib.sha256(data).hexdigest(),
                                                result.source, warnings))
             _tell(progress, result.source, "rendered")
         else:
             errors = tuple(str(p) for p in result.problems if p.is_error)
             manifest.failures.append(Failure(result.source, result.case_id, errors))
             _tell(progress, result.source, "failed")
-        result.files = {}  # written: keep only what the report needs
+        result.letters = []  # written: keep only what the report needs
         results.append(result)
     manifest.write(out)
     report = ValidationReport(results, _project_problems(results, options))
@@ -369,5 +386,3 @@ def _tell(progress: Progress | None, source: str, status: str) -> None:
         progress(source, status)
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
