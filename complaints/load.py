@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import CaseError, Problem
@@ -81,37 +80,63 @@ def dotted(path: Path_) -> str:
     return out
 
 
-class _Loader(yaml.SafeLoader):
-    """A SafeLoader whose composer refuses floods of aliases, and trees that aliases would blow up."""
+# libyaml (C) where PyYAML was built with it: composing is most of the time a case takes.
+_LOADER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self.alias_count = 0
-        self.sizes: dict[int, int] = {}  # id(node) → values in it once its aliases are expanded
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            self.alias_count += 1
-            if self.alias_count > MAX_ALIASES:
-                event = self.peek_event()
-                raise yaml.composer.ComposerError(
-                    None, None, f"more than {MAX_ALIASES} aliases (*name): refused", event.start_mark
-                )
-        node = Composer.compose_node(self, parent, index)
-        if node is not None and id(node) not in self.sizes:
-            if isinstance(node, SequenceNode):
-                children: list[Node] = node.value
-            elif isinstance(node, MappingNode):
-                children = [n for pair in node.value for n in pair]
-            else:
-                children = []
-            size = 1 + sum(self.sizes.get(id(child), 1) for child in children)
+def _compose(text: str, loader_class: type = _LOADER) -> Node | None:
+    """The YAML node graph, aliases still shared, nothing constructed."""
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError:
+        if loader_class is yaml.SafeLoader:
+            raise
+        # A mistake is rare and PyYAML's own reader words it better ("found character '\t' …"): ask it.
+        return _compose(text, yaml.SafeLoader)
+    finally:
+        loader.dispose()
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return node.value
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _refuse_alias_bombs(root: Node) -> None:
+    """Count aliases and the size the tree would have once they are expanded, without expanding them."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    aliases = 0
+    stack = [(root, iter(_children(root)))]
+    open_nodes.add(id(root))
+    while stack:
+        node, pending = stack[-1]
+        child = next(pending, None)
+        if child is None:
+            stack.pop()
+            open_nodes.discard(id(node))
+            size = 1 + sum(sizes[id(c)] for c in _children(node))
             if size > MAX_NODES:
-                mark = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
                 raise _TooBig(f"more than {MAX_NODES:,} values once aliases are expanded (an alias bomb?): refused",
-                              mark)
-            self.sizes[id(node)] = size
-        return node
+                              _mark(node))
+            sizes[id(node)] = size
+        elif id(child) in open_nodes:
+            raise _TooBig("an alias refers to the value that contains it: refused", _mark(child))
+        elif id(child) in sizes:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise _TooBig(f"more than {MAX_ALIASES} aliases (*name): refused", _mark(node))
+        else:
+            open_nodes.add(id(child))
+            stack.append((child, iter(_children(child))))
+
+
+def _mark(node: Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _position(text: str, index: int) -> Mark:
@@ -162,9 +187,10 @@ def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = F
     if bad_chars:
         text = _BAD_CHAR.sub(" ", text)
 
-    loader = _Loader(text)
     try:
-        root = loader.get_single_node()
+        root = _compose(text)
+        if root is not None:
+            _refuse_alias_bombs(root)
     except _TooBig as exc:
         raise fail(exc.mark.line, exc.mark.column, str(exc)) from None
     except yaml.MarkedYAMLError as exc:
@@ -176,12 +202,10 @@ def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = F
         raise fail(line, col, f"YAML syntax: {msg}") from None
     except yaml.YAMLError as exc:
         raise fail(1, 1, f"YAML syntax: {exc}") from None
-    except ValueError:  # PyYAML's chr() on an escape such as "\U00110000"
-        at = loader.get_mark()
-        raise fail(at.line + 1, at.column + 1,
+    except ValueError:  # chr() on an escape such as "\U00110000"
+        at = _position(text, max(text.find("\\U"), 0))
+        raise fail(at.line, at.column,
                    "YAML syntax: an escape in a quoted string names no Unicode character (above U+10FFFF)") from None
-    finally:
-        loader.dispose()
 
     doc = Document(shown, None)
     if root is None:
@@ -238,7 +262,7 @@ class _Builder:
         self.doc.values.setdefault(path, mark)
         if isinstance(node, ScalarNode):
             self.spans.append((node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1), path))
-            if node.style is None and node.value in _NULLS and node.tag == "tag:yaml.org,2002:null":
+            if not node.style and node.value in _NULLS and node.tag == "tag:yaml.org,2002:null":
                 return None
             if node.style == '"' and _BAD_CHAR.search(node.value):
                 self._bad_escapes(node, path)
