@@ -262,6 +262,8 @@ def _languages_of(data: object) -> tuple[str, ...]:
 
 def _shown(path: Path) -> str:
     """The path as the user will recognise it: relative to the working folder where possible."""
+    if not path.is_absolute() and ".." not in path.parts:
+        return str(path)  # relative already, as the user typed it
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

@@ -75,9 +75,15 @@ class _Phrases:
                 if not isinstance(node, dict) or part not in node:
                     raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing phrase '{'.'.join(key)}'")
                 node = node[part]
-            template = self.compiled[key] = self.env.from_string(str(node))
+            source = str(node)
+            # a phrase with nothing to fill in is its own text
+            template = source.strip() if "{" not in source else self.env.from_string(source)
+            self.compiled[key] = template
+        if isinstance(template, str):
+            return template
         try:
-            return template.render(**values).strip()
+            # shared=True: the phrase sees its values and filters only, without copying Jinja's globals each time
+            return "".join(template.root_render_func(template.new_context(values, shared=True))).strip()
         except TemplateError as exc:
             raise DataError(f"complaints/data/phrases/{self.lang}.yaml: phrase '{'.'.join(key)}': {exc}") from None
 

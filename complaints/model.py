@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlsplit
 
@@ -94,13 +95,20 @@ def _lang_code(value: Any) -> str:
     text = _plain(value).strip()
     if not _LANG_CODE.match(text):
         raise ValueError(f"'{text}' is not an ISO 639-1 language code (two lowercase letters, e.g. ru, kk, en)")
+    if not _known_language(text):
+        raise ValueError(f"'{text}' is not a known ISO 639-1 language code")
+    return text
+
+
+@lru_cache(maxsize=256)
+def _known_language(code: str) -> bool:
     from babel import Locale, UnknownLocaleError
 
     try:
-        Locale.parse(text)
+        Locale.parse(code)
     except (UnknownLocaleError, ValueError):
-        raise ValueError(f"'{text}' is not a known ISO 639-1 language code") from None
-    return text
+        return False
+    return True
 
 
 def _case_id(value: Any) -> str:

@@ -77,12 +77,17 @@ class Manifest:
         return buffer.getvalue()
 
     def write(self, out: Path) -> None:
+        sync_to_disk()  # the letters are on the disk before the manifest that lists them
         write_files({out / "manifest.json": self.to_json().encode("utf-8"),
                      out / "manifest.csv": self.to_csv().encode("utf-8")})
 
 
 def write_files(files: dict[Path, bytes]) -> None:
-    """Write every file or none: each goes to a temporary file beside it first, then all are renamed."""
+    """Write every file or none: each goes to a temporary file beside it first, then all are renamed.
+
+    A rename is atomic, so an interrupted or killed run leaves whole files only. Flushing to the disk
+    itself (against a power cut) is left to `sync_to_disk`, once per batch rather than once per file.
+    """
     staged: list[tuple[str, Path]] = []
     try:
         for target, data in files.items():
@@ -91,11 +96,15 @@ def write_files(files: dict[Path, bytes]) -> None:
             staged.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
         for tmp, target in staged:
             os.replace(tmp, target)
     finally:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def sync_to_disk() -> None:
+    """Ask the system to put what was written on the disk."""
+    if hasattr(os, "sync"):
+        os.sync()
