@@ -8,19 +8,31 @@ The pipeline, one stage a module:
     render_batch(paths, …)       many cases → OUT/<id>/… + manifest    (batch, write)
 """
 
+from importlib import import_module
+from typing import Any
+
 from .batch import BatchResult, ValidationReport, find_case_files, render_batch, templates_dir, validate_paths
-from .cases import CaseFile, ProjectFile, find_project, load_case, load_project
 from .errors import CaseError, ComplaintsError, DataError, Problem, ProjectError, UsageError
-from .law import Authority, Norm, authorities, catalogue, norm, resolve_authority
-from .letter import letter_context
-from .model import Case, Project, iin_is_valid
-from .render import render_docx
-from .schema import case_schema
+from .layout import find_project
+
+# The heavier stages (pydantic, docxtpl, Babel) load on first use, so that a run with nothing to do starts fast.
+_LAZY = {
+    "CaseFile": "cases", "ProjectFile": "cases", "load_case": "cases", "load_project": "cases",
+    "Authority": "law", "Norm": "law", "authorities": "law", "catalogue": "law", "norm": "law",
+    "resolve_authority": "law", "letter_context": "letter", "Case": "model", "Project": "model",
+    "iin_is_valid": "model", "render_docx": "render", "PreparedTemplate": "render", "case_schema": "schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'complaints' has no attribute '{name}'")
 
 __all__ = [
     "Authority", "BatchResult", "Case", "CaseError", "CaseFile", "ComplaintsError", "DataError", "Norm",
     "Problem", "Project", "ProjectError", "ProjectFile", "UsageError", "ValidationReport", "authorities",
     "case_schema", "catalogue", "find_case_files", "find_project", "iin_is_valid", "letter_context",
     "load_case", "load_project", "norm", "render_batch", "render_docx", "resolve_authority", "templates_dir",
-    "validate_paths",
+    "validate_paths", "PreparedTemplate",
 ]

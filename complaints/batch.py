@@ -1,31 +1,63 @@
-"""Many cases at once: find them, check them, letter them, write them, list them in a manifest.
+"""Many cases at once: plan, check and render in parallel, write, journal, and list them in a manifest.
+
+    plan     which letters are missing or out of date (fingerprints against the last manifest)
+    check    worker processes read, validate and render those cases (check.py)
+    write    this process writes each case's letters whole, in the cases' order, and journals them
+    finish   the journal becomes manifest.json and manifest.csv
 
 One bad case never stops a batch: it is reported, nothing is written for it,
-and every other case goes on.
+and every other case goes on. Ctrl-C or SIGTERM stops the batch cleanly: the
+files written are whole and the manifest lists exactly them; the next run
+does the rest. Nothing heavy is imported until a case needs rendering.
 """
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .cases import PROJECT_FILE, CaseFile, ProjectFile, find_project, load_case, load_project
-from .errors import CaseError, ComplaintsError, Problem, ProjectError, UsageError
-from .letter import letter_context
-from .model import LANGUAGES
-from .render import FORMATS
-from .render.fastdocx import PreparedTemplate
+from . import manifest
+from .errors import Problem, UsageError
+from .layout import (
+    FORMATS,
+    LANGUAGES,
+    LATER_FORMATS,
+    find_case_files,
+    find_project,
+    letter_path,
+    shown,
+    templates_dir,
+)
+from .manifest import Fingerprints, Record
 from .when import kz_today
-from .write import Failure, Manifest, Output, write_files
 
-Progress = Callable[[str, str], None]  # (case file, "rendered" | "failed")
+if TYPE_CHECKING:
+    from .check import Checked, Todo
+
+__all__ = ["BatchResult", "CaseEvent", "ValidationReport", "find_case_files", "letter_path", "render_batch",
+           "templates_dir", "validate_paths"]
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """What happened to one case, for progress displays: rendered, unchanged or failed."""
+
+    source: str
+    status: str
+    letters: int
+    problems: tuple[Problem, ...] = ()
+
+
+Progress = Callable[[CaseEvent], None]
 
 
 def tool_version() -> str:
@@ -35,100 +67,7 @@ def tool_version() -> str:
         return "0+unknown"
 
 
-def letter_path(case_id: str, lang: str, fmt: str) -> str:
-    """Where a letter goes inside the output folder: <id>/<id>.<lang>.<format>."""
-    return f"{case_id}/{case_id}.{lang}.{fmt}"
-
-
-def templates_dir(override: str | Path | None = None) -> Path:
-    """Where the Word templates are: the given folder, the repository's templates/, or the installed copy."""
-    if override is not None:
-        folder = Path(override)
-        if not folder.is_dir():
-            raise UsageError(f"no templates folder at {folder}")
-        return folder
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "templates", here / "templates"):
-        if (candidate / "ru" / "letter.docx").is_file():
-            return candidate
-    raise UsageError("the letter templates are missing; reinstall the tool")  # pragma: no cover
-
-
-def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Case files named by files, folders (searched recursively) or globs, in a stable order."""
-    found: dict[Path, None] = {}
-    for raw in paths:
-        text = str(raw)
-        matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))] if glob.has_magic(text) else [Path(text)]
-        if not matches or not all(m.exists() for m in matches):
-            raise UsageError(f"no such file or folder: {text}")
-        for match in matches:
-            if match.is_dir():
-                for ext in ("*.yaml", "*.yml"):
-                    for item in sorted(match.rglob(ext)):
-                        if item.name != PROJECT_FILE and item.is_file() and not _hidden(item, match):
-                            found.setdefault(item, None)
-            elif match.name != PROJECT_FILE or len(matches) == 1 and not glob.has_magic(text):
-                found.setdefault(match, None)
-    return sorted(found, key=lambda p: str(p))
-
-
-def _case_files(paths: Iterable[str | Path], project: str | Path | None) -> list[Path]:
-    """The case files of a batch, after checking that a named project file exists."""
-    files = find_case_files(paths)
-    if project is not None and not Path(project).is_file():
-        raise UsageError(f"no such project file: {project}")
-    return files
-
-
-def _hidden(item: Path, base: Path) -> bool:
-    return any(part.startswith(".") for part in item.relative_to(base).parts[:-1])
-
-
-@dataclass
-class _Projects:
-    """Project files, read once each; a broken one fails every case under it."""
-
-    explicit: str | Path | None
-    languages: tuple[str, ...] | None
-    cache: dict[Path | None, ProjectFile | CaseError] = field(default_factory=dict)
-    found: dict[Path, Path | None] = field(default_factory=dict)  # case folder → its complaints.yaml
-
-    def for_case(self, path: Path) -> ProjectFile:
-        if self.explicit is not None:
-            where: Path | None = Path(self.explicit)
-        else:
-            folder = path.parent
-            if folder not in self.found:
-                self.found[folder] = find_project(folder)
-            where = self.found[folder]
-        key = where.resolve() if where is not None else None
-        if key not in self.cache:
-            try:
-                self.cache[key] = load_project(where, languages=self.languages)
-            except CaseError as exc:
-                self.cache[key] = exc
-        found = self.cache[key]
-        if isinstance(found, CaseError):
-            raise found
-        return found
-
-
-@dataclass
-class Checked:
-    """The outcome of checking (or rendering) one case file."""
-
-    source: str
-    case_id: str | None
-    problems: list[Problem]
-    letters: list[tuple[str, str, bytes]] = field(default_factory=list)  # (language, format, bytes): render only
-    id_at: tuple[int, int] = (1, 1)
-    project_failed: str | None = None  # the broken project file this case depends on
-
-    @property
-    def ok(self) -> bool:
-        return self.case_id is not None and not any(p.is_error for p in self.problems)
-
+# ---------------------------------------------------------------- validate
 
 @dataclass
 class ValidationReport:
@@ -146,50 +85,293 @@ class ValidationReport:
         return 1 if self.failed or any(p.is_error for p in self.project_problems) else 0
 
 
-@dataclass(frozen=True)
-class _Options:
-    """What every case of a batch is checked and rendered with."""
+def validate_paths(
+    paths: Iterable[str | Path],
+    *,
+    languages: Iterable[str] | None = None,
+    project: str | Path | None = None,
+    letter_date: date | None = None,
+) -> ValidationReport:
+    """Check case files (and their project files) without writing anything."""
+    from .check import Checker, Options
 
-    project: str | Path | None
-    languages: tuple[str, ...] | None
-    letter_date: date
-    formats: tuple[str, ...] = ()
-    templates: Path | None = None
+    files = _case_files(paths, project)
+    options = Options(project, _languages(languages), letter_date or kz_today())
+    check = Checker(options)
+    seen: dict[str, str] = {}
+    results = []
+    for path in files:
+        result = check(path)
+        _claim_id(result, seen)
+        results.append(result)
+    broken = dict.fromkeys(r.project_failed for r in results if r.project_failed)
+    return ValidationReport(results, [p for name in broken if name for p in _broken_project(name)])
 
 
-class _Checker:
-    """Checks (and, given templates, renders) one case file at a time, keeping what it read once."""
+# ---------------------------------------------------------------- render
 
-    def __init__(self, options: _Options):
-        self.options = options
-        self.projects = _Projects(options.project, options.languages)
-        self.templates = _Templates(options.templates) if options.templates is not None else None
+@dataclass
+class BatchResult:
+    """What `render` did, counted; the failed cases with their errors."""
 
-    def __call__(self, path: Path) -> Checked:
-        o = self.options
-        shown = str(path)
+    out: Path
+    rendered: int = 0  # cases with at least one letter written in this run
+    letters: int = 0  # letters written in this run
+    unchanged: int = 0  # cases whose letters were all up to date
+    failures: list[Record] = field(default_factory=list)
+    warnings: int = 0
+    project_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures or any(p.is_error for p in self.project_problems) else 0
+
+
+@dataclass
+class _Step:
+    """One case file in the plan: what to render (None: everything; (): nothing) and what is kept."""
+
+    path: Path
+    todo: Todo | None
+    kept: Record | None
+    inputs: dict[str, Any]
+
+
+def render_batch(
+    paths: Iterable[str | Path],
+    *,
+    out: str | Path = "letters",
+    languages: Iterable[str] | None = None,
+    formats: Iterable[str] = ("docx",),
+    letter_date: date | None = None,
+    project: str | Path | None = None,
+    templates: str | Path | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    force: bool = False,
+) -> BatchResult:
+    """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
+
+    Letters whose inputs have not changed since the last run are left as they are (`force`: render all).
+    `workers` processes check and render (default: the CPU count); this process writes the files in the
+    cases' order, so ids are claimed and the manifest listed the same way every run. Ctrl-C or SIGTERM:
+    the manifest is written for what is on disk, then KeyboardInterrupt is raised.
+    """
+    out = Path(out)
+    langs = _languages(languages)
+    fmts = _formats(formats)
+    day = letter_date or kz_today()
+    folder = templates_dir(templates)
+    files = _case_files(paths, project)
+
+    prints = Fingerprints(tool_version(), day.isoformat(), folder)
+    state = {} if force else manifest.previous_state(out)
+    plan = _plan(files, out, state, prints, project, langs, fmts)
+
+    result = BatchResult(out)
+    manifest.start(out)
+    journal = manifest.Journal(out)
+    seen: dict[str, str] = {}
+    reported: set[str] = set()  # broken project files already reported
+    done = 0
+    interrupted = False
+    jobs = [(step.path, step.todo) for step in plan if step.todo != ()]
+    with _stop_on_sigterm():
         try:
-            project_file = self.projects.for_case(path)
-            case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date)
-        except ProjectError as exc:
-            return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
-                           project_failed=exc.path)
-        except CaseError as exc:
-            return Checked(exc.path, None, exc.problems)
-        shown = case.document.path if case.document else shown
-        at = case.document.mark(("id",)) if case.document else None
-        result = Checked(shown, case.id, list(case.warnings), id_at=(at.line, at.column) if at else (1, 1))
-        if self.templates is not None:
+            stream = _stream(jobs, project, langs, day, fmts, folder, workers or os.cpu_count() or 1)
             try:
-                result.letters = [
-                    (lang, fmt, _render(case, lang, fmt, o.letter_date, self.templates))
-                    for lang in (o.languages or case.languages)
-                    for fmt in o.formats
-                ]
-            except ComplaintsError as exc:
-                result.problems.append(Problem(shown, 1, 1, "", str(exc)))
-        return result
+                for step in plan:
+                    if step.todo == ():
+                        record, event = _unchanged(step, seen)
+                    else:
+                        record, event = _finish_case(next(stream), step, out, prints, seen, reported)
+                    journal.add(record)
+                    _count(result, record, event)
+                    if progress is not None:
+                        progress(event)
+                    done += 1
+            finally:
+                stream.close()  # stops the workers
+        except KeyboardInterrupt:
+            interrupted = True
+    journal.close()
 
+    records: Iterable[Record] = journal.records()
+    if interrupted:  # the cases not reached keep what an earlier run made, where it is still on disk
+        records = _chain(records, (_still_there(state.get(shown(s.path)), out) for s in plan[done:]))
+    header = {"tool": "complaints", "tool_version": prints.version, "letter_date": prints.letter_date}
+    manifest.finish(out, header, (r for r in records if r is not None))
+    if interrupted:
+        raise KeyboardInterrupt
+    return result
+
+
+def _plan(files: list[Path], out: Path, state: dict[str, Record], prints: Fingerprints,
+          project: str | Path | None, langs: tuple[str, ...] | None, fmts: tuple[str, ...]) -> list[_Step]:
+    """For each case file, which of its letters must be (re)made, judged without reading the case."""
+    folders: dict[Path, Path | None] = {}
+    plan = []
+    for path in files:
+        if project is not None:
+            project_file: Path | None = Path(project)
+        else:
+            if path.parent not in folders:
+                folders[path.parent] = find_project(path.parent)
+            project_file = folders[path.parent]
+        try:
+            inputs: dict[str, Any] = {
+                "case": manifest.sha256_file(path),
+                "project": [str(project_file), prints.file(project_file)] if project_file else None,
+            }
+        except OSError:
+            plan.append(_Step(path, None, None, {}))  # the checker says what is wrong with it
+            continue
+        previous = state.get(shown(path))
+        if (previous is None or previous.failed
+                or previous.inputs.get("case") != inputs["case"] or previous.inputs.get("project") != inputs["project"]
+                or not manifest.evidence_unchanged(previous.inputs.get("evidence", []), prints)):
+            plan.append(_Step(path, None, None, inputs))
+            continue
+        rows = {(f["language"], f["format"]): f for f in previous.files}
+        keep, todo = [], []
+        for lang in langs or tuple(previous.inputs.get("languages", ())):
+            for fmt in fmts:
+                row = rows.get((lang, fmt))
+                if (row is not None and row.get("fingerprint") == prints.output(lang, fmt, previous.inputs)
+                        and manifest.on_disk(out, row)):
+                    keep.append(row)
+                else:
+                    todo.append((lang, fmt))
+        kept = Record(previous.source, previous.case_id, previous.inputs, keep, previous.warnings)
+        plan.append(_Step(path, tuple(todo), kept, previous.inputs))
+    return plan
+
+
+def _stream(jobs: list[tuple[Path, Todo | None]], project: str | Path | None, langs: tuple[str, ...] | None,
+            day: date, fmts: tuple[str, ...], folder: Path, workers: int) -> Iterator[Checked]:
+    """Each job checked and rendered, in order, by `workers` processes, at most a few ahead of the writer."""
+    if not jobs:
+        return
+    from .check import Checker, Options, start_worker, work
+
+    options = Options(project, langs, day, fmts, folder)
+    if workers <= 1 or len(jobs) <= 1:
+        check = Checker(options)
+        for job in jobs:
+            yield check(*job)
+        return
+    slots = threading.BoundedSemaphore(8 * workers)  # letters waiting to be written: memory stays flat
+    stop = threading.Event()
+
+    def feed() -> Iterator[tuple[Path, Todo | None]]:
+        for job in jobs:
+            while not slots.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            if stop.is_set():
+                return
+            yield job
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers, initializer=start_worker, initargs=(options,)) as pool:
+        try:
+            for checked in pool.imap(work, feed(), chunksize=2):
+                slots.release()
+                yield checked
+        finally:
+            stop.set()
+
+
+def _finish_case(checked: Checked, step: _Step, out: Path, prints: Fingerprints, seen: dict[str, str],
+                 reported: set[str]) -> tuple[Record, CaseEvent]:
+    """Write one checked case's letters, whole, and say what it now is."""
+    _claim_id(checked, seen)
+    warnings = [str(p) for p in checked.problems if not p.is_error]
+    if checked.ok:
+        inputs = {**step.inputs, "evidence": [list(e) for e in checked.evidence],
+                  "languages": list(checked.languages)}
+        case_id = checked.case_id or ""
+        letters = {letter_path(case_id, lang, fmt): data for lang, fmt, data in checked.letters}
+        try:
+            manifest.write_letters(out, letters)
+        except OSError as exc:
+            checked.problems.append(Problem(checked.source, 1, 1, "", f"could not write the letters:"
+                                            f" {exc.strerror or exc} ({exc.filename or ''})"))
+        else:
+            rows = list(step.kept.files) if step.kept is not None else []
+            for lang, fmt, data in checked.letters:
+                rows.append({"language": lang, "format": fmt, "path": letter_path(case_id, lang, fmt),
+                             "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                             "fingerprint": prints.output(lang, fmt, inputs)})
+            rows.sort(key=lambda r: (LANGUAGES.index(r["language"]), r["format"]))
+            record = Record(checked.source, case_id, inputs, rows, warnings)
+            return record, CaseEvent(checked.source, "rendered", len(letters), tuple(checked.problems))
+    errors = [str(p) for p in checked.problems if p.is_error]
+    problems = list(checked.problems)
+    if checked.project_failed and checked.project_failed not in reported:
+        reported.add(checked.project_failed)
+        problems = _broken_project(checked.project_failed) + problems
+    return Record(checked.source, checked.case_id, errors=errors), CaseEvent(checked.source, "failed", 0,
+                                                                              tuple(problems))
+
+
+def _unchanged(step: _Step, seen: dict[str, str]) -> tuple[Record, CaseEvent]:
+    record = step.kept
+    assert record is not None
+    if record.case_id in seen:  # a new case earlier in the batch has taken this id
+        message = (f"{record.source}:1:1: error: id: id '{record.case_id}' is already used by {seen[record.case_id]};"
+                   " ids name the output files and must be unique in a batch")
+        return Record(record.source, record.case_id, errors=[message]), CaseEvent(record.source, "failed", 0)
+    seen[record.case_id or ""] = record.source
+    return record, CaseEvent(record.source, "unchanged", 0)
+
+
+def _count(result: BatchResult, record: Record, event: CaseEvent) -> None:
+    if record.failed:
+        result.failures.append(record)
+    elif event.status == "rendered":
+        result.rendered += 1
+        result.letters += event.letters
+    else:
+        result.unchanged += 1
+    result.warnings += len(record.warnings) if not record.failed else 0
+    result.project_problems.extend(p for p in event.problems if p.file != event.source)  # the project file's own
+
+
+def _still_there(record: Record | None, out: Path) -> Record | None:
+    if record is None or record.failed:
+        return None
+    files = [f for f in record.files if manifest.on_disk(out, f)]
+    return Record(record.source, record.case_id, record.inputs, files, record.warnings) if files else None
+
+
+def _chain(*parts: Iterable[Record | None]) -> Iterator[Record | None]:
+    for part in parts:
+        yield from part
+
+
+class _stop_on_sigterm:
+    """While a batch runs, SIGTERM stops it the way Ctrl-C does."""
+
+    def __enter__(self) -> None:
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+# ---------------------------------------------------------------- shared
 
 def _claim_id(result: Checked, seen: dict[str, str]) -> None:
     """Ids name the output files: the first case with an id keeps it, a later one fails."""
@@ -205,153 +387,24 @@ def _claim_id(result: Checked, seen: dict[str, str]) -> None:
     seen[result.case_id] = result.source
 
 
-_WORKER: _Checker | None = None
+def _broken_project(project_file: str) -> list[Problem]:
+    """The problems of a project file that failed its cases, to report once."""
+    from .cases import load_project
+    from .errors import CaseError
+
+    try:
+        load_project(project_file)
+    except CaseError as exc:
+        return list(exc.problems)
+    return []  # pragma: no cover - it failed a moment ago
 
 
-def _start_worker(options: _Options) -> None:
-    global _WORKER
-    _WORKER = _Checker(options)
-
-
-def _work(path: Path) -> Checked:
-    assert _WORKER is not None
-    return _WORKER(path)
-
-
-def _stream(files: list[Path], options: _Options, workers: int) -> Iterator[Checked]:
-    """Each case checked (and rendered), in the files' order, by `workers` processes; results as they come."""
-    if workers <= 1 or len(files) <= 1:
-        check = _Checker(options)
-        for path in files:
-            yield check(path)
-        return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(workers, initializer=_start_worker, initargs=(options,)) as pool:
-        yield from pool.imap(_work, files, chunksize=4)
-
-
-def _project_problems(results: list[Checked], options: _Options) -> list[Problem]:
-    projects = _Projects(options.project, options.languages)
-    broken: dict[str, list[Problem]] = {}
-    for result in results:
-        if result.project_failed and result.project_failed not in broken:
-            try:
-                projects.for_case(Path(result.source))
-            except CaseError as exc:
-                broken[result.project_failed] = exc.problems
-    return [p for problems in broken.values() for p in problems]
-
-
-def _check_all(paths: Iterable[str | Path], *, languages: tuple[str, ...] | None, project: str | Path | None,
-               letter_date: date) -> tuple[list[Checked], list[Problem]]:
-    files = _case_files(paths, project)
-    options = _Options(project, languages, letter_date)
-    seen: dict[str, str] = {}
-    results = []
-    for result in _stream(files, options, 1):
-        _claim_id(result, seen)
-        results.append(result)
-    return results, _project_problems(results, options)
-
-
-def validate_paths(
-    paths: Iterable[str | Path],
-    *,
-    languages: Iterable[str] | None = None,
-    project: str | Path | None = None,
-    letter_date: date | None = None,
-) -> ValidationReport:
-    """Check case files (and their project files) without writing anything."""
-    langs = _languages(languages)
-    results, project_problems = _check_all(paths, languages=langs, project=project,
-                                           letter_date=letter_date or kz_today())
-    return ValidationReport(results, project_problems)
-
-
-@dataclass
-class BatchResult:
-    """What `render` did: the manifest it wrote and every problem it met."""
-
-    out: Path
-    manifest: Manifest
-    report: ValidationReport
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.manifest.failures or self.report.exit_code else 0
-
-
-def render_batch(
-    paths: Iterable[str | Path],
-    *,
-    out: str | Path = "letters",
-    languages: Iterable[str] | None = None,
-    formats: Iterable[str] = ("docx",),
-    letter_date: date | None = None,
-    project: str | Path | None = None,
-    templates: str | Path | None = None,
-    progress: Progress | None = None,
-    workers: int | None = None,
-) -> BatchResult:
-    """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
-
-    `workers` processes check and render the cases (default: the CPU count); this process writes the
-    files, in the cases' order, so that ids are claimed and the manifest listed the same way every run.
-    """
-    out = Path(out)
-    langs = _languages(languages)
-    fmts = _formats(formats)
-    day = letter_date or kz_today()
-    options = _Options(project, langs, day, fmts, templates_dir(templates))
-    files = _case_files(paths, project)
-
-    manifest = Manifest(day.isoformat(), tool_version())
-    seen: dict[str, str] = {}
-    results: list[Checked] = []
-    for result in _stream(files, options, workers or os.cpu_count() or 1):
-        _claim_id(result, seen)
-        case_id = result.case_id or ""
-        named = [(letter_path(case_id, lang, fmt), lang, fmt, data) for lang, fmt, data in result.letters]
-        if result.ok:
-            try:
-                write_files({out / rel: data for rel, _, _, data in named})
-            except OSError as exc:
-                result.problems.append(Problem(result.source, 1, 1, "", _describe(exc)))
-        if result.ok:
-            warnings = tuple(str(p) for p in result.problems if not p.is_error)
-            for rel, lang, fmt, data in named:
-                manifest.outputs.append(Output(case_id, lang, fmt, rel, len(data), hashlib.sha256(data).hexdigest(),
-                                               result.source, warnings))
-            _tell(progress, result.source, "rendered")
-        else:
-            errors = tuple(str(p) for p in result.problems if p.is_error)
-            manifest.failures.append(Failure(result.source, result.case_id, errors))
-            _tell(progress, result.source, "failed")
-        result.letters = []  # written: keep only what the report needs
-        results.append(result)
-    manifest.write(out)
-    report = ValidationReport(results, _project_problems(results, options))
-    return BatchResult(out, manifest, report)
-
-
-@dataclass
-class _Templates:
-    """Each language's Word template, prepared once per worker."""
-
-    folder: Path
-    ready: dict[str, PreparedTemplate] = field(default_factory=dict)
-
-    def __getitem__(self, lang: str) -> PreparedTemplate:
-        if lang not in self.ready:
-            self.ready[lang] = PreparedTemplate(self.folder / lang / "letter.docx")
-        return self.ready[lang]
-
-
-def _render(case: CaseFile, lang: str, fmt: str, day: date, templates: _Templates) -> bytes:
-    context = letter_context(case, lang, letter_date=day)
-    if fmt == "docx":
-        return templates[lang].render(context)
-    raise UsageError(f"format '{fmt}' is not available")  # pragma: no cover - _formats() refuses it first
+def _case_files(paths: Iterable[str | Path], project: str | Path | None) -> list[Path]:
+    """The case files of a batch, after checking that a named project file exists."""
+    files = find_case_files(paths)
+    if project is not None and not Path(project).is_file():
+        raise UsageError(f"no such project file: {project}")
+    return files
 
 
 def _languages(languages: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -366,23 +419,9 @@ def _languages(languages: Iterable[str] | None) -> tuple[str, ...] | None:
 
 def _formats(formats: Iterable[str]) -> tuple[str, ...]:
     fmts = tuple(dict.fromkeys(formats))
-    later = {"pdf", "txt", "html", "md", "eml"}
     for fmt in fmts:
-        if fmt in later:
+        if fmt in LATER_FORMATS:
             raise UsageError(f"format '{fmt}' is not available in this version yet; use docx")
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}': choose from {', '.join(FORMATS)}")
     return fmts or ("docx",)
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return f"could not write the letters: {exc.strerror or exc} ({exc.filename or ''})"
-    return str(exc)
-
-
-def _tell(progress: Progress | None, source: str, status: str) -> None:
-    if progress is not None:
-        progress(source, status)
-
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,11 +14,11 @@ from pydantic import TypeAdapter, ValidationError
 from . import law
 from .checks import check_applicant, check_case, check_requests
 from .errors import CaseError, Problem, ProjectError
+from .layout import LANGUAGES, find_project
+from .layout import shown as _shown
 from .load import Document, read_yaml
-from .model import LANGUAGES, Applicant, AuthorityRef, Case, Evidence, Project, RequestId, structure_problems
+from .model import Applicant, AuthorityRef, Case, Evidence, Project, RequestId, structure_problems
 from .when import kz_today
-
-PROJECT_FILE = "complaints.yaml"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class EvidenceFile:
     path: Path
     size: int
     sha256: str
+    mtime_ns: int = 0  # lets a later run see the file is unchanged without reading it again
 
 
 @dataclass(frozen=True)
@@ -63,18 +65,6 @@ class CaseFile:
     @property
     def id(self) -> str:
         return self.case.id
-
-
-def find_project(start: str | Path) -> Path | None:
-    """The first complaints.yaml found walking up from `start` (like git finds .git)."""
-    here = Path(start).resolve()
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        candidate = folder / PROJECT_FILE
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def load_project(path: str | Path | None, *, languages: tuple[str, ...] | None = None) -> ProjectFile:
@@ -246,10 +236,11 @@ def _hash(path: Path) -> EvidenceFile:
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as fh:
+        mtime_ns = os.fstat(fh.fileno()).st_mtime_ns
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
             size += len(block)
-    return EvidenceFile(path, size, digest.hexdigest())
+    return EvidenceFile(path, size, digest.hexdigest(), mtime_ns)
 
 
 def _languages_of(data: object) -> tuple[str, ...]:
@@ -258,13 +249,3 @@ def _languages_of(data: object) -> tuple[str, ...]:
         if langs:
             return langs
     return LANGUAGES
-
-
-def _shown(path: Path) -> str:
-    """The path as the user will recognise it: relative to the working folder where possible."""
-    if not path.is_absolute() and ".." not in path.parts:
-        return str(path)  # relative already, as the user typed it
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -5,19 +5,27 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
-from . import batch, law
+from . import batch
 from .errors import ComplaintsError, DataError, Problem, UsageError
-from .letter import pick
-from .model import LANGUAGES
-from .schema import case_schema
+from .layout import LANGUAGES
 
 app = typer.Typer(
     help="Formal complaint letters to the Ministry of Culture and Information of Kazakhstan, from YAML case files.",
@@ -110,6 +118,15 @@ def validate(
     raise typer.Exit(report.exit_code)
 
 
+class _LettersPerSecond(ProgressColumn):
+    """Letters written per second so far."""
+
+    def render(self, task: Task) -> Text:
+        letters = task.fields.get("letters", 0)
+        elapsed = task.elapsed or 0
+        return Text(f"{letters / elapsed:,.0f} letters/s" if elapsed > 0 and letters else "")
+
+
 @app.command()
 def render(
     paths: PathsArg,
@@ -122,57 +139,81 @@ def render(
     project: ProjectOpt = None,
     templates: Annotated[Optional[Path], typer.Option("--templates", help="A folder of your own letter "
                                                       "templates (<lang>/letter.docx).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Render every letter, even those already up to "
+                                        "date.")] = False,
     quiet: QuietOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the manifest to stdout instead of a summary.")] = False,
 ) -> None:
-    """Validate and render every case into OUT/<id>/<id>.<lang>.docx, with OUT/manifest.json and manifest.csv."""
-    letter_date = _parse_date(date_)
-    total = _count_cases(paths)
-    show_bar = sys.stderr.isatty() and total > 3 and not quiet and not as_json
-    try:
-        if show_bar:
-            with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                          console=err, transient=True) as bar:
-                task = bar.add_task("render", total=total)
-                result = batch.render_batch(paths, out=out_dir, languages=_split(lang), formats=_split(format_) or [],
-                                            letter_date=letter_date, project=project, templates=templates,
-                                            progress=lambda source, status: bar.advance(task), workers=workers)
-        else:
-            def line(source: str, status: str) -> None:
-                if not quiet and not as_json and status == "rendered":
-                    err.print(f"{status}: {source}", markup=False)
+    """Validate and render every case into OUT/<id>/<id>.<lang>.docx, with OUT/manifest.json and manifest.csv.
 
-            result = batch.render_batch(paths, out=out_dir, languages=_split(lang), formats=_split(format_) or [],
-                                        letter_date=letter_date, project=project, templates=templates,
-                                        progress=line, workers=workers)
+    Letters already up to date (same case, project, templates, law, wording, tool version and date)
+    are not rendered again. Ctrl-C stops cleanly: run the same command again to finish.
+    """
+    letter_date = _parse_date(date_)
+    try:
+        total = len(batch.find_case_files(paths))
     except UsageError as exc:
         _fail_usage(str(exc))
         return
-    except (DataError, ComplaintsError) as exc:
+    talk = not quiet and not as_json
+    counts = {"cases": 0, "letters": 0}
+    clock = time.monotonic()
+    last = [clock]
+
+    def show(event: batch.CaseEvent) -> None:
+        for problem in event.problems:
+            if problem.is_error or not quiet:
+                _print_problem(problem)
+        counts["cases"] += 1
+        counts["letters"] += event.letters
+
+    def plain(event: batch.CaseEvent) -> None:
+        show(event)
+        now = time.monotonic()
+        if talk and (total <= 20 or now - last[0] >= 5 or counts["cases"] == total):
+            last[0] = now
+            rate = counts["letters"] / (now - clock) if now > clock else 0
+            line = f"{event.status}: {event.source}" if total <= 20 else (
+                f"{counts['cases']}/{total} cases, {counts['letters']} letters written, {rate:,.0f} letters/s")
+            err.print(line, markup=False, highlight=False)
+
+    options = dict(out=out_dir, languages=_split(lang), formats=_split(format_) or [], letter_date=letter_date,
+                   project=project, templates=templates, workers=workers, force=force)
+    try:
+        if talk and err.is_terminal and total > 3:
+            with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), _LettersPerSecond(),
+                          TimeRemainingColumn(), console=err, transient=True) as bar:
+                task = bar.add_task("render", total=total, letters=0)
+
+                def live(event: batch.CaseEvent) -> None:
+                    show(event)
+                    bar.update(task, advance=1, letters=counts["letters"])
+
+                result = batch.render_batch(paths, progress=live, **options)
+        else:
+            result = batch.render_batch(paths, progress=plain, **options)
+    except KeyboardInterrupt:
+        err.print(f"interrupted after {counts['cases']} of {total} cases: every letter written is whole and listed"
+                  f" in {out_dir}/manifest.json; run the same command again to finish.", markup=False)
+        raise typer.Exit(130) from None
+    except UsageError as exc:
+        _fail_usage(str(exc))
+        return
+    except ComplaintsError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(1) from None
     except OSError as exc:
         err.print(f"error: cannot write to {out_dir}: {exc.strerror or exc}", markup=False)
         raise typer.Exit(1) from None
 
-    _print_problems(result.report, quiet)
     if as_json:
-        sys.stdout.write(result.manifest.to_json())
+        sys.stdout.write((out_dir / "manifest.json").read_text(encoding="utf-8"))
     elif not quiet:
-        m = result.manifest
-        cases = len({o.case_id for o in m.outputs})
-        warnings = sum(1 for r in result.report.results if r.ok for p in r.problems if not p.is_error)
-        err.print(f"{len(m.outputs)} letters for {cases} cases written to {out_dir}/; "
-                  f"{len(m.failures)} cases failed; {warnings} warnings. See {out_dir}/manifest.csv", markup=False)
+        seconds = time.monotonic() - clock
+        err.print(f"{result.letters} letters written for {result.rendered} cases"
+                  f" ({result.letters / seconds:,.0f} letters/s), {result.unchanged} cases unchanged,"
+                  f" {result.failed} failed, {result.warnings} warnings. See {out_dir}/manifest.csv", markup=False)
     raise typer.Exit(result.exit_code)
-
-
-def _count_cases(paths: list[str]) -> int:
-    """How many case files the paths name (0 if one is missing: render then says which)."""
-    try:
-        return len(batch.find_case_files(paths))
-    except UsageError:
-        return 0
 
 
 @norms_app.callback()
@@ -186,6 +227,9 @@ def norms(
     ctx.obj = lang
     if ctx.invoked_subcommand is not None:
         return
+    from . import law
+    from .letter import pick
+
     for n in law.catalogue().values():
         start = n.in_force.from_.isoformat() if n.in_force.from_ else "…"
         until = n.in_force.until.isoformat() if n.in_force.until else "now"
@@ -203,6 +247,9 @@ def norms_show(
     language = lang or ctx.obj or "en"
     if language not in LANGUAGES:
         _fail_usage(f"--lang must be one of {', '.join(LANGUAGES)}")
+    from . import law
+    from .letter import pick
+
     try:
         n = law.norm(norm_id)
     except KeyError:
@@ -227,6 +274,8 @@ def norms_show(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the case format (for editors that check YAML as you type)."""
+    from .schema import case_schema
+
     sys.stdout.write(json.dumps(case_schema(), ensure_ascii=False, indent=2) + "\n")
 
 

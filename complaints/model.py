@@ -29,10 +29,10 @@ from pydantic import (
 )
 
 from .errors import Problem
+from .layout import LANGUAGES
 from .load import Document
 from .when import Moment, parse_day, parse_moment
 
-LANGUAGES = ("kk", "ru", "en")
 FORMAT_VERSIONS = (1,)
 ALL = "*"  # the key of a localized text given as one plain string
 REQUESTS = ("assess", "act_on_outlet", "refer_to_police", "reply_in_writing")

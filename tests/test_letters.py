@@ -304,7 +304,7 @@ def test_a_template_with_an_unknown_variable_is_an_error_not_a_blank(project_dir
     result = complaints.render_batch([project_dir], out=tmp_path / "out", languages=["en"], templates=custom,
                                      letter_date=LETTER_DATE)
     assert result.exit_code == 1
-    assert "no_such_value" in result.manifest.failures[0].errors[0]
+    assert "no_such_value" in result.failures[0].errors[0]
     assert not list((tmp_path / "out").glob("*/*.docx"))
 
 

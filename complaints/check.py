@@ -1,0 +1,146 @@
+"""One case file checked, and rendered where asked: the work a batch hands to its worker processes."""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .cases import CaseFile, ProjectFile, find_project, load_case, load_project
+from .errors import CaseError, ComplaintsError, Problem, ProjectError, UsageError
+from .letter import letter_context
+from .render.fastdocx import PreparedTemplate
+
+Todo = tuple[tuple[str, str], ...]  # (language, format) pairs to render; None: every one the case has
+
+
+@dataclass
+class Checked:
+    """The outcome of checking (or rendering) one case file."""
+
+    source: str
+    case_id: str | None
+    problems: list[Problem]
+    letters: list[tuple[str, str, bytes]] = field(default_factory=list)  # (language, format, bytes): render only
+    languages: tuple[str, ...] = ()
+    evidence: list[tuple[str, int, int, str]] = field(default_factory=list)  # (path, size, mtime_ns, sha256)
+    id_at: tuple[int, int] = (1, 1)
+    project_failed: str | None = None  # the broken project file this case depends on
+
+    @property
+    def ok(self) -> bool:
+        return self.case_id is not None and not any(p.is_error for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every case of a batch is checked and rendered with."""
+
+    project: str | Path | None
+    languages: tuple[str, ...] | None
+    letter_date: date
+    formats: tuple[str, ...] = ()
+    templates: Path | None = None
+
+
+@dataclass
+class Projects:
+    """Project files, read once each; a broken one fails every case under it."""
+
+    explicit: str | Path | None
+    languages: tuple[str, ...] | None
+    cache: dict[Path | None, ProjectFile | CaseError] = field(default_factory=dict)
+    found: dict[Path, Path | None] = field(default_factory=dict)  # case folder → its complaints.yaml
+
+    def path_for(self, case: Path) -> Path | None:
+        """The project file that governs a case (the one named, or the nearest above it)."""
+        if self.explicit is not None:
+            return Path(self.explicit)
+        folder = case.parent
+        if folder not in self.found:
+            self.found[folder] = find_project(folder)
+        return self.found[folder]
+
+    def for_case(self, path: Path) -> ProjectFile:
+        where = self.path_for(path)
+        key = where.resolve() if where is not None else None
+        if key not in self.cache:
+            try:
+                self.cache[key] = load_project(where, languages=self.languages)
+            except CaseError as exc:
+                self.cache[key] = exc
+        found = self.cache[key]
+        if isinstance(found, CaseError):
+            raise found
+        return found
+
+
+@dataclass
+class _Templates:
+    """Each language's Word template, prepared once per worker."""
+
+    folder: Path
+    ready: dict[str, PreparedTemplate] = field(default_factory=dict)
+
+    def __getitem__(self, lang: str) -> PreparedTemplate:
+        if lang not in self.ready:
+            self.ready[lang] = PreparedTemplate(self.folder / lang / "letter.docx")
+        return self.ready[lang]
+
+
+class Checker:
+    """Checks (and, given templates, renders) one case file at a time, keeping what it read once."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.projects = Projects(options.project, options.languages)
+        self.templates = _Templates(options.templates) if options.templates is not None else None
+
+    def __call__(self, path: Path, todo: Todo | None = None) -> Checked:
+        o = self.options
+        shown = str(path)
+        try:
+            project_file = self.projects.for_case(path)
+            case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date)
+        except ProjectError as exc:
+            return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
+                           project_failed=exc.path)
+        except CaseError as exc:
+            return Checked(exc.path, None, exc.problems)
+        shown = case.document.path if case.document else shown
+        at = case.document.mark(("id",)) if case.document else None
+        languages = o.languages or case.languages
+        result = Checked(shown, case.id, list(case.warnings), languages=tuple(languages),
+                         evidence=[(str(e.path), e.size, e.mtime_ns, e.sha256) for e in case.evidence_files.values()],
+                         id_at=(at.line, at.column) if at else (1, 1))
+        if self.templates is not None:
+            wanted = todo if todo is not None else tuple((lang, fmt) for lang in languages for fmt in o.formats)
+            try:
+                result.letters = [(lang, fmt, _render(case, lang, fmt, o.letter_date, self.templates))
+                                  for lang, fmt in wanted]
+            except ComplaintsError as exc:
+                result.problems.append(Problem(shown, 1, 1, "", str(exc)))
+        return result
+
+
+def _render(case: CaseFile, lang: str, fmt: str, day: date, templates: _Templates) -> bytes:
+    context = letter_context(case, lang, letter_date=day)
+    if fmt == "docx":
+        return templates[lang].render(context)
+    raise UsageError(f"format '{fmt}' is not available")  # pragma: no cover - the batch refuses it first
+
+
+_WORKER: Checker | None = None
+
+
+def start_worker(options: Options) -> None:
+    """A worker process: Ctrl-C is the main process's to handle; the worker just stops when told."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = Checker(options)
+
+
+def work(job: tuple[Path, Todo | None]) -> Checked:
+    assert _WORKER is not None
+    return _WORKER(*job)

@@ -1,0 +1,81 @@
+"""Where things are: project files, case files, templates, letters; the languages and formats letters come in.
+
+Kept free of heavy imports, so that a batch with nothing to do starts fast.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import UsageError
+
+LANGUAGES = ("kk", "ru", "en")
+FORMATS = ("docx",)
+LATER_FORMATS = ("pdf", "txt", "html", "md", "eml")
+PROJECT_FILE = "complaints.yaml"
+
+
+def find_project(start: str | Path) -> Path | None:
+    """The first complaints.yaml found walking up from `start` (like git finds .git)."""
+    here = Path(start).resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Case files named by files, folders (searched recursively) or globs, in a stable order."""
+    found: dict[Path, None] = {}
+    for raw in paths:
+        text = str(raw)
+        matches = [Path(m) for m in sorted(glob.glob(text, recursive=True))] if glob.has_magic(text) else [Path(text)]
+        if not matches or not all(m.exists() for m in matches):
+            raise UsageError(f"no such file or folder: {text}")
+        for match in matches:
+            if match.is_dir():
+                for ext in ("*.yaml", "*.yml"):
+                    for item in sorted(match.rglob(ext)):
+                        if item.name != PROJECT_FILE and item.is_file() and not _hidden(item, match):
+                            found.setdefault(item, None)
+            elif match.name != PROJECT_FILE or len(matches) == 1 and not glob.has_magic(text):
+                found.setdefault(match, None)
+    return sorted(found, key=lambda p: str(p))
+
+
+def _hidden(item: Path, base: Path) -> bool:
+    return any(part.startswith(".") for part in item.relative_to(base).parts[:-1])
+
+
+def templates_dir(override: str | Path | None = None) -> Path:
+    """Where the Word templates are: the given folder, the repository's templates/, or the installed copy."""
+    if override is not None:
+        folder = Path(override)
+        if not folder.is_dir():
+            raise UsageError(f"no templates folder at {folder}")
+        return folder
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "templates", here / "templates"):
+        if (candidate / "ru" / "letter.docx").is_file():
+            return candidate
+    raise UsageError("the letter templates are missing; reinstall the tool")  # pragma: no cover
+
+
+def letter_path(case_id: str, lang: str, fmt: str) -> str:
+    """Where a letter goes inside the output folder: <id>/<id>.<lang>.<format>."""
+    return f"{case_id}/{case_id}.{lang}.{fmt}"
+
+
+def shown(path: Path) -> str:
+    """A path as the user will recognise it: as typed when relative, else relative to the working folder."""
+    if not path.is_absolute() and ".." not in path.parts:
+        return str(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,232 @@
+"""What a batch wrote, what it was made from, and what it could not do: the journal and the manifest.
+
+Each case, once its letters are on disk, is appended to a journal
+(OUT/.complaints/journal.jsonl). At the end the journal becomes OUT/manifest.json
+and OUT/manifest.csv, written row by row so memory does not grow with the batch.
+A run that is killed leaves its journal; the next run reads it with the last
+manifest, so nothing finished is done again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .write import write_files
+
+WORK_DIR = ".complaints"  # inside OUT: the journal and the temporary files of a run
+
+
+@dataclass
+class Record:
+    """One case in the manifest: its letters (or its errors) and the inputs they were made from."""
+
+    source: str
+    case_id: str | None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+def work_dir(out: Path) -> Path:
+    return out / WORK_DIR
+
+
+def temp_dir(out: Path) -> Path:
+    """Where letters are written before they are renamed into place (same disk, so the rename is atomic)."""
+    return work_dir(out) / "tmp"
+
+
+def start(out: Path) -> None:
+    """Clear what a killed run may have left half-made: temporary files, never finished letters."""
+    shutil.rmtree(temp_dir(out), ignore_errors=True)
+    temp_dir(out).mkdir(parents=True, exist_ok=True)
+
+
+class Journal:
+    """The cases this run has finished, one JSON line each, appended as they finish."""
+
+    def __init__(self, out: Path):
+        self.path = work_dir(out) / "journal.jsonl"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = self.path.open("a", encoding="utf-8")
+        self._fh.seek(0, os.SEEK_END)
+        self.start = self._fh.tell()  # lines before this belong to an earlier, interrupted run
+
+    def add(self, record: Record) -> None:
+        self._fh.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def records(self) -> Iterator[Record]:
+        """This run's records, in the order they were added."""
+        with self.path.open(encoding="utf-8") as fh:
+            fh.seek(self.start)
+            yield from _parse_lines(fh)
+
+
+def _parse_lines(lines: Iterable[str]) -> Iterator[Record]:
+    for line in lines:
+        try:
+            yield Record(**json.loads(line))
+        except (ValueError, TypeError):  # a line cut short by a kill
+            continue
+
+
+def previous_state(out: Path) -> dict[str, Record]:
+    """What earlier runs made, by case file: the last manifest, then the journal of a run that was killed."""
+    state: dict[str, Record] = {}
+    manifest = out / "manifest.json"
+    if manifest.is_file():
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except ValueError:
+            data = {}
+        for row in data.get("files", []):
+            record = state.get(row.get("source"))
+            if record is None:
+                record = state[row["source"]] = Record(row["source"], row.get("case_id"), row.get("inputs", {}),
+                                                       warnings=row.get("warnings", []))
+            record.files.append({k: v for k, v in row.items() if k not in ("inputs", "source", "warnings")})
+    journal = work_dir(out) / "journal.jsonl"
+    if journal.is_file():
+        with journal.open(encoding="utf-8") as fh:
+            for record in _parse_lines(fh):
+                if not record.failed:
+                    state[record.source] = record
+    return state
+
+
+def on_disk(out: Path, row: dict[str, Any]) -> bool:
+    """The file a manifest row lists is there, with its size."""
+    try:
+        return (out / row["path"]).stat().st_size == row["size"]
+    except (OSError, KeyError):
+        return False
+
+
+def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None:
+    """Write manifest.json and manifest.csv from the records, then drop the journal and temporary files."""
+    tmp = temp_dir(out)
+    tmp.mkdir(parents=True, exist_ok=True)
+    files_json, fail_json = tmp / "files.part", tmp / "failures.part"
+    csv_part = tmp / "manifest.csv.part"
+    with files_json.open("w", encoding="utf-8") as fj, fail_json.open("w", encoding="utf-8") as ff, \
+            csv_part.open("w", encoding="utf-8", newline="") as fc:
+        table = csv.writer(fc, lineterminator="\n")
+        table.writerow(["status", "case_id", "language", "format", "path", "size", "sha256", "source", "messages"])
+        failures: list[list[str]] = []
+        first_file = first_failure = True
+        for record in records:
+            if record.failed:
+                row = {"source": record.source, "case_id": record.case_id, "errors": record.errors}
+                ff.write(("" if first_failure else ",\n") + "    " + json.dumps(row, ensure_ascii=False))
+                first_failure = False
+                failures.append(["failed", record.case_id or "", "", "", "", "", "", record.source,
+                                 " | ".join(record.errors)])
+                continue
+            for f in record.files:
+                row = {"case_id": record.case_id, "language": f["language"], "format": f["format"],
+                       "path": f["path"], "size": f["size"], "sha256": f["sha256"], "source": record.source,
+                       "warnings": record.warnings, "fingerprint": f["fingerprint"], "inputs": record.inputs}
+                fj.write(("" if first_file else ",\n") + "    " + json.dumps(row, ensure_ascii=False))
+                first_file = False
+                table.writerow(["rendered", record.case_id, f["language"], f["format"], f["path"], f["size"],
+                                f["sha256"], record.source, " | ".join(record.warnings)])
+        for row in failures:
+            table.writerow(row)
+    head = json.dumps(header, ensure_ascii=False, indent=2)[:-2]  # the header's fields, still open
+    json_part = tmp / "manifest.json.part"
+    with json_part.open("w", encoding="utf-8") as out_fh:
+        out_fh.write(head + ',\n  "files": [\n')
+        _append(out_fh, files_json)
+        out_fh.write('\n  ],\n  "failures": [\n')
+        _append(out_fh, fail_json)
+        out_fh.write("\n  ]\n}\n")
+    if hasattr(os, "sync"):
+        os.sync()  # the letters are on the disk before the manifest that lists them
+    os.replace(json_part, out / "manifest.json")
+    os.replace(csv_part, out / "manifest.csv")
+    shutil.rmtree(work_dir(out), ignore_errors=True)
+
+
+def _append(target: Any, part: Path) -> None:
+    with part.open(encoding="utf-8") as fh:
+        shutil.copyfileobj(fh, target)
+
+
+def write_letters(out: Path, letters: dict[str, bytes]) -> None:
+    """A case's letters, all or none, each whole (see write_files)."""
+    write_files({out / rel: data for rel, data in letters.items()}, temp=temp_dir(out))
+
+
+# ---------------------------------------------------------------- fingerprints
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Fingerprints:
+    """Everything a letter is made from, hashed: the same fingerprint means the same letter."""
+
+    def __init__(self, version: str, letter_date: str, templates: Path):
+        self.version = version
+        self.letter_date = letter_date
+        self.templates = templates
+        self._files: dict[Path, str] = {}
+        data = resources.files("complaints") / "data"
+        self._data = [str(data / "norms.yaml"), str(data / "authorities.yaml")]
+        self._phrases = {lang: str(data / "phrases" / f"{lang}.yaml") for lang in ("kk", "ru", "en")}
+
+    def file(self, path: Path | str | None) -> str | None:
+        """The SHA-256 of a file, read once per run."""
+        if path is None:
+            return None
+        key = Path(path)
+        if key not in self._files:
+            self._files[key] = sha256_file(key)
+        return self._files[key]
+
+    def output(self, lang: str, fmt: str, inputs: dict[str, Any]) -> str:
+        """The fingerprint of one letter of a case whose own inputs are `inputs`."""
+        parts = [
+            self.version, self.letter_date, lang, fmt,
+            inputs.get("case"), inputs.get("project"),
+            self.file(self.templates / lang / "letter.docx"),
+            [self.file(p) for p in self._data], self.file(self._phrases.get(lang)),
+            sorted(e[3] for e in inputs.get("evidence", [])),
+        ]
+        return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def evidence_unchanged(evidence: list[list[Any]], fingerprints: Fingerprints) -> bool:
+    """Every evidence file as it was: same size and time, or else the same content."""
+    for path, size, mtime_ns, sha in evidence:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if st.st_size != size:
+            return False
+        if st.st_mtime_ns != mtime_ns and sha256_file(Path(path)) != sha:
+            return False
+    return True
