@@ -18,7 +18,9 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
@@ -180,16 +182,18 @@ def render_batch(
     done = 0
     interrupted = False
     jobs = [(step.path, step.todo) for step in plan if step.todo != ()]
-    with _stop_on_sigterm():
+    with _Interrupts() as interrupts:
         try:
             stream = _stream(jobs, project, langs, day, fmts, folder, workers or os.cpu_count() or 1)
             try:
                 for step in plan:
-                    if step.todo == ():
-                        record, event = _unchanged(step, seen)
-                    else:
-                        record, event = _finish_case(next(stream), step, out, prints, seen, reported)
-                    journal.add(record)
+                    checked = next(stream) if step.todo != () else None
+                    with interrupts.held():  # a case's letters and its journal line: both or neither
+                        if checked is None:
+                            record, event = _unchanged(step, seen)
+                        else:
+                            record, event = _finish_case(checked, step, out, prints, seen, reported)
+                        journal.add(record)
                     _count(result, record, event)
                     if progress is not None:
                         progress(event)
@@ -264,26 +268,19 @@ def _stream(jobs: list[tuple[Path, Todo | None]], project: str | Path | None, la
         for job in jobs:
             yield check(*job)
         return
-    slots = threading.BoundedSemaphore(8 * workers)  # letters waiting to be written: memory stays flat
-    stop = threading.Event()
-
-    def feed() -> Iterator[tuple[Path, Todo | None]]:
-        for job in jobs:
-            while not slots.acquire(timeout=0.1):
-                if stop.is_set():
-                    return
-            if stop.is_set():
-                return
-            yield job
-
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    waiting = iter(jobs)
+    in_flight: deque[Any] = deque()  # a few cases ahead of the writer: memory stays flat
     with multiprocessing.get_context(method).Pool(workers, initializer=start_worker, initargs=(options,)) as pool:
-        try:
-            for checked in pool.imap(work, feed(), chunksize=2):
-                slots.release()
-                yield checked
-        finally:
-            stop.set()
+        while True:
+            while len(in_flight) < 4 * workers:
+                job = next(waiting, None)
+                if job is None:
+                    break
+                in_flight.append(pool.apply_async(work, (job,)))
+            if not in_flight:
+                return
+            yield in_flight.popleft().get()
 
 
 def _finish_case(checked: Checked, step: _Step, out: Path, prints: Fingerprints, seen: dict[str, str],
@@ -354,21 +351,37 @@ def _chain(*parts: Iterable[Record | None]) -> Iterator[Record | None]:
         yield from part
 
 
-class _stop_on_sigterm:
-    """While a batch runs, SIGTERM stops it the way Ctrl-C does."""
+class _Interrupts:
+    """While a batch runs, Ctrl-C and SIGTERM stop it, but never between a case's letters and its journal line."""
 
-    def __enter__(self) -> None:
-        self.previous = None
+    def __enter__(self) -> _Interrupts:
+        self.holding = False
+        self.pending = False
+        self.previous: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.previous[signum] = signal.signal(signum, self._handle)
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGTERM, self.previous)
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
 
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.holding:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
 
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending:
+            raise KeyboardInterrupt
 
 
 # ---------------------------------------------------------------- shared

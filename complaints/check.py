@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -138,6 +140,10 @@ def start_worker(options: Options) -> None:
     """A worker process: Ctrl-C is the main process's to handle; the worker just stops when told."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the batch's own handler, inherited through fork
+    # What a worker raises reaches the main process with the result; the only thing a worker would print
+    # itself is the broken pipe of a main process that was killed, which is noise to the user.
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
     _WORKER = Checker(options)
 
 
