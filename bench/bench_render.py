@@ -5,9 +5,9 @@ Measures in one run, side by side:
       (contexts from complaints.letter_context);
   (b) `complaints render` with one worker;
   (c) `complaints render` with all workers;
-  (e) the floor: writing the same finished files, with no rendering at all;
+  (d) `complaints render` again with nothing changed;
+  (e) the floor: writing the same finished files with the tool's own writer, with no rendering at all;
 and prints letters per second, the ratios, and peak memory of `complaints render` at N and 10·N cases.
-(d), a second unchanged run, needs the incremental manifest of issue 3 and is printed as not yet available.
 """
 
 from __future__ import annotations
@@ -75,17 +75,26 @@ def cli_render(cases: Path, out: Path, workers: int) -> int:
     return max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
-def floor(source: Path, out: Path) -> None:
-    for path in sorted(source.rglob("*.docx")):
-        data = path.read_bytes()
-        target = out / path.relative_to(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name("." + target.name + ".tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+def finished_letters(source: Path) -> list[dict[Path, bytes]]:
+    """The letters of a finished run, read into memory case by case."""
+    return [{p.relative_to(source): p.read_bytes() for p in sorted(folder.glob("*.docx"))}
+            for folder in sorted(source.iterdir()) if folder.is_dir()]
+
+
+def floor(cases: list[dict[Path, bytes]], out: Path) -> None:
+    """Write them again as `complaints render` writes: each letter to a temporary file, each case renamed into
+    place whole."""
+    from complaints import manifest
+
+    manifest.start(out)
+    for letters in cases:
+        staged = {}
+        for rel, data in letters.items():
+            fd, temp = tempfile.mkstemp(dir=manifest.temp_dir(out))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            staged[str(rel)] = temp
+        manifest.move_into_place(out, staged)
 
 
 def main() -> None:
@@ -100,14 +109,17 @@ def main() -> None:
         t_a = timed(lambda: plain_docxtpl(work / "sample", work / "a")) * (n / sample)
         t_b = timed(lambda: cli_render(work / "cases", work / "b", 1))
         t_c = timed(lambda: cli_render(work / "cases", work / "c", cpus))
-        t_e = timed(lambda: floor(work / "c", work / "e"))
-        rate = {k: letters / t for k, t in (("a", t_a), ("b", t_b), ("c", t_c), ("e", t_e))}
+        t_d = timed(lambda: cli_render(work / "cases", work / "c", cpus))
+        ready = finished_letters(work / "c")
+        t_e = timed(lambda: floor(ready, work / "e"))
+        rate = {k: letters / t for k, t in (("a", t_a), ("b", t_b), ("c", t_c), ("d", t_d), ("e", t_e))}
         print(f"machine: {os.uname().machine}, {cpus} CPUs, Python {sys.version.split()[0]}; N = {n} cases,"
               f" {letters} letters")
         print(f"(a) docxtpl loop          {rate['a']:9.0f} letters/s   (timed on {sample} cases, scaled)")
         print(f"(b) render, 1 worker      {rate['b']:9.0f} letters/s   {rate['b'] / rate['a']:5.1f}x (a)")
         print(f"(c) render, {cpus} workers     {rate['c']:9.0f} letters/s   {rate['c'] / rate['a']:5.1f}x (a)")
-        print("(d) unchanged second run  not yet available (incremental manifest: issue 3)")
+        print(f"(d) unchanged second run  {rate['d']:9.0f} letters/s   {rate['d'] / rate['c']:5.1f}x (c)"
+              f"   ({t_d:.2f} s for the whole run)")
         print(f"(e) floor: write only     {rate['e']:9.0f} letters/s   (c) is {rate['e'] / rate['c']:.1f}x slower")
         make_cases(work / "big", 10 * n)
         shutil.rmtree(work / "b")

@@ -2,7 +2,8 @@
 
     plan     which letters are missing or out of date (fingerprints against the last manifest)
     check    worker processes read, validate and render those cases (check.py)
-    write    this process writes each case's letters whole, in the cases' order, and journals them
+    write    workers write each letter whole to a temporary file; this process, in the cases' order,
+             moves a case's letters into place and journals them
     finish   the journal becomes manifest.json and manifest.csv
 
 One bad case never stops a batch: it is reported, nothing is written for it,
@@ -13,7 +14,6 @@ does the rest. Nothing heavy is imported until a case needs rendering.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import signal
@@ -184,7 +184,7 @@ def render_batch(
     jobs = [(step.path, step.todo) for step in plan if step.todo != ()]
     with _Interrupts() as interrupts:
         try:
-            stream = _stream(jobs, project, langs, day, fmts, folder, workers or os.cpu_count() or 1)
+            stream = _stream(jobs, out, project, langs, day, fmts, folder, workers or os.cpu_count() or 1)
             try:
                 for step in plan:
                     checked = next(stream) if step.todo != () else None
@@ -255,14 +255,15 @@ def _plan(files: list[Path], out: Path, state: dict[str, Record], prints: Finger
     return plan
 
 
-def _stream(jobs: list[tuple[Path, Todo | None]], project: str | Path | None, langs: tuple[str, ...] | None,
-            day: date, fmts: tuple[str, ...], folder: Path, workers: int) -> Iterator[Checked]:
+def _stream(jobs: list[tuple[Path, Todo | None]], out: Path, project: str | Path | None,
+            langs: tuple[str, ...] | None, day: date, fmts: tuple[str, ...], folder: Path,
+            workers: int) -> Iterator[Checked]:
     """Each job checked and rendered, in order, by `workers` processes, at most a few ahead of the writer."""
     if not jobs:
         return
     from .check import Checker, Options, start_worker, work
 
-    options = Options(project, langs, day, fmts, folder)
+    options = Options(project, langs, day, fmts, folder, manifest.temp_dir(out))
     if workers <= 1 or len(jobs) <= 1:
         check = Checker(options)
         for job in jobs:
@@ -292,21 +293,23 @@ def _finish_case(checked: Checked, step: _Step, out: Path, prints: Fingerprints,
         inputs = {**step.inputs, "evidence": [list(e) for e in checked.evidence],
                   "languages": list(checked.languages)}
         case_id = checked.case_id or ""
-        letters = {letter_path(case_id, lang, fmt): data for lang, fmt, data in checked.letters}
         try:
-            manifest.write_letters(out, letters)
+            manifest.move_into_place(out, {letter_path(case_id, s.language, s.format): s.temp
+                                           for s in checked.letters})
         except OSError as exc:
             checked.problems.append(Problem(checked.source, 1, 1, "", f"could not write the letters:"
                                             f" {exc.strerror or exc} ({exc.filename or ''})"))
         else:
             rows = list(step.kept.files) if step.kept is not None else []
-            for lang, fmt, data in checked.letters:
-                rows.append({"language": lang, "format": fmt, "path": letter_path(case_id, lang, fmt),
-                             "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                             "fingerprint": prints.output(lang, fmt, inputs)})
+            for s in checked.letters:
+                rows.append({"language": s.language, "format": s.format,
+                             "path": letter_path(case_id, s.language, s.format), "size": s.size, "sha256": s.sha256,
+                             "fingerprint": prints.output(s.language, s.format, inputs)})
             rows.sort(key=lambda r: (LANGUAGES.index(r["language"]), r["format"]))
             record = Record(checked.source, case_id, inputs, rows, warnings)
-            return record, CaseEvent(checked.source, "rendered", len(letters), tuple(checked.problems))
+            return record, CaseEvent(checked.source, "rendered", len(checked.letters), tuple(checked.problems))
+    for letter in checked.letters:
+        letter.discard()
     errors = [str(p) for p in checked.problems if p.is_error]
     problems = list(checked.problems)
     if checked.project_failed and checked.project_failed not in reported:
@@ -395,6 +398,8 @@ def _claim_id(result: Checked, seen: dict[str, str]) -> None:
         result.problems.append(Problem(result.source, line, column, "id",
                                        f"id '{result.case_id}' is already used by {seen[result.case_id]}; ids name"
                                        " the output files and must be unique in a batch"))
+        for letter in result.letters:
+            letter.discard()
         result.letters = []
         return
     seen[result.case_id] = result.source

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import signal
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,7 +27,7 @@ class Checked:
     source: str
     case_id: str | None
     problems: list[Problem]
-    letters: list[tuple[str, str, bytes]] = field(default_factory=list)  # (language, format, bytes): render only
+    letters: list[Staged] = field(default_factory=list)  # render only
     languages: tuple[str, ...] = ()
     evidence: list[tuple[str, int, int, str]] = field(default_factory=list)  # (path, size, mtime_ns, sha256)
     id_at: tuple[int, int] = (1, 1)
@@ -36,6 +39,21 @@ class Checked:
 
 
 @dataclass(frozen=True)
+class Staged:
+    """A letter written whole to the batch's temporary folder, waiting to be moved into place."""
+
+    language: str
+    format: str
+    temp: str
+    size: int
+    sha256: str
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.temp)
+
+
+@dataclass(frozen=True)
 class Options:
     """What every case of a batch is checked and rendered with."""
 
@@ -44,6 +62,7 @@ class Options:
     letter_date: date
     formats: tuple[str, ...] = ()
     templates: Path | None = None
+    staging: Path | None = None  # where rendered letters wait for the writer (render only)
 
 
 @dataclass
@@ -119,11 +138,26 @@ class Checker:
         if self.templates is not None:
             wanted = todo if todo is not None else tuple((lang, fmt) for lang in languages for fmt in o.formats)
             try:
-                result.letters = [(lang, fmt, _render(case, lang, fmt, o.letter_date, self.templates))
-                                  for lang, fmt in wanted]
+                for lang, fmt in wanted:
+                    data = _render(case, lang, fmt, o.letter_date, self.templates)
+                    result.letters.append(_stage(data, lang, fmt, o.staging))
             except ComplaintsError as exc:
                 result.problems.append(Problem(shown, 1, 1, "", str(exc)))
+            except OSError as exc:
+                result.problems.append(Problem(shown, 1, 1, "", f"could not write the letters: {exc.strerror or exc}"))
+            if not result.ok:
+                for letter in result.letters:
+                    letter.discard()
+                result.letters = []
         return result
+
+
+def _stage(data: bytes, lang: str, fmt: str, folder: Path | None) -> Staged:
+    """Write a letter to the temporary folder; the writer renames it into place once its case is whole."""
+    fd, temp = tempfile.mkstemp(suffix=f".{lang}.{fmt}", dir=folder)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return Staged(lang, fmt, temp, len(data), hashlib.sha256(data).hexdigest())
 
 
 def _render(case: CaseFile, lang: str, fmt: str, day: date, templates: _Templates) -> bytes:

@@ -10,17 +10,16 @@ manifest, so nothing finished is done again.
 from __future__ import annotations
 
 import csv
+import filecmp
 import hashlib
 import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-from .write import write_files
 
 WORK_DIR = ".complaints"  # inside OUT: the journal and the temporary files of a run
 
@@ -67,7 +66,9 @@ class Journal:
         self.start = self._fh.tell()  # lines before this belong to an earlier, interrupted run
 
     def add(self, record: Record) -> None:
-        self._fh.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+        line = {"source": record.source, "case_id": record.case_id, "inputs": record.inputs, "files": record.files,
+                "warnings": record.warnings, "errors": record.errors}
+        self._fh.write(json.dumps(line, ensure_ascii=False) + "\n")
         self._fh.flush()
 
     def close(self) -> None:
@@ -158,10 +159,10 @@ def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
         out_fh.write('\n  ],\n  "failures": [\n')
         _append(out_fh, fail_json)
         out_fh.write("\n  ]\n}\n")
-    if hasattr(os, "sync"):
-        os.sync()  # the letters are on the disk before the manifest that lists them
-    os.replace(json_part, out / "manifest.json")
-    os.replace(csv_part, out / "manifest.csv")
+    for part, name in ((json_part, "manifest.json"), (csv_part, "manifest.csv")):
+        target = out / name
+        if not (target.is_file() and filecmp.cmp(part, target, shallow=False)):  # unchanged: leave it be
+            os.replace(part, target)
     shutil.rmtree(work_dir(out), ignore_errors=True)
 
 
@@ -170,9 +171,17 @@ def _append(target: Any, part: Path) -> None:
         shutil.copyfileobj(fh, target)
 
 
-def write_letters(out: Path, letters: dict[str, bytes]) -> None:
-    """A case's letters, all or none, each whole (see write_files)."""
-    write_files({out / rel: data for rel, data in letters.items()}, temp=temp_dir(out))
+def move_into_place(out: Path, letters: dict[str, str]) -> None:
+    """A case's letters, already written whole in the temporary folder, renamed to their places.
+
+    Renames within one disk are atomic: each letter is either the old file or the new one, never a part,
+    whatever stops the run. There is no fsync per file, which would cost more than the rendering: after a
+    power cut, a letter the system had not yet flushed has the wrong size, and the next run makes it again.
+    """
+    for rel, temp in letters.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp, target)
 
 
 # ---------------------------------------------------------------- fingerprints
