@@ -6,6 +6,7 @@ Kept free of heavy imports, so that a batch with nothing to do starts fast.
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def shown(path: Path) -> str:
     """A path as the user will recognise it: as typed when relative, else relative to the working folder."""
     if not path.is_absolute() and ".." not in path.parts:
         return str(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    if ".." in path.parts:
+        path = path.resolve()
+    here, text = str(Path.cwd()), str(path)
+    return text[len(here) + 1:] if text.startswith(here + os.sep) else text

@@ -201,7 +201,8 @@ class Fingerprints:
         self.version = version
         self.letter_date = letter_date
         self.templates = templates
-        self._files: dict[Path, str] = {}
+        self._files: dict[str, str] = {}
+        self._shared: dict[tuple[str, str], list[Any]] = {}
         data = resources.files("complaints") / "data"
         self._data = [str(data / "norms.yaml"), str(data / "authorities.yaml")]
         self._phrases = {lang: str(data / "phrases" / f"{lang}.yaml") for lang in ("kk", "ru", "en")}
@@ -210,20 +211,20 @@ class Fingerprints:
         """The SHA-256 of a file, read once per run."""
         if path is None:
             return None
-        key = Path(path)
+        key = str(path)
         if key not in self._files:
-            self._files[key] = sha256_file(key)
+            self._files[key] = sha256_file(Path(key))
         return self._files[key]
 
     def output(self, lang: str, fmt: str, inputs: dict[str, Any]) -> str:
         """The fingerprint of one letter of a case whose own inputs are `inputs`."""
-        parts = [
-            self.version, self.letter_date, lang, fmt,
-            inputs.get("case"), inputs.get("project"),
-            self.file(self.templates / lang / "letter.docx"),
-            [self.file(p) for p in self._data], self.file(self._phrases.get(lang)),
-            sorted(e[3] for e in inputs.get("evidence", [])),
-        ]
+        shared = self._shared.get((lang, fmt))
+        if shared is None:  # what every case's letter in this language and format is made with
+            shared = self._shared[(lang, fmt)] = [
+                self.version, self.letter_date, lang, fmt, self.file(self.templates / lang / "letter.docx"),
+                [self.file(p) for p in self._data], self.file(self._phrases.get(lang)),
+            ]
+        parts = [*shared, inputs.get("case"), inputs.get("project"), sorted(e[3] for e in inputs.get("evidence", []))]
         return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
