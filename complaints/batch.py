@@ -14,7 +14,6 @@ does the rest. Nothing heavy is imported until a case needs rendering.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -23,7 +22,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,10 +61,9 @@ Progress = Callable[[CaseEvent], None]
 
 
 def tool_version() -> str:
-    try:
-        return metadata.version("complaints")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
+    from . import __version__
+
+    return __version__
 
 
 # ---------------------------------------------------------------- validate
@@ -175,6 +172,12 @@ def render_batch(
     plan = _plan(files, out, state, prints, project, langs, fmts)
 
     result = BatchResult(out)
+    if _nothing_to_do(plan, state, out):  # the manifest on disk already says all there is to say
+        for step in plan:
+            _count(result, step.kept, CaseEvent(step.kept.source, "unchanged", 0))  # type: ignore[arg-type]
+            if progress is not None:
+                progress(CaseEvent(step.kept.source, "unchanged", 0))  # type: ignore[union-attr]
+        return result
     manifest.start(out)
     journal = manifest.Journal(out)
     seen: dict[str, str] = {}
@@ -212,6 +215,13 @@ def render_batch(
     if interrupted:
         raise KeyboardInterrupt
     return result
+
+
+def _nothing_to_do(plan: list[_Step], state: dict[str, Record], out: Path) -> bool:
+    """Every case unchanged, none added or removed, and no interrupted run to finish."""
+    return (all(step.todo == () for step in plan) and len(plan) == len(state)
+            and {step.kept.source for step in plan if step.kept} == set(state)
+            and not manifest.work_dir(out).exists())
 
 
 def _plan(files: list[Path], out: Path, state: dict[str, Record], prints: Fingerprints,
@@ -269,6 +279,8 @@ def _stream(jobs: list[tuple[Path, Todo | None]], out: Path, project: str | Path
         for job in jobs:
             yield check(*job)
         return
+    import multiprocessing
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     waiting = iter(jobs)
     in_flight: deque[Any] = deque()  # a few cases ahead of the writer: memory stays flat

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import UsageError
@@ -40,17 +40,22 @@ def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
             raise UsageError(f"no such file or folder: {text}")
         for match in matches:
             if match.is_dir():
-                for ext in ("*.yaml", "*.yml"):
-                    for item in sorted(match.rglob(ext)):
-                        if item.name != PROJECT_FILE and item.is_file() and not _hidden(item, match):
-                            found.setdefault(item, None)
+                for item in _yaml_files(match):
+                    found.setdefault(item, None)
             elif match.name != PROJECT_FILE or len(matches) == 1 and not glob.has_magic(text):
                 found.setdefault(match, None)
     return sorted(found, key=lambda p: str(p))
 
 
-def _hidden(item: Path, base: Path) -> bool:
-    return any(part.startswith(".") for part in item.relative_to(base).parts[:-1])
+def _yaml_files(folder: Path) -> Iterator[Path]:
+    """The case files under a folder: *.yaml and *.yml but complaints.yaml, hidden folders skipped."""
+    for here, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.endswith((".yaml", ".yml")) and name != PROJECT_FILE:
+                item = Path(here, name)
+                if item.is_file():
+                    yield item
 
 
 def templates_dir(override: str | Path | None = None) -> Path:
@@ -78,5 +83,16 @@ def shown(path: Path) -> str:
         return str(path)
     if ".." in path.parts:
         path = path.resolve()
-    here, text = str(Path.cwd()), str(path)
+    here, text = _cwd(), str(path)
     return text[len(here) + 1:] if text.startswith(here + os.sep) else text
+
+
+def _cwd() -> str:
+    # os.getcwd is a system call; a batch asks it thousands of times
+    global _CWD
+    if _CWD is None or _CWD[0] != os.environ.get("PWD"):
+        _CWD = (os.environ.get("PWD"), os.getcwd())
+    return _CWD[1]
+
+
+_CWD: tuple[str | None, str] | None = None

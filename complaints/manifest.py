@@ -116,7 +116,7 @@ def previous_state(out: Path) -> dict[str, Record]:
 def on_disk(out: Path, row: dict[str, Any]) -> bool:
     """The file a manifest row lists is there, with its size."""
     try:
-        return (out / row["path"]).stat().st_size == row["size"]
+        return os.stat(os.path.join(out, row["path"])).st_size == row["size"]
     except (OSError, KeyError):
         return False
 
@@ -186,12 +186,9 @@ def move_into_place(out: Path, letters: dict[str, str]) -> None:
 
 # ---------------------------------------------------------------- fingerprints
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def sha256_file(path: Path | str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class Fingerprints:
