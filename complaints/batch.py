@@ -14,6 +14,7 @@ does the rest. Nothing heavy is imported until a case needs rendering.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import threading
@@ -156,9 +157,9 @@ def render_batch(
     """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
 
     Letters whose inputs have not changed since the last run are left as they are (`force`: render all).
-    `workers` processes check and render (default: the CPU count); this process writes the files in the
-    cases' order, so ids are claimed and the manifest listed the same way every run. Ctrl-C or SIGTERM:
-    the manifest is written for what is on disk, then KeyboardInterrupt is raised.
+    `workers` processes check and render (default: the CPU count); this process moves each case's letters
+    into place in the cases' order, so ids are claimed and the manifest listed the same way every run.
+    Ctrl-C or SIGTERM: the manifest is written for what is on disk, then KeyboardInterrupt is raised.
     """
     out = Path(out)
     langs = _languages(languages)
@@ -172,15 +173,16 @@ def render_batch(
     plan = _plan(files, out, state, prints, project, langs, fmts)
 
     result = BatchResult(out)
+    seen: dict[str, str] = {}
     if _nothing_to_do(plan, state, out):  # the manifest on disk already says all there is to say
         for step in plan:
-            _count(result, step.kept, CaseEvent(step.kept.source, "unchanged", 0))  # type: ignore[arg-type]
+            record, event = _unchanged(step, seen)
+            _count(result, record, event)
             if progress is not None:
-                progress(CaseEvent(step.kept.source, "unchanged", 0))  # type: ignore[union-attr]
+                progress(event)
         return result
     manifest.start(out)
     journal = manifest.Journal(out)
-    seen: dict[str, str] = {}
     reported: set[str] = set()  # broken project files already reported
     done = 0
     interrupted = False
@@ -207,9 +209,9 @@ def render_batch(
             interrupted = True
     journal.close()
 
-    records: Iterable[Record] = journal.records()
+    records: Iterable[Record | None] = journal.records()
     if interrupted:  # the cases not reached keep what an earlier run made, where it is still on disk
-        records = _chain(records, (_still_there(state.get(shown(s.path)), out) for s in plan[done:]))
+        records = itertools.chain(records, (_still_there(state.get(shown(s.path)), out) for s in plan[done:]))
     header = {"tool": "complaints", "tool_version": prints.version, "letter_date": prints.letter_date}
     manifest.finish(out, header, (r for r in records if r is not None))
     if interrupted:
@@ -359,11 +361,6 @@ def _still_there(record: Record | None, out: Path) -> Record | None:
         return None
     files = [f for f in record.files if manifest.on_disk(out, f)]
     return Record(record.source, record.case_id, record.inputs, files, record.warnings) if files else None
-
-
-def _chain(*parts: Iterable[Record | None]) -> Iterator[Record | None]:
-    for part in parts:
-        yield from part
 
 
 class _Interrupts:
