@@ -273,7 +273,7 @@ def _stream(jobs: list[tuple[Path, Todo | None]], out: Path, project: str | Path
     """Each job checked and rendered, in order, by `workers` processes, at most a few ahead of the writer."""
     if not jobs:
         return
-    from .check import Checker, Options, start_worker, work
+    from .check import Checker, Options, prepare_before_fork, start_worker, work
 
     options = Options(project, langs, day, fmts, folder, manifest.temp_dir(out))
     if workers <= 1 or len(jobs) <= 1:
@@ -284,6 +284,8 @@ def _stream(jobs: list[tuple[Path, Todo | None]], out: Path, project: str | Path
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        prepare_before_fork(options, langs or LANGUAGES)
     waiting = iter(jobs)
     in_flight: deque[Any] = deque()  # a few cases ahead of the writer: memory stays flat
     with multiprocessing.get_context(method).Pool(workers, initializer=start_worker, initargs=(options,)) as pool:

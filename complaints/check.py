@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cases import CaseFile, ProjectFile, find_project, load_case, load_project
 from .errors import CaseError, ComplaintsError, Problem, ProjectError, UsageError
-from .letter import letter_context
+from .letter import letter_context, warm_up
 from .render.fastdocx import PreparedTemplate
 
 Todo = tuple[tuple[str, str], ...]  # (language, format) pairs to render; None: every one the case has
@@ -178,7 +178,18 @@ def start_worker(options: Options) -> None:
     # What a worker raises reaches the main process with the result; the only thing a worker would print
     # itself is the broken pipe of a main process that was killed, which is noise to the user.
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    if _WORKER is None or _WORKER.options != options:  # else prepared before the fork, and shared
+        _WORKER = Checker(options)
+
+
+def prepare_before_fork(options: Options, languages: tuple[str, ...]) -> None:
+    """Prepare the templates and the wording once in the main process, for forked workers to inherit."""
+    global _WORKER
     _WORKER = Checker(options)
+    if _WORKER.templates is not None:
+        for lang in languages:
+            _WORKER.templates[lang]  # noqa: B018 - prepares and keeps it
+    warm_up(languages)
 
 
 def work(job: tuple[Path, Todo | None]) -> Checked:

@@ -143,6 +143,12 @@ def _phrases(lang: str) -> _Phrases:
     return _Phrases(lang)
 
 
+def warm_up(languages: tuple[str, ...]) -> None:
+    """Read the wording and the locale data of these languages now (before worker processes fork)."""
+    for lang in languages:
+        _phrases(lang).date(date(2000, 1, 1))
+
+
 def letter_context(case: CaseFile, lang: str, *, letter_date: date | None = None) -> dict[str, Any]:
     """The exact context the `lang` letter template is rendered with."""
     if lang not in LANGUAGES:
