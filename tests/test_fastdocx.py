@@ -15,6 +15,7 @@ from complaints.render import PreparedTemplate, render_docx
 LANGS = ("kk", "ru", "en")
 EXAMPLES = sorted((complaints.templates_dir().parent / "cases").glob("*-*.yaml"))
 LONG = "\n".join(f"Строка {i}: " + "очень длинный текст комментария " * 20 for i in range(60))
+QUOTES = "He said \"no\" & 'yes' <b>{{ x }}</b>\n\n   after a blank line, 😡 مرحبا ]]> &amp;"
 SPECIAL = ("Tom & Jerry <b>x</b> \"q\" {{ applicant.iin }} {% if 1 %}y{% endif %} {#c#}\n\tтаб, 😡 مرحبا\n\n"
            "   ведущие пробелы ]]> &amp;")
 
@@ -30,6 +31,8 @@ def _contexts(tmp_path: Path) -> list[tuple[str, dict]]:
     variants = {
         "special": case_data(id="special", **{"comment.text": SPECIAL, "article.title": "A & <B> {{ c }}",
                                               "comment.translations": {"en": SPECIAL}}),
+        "quotes": case_data(id="quotes", **{"comment.text": QUOTES, "comment.author": "O'Brien \"X\"",
+                                            "comment.translations": {"en": QUOTES, "kk": "x"}}),
         "long": case_data(id="long", **{"comment.text": LONG, "comment.posted": None}),
         "organisation": case_data(id="organisation", applicant={
             "kind": "organisation", "name": "Фонд «Тіл»", "bin": "123456789013", "address": "Астана",
@@ -47,7 +50,7 @@ def _contexts(tmp_path: Path) -> list[tuple[str, dict]]:
 def test_fast_path_equals_docxtpl_for_every_example_and_special_case(tmp_path: Path) -> None:
     prepared = {lang: PreparedTemplate(complaints.templates_dir() / lang / "letter.docx") for lang in LANGS}
     contexts = _contexts(tmp_path)
-    assert len(contexts) == 3 * (len(EXAMPLES) + 3)
+    assert len(contexts) == 3 * (len(EXAMPLES) + 4)
     for name, context in contexts:
         lang = context["lang"]
         slow = render_docx(context, complaints.templates_dir() / lang / "letter.docx")
@@ -72,3 +75,15 @@ def test_tags_outside_the_body_are_refused_clearly(tmp_path: Path) -> None:
     doc.save(str(tmp_path / "letter.docx"))
     with pytest.raises(complaints.DataError, match="keep them in the body"):
         PreparedTemplate(tmp_path / "letter.docx")
+
+
+def test_both_of_the_fast_paths_are_taken_and_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Text goes straight in where it can (no tab, form feed or carriage return); else lxml's round trip.
+    prepared = PreparedTemplate(complaints.templates_dir() / "en" / "letter.docx")
+    spliced = []
+    original = PreparedTemplate._spliced
+    monkeypatch.setattr(PreparedTemplate, "_spliced", lambda self, xml: spliced.append(1) or original(self, xml))
+    contexts = [c for _, c in _contexts(tmp_path) if c["lang"] == "en"]
+    for context in contexts:
+        assert prepared.render(context) == render_docx(context, complaints.templates_dir() / "en" / "letter.docx")
+    assert 0 < len(spliced) < len(contexts)

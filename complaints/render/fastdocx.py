@@ -10,6 +10,7 @@ as docxtpl would have written it. The result is identical, part for part, to
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -25,6 +26,9 @@ from .docx import ZipFrame, compress, template_environment, template_error
 
 _DOCUMENT = "word/document.xml"
 _TAG = re.compile(r"\{[{%#]")
+_MARK = "complaints-body-goes-here"
+_EMPTY = re.compile(r"<([A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*)((?: [^<>]*)?)></\1>")  # an element a tag left empty: lxml writes <x/>
+_TAG_IN_ATTRIBUTE = re.compile(r'="[^"<>]*\{[{%]')
 
 
 class PreparedTemplate:
@@ -52,6 +56,28 @@ class PreparedTemplate:
             members = {name: compress(name, z.read(name)) for name in names if name != _DOCUMENT}
         slot = names.index(_DOCUMENT)
         self._frame = ZipFrame([members[n] for n in names[:slot]], [members[n] for n in names[slot + 1:]])
+        self._splice = self._can_splice(body)
+
+    def _can_splice(self, body: str) -> tuple[str, str] | None:
+        """The document around its body, when the rendered body can go in as text.
+
+        docxtpl parses the rendered body and lxml writes it out again. For a body without tables that
+        tags reshape (docxtpl's fix_tables), pictures (fix_docpr_ids) or tags inside attributes, that
+        round trip changes only what the escaping of values writes differently (quotes, empty elements),
+        and `render` makes those changes as text. Otherwise every letter takes docxtpl's own path.
+        """
+        if "<w:tbl" in body and ("{%tc" in body or "{%tr" in body) or "docPr" in body \
+                or _TAG_IN_ATTRIBUTE.search(body):
+            return None
+        body_element = self._root.body
+        placeholder = copy.deepcopy(body_element)
+        placeholder.clear()
+        placeholder.text = _MARK
+        self._root.replace(body_element, placeholder)
+        whole = serialize_part_xml(self._root).decode("utf-8")
+        self._root.replace(placeholder, body_element)
+        before, _, after = whole.partition(f"<w:body>{_MARK}</w:body>")
+        return (before, after) if after else None
 
     def _refuse_tags_outside_the_body(self) -> None:
         """Headers, footers, footnotes and properties with tags need docxtpl's full path."""
@@ -72,6 +98,8 @@ class PreparedTemplate:
             raise template_error(self.path, exc) from None
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # docxtpl's re.sub, without re
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if self._splice is not None and not any(ch in xml for ch in "\t\a\n\f\r"):
+            return self._frame.fill(compress(_DOCUMENT, self._spliced(xml)))
         if any(ch in xml for ch in "\t\a\n\f"):  # docxtpl's listing step changes nothing otherwise
             xml = tpl.resolve_listing(xml)
         tree = tpl.fix_tables(xml)
@@ -80,3 +108,12 @@ class PreparedTemplate:
         self._root.replace(self._root.body, tree)
         document = compress(_DOCUMENT, serialize_part_xml(self._root))
         return self._frame.fill(document)
+
+    def _spliced(self, xml: str) -> bytes:
+        """The document part as lxml would write it, from the rendered body text."""
+        assert self._splice is not None
+        before, after = self._splice
+        xml = xml.replace("&#34;", '"').replace("&#39;", "'")  # markupsafe escapes quotes; lxml writes them
+        xml = _EMPTY.sub(r"<\1\2/>", xml)
+        inner = xml[xml.index(">") + 1:xml.rindex("</w:body>")]
+        return (before + "<w:body>" + inner + "</w:body>" + after).encode("utf-8")
