@@ -253,15 +253,17 @@ def _plan(files: list[Path], out: Path, state: dict[str, Record], prints: Finger
             plan.append(_Step(path, None, None, inputs))
             continue
         rows = {(f["language"], f["format"]): f for f in previous.files}
+        wanted = [(lang, fmt) for lang in langs or tuple(previous.inputs.get("languages", ())) for fmt in fmts]
         keep, todo = [], []
-        for lang in langs or tuple(previous.inputs.get("languages", ())):
-            for fmt in fmts:
-                row = rows.get((lang, fmt))
-                if (row is not None and row.get("fingerprint") == prints.output(lang, fmt, previous.inputs)
-                        and manifest.on_disk(out, row)):
-                    keep.append(row)
-                else:
-                    todo.append((lang, fmt))
+        for lang, fmt in wanted:
+            row = rows.get((lang, fmt))
+            if (row is not None and row.get("fingerprint") == prints.output(lang, fmt, previous.inputs)
+                    and manifest.on_disk(out, row)):
+                keep.append(row)
+            else:
+                todo.append((lang, fmt))
+        # letters in languages or formats not asked for this time stay listed while they are on disk
+        keep += [row for key, row in rows.items() if key not in wanted and manifest.on_disk(out, row)]
         kept = Record(previous.source, previous.case_id, previous.inputs, keep, previous.warnings)
         plan.append(_Step(path, tuple(todo), kept, previous.inputs))
     return plan

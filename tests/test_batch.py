@@ -182,3 +182,14 @@ def test_plain_progress_lines_and_summary_when_not_a_terminal(tmp_path: Path) ->
     again = subprocess.run([sys.executable, "-m", "complaints.cli", "render", str(folder), "--out", str(out),
                             "--date", LETTER_DATE.isoformat()], capture_output=True, text=True, timeout=300)
     assert "0 letters written for 0 cases" in again.stderr and "25 cases unchanged" in again.stderr
+
+
+def test_a_run_for_one_language_keeps_the_others_listed(tmp_path: Path) -> None:
+    folder, out = make_batch(tmp_path / "cases", 2), tmp_path / "out"
+    render(folder, out)
+    write_yaml(folder / "case-0001.yaml", case_data(id="case-0001", **{"comment.text": "Новый текст"}))
+    result = render(folder, out, languages=["ru"])
+    assert (result.rendered, result.letters, result.unchanged) == (1, 1, 1)
+    listed = manifest_paths(out)
+    assert {f"case-0000/case-0000.{lang}.docx" for lang in ("kk", "ru", "en")} <= listed
+    assert "case-0001/case-0001.ru.docx" in listed

@@ -27,7 +27,8 @@ from .docx import ZipFrame, compress, template_environment, template_error
 _DOCUMENT = "word/document.xml"
 _TAG = re.compile(r"\{[{%#]")
 _MARK = "complaints-body-goes-here"
-_EMPTY = re.compile(r"<([A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*)((?: [^<>]*)?)></\1>")  # an element a tag left empty: lxml writes <x/>
+# an element that a tag left empty: lxml writes it <x/>
+_EMPTY = re.compile(r"<([A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*)((?: [^<>]*)?)></\1>")
 _TAG_IN_ATTRIBUTE = re.compile(r'="[^"<>]*\{[{%]')
 
 
