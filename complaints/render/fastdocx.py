@@ -27,8 +27,8 @@ from .docx import ZipFrame, compress, template_environment, template_error
 _DOCUMENT = "word/document.xml"
 _TAG = re.compile(r"\{[{%#]")
 _MARK = "complaints-body-goes-here"
-# an element that a tag left empty: lxml writes it <x/>
-_EMPTY = re.compile(r"<([A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*)((?: [^<>]*)?)></\1>")
+# elements whose whole content is template tags: rendered empty, lxml writes them <x/>
+_MAYBE_EMPTY = re.compile(r"<([A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*)(?: [^<>]*)?>(?:\{[{%#].*?[}%#]\})+</\1>")
 _TAG_IN_ATTRIBUTE = re.compile(r'="[^"<>]*\{[{%]')
 
 
@@ -64,8 +64,10 @@ class PreparedTemplate:
 
         docxtpl parses the rendered body and lxml writes it out again. For a body without tables that
         tags reshape (docxtpl's fix_tables), pictures (fix_docpr_ids) or tags inside attributes, that
-        round trip changes only what the escaping of values writes differently (quotes, empty elements),
-        and `render` makes those changes as text. Otherwise every letter takes docxtpl's own path.
+        round trip changes only what the escaping of values writes differently (quotes, and elements whose
+        content is all tags and rendered empty), and `render` makes those changes as text. Otherwise every
+        letter takes docxtpl's own path. (A tag block that spans elements and leaves one empty would be
+        written <x></x> where lxml writes <x/>: the same XML to Word, but not the same bytes.)
         """
         if "<w:tbl" in body and ("{%tc" in body or "{%tr" in body) or "docPr" in body \
                 or _TAG_IN_ATTRIBUTE.search(body):
@@ -78,6 +80,8 @@ class PreparedTemplate:
         whole = serialize_part_xml(self._root).decode("utf-8")
         self._root.replace(placeholder, body_element)
         before, _, after = whole.partition(f"<w:body>{_MARK}</w:body>")
+        names = sorted(set(_MAYBE_EMPTY.findall(body)))
+        self._empty = re.compile(f"<({'|'.join(map(re.escape, names))})((?: [^<>]*)?)></\\1>") if names else None
         return (before, after) if after else None
 
     def _refuse_tags_outside_the_body(self) -> None:
@@ -115,6 +119,7 @@ class PreparedTemplate:
         assert self._splice is not None
         before, after = self._splice
         xml = xml.replace("&#34;", '"').replace("&#39;", "'")  # markupsafe escapes quotes; lxml writes them
-        xml = _EMPTY.sub(r"<\1\2/>", xml)
+        if self._empty is not None:
+            xml = self._empty.sub(r"<\1\2/>", xml)
         inner = xml[xml.index(">") + 1:xml.rindex("</w:body>")]
         return (before + "<w:body>" + inner + "</w:body>" + after).encode("utf-8")
