@@ -3,6 +3,4 @@
 from .docx import render_docx
 from .fastdocx import PreparedTemplate
 
-FORMATS = ("docx",)
-
-__all__ = ["FORMATS", "PreparedTemplate", "render_docx"]
+__all__ = ["PreparedTemplate", "render_docx"]
