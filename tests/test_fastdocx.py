@@ -15,7 +15,8 @@ from complaints.render import PreparedTemplate, render_docx
 LANGS = ("kk", "ru", "en")
 EXAMPLES = sorted((complaints.templates_dir().parent / "cases").glob("*-*.yaml"))
 LONG = "\n".join(f"Строка {i}: " + "очень длинный текст комментария " * 20 for i in range(60))
-QUOTES = "He said \"no\" & 'yes' <b>{{ x }}</b>\n\n   after a blank line, 😡 مرحبا ]]> &amp;"
+QUOTES = ("He said \"no\" & 'yes' <b>{{ x }}</b>\n\n   after a blank line, 😡 مرحبا ]]> &amp;\n"
+          "docxtpl's own marks: {_{ x }_} {_% y %_} a_b")
 SPECIAL = ("Tom & Jerry <b>x</b> \"q\" {{ applicant.iin }} {% if 1 %}y{% endif %} {#c#}\n\tтаб, 😡 مرحبا\n\n"
            "   ведущие пробелы ]]> &amp;")
 

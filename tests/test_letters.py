@@ -67,7 +67,8 @@ NASTY = (
     "Tom & Jerry <b>bold</b> \"quoted\" 'single' {{ applicant.iin }} {% if true %}x{% endif %} {# c #}\n"
     "   leading spaces kept, Kazakh әғқңөұүһі ӘҒҚҢӨҰҮҺІ, emoji 😡🇰🇿\n"
     "\n"
-    "right-to-left: مرحبا بالعالم ]]> &amp; &lt;"
+    "right-to-left: مرحبا بالعالم ]]> &amp; &lt;\n"
+    "docxtpl's own escapes stay as written: {_{ a }_} {_% b %_} snake_case"
 )
 
 

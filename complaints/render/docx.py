@@ -12,13 +12,28 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+from markupsafe import Markup, escape
 
 from ..errors import DataError
+
+# After rendering, docxtpl turns these into "{{", "}}", "{%" and "%}" wherever they are, values included.
+_DOCXTPL_MARKS = ("{_{", "}_}", "{_%", "%_}")
+
+
+def _verbatim(value: Any) -> Any:
+    """A value as the letter must show it: a quoted "{_{" stays "{_{" (its "_" written as &#95;)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and "_" in value \
+            and any(mark in value for mark in _DOCXTPL_MARKS):
+        text = str(escape(value))
+        for mark in _DOCXTPL_MARKS:
+            text = text.replace(mark, mark.replace("_", "&#95;"))
+        return Markup(text)
+    return value
 
 
 def template_environment() -> Environment:
     """The Jinja environment of the Word templates: every value escaped, a missing variable an error."""
-    return Environment(undefined=StrictUndefined, autoescape=True)
+    return Environment(undefined=StrictUndefined, autoescape=True, finalize=_verbatim)
 
 
 def template_error(template: str | Path, exc: TemplateError) -> DataError:

@@ -118,7 +118,8 @@ class PreparedTemplate:
         """The document part as lxml would write it, from the rendered body text."""
         assert self._splice is not None
         before, after = self._splice
-        xml = xml.replace("&#34;", '"').replace("&#39;", "'")  # markupsafe escapes quotes; lxml writes them
+        # markupsafe escapes quotes, and _verbatim writes some "_" as &#95;: lxml writes them as they are
+        xml = xml.replace("&#34;", '"').replace("&#39;", "'").replace("&#95;", "_")
         if self._empty is not None:
             xml = self._empty.sub(r"<\1\2/>", xml)
         inner = xml[xml.index(">") + 1:xml.rindex("</w:body>")]
