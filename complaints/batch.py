@@ -168,6 +168,14 @@ def render_batch(
     folder = templates_dir(templates)
     files = _case_files(paths, project)
 
+    out.mkdir(parents=True, exist_ok=True)
+    with _only_writer(out):
+        return _render(files, out, langs, fmts, day, project, folder, progress, workers, force)
+
+
+def _render(files: list[Path], out: Path, langs: tuple[str, ...] | None, fmts: tuple[str, ...], day: date,
+            project: str | Path | None, folder: Path, progress: Progress | None, workers: int | None,
+            force: bool) -> BatchResult:
     prints = Fingerprints(tool_version(), day.isoformat(), folder)
     state = {} if force else manifest.previous_state(out)
     plan = _plan(files, out, state, prints, project, langs, fmts)
@@ -365,6 +373,25 @@ def _still_there(record: Record | None, out: Path) -> Record | None:
         return None
     files = [f for f in record.files if manifest.on_disk(out, f)]
     return Record(record.source, record.case_id, record.inputs, files, record.warnings) if files else None
+
+
+@contextmanager
+def _only_writer(out: Path) -> Iterator[None]:
+    """One `render` at a time writes to a folder: a second one is told so instead of mixing their files."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Windows
+        yield
+        return
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another `complaints render` is writing to {out}; wait for it to finish") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 class _Interrupts:

@@ -193,3 +193,18 @@ def test_a_run_for_one_language_keeps_the_others_listed(tmp_path: Path) -> None:
     listed = manifest_paths(out)
     assert {f"case-0000/case-0000.{lang}.docx" for lang in ("kk", "ru", "en")} <= listed
     assert "case-0001/case-0001.ru.docx" in listed
+
+
+def test_a_second_render_into_the_same_folder_is_refused_while_one_runs(tmp_path: Path) -> None:
+    import fcntl
+
+    folder, out = make_batch(tmp_path / "cases", 1), tmp_path / "out"
+    out.mkdir()
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a running `complaints render` holds it
+        with pytest.raises(complaints.UsageError, match="another `complaints render` is writing"):
+            render(folder, out)
+    finally:
+        os.close(fd)
+    assert render(folder, out).letters == 3
