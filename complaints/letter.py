@@ -68,6 +68,15 @@ class _Phrases:
         self.env = env
         self.compiled: dict[tuple[str, ...], Any] = {}
 
+    def has(self, *key: str) -> bool:
+        """Whether the phrases give this wording."""
+        node: Any = self.book
+        for part in key:
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
     def __call__(self, *key: str, **values: Any) -> str:
         template = self.compiled.get(key)
         if template is None:
@@ -153,48 +162,129 @@ def warm_up(languages: tuple[str, ...]) -> None:
 
 def letter_context(case: CaseFile, lang: str, *, letter_date: date | None = None) -> dict[str, Any]:
     """The exact context the `lang` letter template is rendered with."""
+    return group_context([case], lang, letter_date=letter_date)
+
+
+def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None = None) -> dict[str, Any]:
+    """The context of one letter about every comment of `cases` (one outlet, one applicant), in their order.
+
+    A letter about one comment is the same letter with one entry in `comments`; a letter about several says
+    so in the wording marked `many` in the phrases, and numbers the comments and, across them, the annexes.
+    """
     if lang not in LANGUAGES:
         raise DataError(f"no letters in '{lang}': the languages are {', '.join(LANGUAGES)}")
+    if not cases:
+        raise DataError("a letter needs at least one case")
     say = _phrases(lang)
-    c = case.case
-    comment, outlet, article = c.comment, c.outlet, c.article
-    applicant = case.applicant
+    many = len(cases) > 1
+    first = cases[0]
+    applicant = first.applicant
     kind = applicant.kind
-
     ap = {
         "name": pick(applicant.name, lang), "iin": applicant.iin, "bin": applicant.bin,
         "address": pick(applicant.address, lang), "phone": applicant.phone, "email": applicant.email,
     }
-    authority = {"name": pick(case.authority.name, lang), "possessive": pick(case.authority.possessive, lang)}
+    authority = {"name": pick(first.authority.name, lang), "possessive": pick(first.authority.possessive, lang)}
+    outlet = first.case.outlet
+    shared = {"outlet": {"name": outlet.name, "url": outlet.url}, "applicant": ap, "authority": authority,
+              "count": len(cases)}
+
+    def phrase(*key: str, **values: Any) -> str:
+        """The wording for several comments where the phrases have one (`many`), else the usual one."""
+        if many and say.has("many", *key):
+            return say("many", *key, **values)
+        return say(*key, **values)
+
+    applicant_lines = [say("applicant", f"label_{kind}", **shared)]
+    if kind == "person" and applicant.iin:
+        applicant_lines.append(say("applicant", "iin", **shared))
+    if kind == "organisation" and applicant.bin:
+        applicant_lines.append(say("applicant", "bin", **shared))
+    applicant_lines.append(say("applicant", "address", **shared))
+    for optional in ("phone", "email"):
+        if ap[optional]:
+            applicant_lines.append(say("applicant", optional, **shared))
+
+    comments, annexes = [], []
+    for n, case in enumerate(cases, start=1):
+        section, evidence = _comment(case, lang, say, n if many else 0, len(annexes), shared)
+        comments.append(section)
+        annexes.extend(evidence)
+
+    requested = [r for r in _REQUEST_ORDER if any(r in case.case.requests for case in cases)]
+    if not many:
+        requested = list(first.case.requests)
+    requests = [say("request", n=i, text=phrase("requests", r, **shared)) for i, r in enumerate(requested, start=1)]
+
+    term = first.authority.reply_term
+    reply = say("reply_term", days=term.working_days, basis=pick(term.basis, lang),
+                working_days=say.book["working_days"])
+
+    day = letter_date or kz_today()
+    signatory = applicant.signatory
+    signer = pick(signatory.name, lang) if kind == "organisation" and signatory else ap["name"]
+    sig_values = {"letter_date": day, "signer": signer,
+                  "signatory": {"position": pick(signatory.position, lang) if signatory else None}}
+
+    return {
+        "lang": lang,
+        "case_id": first.case.id,
+        "case_ids": [case.case.id for case in cases],
+        "addressee": list(first.authority.addressee.get(lang, [])),
+        "authority_name": authority["name"],
+        "authority_address": pick(first.authority.address, lang),
+        "applicant": applicant_lines,
+        "heading": say("heading"),
+        "subject": phrase("subject", **shared),
+        "intro": phrase("intro", kind, **shared),
+        "facts_heading": say("facts_heading"),
+        "comments": comments,
+        "law_heading": say("law_heading"),
+        "law_intro": phrase("law_intro", **shared),
+        "requests_heading": say("requests_heading"),
+        "requests_intro": say("requests_intro", kind),
+        "requests": requests,
+        "reply_term": reply,
+        "annexes_heading": say("annexes_heading") if annexes else "",
+        "annexes": annexes,
+        "signature": {
+            "role": say("signature", f"role_{kind}", **sig_values),
+            "name": say("signature", "name", **sig_values),
+            "line": say("signature", "line"),
+            "date": say("signature", "date", **sig_values),
+        },
+    }
+
+
+_REQUEST_ORDER = ("assess", "act_on_outlet", "refer_to_police", "reply_in_writing")
+
+
+def _comment(case: CaseFile, lang: str, say: _Phrases, n: int, annexed: int,
+             shared: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """One comment's part of a letter (its facts, quote, norms) and its annexes, numbered after `annexed`.
+
+    `n` is the comment's number in a letter about several, 0 in a letter about one (no heading then).
+    """
+    c = case.case
+    comment, outlet, article = c.comment, c.outlet, c.article
     translation = comment.translations.get(lang) if lang != comment.language else None
     language_name = say.locale.languages.get(comment.language, comment.language)
     facts = {
-        "outlet": {"name": outlet.name, "url": outlet.url},
+        **shared,
+        "n": n,
         "article": {"title": article.title, "url": article.url, "published": article.published},
         "comment": {
             "author": comment.author, "url": comment.url, "language_name": language_name,
             "posted": comment.posted, "still_online": comment.still_online,
             "still_online_has_time": bool(comment.still_online and comment.still_online.has_time),
         },
-        "applicant": ap,
-        "authority": authority,
     }
 
-    applicant_lines = [say("applicant", f"label_{kind}", **facts)]
-    if kind == "person" and applicant.iin:
-        applicant_lines.append(say("applicant", "iin", **facts))
-    if kind == "organisation" and applicant.bin:
-        applicant_lines.append(say("applicant", "bin", **facts))
-    applicant_lines.append(say("applicant", "address", **facts))
-    for optional in ("phone", "email"):
-        if ap[optional]:
-            applicant_lines.append(say("applicant", optional, **facts))
-
     outlet_paragraph = [say("facts", "outlet", **facts)]
-    if outlet.owner:
+    if outlet.owner and n <= 1:  # the outlet's own details once, with the first comment
         outlet_paragraph.append(say("facts", "owner", owner=pick(outlet.owner, lang)))
     reg = outlet.registration
-    if reg and (reg.kind or reg.number or reg.issued):
+    if reg and (reg.kind or reg.number or reg.issued) and n <= 1:
         outlet_paragraph.append(say("facts", "registration", kind=pick(reg.kind, lang),
                                     number=reg.number, issued=reg.issued))
     fact_paragraphs = [" ".join(outlet_paragraph)]
@@ -216,70 +306,39 @@ def letter_context(case: CaseFile, lang: str, *, letter_date: date | None = None
     refs = c.legal_basis.norms
     norms = []
     for i, ref in enumerate(refs, start=1):
-        n = cited(ref)
-        norms.append(say("norm", n=i, last=i == len(refs), citation=pick(n.citation, lang), text=pick(n.text, lang)))
+        cite = cited(ref)
+        norms.append(say("norm", n=i, last=i == len(refs), citation=pick(cite.citation, lang),
+                         text=pick(cite.text, lang)))
     law_after = []
     clause = c.legal_basis.licence_clause
     if clause:
         law_after.append(say("licence", **facts, reference=pick(clause.reference, lang), text=pick(clause.text, lang)))
 
-    requests = [say("request", n=i, text=say("requests", r, **facts)) for i, r in enumerate(c.requests, start=1)]
-
-    term = case.authority.reply_term
-    reply = say("reply_term", days=term.working_days, basis=pick(term.basis, lang),
-                working_days=say.book["working_days"])
-
     annexes = []
     for i, item in enumerate(c.evidence, start=1):
         taken = {"taken": item.taken, "taken_has_time": bool(item.taken and item.taken.has_time)}
         description = pick(item.description, lang)
+        number = annexed + i
         if item.file is not None:
             found = case.evidence_files[i - 1]
-            annexes.append(say("annex_file", n=i, description=description, name=Path(item.file).name,
+            annexes.append(say("annex_file", n=number, description=description, name=Path(item.file).name,
                                size=found.size, sha256=found.sha256, bytes=say.book["bytes"], **taken))
         else:
-            annexes.append(say("annex_url", n=i, description=description, url=item.url, **taken))
+            annexes.append(say("annex_url", n=number, description=description, url=item.url, **taken))
 
-    day = letter_date or kz_today()
-    signatory = applicant.signatory
-    signer = pick(signatory.name, lang) if kind == "organisation" and signatory else ap["name"]
-    sig_values = {"letter_date": day, "signer": signer,
-                  "signatory": {"position": pick(signatory.position, lang) if signatory else None}}
-
-    return {
-        "lang": lang,
-        "case_id": c.id,
-        "addressee": list(case.authority.addressee.get(lang, [])),
-        "authority_name": authority["name"],
-        "authority_address": pick(case.authority.address, lang),
-        "applicant": applicant_lines,
-        "heading": say("heading"),
-        "subject": say("subject", **facts),
-        "intro": say("intro", kind, **facts),
-        "facts_heading": say("facts_heading"),
+    section = {
+        "heading": say("many", "comment_heading", **facts) if n else "",
         "facts": fact_paragraphs,
         "quote_intro": say("facts", "quote_intro", **facts),
         "quote": _lines(comment.text),
         "translation_intro": say("facts", "translation_intro") if translation else "",
         "translation": _lines(translation) if translation else [],
         "after_quote": after_quote,
-        "law_heading": say("law_heading"),
-        "law_intro": say("law_intro"),
+        "law_heading": say("many", "comment_law", **facts) if n else "",
         "norms": norms,
         "law_after": law_after,
-        "requests_heading": say("requests_heading"),
-        "requests_intro": say("requests_intro", kind),
-        "requests": requests,
-        "reply_term": reply,
-        "annexes_heading": say("annexes_heading") if annexes else "",
-        "annexes": annexes,
-        "signature": {
-            "role": say("signature", f"role_{kind}", **sig_values),
-            "name": say("signature", "name", **sig_values),
-            "line": say("signature", "line"),
-            "date": say("signature", "date", **sig_values),
-        },
     }
+    return section, annexes
 
 
 def _inner(text: str) -> str:

@@ -96,7 +96,7 @@ def test_letter_context_carries_the_quote_unchanged(project_dir: Path) -> None:
     path = write_yaml(project_dir / "c.yaml", case_data(**{"comment.text": NASTY + "\n"}))
     case = complaints.load_case(path, letter_date=LETTER_DATE)
     context = complaints.letter_context(case, "ru", letter_date=LETTER_DATE)
-    assert context["quote"] == NASTY.split("\n")
+    assert context["comments"][0]["quote"] == NASTY.split("\n")
 
 
 # ------------------------------------------------------------------ time zones and dates

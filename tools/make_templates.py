@@ -7,7 +7,9 @@ after a deliberate change of layout). Run: python tools/make_templates.py
 
 from __future__ import annotations
 
+import re
 import sys
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -98,6 +100,7 @@ def build(lang: str) -> Document:
                                        keep_next=True)
     quote = _paragraph_style(doc, "Letter Quote", lang, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=None, left=1.25,
                              right=1.0, italic=True)
+    comment_heading = _paragraph_style(doc, "Letter Comment", lang, italic=True, bold=True, before=6, keep_next=True)
     item = _paragraph_style(doc, "Letter Item", lang)
     annex = _paragraph_style(doc, "Letter Annex", lang, size=12, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=None,
                              left=0.6)
@@ -129,19 +132,29 @@ def build(lang: str) -> Document:
     p(body, "{{ intro }}")
 
     p(section_heading, "{{ facts_heading }}")
-    loop("facts", body, "paragraph")
-    p(body, "{{ quote_intro }}")
-    loop("quote", quote)
-    p(body, "{%p if translation %}")
-    p(body, "{{ translation_intro }}")
-    loop("translation", quote)
+    p(body, "{%p for c in comments %}")
+    p(body, "{%p if c.heading %}")
+    p(comment_heading, "{{ c.heading }}")
     p(body, "{%p endif %}")
-    loop("after_quote", body, "paragraph")
+    loop("c.facts", body, "paragraph")
+    p(body, "{{ c.quote_intro }}")
+    loop("c.quote", quote)
+    p(body, "{%p if c.translation %}")
+    p(body, "{{ c.translation_intro }}")
+    loop("c.translation", quote)
+    p(body, "{%p endif %}")
+    loop("c.after_quote", body, "paragraph")
+    p(body, "{%p endfor %}")
 
     p(section_heading, "{{ law_heading }}")
     p(body, "{{ law_intro }}")
-    loop("norms", item, "norm")
-    loop("law_after", body, "paragraph")
+    p(body, "{%p for c in comments %}")
+    p(body, "{%p if c.law_heading %}")
+    p(comment_heading, "{{ c.law_heading }}")
+    p(body, "{%p endif %}")
+    loop("c.norms", item, "norm")
+    loop("c.law_after", body, "paragraph")
+    p(body, "{%p endfor %}")
 
     p(section_heading, "{{ requests_heading }}")
     p(body, "{{ requests_intro }}")
@@ -183,12 +196,61 @@ def build(lang: str) -> Document:
     return doc
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def prune(path: Path) -> None:
+    """Drop what python-docx's blank document carries and a letter never uses: the ~270 unused styles, the
+    copy of them for Word 2010 (stylesWithEffects), the thumbnail and custom XML. LibreOffice opens the
+    pruned file (and makes its PDF) in less than half the time, and every letter is 45 KB smaller."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {info.filename: zf.read(info.filename) for info in zf.infolist()}
+    dropped = {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/item1.xml",
+               "customXml/_rels/item1.xml.rels", "customXml/itemProps1.xml"}
+    document = parts["word/document.xml"].decode("utf-8")
+    styles = etree.fromstring(parts["word/styles.xml"])
+    ns = {"w": W}
+    by_id = {s.get(f"{{{W}}}styleId"): s for s in styles.findall("w:style", ns)}
+    keep = set(re.findall(r'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', document))
+    keep |= {sid for sid, s in by_id.items() if s.get(f"{{{W}}}default") == "1"}
+    todo = list(keep)
+    while todo:  # the styles they are based on, and so on
+        based = by_id.get(todo.pop())
+        parent = based.find("w:basedOn", ns) if based is not None else None
+        if parent is not None and parent.get(f"{{{W}}}val") not in keep:
+            keep.add(parent.get(f"{{{W}}}val"))
+            todo.append(parent.get(f"{{{W}}}val"))
+    for sid, style in by_id.items():
+        if sid not in keep:
+            styles.remove(style)
+    latent = styles.find("w:latentStyles", ns)
+    if latent is not None:
+        styles.remove(latent)
+    parts["word/styles.xml"] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+    for name in ("[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels"):
+        text = parts[name].decode("utf-8")
+        text = re.sub(r'<Override [^>]*PartName="/(?:word/stylesWithEffects|docProps/thumbnail|customXml/)[^>]*/>',
+                      "", text)
+        text = re.sub(r'<Relationship [^>]*Target="(?:stylesWithEffects\.xml|docProps/thumbnail\.jpeg|'
+                      r'\.\./customXml/item1\.xml)"[^>]*/>', "", text)
+        parts[name] = text.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            if name not in dropped:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, data)
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else ROOT / "templates"
     for lang in ("kk", "ru", "en"):
         target = out / lang / "letter.docx"
         target.parent.mkdir(parents=True, exist_ok=True)
         build(lang).save(target)
+        prune(target)
         print(f"wrote {target}")
     return 0
 
