@@ -31,7 +31,6 @@ from .errors import Problem, UsageError
 from .layout import (
     FORMATS,
     LANGUAGES,
-    LATER_FORMATS,
     find_case_files,
     find_project,
     letter_path,
@@ -42,7 +41,7 @@ from .manifest import Fingerprints, Record
 from .when import kz_today
 
 if TYPE_CHECKING:
-    from .check import Checked, Todo
+    from .check import Checked, Options, Todo
 
 __all__ = ["BatchResult", "CaseEvent", "ValidationReport", "find_case_files", "letter_path", "render_batch",
            "templates_dir", "validate_paths"]
@@ -121,6 +120,7 @@ class BatchResult:
     failures: list[Record] = field(default_factory=list)
     warnings: int = 0
     project_problems: list[Problem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # what went wrong for the whole batch (no LibreOffice)
 
     @property
     def failed(self) -> int:
@@ -128,7 +128,7 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failures or any(p.is_error for p in self.project_problems) else 0
+        return 1 if self.failures or self.errors or any(p.is_error for p in self.project_problems) else 0
 
 
 @dataclass
@@ -153,6 +153,7 @@ def render_batch(
     progress: Progress | None = None,
     workers: int | None = None,
     force: bool = False,
+    pdfa: bool = False,
 ) -> BatchResult:
     """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
 
@@ -160,23 +161,27 @@ def render_batch(
     `workers` processes check and render (default: the CPU count); this process moves each case's letters
     into place in the cases' order, so ids are claimed and the manifest listed the same way every run.
     Ctrl-C or SIGTERM: the manifest is written for what is on disk, then KeyboardInterrupt is raised.
+    PDF letters (`pdfa`: PDF/A-2b) come with their DOCX; without LibreOffice the rest is still written.
     """
     out = Path(out)
     langs = _languages(languages)
-    fmts = _formats(formats)
+    fmts, office_error = _office_problem(_formats(formats))
     day = letter_date or kz_today()
     folder = templates_dir(templates)
     files = _case_files(paths, project)
 
     out.mkdir(parents=True, exist_ok=True)
     with _only_writer(out):
-        return _render(files, out, langs, fmts, day, project, folder, progress, workers, force)
+        result = _render(files, out, langs, fmts, day, project, folder, progress, workers, force, pdfa)
+    if office_error:
+        result.errors.append(office_error)
+    return result
 
 
 def _render(files: list[Path], out: Path, langs: tuple[str, ...] | None, fmts: tuple[str, ...], day: date,
             project: str | Path | None, folder: Path, progress: Progress | None, workers: int | None,
-            force: bool) -> BatchResult:
-    prints = Fingerprints(tool_version(), day.isoformat(), folder)
+            force: bool, pdfa: bool) -> BatchResult:
+    prints = Fingerprints(tool_version(), day.isoformat(), folder, pdfa=pdfa)
     state = {} if force else manifest.previous_state(out)
     plan = _plan(files, out, state, prints, project, langs, fmts)
 
@@ -197,7 +202,10 @@ def _render(files: list[Path], out: Path, langs: tuple[str, ...] | None, fmts: t
     jobs = [(step.path, step.todo) for step in plan if step.todo != ()]
     with _Interrupts() as interrupts:
         try:
-            stream = _stream(jobs, out, project, langs, day, fmts, folder, workers or os.cpu_count() or 1)
+            from .check import Options
+
+            options = Options(project, langs, day, fmts, folder, manifest.temp_dir(out), pdfa)
+            stream = _stream(jobs, options, workers or os.cpu_count() or 1)
             try:
                 for step in plan:
                     checked = next(stream) if step.todo != () else None
@@ -277,25 +285,25 @@ def _plan(files: list[Path], out: Path, state: dict[str, Record], prints: Finger
     return plan
 
 
-def _stream(jobs: list[tuple[Path, Todo | None]], out: Path, project: str | Path | None,
-            langs: tuple[str, ...] | None, day: date, fmts: tuple[str, ...], folder: Path,
-            workers: int) -> Iterator[Checked]:
+def _stream(jobs: list[tuple[Path, Todo | None]], options: Options, workers: int) -> Iterator[Checked]:
     """Each job checked and rendered, in order, by `workers` processes, at most a few ahead of the writer."""
     if not jobs:
         return
-    from .check import Checker, Options, prepare_before_fork, start_worker, work
+    from .check import Checker, prepare_before_fork, start_worker, work
 
-    options = Options(project, langs, day, fmts, folder, manifest.temp_dir(out))
     if workers <= 1 or len(jobs) <= 1:
         check = Checker(options)
-        for job in jobs:
-            yield check(*job)
+        try:
+            for job in jobs:
+                yield check(*job)
+        finally:
+            check.close()
         return
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork":
-        prepare_before_fork(options, langs or LANGUAGES)
+        prepare_before_fork(options, options.languages or LANGUAGES)
     waiting = iter(jobs)
     in_flight: deque[Any] = deque()  # a few cases ahead of the writer: memory stays flat
     with multiprocessing.get_context(method).Pool(workers, initializer=start_worker, initargs=(options,)) as pool:
@@ -476,10 +484,23 @@ def _languages(languages: Iterable[str] | None) -> tuple[str, ...] | None:
 
 
 def _formats(formats: Iterable[str]) -> tuple[str, ...]:
-    fmts = tuple(dict.fromkeys(formats))
-    for fmt in fmts:
-        if fmt in LATER_FORMATS:
-            raise UsageError(f"format '{fmt}' is not available in this version yet; use docx")
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format '{fmt}': choose from {', '.join(FORMATS)}")
-    return fmts or ("docx",)
+    """The formats asked for, in the order of FORMATS; a PDF always comes with the DOCX it is made from."""
+    asked = set(formats) or {"docx"}
+    for fmt in sorted(asked - set(FORMATS)):
+        raise UsageError(f"unknown format '{fmt}': choose from {', '.join(FORMATS)}")
+    if "pdf" in asked:
+        asked.add("docx")  # so the advocate can correct a word in Word and make the PDF again
+    return tuple(fmt for fmt in FORMATS if fmt in asked)
+
+
+def _office_problem(fmts: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """Without LibreOffice, the batch goes on without PDF letters, and says what to install."""
+    if "pdf" not in fmts:
+        return fmts, None
+    from .render.pdf import OfficeMissing, find_office
+
+    try:
+        find_office()
+    except OfficeMissing as exc:
+        return tuple(f for f in fmts if f != "pdf"), f"error: {exc}. The other formats are written; no PDF is."
+    return fmts, None

@@ -16,6 +16,7 @@ from .cases import CaseFile, ProjectFile, find_project, load_case, load_project
 from .errors import CaseError, ComplaintsError, Problem, ProjectError, UsageError
 from .letter import letter_context, warm_up
 from .render.fastdocx import PreparedTemplate
+from .render.pdf import Office
 
 Todo = tuple[tuple[str, str], ...]  # (language, format) pairs to render; None: every one the case has
 
@@ -63,6 +64,7 @@ class Options:
     formats: tuple[str, ...] = ()
     templates: Path | None = None
     staging: Path | None = None  # where rendered letters wait for the writer (render only)
+    pdfa: bool = False  # PDF letters as PDF/A-2b
 
 
 @dataclass
@@ -117,6 +119,12 @@ class Checker:
         self.options = options
         self.projects = Projects(options.project, options.languages)
         self.templates = _Templates(options.templates) if options.templates is not None else None
+        self.office: Office | None = None  # LibreOffice, started by the first PDF this process makes
+
+    def close(self) -> None:
+        """Stop what this checker started (LibreOffice)."""
+        if self.office is not None:
+            self.office.close()
 
     def __call__(self, path: Path, todo: Todo | None = None) -> Checked:
         o = self.options
@@ -138,9 +146,10 @@ class Checker:
         if self.templates is not None:
             wanted = todo if todo is not None else tuple((lang, fmt) for lang in languages for fmt in o.formats)
             try:
-                for lang, fmt in wanted:
-                    data = _render(case, lang, fmt, o.letter_date, self.templates)
-                    result.letters.append(_stage(data, lang, fmt, o.staging))
+                for lang in dict.fromkeys(lang for lang, _ in wanted):
+                    fmts = [fmt for each, fmt in wanted if each == lang]
+                    for fmt, data in _render(case, lang, fmts, self):
+                        result.letters.append(_stage(data, lang, fmt, o.staging))
             except ComplaintsError as exc:
                 result.problems.append(Problem(shown, 1, 1, "", str(exc)))
             except OSError as exc:
@@ -160,11 +169,38 @@ def _stage(data: bytes, lang: str, fmt: str, folder: Path | None) -> Staged:
     return Staged(lang, fmt, temp, len(data), hashlib.sha256(data).hexdigest())
 
 
-def _render(case: CaseFile, lang: str, fmt: str, day: date, templates: _Templates) -> bytes:
-    context = letter_context(case, lang, letter_date=day)
-    if fmt == "docx":
-        return templates[lang].render(context)
-    raise UsageError(f"format '{fmt}' is not available")  # pragma: no cover - the batch refuses it first
+def _render(case: CaseFile, lang: str, fmts: list[str], checker: Checker) -> list[tuple[str, bytes]]:
+    """One case's letter in one language, in each of `fmts`, all from the same context (PDF from the DOCX)."""
+    o, templates = checker.options, checker.templates
+    assert templates is not None
+    context = letter_context(case, lang, letter_date=o.letter_date)
+    made: dict[str, bytes] = {}
+
+    def docx() -> bytes:
+        if "docx" not in made:
+            made["docx"] = templates[lang].render(context)
+        return made["docx"]
+
+    def pdf() -> bytes:
+        if "pdf" not in made:
+            if checker.office is None:
+                checker.office = Office()
+            made["pdf"] = checker.office.convert(docx(), pdfa=o.pdfa, letter_date=o.letter_date)
+        return made["pdf"]
+
+    out = []
+    for fmt in fmts:
+        if fmt == "docx":
+            out.append((fmt, docx()))
+        elif fmt == "pdf":
+            out.append((fmt, pdf()))
+        elif fmt in ("txt", "md", "html"):
+            from .render.text import render_text
+
+            out.append((fmt, render_text(context, fmt, templates.folder / lang / f"letter.{fmt}")))
+        else:  # pragma: no cover - the batch refuses it first
+            raise UsageError(f"format '{fmt}' is not available")
+    return out
 
 
 _WORKER: Checker | None = None
@@ -180,6 +216,9 @@ def start_worker(options: Options) -> None:
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
     if _WORKER is None or _WORKER.options != options:  # else prepared before the fork, and shared
         _WORKER = Checker(options)
+    from multiprocessing.util import Finalize
+
+    Finalize(_WORKER, _WORKER.close, exitpriority=10)  # LibreOffice stops with the worker
 
 
 def prepare_before_fork(options: Options, languages: tuple[str, ...]) -> None:

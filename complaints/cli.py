@@ -132,7 +132,9 @@ def render(
     paths: PathsArg,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the letters.")] = Path("letters"),
     lang: LangOpt = None,
-    format_: Annotated[str, typer.Option("--format", help="Output formats, comma-separated.")] = "docx",
+    format_: Annotated[str, typer.Option("--format", help="Output formats, comma-separated: docx, pdf (with its "
+                                         "docx), txt, md, html, eml.")] = "docx",
+    pdfa: Annotated[bool, typer.Option("--pdfa", help="Write PDF letters as PDF/A-2b, for archiving.")] = False,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes that render in parallel "
                                                    "(default: the CPU count).")] = None,
     date_: DateOpt = None,
@@ -144,7 +146,7 @@ def render(
     quiet: QuietOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the manifest to stdout instead of a summary.")] = False,
 ) -> None:
-    """Validate and render every case into OUT/<id>/<id>.<lang>.docx, with OUT/manifest.json and manifest.csv.
+    """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
 
     Letters already up to date (same case, project, templates, law, wording, tool version and date)
     are not rendered again. Ctrl-C stops cleanly: run the same command again to finish.
@@ -178,7 +180,7 @@ def render(
             err.print(line, markup=False, highlight=False)
 
     options = dict(out=out_dir, languages=_split(lang), formats=_split(format_) or [], letter_date=letter_date,
-                   project=project, templates=templates, workers=workers, force=force)
+                   project=project, templates=templates, workers=workers, force=force, pdfa=pdfa)
     try:
         if talk and err.is_terminal and total > 3:
             with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), _LettersPerSecond(),
@@ -206,6 +208,8 @@ def render(
         err.print(f"error: cannot write to {out_dir}: {exc.strerror or exc}", markup=False)
         raise typer.Exit(1) from None
 
+    for message in result.errors:
+        err.print(message, markup=False)
     if as_json:
         sys.stdout.write((out_dir / "manifest.json").read_text(encoding="utf-8"))
     elif not quiet:

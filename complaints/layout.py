@@ -13,8 +13,7 @@ from pathlib import Path
 from .errors import UsageError
 
 LANGUAGES = ("kk", "ru", "en")
-FORMATS = ("docx",)
-LATER_FORMATS = ("pdf", "txt", "html", "md", "eml")
+FORMATS = ("docx", "pdf", "txt", "md", "html", "eml")
 PROJECT_FILE = "complaints.yaml"
 
 

@@ -194,10 +194,11 @@ def sha256_file(path: Path | str) -> str:
 class Fingerprints:
     """Everything a letter is made from, hashed: the same fingerprint means the same letter."""
 
-    def __init__(self, version: str, letter_date: str, templates: Path):
+    def __init__(self, version: str, letter_date: str, templates: Path, *, pdfa: bool = False):
         self.version = version
         self.letter_date = letter_date
         self.templates = templates
+        self.pdfa = pdfa
         self._files: dict[str, str] = {}
         self._shared: dict[tuple[str, str], list[Any]] = {}
         data = resources.files("complaints") / "data"
@@ -205,20 +206,32 @@ class Fingerprints:
         self._phrases = {lang: str(data / "phrases" / f"{lang}.yaml") for lang in ("kk", "ru", "en")}
 
     def file(self, path: Path | str | None) -> str | None:
-        """The SHA-256 of a file, read once per run."""
+        """The SHA-256 of a file, read once per run (None for a file that is not there)."""
         if path is None:
             return None
         key = str(path)
         if key not in self._files:
-            self._files[key] = sha256_file(Path(key))
-        return self._files[key]
+            try:
+                self._files[key] = sha256_file(Path(key))
+            except FileNotFoundError:
+                self._files[key] = ""
+        return self._files[key] or None
+
+    def _made_with(self, lang: str, fmt: str) -> list[Any]:
+        """The templates a letter in this format is made from: a PDF from the DOCX, an e-mail from the text
+        and the letter it attaches."""
+        names = {"pdf": ["docx"], "eml": ["txt", "docx"]}.get(fmt, [fmt])
+        made = [self.file(self.templates / lang / f"letter.{name}") for name in names]
+        if fmt == "pdf":
+            made.append({"pdfa": self.pdfa})
+        return made
 
     def output(self, lang: str, fmt: str, inputs: dict[str, Any]) -> str:
         """The fingerprint of one letter of a case whose own inputs are `inputs`."""
         shared = self._shared.get((lang, fmt))
         if shared is None:  # what every case's letter in this language and format is made with
             shared = self._shared[(lang, fmt)] = [
-                self.version, self.letter_date, lang, fmt, self.file(self.templates / lang / "letter.docx"),
+                self.version, self.letter_date, lang, fmt, self._made_with(lang, fmt),
                 [self.file(p) for p in self._data], self.file(self._phrases.get(lang)),
             ]
         parts = [*shared, inputs.get("case"), inputs.get("project"), sorted(e[3] for e in inputs.get("evidence", []))]

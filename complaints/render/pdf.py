@@ -1,0 +1,201 @@
+"""Word letter → PDF, by LibreOffice itself, one office process kept running for many letters.
+
+The PDF is made from the very DOCX bytes the tool wrote, so the two never disagree. LibreOffice is driven
+through UNO by `uno_convert.py`, run by a Python that has the `uno` module (Debian's python3 with the
+python3-uno package, or the Python inside LibreOffice). Fonts are embedded (subsets); Times New Roman is
+replaced by its metric twin Liberation Serif where Microsoft's font is not installed, which has every
+Kazakh letter. The dates and the document id LibreOffice writes into each PDF are replaced by ones made
+from the letter itself, so that the same letter gives the same bytes every run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import tempfile
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from ..errors import ComplaintsError
+
+INSTALL = ("on Debian or Ubuntu: sudo apt install libreoffice-writer-nogui python3-uno fonts-liberation2;"
+           " elsewhere: install LibreOffice from libreoffice.org")
+TIMEOUT = 120.0  # seconds for one letter: LibreOffice stuck longer than this is restarted
+
+
+class OfficeMissing(ComplaintsError):
+    """LibreOffice (or the Python that drives it) is not installed: no PDF can be made."""
+
+
+class ConversionError(ComplaintsError):
+    """LibreOffice could not turn one letter into a PDF."""
+
+
+def _soffice() -> str | None:
+    named = os.environ.get("COMPLAINTS_SOFFICE")
+    if named:
+        return named if Path(named).is_file() else None
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice",
+                      "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+                      r"C:\Program Files\LibreOffice\program\soffice.exe"):
+        if Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def _pythons(soffice: str) -> list[str]:
+    """Pythons that may have `uno`: LibreOffice's own first, then the system's."""
+    program = Path(os.path.realpath(soffice)).parent
+    candidates = [program / "python", program / "python.exe", program.parent / "Resources" / "python",
+                  Path("/usr/bin/python3")]
+    found = [str(p) for p in candidates if p.is_file()]
+    on_path = shutil.which("python3")
+    if on_path:
+        found.append(on_path)
+    return list(dict.fromkeys(found))
+
+
+@cache
+def find_office() -> tuple[str, str]:
+    """LibreOffice's `soffice` and a Python that can drive it; OfficeMissing says what to install."""
+    soffice = _soffice()
+    if soffice is None:
+        raise OfficeMissing(f"PDF letters need LibreOffice, which was not found ({INSTALL})")
+    for python in _pythons(soffice):
+        try:
+            done = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if done.returncode == 0:
+            return soffice, python
+    raise OfficeMissing("PDF letters need LibreOffice's Python bridge (the `uno` module), which was not found"
+                        f" ({INSTALL})")
+
+
+class Office:
+    """One running LibreOffice that converts letters to PDF, started on first use and stopped by `close`."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._scratch: str | None = None
+
+    def convert(self, docx: bytes, *, pdfa: bool = False, letter_date: date | None = None) -> bytes:
+        """The PDF of a Word letter (PDF/A-2b with `pdfa`), with its dates set to `letter_date`."""
+        for attempt in (1, 2):  # a LibreOffice that crashed or hung is started again, once
+            proc = self._start()
+            assert self._scratch is not None
+            source = os.path.join(self._scratch, "letter.docx")
+            target = os.path.join(self._scratch, "letter.pdf")
+            with open(source, "wb") as fh:
+                fh.write(docx)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+            try:
+                answer = self._ask(proc, {"in": source, "out": target, "pdfa": pdfa})
+            except ConversionError:
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            if not answer.get("ok"):
+                raise ConversionError(f"LibreOffice could not make the PDF: {answer.get('error', 'no reason given')}")
+            with open(target, "rb") as fh:
+                return settle(fh.read(), letter_date)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is not None and self._proc.poll() is None:
+            return self._proc
+        soffice, python = find_office()
+        self._scratch = tempfile.mkdtemp(prefix="complaints-pdf-")
+        script = str(Path(__file__).with_name("uno_convert.py"))
+        self._proc = subprocess.Popen([python, script, soffice], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL)
+        atexit.register(self.close)
+        ready = self._answer(self._proc, timeout=TIMEOUT)
+        if not ready.get("ok"):
+            self.close()
+            raise OfficeMissing(f"LibreOffice did not start: {ready.get('error', '')} ({INSTALL})")
+        return self._proc
+
+    def _ask(self, proc: subprocess.Popen[bytes], job: dict[str, object]) -> dict[str, object]:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write((json.dumps(job) + "\n").encode("utf-8"))
+            proc.stdin.flush()
+        except BrokenPipeError:
+            raise ConversionError("LibreOffice stopped unexpectedly") from None
+        return self._answer(proc, timeout=TIMEOUT)
+
+    @staticmethod
+    def _answer(proc: subprocess.Popen[bytes], timeout: float) -> dict[str, object]:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], timeout)
+        line = proc.stdout.readline() if ready else b""
+        if not line:
+            raise ConversionError("LibreOffice stopped or did not answer in time" if ready else
+                                  f"LibreOffice did not answer within {timeout:.0f} seconds")
+        return json.loads(line)
+
+    def close(self) -> None:
+        """Stop LibreOffice (it stops by itself too when this process ends)."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            with contextlib.suppress(OSError):
+                if proc.stdin:
+                    proc.stdin.close()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout:
+                proc.stdout.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+
+def settle(pdf: bytes, letter_date: date | None) -> bytes:
+    """A PDF with LibreOffice's clock times replaced by the letter's date and its id by a hash of the content.
+
+    Every replacement keeps the length, so the file's cross-reference offsets stay right.
+    """
+    if letter_date is None:
+        return pdf
+    day = letter_date.strftime("%Y%m%d")
+
+    def pdf_date(m: re.Match[bytes]) -> bytes:
+        return b"D:" + day.encode() + b"0" * (len(m.group(1)) - 8)
+
+    pdf = re.sub(rb"D:(\d{14})", pdf_date, pdf)
+    iso = letter_date.isoformat().encode()
+
+    def xmp_date(m: re.Match[bytes]) -> bytes:
+        stamp = m.group(2)
+        return m.group(1) + (iso + b"T00:00:00" + b"0" * len(stamp))[: len(stamp)].ljust(len(stamp), b"0")
+
+    pdf = re.sub(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)", xmp_date, pdf)
+    ids = re.findall(rb"<([0-9A-Fa-f]{32})>", pdf[-2048:])
+    digest = hashlib.md5(re.sub(rb"<[0-9A-Fa-f]{32}>", b"", pdf), usedforsecurity=False).hexdigest().upper()
+    for old in set(ids):
+        pdf = pdf.replace(b"<" + old + b">", b"<" + digest.encode() + b">")
+    uuids = set(re.findall(rb"uuid:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", pdf))
+    for i, old in enumerate(sorted(uuids)):
+        h = hashlib.sha256(digest.encode() + bytes([i])).hexdigest()
+        new = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}".encode()
+        pdf = pdf.replace(b"uuid:" + old, b"uuid:" + new)
+    return pdf
+
