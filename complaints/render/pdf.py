@@ -39,8 +39,7 @@ class ConversionError(ComplaintsError):
     """LibreOffice could not turn one letter into a PDF."""
 
 
-def _soffice() -> str | None:
-    named = os.environ.get("COMPLAINTS_SOFFICE")
+def _soffice(named: str | None) -> str | None:
     if named:
         return named if Path(named).is_file() else None
     for name in ("soffice", "libreoffice"):
@@ -67,10 +66,17 @@ def _pythons(soffice: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-@cache
 def find_office() -> tuple[str, str]:
-    """LibreOffice's `soffice` and a Python that can drive it; OfficeMissing says what to install."""
-    soffice = _soffice()
+    """LibreOffice's `soffice` and a Python that can drive it; OfficeMissing says what to install.
+
+    COMPLAINTS_SOFFICE names the `soffice` to use where it is not on the PATH.
+    """
+    return _find_office(os.environ.get("COMPLAINTS_SOFFICE"))
+
+
+@cache
+def _find_office(named: str | None) -> tuple[str, str]:
+    soffice = _soffice(named)
     if soffice is None:
         raise OfficeMissing(f"PDF letters need LibreOffice, which was not found ({INSTALL})")
     for python in _pythons(soffice):
@@ -188,13 +194,17 @@ def settle(pdf: bytes, letter_date: date | None) -> bytes:
         return m.group(1) + (iso + b"T00:00:00" + b"0" * len(stamp))[: len(stamp)].ljust(len(stamp), b"0")
 
     pdf = re.sub(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)", xmp_date, pdf)
-    ids = re.findall(rb"<([0-9A-Fa-f]{32})>", pdf[-2048:])
-    digest = hashlib.md5(re.sub(rb"<[0-9A-Fa-f]{32}>", b"", pdf), usedforsecurity=False).hexdigest().upper()
-    for old in set(ids):
-        pdf = pdf.replace(b"<" + old + b">", b"<" + digest.encode() + b">")
+    tail = pdf[-4096:]  # the trailer: the file's id and LibreOffice's checksum, both made with the clock
+    ids = set(re.findall(rb"<([0-9A-Fa-f]{32})>", tail)) | set(re.findall(rb"/DocChecksum /([0-9A-Fa-f]{32})", tail))
+    body = pdf
+    for old in ids:
+        body = body.replace(old, b"")
+    digest = hashlib.md5(body, usedforsecurity=False).hexdigest().upper().encode()
+    for old in ids:
+        pdf = pdf.replace(old, digest)
     uuids = set(re.findall(rb"uuid:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", pdf))
     for i, old in enumerate(sorted(uuids)):
-        h = hashlib.sha256(digest.encode() + bytes([i])).hexdigest()
+        h = hashlib.sha256(digest + bytes([i])).hexdigest()
         new = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}".encode()
         pdf = pdf.replace(b"uuid:" + old, b"uuid:" + new)
     return pdf
