@@ -219,6 +219,10 @@ def start_worker(options: Options) -> None:
     from multiprocessing.util import Finalize
 
     Finalize(_WORKER, _WORKER.close, exitpriority=10)  # LibreOffice stops with the worker
+    if "pdf" in options.formats:  # LibreOffice gets ready while the first letters are checked
+        _WORKER.office = Office()
+        with contextlib.suppress(ComplaintsError):  # told when the first PDF is asked for
+            _WORKER.office.launch()
 
 
 def prepare_before_fork(options: Options, languages: tuple[str, ...]) -> None:

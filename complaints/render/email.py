@@ -3,10 +3,16 @@
 The body travels base64-encoded in MIME's canonical text form: every line ending (LF, CR or CRLF)
 is written as CRLF and nothing else changes, not even a final line break is added. Parsed back,
 `get_body(("plain",)).get_content()` is `body` with CRLF line endings.
+
+Subject and display names are encoded here (RFC 2047, base64 words of whole characters), not by `email`:
+Python 3.11's folding loses or adds spaces in long or mixed-script text (CPython gh-144156). Python 3.11's
+parser in turn puts a space between the encoded words of a display name too long for one word (about 22
+Kazakh letters), against RFC 2047 6.2 (CPython gh-128110); mail clients read them as written.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import mimetypes
 from datetime import datetime
@@ -15,13 +21,16 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-# CRLF line endings, folding at 78, non-ASCII only in RFC 2047/2231 encoded form: a 7-bit file every client opens
+# CRLF line endings, lines of at most 78, non-ASCII only in RFC 2047/2231 encoded form: a 7-bit file every client opens
 _POLICY = email_policy.SMTP
 # Python's own table, not the system's mime.types: the same name gets the same type on every machine
 _TYPES = mimetypes.MimeTypes()
 _TYPES.add_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
 _TYPES.add_type("application/vnd.oasis.opendocument.text", ".odt")
 _TYPES.add_type("image/webp", ".webp")
+# RFC 5322 atext and space: a display name of only these needs neither quotes nor encoding
+_ATEXT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-/=?^_`{|}~ ")
+_UNSTRUCTURED = frozenset(chr(c) for c in range(32, 127))
 
 
 def render_eml(*, sender_name: str, sender_email: str, to: str | None, subject: str, body: str,
@@ -30,10 +39,14 @@ def render_eml(*, sender_name: str, sender_email: str, to: str | None, subject: 
     if sent.utcoffset() is None:
         raise ValueError("sent must be a timezone-aware datetime")
     msg = EmailMessage(policy=_POLICY)
-    msg["From"] = Address(display_name=sender_name, addr_spec=sender_email)
+    # set_raw: written as given, so the policy's folding never touches the text
+    msg.set_raw("From", _mailbox(Address(display_name=sender_name, addr_spec=sender_email), "From"))
     if to and to.strip():
-        msg["To"] = to
-    msg["Subject"] = subject
+        recipients = _POLICY.header_factory("To", to)
+        if recipients.defects or not recipients.addresses:
+            raise ValueError(f"not an e-mail address: {to!r}")
+        msg.set_raw("To", ",\r\n ".join(_mailbox(address, "To") for address in recipients.addresses))
+    msg.set_raw("Subject", _text(subject, _UNSTRUCTURED, "Subject"))
     msg["Date"] = format_datetime(sent)
     msg["Message-ID"] = f"<{hashlib.sha256(ref.encode()).hexdigest()[:32]}@complaints.invalid>"
     msg["X-Unsent"] = "1"
@@ -43,11 +56,42 @@ def render_eml(*, sender_name: str, sender_email: str, to: str | None, subject: 
     for name, data in attachments:
         maintype, subtype = _mime_type(name).split("/")
         msg.add_attachment(data, maintype, subtype, filename=name)
+    for part in msg.iter_attachments():
+        del part["MIME-Version"]  # add_attachment gives every part one; only the message needs it
     if attachments:
         msg.set_boundary(_boundary(ref, body, attachments))
     # last: set_content and add_attachment move or drop every Content-* header already there
     msg["Content-Language"] = lang
     return msg.as_bytes(policy=_POLICY)
+
+
+def _mailbox(address: Address, field: str) -> str:
+    """One address as it stands in the From or To field, its display name encoded if it has to be."""
+    if not address.display_name:
+        return address.addr_spec
+    # room for the comma that may follow in a list of recipients
+    name = _text(address.display_name, _ATEXT, field, after=len(f" <{address.addr_spec}>,"))
+    # encoded words fill their lines, so the address goes on a line of its own
+    return f"{name} <{address.addr_spec}>" if name == address.display_name else f"{name}\r\n <{address.addr_spec}>"
+
+
+def _text(text: str, plain: frozenset[str], field: str, after: int = 0) -> str:
+    """Header text as written: as is if it is short and `plain`, else RFC 2047 encoded words, one a line."""
+    if "\r" in text or "\n" in text:
+        raise ValueError(f"header text may not contain line breaks: {text!r}")
+    room = 78 - len(f"{field}: ")
+    if set(text) <= plain and "=?" not in text and text == " ".join(text.split()) and len(text) + after <= room:
+        return text
+    # as many whole characters as fit: "=?utf-8?b?" + base64 + "?=" at most 75 long (RFC 2047) and on the first line
+    size = (min(75, room) - len("=?utf-8?b??=")) // 4 * 3
+    words, chunk = [], b""
+    for char in text:
+        if len(chunk) + len(char.encode()) > size:
+            words.append(chunk)
+            chunk = b""
+        chunk += char.encode()
+    words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(word).decode()}?=" for word in words)
 
 
 def _mime_type(name: str) -> str:
@@ -64,5 +108,5 @@ def _boundary(ref: str, body: str, attachments: list[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256()
     for piece in (ref, body, *(f"{name}\0{hashlib.sha256(data).hexdigest()}" for name, data in attachments)):
         digest.update(piece.encode() + b"\0")
-    # "=_" never occurs in base64 or quoted-printable text, so no part can contain the boundary
+    # every part is base64, which has no "_", so no part can contain the boundary
     return f"=_complaints_{digest.hexdigest()[:40]}"

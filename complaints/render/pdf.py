@@ -95,12 +95,14 @@ class Office:
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
+        self._ready = False
         self._scratch: str | None = None
+        self._profile_lock: int | None = None
 
     def convert(self, docx: bytes, *, pdfa: bool = False, letter_date: date | None = None) -> bytes:
         """The PDF of a Word letter (PDF/A-2b with `pdfa`), with its dates set to `letter_date`."""
         for attempt in (1, 2):  # a LibreOffice that crashed or hung is started again, once
-            proc = self._start()
+            proc = self._started()
             assert self._scratch is not None
             source = os.path.join(self._scratch, "letter.docx")
             target = os.path.join(self._scratch, "letter.pdf")
@@ -121,20 +123,58 @@ class Office:
                 return settle(fh.read(), letter_date)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def launch(self) -> None:
+        """Start LibreOffice now, without waiting for it: it gets ready while other work goes on."""
         if self._proc is not None and self._proc.poll() is None:
-            return self._proc
+            return
         soffice, python = find_office()
         self._scratch = tempfile.mkdtemp(prefix="complaints-pdf-")
         script = str(Path(__file__).with_name("uno_convert.py"))
-        self._proc = subprocess.Popen([python, script, soffice], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.DEVNULL)
+        args = [python, script, soffice]
+        profile = self._kept_profile()
+        if profile is not None:
+            args.append(profile)
+        self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._ready = False
         atexit.register(self.close)
-        ready = self._answer(self._proc, timeout=TIMEOUT)
-        if not ready.get("ok"):
-            self.close()
-            raise OfficeMissing(f"LibreOffice did not start: {ready.get('error', '')} ({INSTALL})")
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        self.launch()
+        assert self._proc is not None
+        if not self._ready:
+            try:
+                ready = self._answer(self._proc, timeout=TIMEOUT)
+            except ConversionError as exc:
+                ready = {"ok": False, "error": str(exc)}
+            if not ready.get("ok"):
+                self.close()
+                raise OfficeMissing(f"LibreOffice did not start: {ready.get('error', '')} ({INSTALL})")
+            self._ready = True
         return self._proc
+
+    def _kept_profile(self) -> str | None:
+        """A LibreOffice profile folder kept between runs, one per running converter (LibreOffice starts
+        faster with one); None where no cache folder can be had."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on Windows
+            return None
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "complaints" / "libreoffice"
+        for slot in range(64):
+            folder = base / f"profile-{slot}"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                fd = os.open(folder / ".lock", os.O_CREAT | os.O_RDWR, 0o600)
+            except OSError:
+                return None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            self._profile_lock = fd
+            return str(folder)
+        return None
 
     def _ask(self, proc: subprocess.Popen[bytes], job: dict[str, object]) -> dict[str, object]:
         assert proc.stdin is not None
@@ -172,6 +212,9 @@ class Office:
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
+        if self._profile_lock is not None:
+            os.close(self._profile_lock)  # the profile folder is free for the next converter
+            self._profile_lock = None
 
 
 def settle(pdf: bytes, letter_date: date | None) -> bytes:

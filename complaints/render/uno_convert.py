@@ -6,7 +6,10 @@ library and `uno` only. It starts `soffice` with its own empty profile, then rea
 stdin, {"in": DOCX, "out": PDF, "pdfa": bool}, and answers each with one JSON line on stdout, {"ok": true}
 or {"ok": false, "error": "..."}. When stdin closes, LibreOffice is shut down and the profile removed.
 
-    python3 uno_convert.py SOFFICE
+    python3 uno_convert.py SOFFICE [PROFILE]
+
+PROFILE is a LibreOffice user profile folder kept between runs (LibreOffice starts faster with one); without
+it, a temporary one is made and removed.
 """
 
 import json
@@ -75,7 +78,8 @@ def convert(desktop, job):
 
 def main():
     soffice = sys.argv[1]
-    profile = tempfile.mkdtemp(prefix="complaints-office-")
+    kept = len(sys.argv) > 2
+    profile = sys.argv[2] if kept else tempfile.mkdtemp(prefix="complaints-office-")
     pipe = f"complaints-{os.getpid()}-{int(time.time() * 1000)}"
     office = start(soffice, profile, pipe)
     try:
@@ -101,7 +105,8 @@ def main():
             office.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(office.pid, signal.SIGKILL)
-        shutil.rmtree(profile, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":
