@@ -121,6 +121,7 @@ class BatchResult:
     warnings: int = 0
     project_problems: list[Problem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # what went wrong for the whole batch (no LibreOffice)
+    notes: list[str] = field(default_factory=list)  # what the user should know about the whole batch
 
     @property
     def failed(self) -> int:
@@ -181,7 +182,7 @@ def render_batch(
 def _render(files: list[Path], out: Path, langs: tuple[str, ...] | None, fmts: tuple[str, ...], day: date,
             project: str | Path | None, folder: Path, progress: Progress | None, workers: int | None,
             force: bool, pdfa: bool) -> BatchResult:
-    prints = Fingerprints(tool_version(), day.isoformat(), folder, pdfa=pdfa)
+    prints = Fingerprints(tool_version(), day.isoformat(), folder, pdfa=pdfa, formats=fmts)
     state = {} if force else manifest.previous_state(out)
     plan = _plan(files, out, state, prints, project, langs, fmts)
 
@@ -198,6 +199,7 @@ def _render(files: list[Path], out: Path, langs: tuple[str, ...] | None, fmts: t
     journal = manifest.Journal(out)
     reported: set[str] = set()  # broken project files already reported
     done = 0
+    unaddressed = 0
     interrupted = False
     jobs = [(step.path, step.todo) for step in plan if step.todo != ()]
     with _Interrupts() as interrupts:
@@ -214,6 +216,7 @@ def _render(files: list[Path], out: Path, langs: tuple[str, ...] | None, fmts: t
                             record, event = _unchanged(step, seen)
                         else:
                             record, event = _finish_case(checked, step, out, prints, seen, reported)
+                            unaddressed += checked.unaddressed if not record.failed else 0
                         journal.add(record)
                     _count(result, record, event)
                     if progress is not None:
@@ -232,6 +235,10 @@ def _render(files: list[Path], out: Path, langs: tuple[str, ...] | None, fmts: t
     manifest.finish(out, header, (r for r in records if r is not None))
     if interrupted:
         raise KeyboardInterrupt
+    if unaddressed:
+        result.notes.append(f"note: {unaddressed} e-mail messages have no To: address, because the authority profile"
+                            " gives no e-mail address; fill it in in your mail program before sending, or set"
+                            " authority.email in complaints.yaml")
     return result
 
 

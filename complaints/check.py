@@ -9,7 +9,7 @@ import signal
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from .cases import CaseFile, ProjectFile, find_project, load_case, load_project
@@ -17,6 +17,7 @@ from .errors import CaseError, ComplaintsError, Problem, ProjectError, UsageErro
 from .letter import letter_context, warm_up
 from .render.fastdocx import PreparedTemplate
 from .render.pdf import Office
+from .when import kz_zone
 
 Todo = tuple[tuple[str, str], ...]  # (language, format) pairs to render; None: every one the case has
 
@@ -33,6 +34,7 @@ class Checked:
     evidence: list[tuple[str, int, int, str]] = field(default_factory=list)  # (path, size, mtime_ns, sha256)
     id_at: tuple[int, int] = (1, 1)
     project_failed: str | None = None  # the broken project file this case depends on
+    unaddressed: int = 0  # e-mails written with no To: address (the authority profile has no e-mail)
 
     @property
     def ok(self) -> bool:
@@ -150,6 +152,7 @@ class Checker:
                     fmts = [fmt for each, fmt in wanted if each == lang]
                     for fmt, data in _render(case, lang, fmts, self):
                         result.letters.append(_stage(data, lang, fmt, o.staging))
+                        result.unaddressed += fmt == "eml" and not case.authority.email
             except ComplaintsError as exc:
                 result.problems.append(Problem(shown, 1, 1, "", str(exc)))
             except OSError as exc:
@@ -188,6 +191,13 @@ def _render(case: CaseFile, lang: str, fmts: list[str], checker: Checker) -> lis
             made["pdf"] = checker.office.convert(docx(), pdfa=o.pdfa, letter_date=o.letter_date)
         return made["pdf"]
 
+    def text(fmt: str) -> bytes:
+        if fmt not in made:
+            from .render.text import render_text
+
+            made[fmt] = render_text(context, fmt, templates.folder / lang / f"letter.{fmt}")
+        return made[fmt]
+
     out = []
     for fmt in fmts:
         if fmt == "docx":
@@ -195,12 +205,32 @@ def _render(case: CaseFile, lang: str, fmts: list[str], checker: Checker) -> lis
         elif fmt == "pdf":
             out.append((fmt, pdf()))
         elif fmt in ("txt", "md", "html"):
-            from .render.text import render_text
-
-            out.append((fmt, render_text(context, fmt, templates.folder / lang / f"letter.{fmt}")))
+            out.append((fmt, text(fmt)))
+        elif fmt == "eml":
+            # the letter as it is filed: the PDF where this batch makes PDFs, else the DOCX
+            letter = ("pdf", pdf()) if "pdf" in o.formats else ("docx", docx())
+            out.append((fmt, _email(case, lang, context, text("txt").decode("utf-8"), letter, o.letter_date)))
         else:  # pragma: no cover - the batch refuses it first
             raise UsageError(f"format '{fmt}' is not available")
     return out
+
+
+def _email(case: CaseFile, lang: str, context: dict[str, object], body: str, letter: tuple[str, bytes],
+           day: date) -> bytes:
+    """The letter as an e-mail ready to send from the applicant's mail program: text, letter and evidence."""
+    from .render.email import render_eml
+
+    applicant = case.applicant
+    if not applicant.email:
+        raise ComplaintsError("e-mail letters (--format eml) need the applicant's e-mail address:"
+                              " add applicant.email to the project file (complaints.yaml)")
+    fmt, data = letter
+    attachments = [(f"{case.id}.{lang}.{fmt}", data)]
+    attachments += [(found.path.name, found.path.read_bytes()) for found in case.evidence_files.values()]
+    sent = datetime.combine(day, time(9, 0), tzinfo=kz_zone())  # a draft: the mail program sets it on sending
+    return render_eml(sender_name=str(context["sender"]), sender_email=applicant.email,
+                      to=case.authority.email or None, subject=str(context["email_subject"]), body=body,
+                      attachments=attachments, sent=sent, lang=lang, ref=f"{case.id}.{lang}.{day.isoformat()}")
 
 
 _WORKER: Checker | None = None

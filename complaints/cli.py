@@ -210,6 +210,9 @@ def render(
 
     for message in result.errors:
         err.print(message, markup=False)
+    if not quiet:
+        for message in result.notes:
+            err.print(message, markup=False)
     if as_json:
         sys.stdout.write((out_dir / "manifest.json").read_text(encoding="utf-8"))
     elif not quiet:

@@ -236,6 +236,8 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
         "applicant": applicant_lines,
         "heading": say("heading"),
         "subject": phrase("subject", **shared),
+        "email_subject": phrase("email_subject", subject=phrase("subject", **shared)),
+        "sender": ap["name"],
         "intro": phrase("intro", kind, **shared),
         "facts_heading": say("facts_heading"),
         "comments": comments,

@@ -194,8 +194,10 @@ def sha256_file(path: Path | str) -> str:
 class Fingerprints:
     """Everything a letter is made from, hashed: the same fingerprint means the same letter."""
 
-    def __init__(self, version: str, letter_date: str, templates: Path, *, pdfa: bool = False):
+    def __init__(self, version: str, letter_date: str, templates: Path, *, pdfa: bool = False,
+                 formats: tuple[str, ...] = ()):
         self.version = version
+        self.formats = formats
         self.letter_date = letter_date
         self.templates = templates
         self.pdfa = pdfa
@@ -224,6 +226,8 @@ class Fingerprints:
         made = [self.file(self.templates / lang / f"letter.{name}") for name in names]
         if fmt == "pdf":
             made.append({"pdfa": self.pdfa})
+        if fmt == "eml":  # it attaches the PDF where the batch makes PDFs, else the DOCX
+            made.append({"attach": "pdf", "pdfa": self.pdfa} if "pdf" in self.formats else {"attach": "docx"})
         return made
 
     def output(self, lang: str, fmt: str, inputs: dict[str, Any]) -> str:
