@@ -122,6 +122,7 @@ class BatchResult:
     project_problems: list[Problem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # what went wrong for the whole batch (no LibreOffice)
     notes: list[str] = field(default_factory=list)  # what the user should know about the whole batch
+    grouped: bool = False  # letters per outlet: `rendered` counts outlets
 
     @property
     def failed(self) -> int:
@@ -155,6 +156,7 @@ def render_batch(
     workers: int | None = None,
     force: bool = False,
     pdfa: bool = False,
+    group_by: str | None = None,
 ) -> BatchResult:
     """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
 
@@ -163,6 +165,8 @@ def render_batch(
     into place in the cases' order, so ids are claimed and the manifest listed the same way every run.
     Ctrl-C or SIGTERM: the manifest is written for what is on disk, then KeyboardInterrupt is raised.
     PDF letters (`pdfa`: PDF/A-2b) come with their DOCX; without LibreOffice the rest is still written.
+    `group_by="outlet"`: one letter per outlet and language about all its comments (see groups.py), always
+    rendered in full.
     """
     out = Path(out)
     langs = _languages(languages)
@@ -171,9 +175,20 @@ def render_batch(
     folder = templates_dir(templates)
     files = _case_files(paths, project)
 
+    if group_by is not None and group_by not in ("outlet",):
+        raise UsageError(f"cannot group letters by '{group_by}': choose outlet")
+
     out.mkdir(parents=True, exist_ok=True)
     with _only_writer(out):
-        result = _render(files, out, langs, fmts, day, project, folder, progress, workers, force, pdfa)
+        if group_by is not None:
+            from .check import Options
+            from .groups import render_groups
+
+            options = Options(project, langs, day, fmts, folder, manifest.temp_dir(out), pdfa)
+            prints = Fingerprints(tool_version(), day.isoformat(), folder, pdfa=pdfa, formats=fmts)
+            result = render_groups(files, out, options, prints, progress)
+        else:
+            result = _render(files, out, langs, fmts, day, project, folder, progress, workers, force, pdfa)
     if office_error:
         result.errors.append(office_error)
     return result

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cases import CaseFile, ProjectFile, find_project, load_case, load_project
 from .errors import CaseError, ComplaintsError, Problem, ProjectError, UsageError
-from .letter import letter_context, warm_up
+from .letter import group_context, warm_up
 from .render.fastdocx import PreparedTemplate
 from .render.pdf import Office
 from .when import kz_zone
@@ -128,7 +128,8 @@ class Checker:
         if self.office is not None:
             self.office.close()
 
-    def __call__(self, path: Path, todo: Todo | None = None) -> Checked:
+    def load(self, path: Path) -> tuple[Checked, CaseFile | None]:
+        """One case file read and checked: what is wrong with it, and the case where nothing is."""
         o = self.options
         shown = str(path)
         try:
@@ -136,21 +137,34 @@ class Checker:
             case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date)
         except ProjectError as exc:
             return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
-                           project_failed=exc.path)
+                           project_failed=exc.path), None
         except CaseError as exc:
-            return Checked(exc.path, None, exc.problems)
+            return Checked(exc.path, None, exc.problems), None
         shown = case.document.path if case.document else shown
         at = case.document.mark(("id",)) if case.document else None
         languages = o.languages or case.languages
         result = Checked(shown, case.id, list(case.warnings), languages=tuple(languages),
                          evidence=[(str(e.path), e.size, e.mtime_ns, e.sha256) for e in case.evidence_files.values()],
                          id_at=(at.line, at.column) if at else (1, 1))
+        return result, case
+
+    def render(self, cases: list[CaseFile], lang: str, fmts: list[str], letter_id: str) -> list[tuple[str, bytes]]:
+        """The letter about `cases` (one, or several on one outlet) in one language, in each of `fmts`."""
+        return _render(cases, lang, fmts, self, letter_id)
+
+    def __call__(self, path: Path, todo: Todo | None = None) -> Checked:
+        o = self.options
+        result, case = self.load(path)
+        if case is None:
+            return result
+        shown = result.source
+        languages = result.languages
         if self.templates is not None:
             wanted = todo if todo is not None else tuple((lang, fmt) for lang in languages for fmt in o.formats)
             try:
                 for lang in dict.fromkeys(lang for lang, _ in wanted):
                     fmts = [fmt for each, fmt in wanted if each == lang]
-                    for fmt, data in _render(case, lang, fmts, self):
+                    for fmt, data in _render([case], lang, fmts, self):
                         result.letters.append(_stage(data, lang, fmt, o.staging))
                         result.unaddressed += fmt == "eml" and not case.authority.email
             except ComplaintsError as exc:
@@ -172,11 +186,12 @@ def _stage(data: bytes, lang: str, fmt: str, folder: Path | None) -> Staged:
     return Staged(lang, fmt, temp, len(data), hashlib.sha256(data).hexdigest())
 
 
-def _render(case: CaseFile, lang: str, fmts: list[str], checker: Checker) -> list[tuple[str, bytes]]:
-    """One case's letter in one language, in each of `fmts`, all from the same context (PDF from the DOCX)."""
+def _render(cases: list[CaseFile], lang: str, fmts: list[str], checker: Checker,
+            letter_id: str | None = None) -> list[tuple[str, bytes]]:
+    """One letter in one language, in each of `fmts`, all from the same context (the PDF from the DOCX)."""
     o, templates = checker.options, checker.templates
     assert templates is not None
-    context = letter_context(case, lang, letter_date=o.letter_date)
+    context = group_context(cases, lang, letter_date=o.letter_date, letter_id=letter_id)
     made: dict[str, bytes] = {}
 
     def docx() -> bytes:
@@ -209,28 +224,31 @@ def _render(case: CaseFile, lang: str, fmts: list[str], checker: Checker) -> lis
         elif fmt == "eml":
             # the letter as it is filed: the PDF where this batch makes PDFs, else the DOCX
             letter = ("pdf", pdf()) if "pdf" in o.formats else ("docx", docx())
-            out.append((fmt, _email(case, lang, context, text("txt").decode("utf-8"), letter, o.letter_date)))
+            out.append((fmt, _email(cases, lang, context, text("txt").decode("utf-8"), letter, o.letter_date)))
         else:  # pragma: no cover - the batch refuses it first
             raise UsageError(f"format '{fmt}' is not available")
     return out
 
 
-def _email(case: CaseFile, lang: str, context: dict[str, object], body: str, letter: tuple[str, bytes],
+def _email(cases: list[CaseFile], lang: str, context: dict[str, object], body: str, letter: tuple[str, bytes],
            day: date) -> bytes:
     """The letter as an e-mail ready to send from the applicant's mail program: text, letter and evidence."""
     from .render.email import render_eml
 
+    case = cases[0]
     applicant = case.applicant
     if not applicant.email:
         raise ComplaintsError("e-mail letters (--format eml) need the applicant's e-mail address:"
                               " add applicant.email to the project file (complaints.yaml)")
     fmt, data = letter
-    attachments = [(f"{case.id}.{lang}.{fmt}", data)]
-    attachments += [(found.path.name, found.path.read_bytes()) for found in case.evidence_files.values()]
+    letter_id = str(context["letter_id"])
+    attachments = [(f"{letter_id}.{lang}.{fmt}", data)]
+    files = {found.sha256: found.path for each in cases for found in each.evidence_files.values()}  # once each
+    attachments += [(path.name, path.read_bytes()) for path in files.values()]
     sent = datetime.combine(day, time(9, 0), tzinfo=kz_zone())  # a draft: the mail program sets it on sending
     return render_eml(sender_name=str(context["sender"]), sender_email=applicant.email,
                       to=case.authority.email or None, subject=str(context["email_subject"]), body=body,
-                      attachments=attachments, sent=sent, lang=lang, ref=f"{case.id}.{lang}.{day.isoformat()}")
+                      attachments=attachments, sent=sent, lang=lang, ref=f"{letter_id}.{lang}.{day.isoformat()}")
 
 
 _WORKER: Checker | None = None

@@ -135,6 +135,8 @@ def render(
     format_: Annotated[str, typer.Option("--format", help="Output formats, comma-separated: docx, pdf (with its "
                                          "docx), txt, md, html, eml.")] = "docx",
     pdfa: Annotated[bool, typer.Option("--pdfa", help="Write PDF letters as PDF/A-2b, for archiving.")] = False,
+    group_by: Annotated[Optional[str], typer.Option("--group-by", help="One letter per outlet about all its "
+                                                    "comments: --group-by outlet.")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes that render in parallel "
                                                    "(default: the CPU count).")] = None,
     date_: DateOpt = None,
@@ -180,7 +182,8 @@ def render(
             err.print(line, markup=False, highlight=False)
 
     options = dict(out=out_dir, languages=_split(lang), formats=_split(format_) or [], letter_date=letter_date,
-                   project=project, templates=templates, workers=workers, force=force, pdfa=pdfa)
+                   project=project, templates=templates, workers=workers, force=force, pdfa=pdfa,
+                   group_by=group_by)
     try:
         if talk and err.is_terminal and total > 3:
             with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), _LettersPerSecond(),
@@ -217,7 +220,8 @@ def render(
         sys.stdout.write((out_dir / "manifest.json").read_text(encoding="utf-8"))
     elif not quiet:
         seconds = time.monotonic() - clock
-        err.print(f"{result.letters} letters written for {result.rendered} cases"
+        err.print(f"{result.letters} letters written for {result.rendered}"
+                  f" {'outlets' if result.grouped else 'cases'}"
                   f" ({result.letters / seconds:,.0f} letters/s), {result.unchanged} cases unchanged,"
                   f" {result.failed} failed, {result.warnings} warnings. See {out_dir}/manifest.csv", markup=False)
     raise typer.Exit(result.exit_code)

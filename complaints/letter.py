@@ -165,7 +165,8 @@ def letter_context(case: CaseFile, lang: str, *, letter_date: date | None = None
     return group_context([case], lang, letter_date=letter_date)
 
 
-def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None = None) -> dict[str, Any]:
+def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None = None,
+                  letter_id: str | None = None) -> dict[str, Any]:
     """The context of one letter about every comment of `cases` (one outlet, one applicant), in their order.
 
     A letter about one comment is the same letter with one entry in `comments`; a letter about several says
@@ -205,11 +206,10 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
         if ap[optional]:
             applicant_lines.append(say("applicant", optional, **shared))
 
-    comments, annexes = [], []
+    comments: list[dict[str, Any]] = []
+    annexes: dict[tuple[str, str], str] = {}  # one annex for evidence two comments share
     for n, case in enumerate(cases, start=1):
-        section, evidence = _comment(case, lang, say, n if many else 0, len(annexes), shared)
-        comments.append(section)
-        annexes.extend(evidence)
+        comments.append(_comment(case, lang, say, n if many else 0, annexes, shared))
 
     requested = [r for r in _REQUEST_ORDER if any(r in case.case.requests for case in cases)]
     if not many:
@@ -229,6 +229,7 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
     return {
         "lang": lang,
         "case_id": first.case.id,
+        "letter_id": letter_id or first.case.id,
         "case_ids": [case.case.id for case in cases],
         "addressee": list(first.authority.addressee.get(lang, [])),
         "authority_name": authority["name"],
@@ -248,7 +249,7 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
         "requests": requests,
         "reply_term": reply,
         "annexes_heading": say("annexes_heading") if annexes else "",
-        "annexes": annexes,
+        "annexes": list(annexes.values()),
         "signature": {
             "role": say("signature", f"role_{kind}", **sig_values),
             "name": say("signature", "name", **sig_values),
@@ -261,9 +262,9 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
 _REQUEST_ORDER = ("assess", "act_on_outlet", "refer_to_police", "reply_in_writing")
 
 
-def _comment(case: CaseFile, lang: str, say: _Phrases, n: int, annexed: int,
-             shared: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """One comment's part of a letter (its facts, quote, norms) and its annexes, numbered after `annexed`.
+def _comment(case: CaseFile, lang: str, say: _Phrases, n: int, annexes: dict[tuple[str, str], str],
+             shared: dict[str, Any]) -> dict[str, Any]:
+    """One comment's part of a letter (its facts, quote, norms); its annexes added to `annexes`, numbered on.
 
     `n` is the comment's number in a letter about several, 0 in a letter about one (no heading then).
     """
@@ -316,17 +317,20 @@ def _comment(case: CaseFile, lang: str, say: _Phrases, n: int, annexed: int,
     if clause:
         law_after.append(say("licence", **facts, reference=pick(clause.reference, lang), text=pick(clause.text, lang)))
 
-    annexes = []
-    for i, item in enumerate(c.evidence, start=1):
+    for i, item in enumerate(c.evidence):
         taken = {"taken": item.taken, "taken_has_time": bool(item.taken and item.taken.has_time)}
         description = pick(item.description, lang)
-        number = annexed + i
+        number = len(annexes) + 1
         if item.file is not None:
-            found = case.evidence_files[i - 1]
-            annexes.append(say("annex_file", n=number, description=description, name=Path(item.file).name,
-                               size=found.size, sha256=found.sha256, bytes=say.book["bytes"], **taken))
+            found = case.evidence_files[i]
+            key = ("file", found.sha256)
+            if key not in annexes:
+                annexes[key] = say("annex_file", n=number, description=description, name=Path(item.file).name,
+                                   size=found.size, sha256=found.sha256, bytes=say.book["bytes"], **taken)
         else:
-            annexes.append(say("annex_url", n=number, description=description, url=item.url, **taken))
+            key = ("url", str(item.url))
+            if key not in annexes:
+                annexes[key] = say("annex_url", n=number, description=description, url=item.url, **taken)
 
     section = {
         "heading": say("many", "comment_heading", **facts) if n else "",
@@ -340,7 +344,7 @@ def _comment(case: CaseFile, lang: str, say: _Phrases, n: int, annexed: int,
         "norms": norms,
         "law_after": law_after,
     }
-    return section, annexes
+    return section
 
 
 def _inner(text: str) -> str:

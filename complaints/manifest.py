@@ -130,7 +130,8 @@ def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
     with files_json.open("w", encoding="utf-8") as fj, fail_json.open("w", encoding="utf-8") as ff, \
             csv_part.open("w", encoding="utf-8", newline="") as fc:
         table = csv.writer(fc, lineterminator="\n")
-        table.writerow(["status", "case_id", "language", "format", "path", "size", "sha256", "source", "messages"])
+        table.writerow(["status", "case_id", "language", "format", "path", "size", "sha256", "source", "messages",
+                        "covers"])
         failures: list[list[str]] = []
         first_file = first_failure = True
         for record in records:
@@ -139,16 +140,18 @@ def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
                 ff.write(("" if first_failure else ",\n") + "    " + json.dumps(row, ensure_ascii=False))
                 first_failure = False
                 failures.append(["failed", record.case_id or "", "", "", "", "", "", record.source,
-                                 " | ".join(record.errors)])
+                                 " | ".join(record.errors), ""])
                 continue
             for f in record.files:
+                covers = f.get("covers") or [record.case_id]
                 row = {"case_id": record.case_id, "language": f["language"], "format": f["format"],
                        "path": f["path"], "size": f["size"], "sha256": f["sha256"], "source": record.source,
-                       "warnings": record.warnings, "fingerprint": f["fingerprint"], "inputs": record.inputs}
+                       "covers": covers, "warnings": record.warnings, "fingerprint": f["fingerprint"],
+                       "inputs": record.inputs}
                 fj.write(("" if first_file else ",\n") + "    " + json.dumps(row, ensure_ascii=False))
                 first_file = False
                 table.writerow(["rendered", record.case_id, f["language"], f["format"], f["path"], f["size"],
-                                f["sha256"], record.source, " | ".join(record.warnings)])
+                                f["sha256"], record.source, " | ".join(record.warnings), " ".join(map(str, covers))])
         for row in failures:
             table.writerow(row)
     head = json.dumps(header, ensure_ascii=False, indent=2)[:-2]  # the header's fields, still open
