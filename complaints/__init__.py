@@ -8,7 +8,7 @@ The pipeline, one stage a module:
     render_batch(paths, …)       many cases → OUT/<id>/… + manifest    (batch, write)
 """
 
-__version__ = "0.2.0"  # the package's version (pyproject.toml reads it from here)
+__version__ = "0.3.0"  # the package's version (pyproject.toml reads it from here)
 
 from importlib import import_module
 from typing import Any

@@ -62,7 +62,8 @@ def connect(pipe, office, timeout=60.0):
 
 def convert(desktop, job):
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["in"]), "_blank", 0,
-                                       (prop("Hidden", True), prop("ReadOnly", True)))
+                                       (prop("Hidden", True), prop("ReadOnly", True),
+                                        prop("FilterName", "MS Word 2007 XML")))  # no type detection
     if doc is None:
         raise RuntimeError("LibreOffice could not open the Word file")
     try:
