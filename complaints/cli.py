@@ -290,11 +290,16 @@ def schema() -> None:
     sys.stdout.write(json.dumps(case_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
+from . import cli_register  # noqa: E402,F401 - the register's commands: filed, extended, reply, status, due, remind
+
+
 def main() -> None:
     """Console entry point."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     app()
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+if __name__ == "__main__":  # pragma: no cover - `python -m complaints.cli`: the commands live on the imported module
+    from complaints.cli import main as _main
+
+    _main()

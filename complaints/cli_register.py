@@ -1,0 +1,213 @@
+"""The register's commands: filed, extended, reply, status, due, remind. Each parses, calls ledger, prints."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .cli import _fail_usage, _split, app, err, out
+from .errors import ComplaintsError, UsageError
+
+DbOpt = Annotated[Path | None, typer.Option("--db", help="The register file (default: complaints.db beside "
+                                               "the nearest complaints.yaml).")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="The letter's language, where the case was filed "
+                                                "in more than one.")]
+TodayOpt = Annotated[str | None, typer.Option("--today", help="Count days as of this date, YYYY-MM-DD "
+                                                 "(default: today in Kazakhstan).")]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """A user's mistake is a message and an exit status, never a traceback."""
+    try:
+        yield
+    except UsageError as exc:
+        _fail_usage(str(exc))
+    except ComplaintsError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from None
+
+
+def _today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail_usage(f"--today '{value}' is not a date; write it as YYYY-MM-DD")
+    return None  # pragma: no cover
+
+
+@app.command()
+def filed(
+    case: Annotated[str, typer.Argument(help="The case file (or its id, looked up in the letters' manifest).")],
+    lang: Annotated[str, typer.Option("--lang", help="The language of the letter filed: kk, ru or en.")],
+    on: Annotated[str, typer.Option("--on", help="When it was filed: YYYY-MM-DDTHH:MM, Kazakhstan time (or with "
+                                    "+05:00).")],
+    channel: Annotated[str, typer.Option("--channel", help="eotinish, post, email or in-person.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="The registration number you were given.")] = None,
+    again: Annotated[bool, typer.Option("--again", help="A new filing of a letter already filed.")] = False,
+    letters: Annotated[Path | None, typer.Option("--letters", help="The folder the letters were rendered into "
+                                                    "(default: letters).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="The exact file you filed, if not the rendered "
+                                                 "PDF or DOCX.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Record that a letter was filed; its copy is frozen in the archive and its reply date computed."""
+    from . import ledger
+
+    with _errors():
+        f = ledger.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
+                                 file=file, db=db)
+    err.print(f"recorded: {f.case_id} ({f.lang}) filed {f.filed_at.strftime('%Y-%m-%d %H:%M')}"
+              f" (UTC{f.filed_at.strftime('%z')[:3]}) via {f.channel}{', ref ' + f.ref if f.ref else ''};"
+              f" registered {f.registered.isoformat()} (APPC Article 64(3)); reply due {f.due.isoformat()}"
+              f" (APPC Article 76). Archived: {f.letter_name} (SHA-256 {f.letter_sha256[:12]}…)", markup=False)
+
+
+@app.command()
+def extended(
+    case: Annotated[str, typer.Argument(help="The case id.")],
+    until: Annotated[str, typer.Option("--until", help="The new term, YYYY-MM-DD.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="The number of the authority's decision.")] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Record that the authority extended the term (APPC Article 76 allows up to two months)."""
+    from . import ledger
+
+    with _errors():
+        f = ledger.record_extension(case, until=until, ref=ref, lang=lang, db=db)
+    err.print(f"recorded: the term for {f.case_id} ({f.lang}) is extended to {f.deadline.isoformat()}", markup=False)
+
+
+@app.command()
+def reply(
+    case: Annotated[str, typer.Argument(help="The case id.")],
+    on: Annotated[str, typer.Option("--on", help="The date of the reply, YYYY-MM-DD.")],
+    outcome: Annotated[str, typer.Option("--outcome", help="answered, measures-taken, refused or forwarded.")],
+    file: Annotated[Path | None, typer.Option("--file", help="The reply, archived by its SHA-256.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note of your own.")] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Record the authority's reply to a filed letter."""
+    from . import ledger
+
+    with _errors():
+        f = ledger.record_reply(case, on=on, outcome=outcome, file=file, note=note, lang=lang, db=db)
+    err.print(f"recorded: {f.case_id} ({f.lang}) answered on {f.replied_on}: {f.outcome}", markup=False)
+
+
+COLUMNS = ("case", "language", "channel", "reference", "filed", "registered", "due", "days", "status")
+
+
+def _row(s: Any) -> list[str]:
+    f = s.filing
+    days = (f"{s.days_left} left" if s.days_left > 0 else "due today" if s.days_left == 0
+            else f"{-s.days_left} overdue") if not f.answered else ""
+    return [f.case_id, f.lang, f.channel, f.ref or "", f.filed_at.date().isoformat(), f.registered.isoformat(),
+            f.deadline.isoformat(), days, s.status]
+
+
+def _print_table(rows: list[Any], as_csv: bool, as_json: bool, empty: str) -> None:
+    if as_json:
+        data = [{"case_id": s.filing.case_id, "language": s.filing.lang, "channel": s.filing.channel,
+                 "reference": s.filing.ref, "filed_at": s.filing.filed_at.isoformat(),
+                 "registered": s.filing.registered.isoformat(), "due": s.filing.due.isoformat(),
+                 "extended_until": s.filing.extended_until.isoformat() if s.filing.extended_until else None,
+                 "working_days_left": s.days_left, "status": s.status,
+                 "replied_on": s.filing.replied_on.isoformat() if s.filing.replied_on else None,
+                 "letter_sha256": s.filing.letter_sha256} for s in rows]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    if as_csv or not out.is_terminal:
+        writer = csv.writer(sys.stdout, lineterminator="\n", delimiter="," if as_csv else "\t")
+        writer.writerow(COLUMNS)
+        writer.writerows(_row(s) for s in rows)
+        return
+    if not rows:
+        err.print(empty, markup=False)
+        return
+    from rich.table import Table
+
+    table = Table(*COLUMNS, header_style="bold")
+    for s in rows:
+        style = "red" if s.status == "overdue" else "green" if s.filing.answered else None
+        table.add_row(*_row(s), style=style)
+    out.print(table)
+
+
+@app.command()
+def status(
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only the filings whose reply is late.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV, for a spreadsheet.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON.")] = False,
+    today: TodayOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Every filing: filed, registered, due, working days left or overdue, and its status."""
+    from . import ledger
+
+    with _errors():
+        rows = ledger.standings(db=db, today=_today(today), overdue=overdue)
+    _print_table(rows, as_csv, as_json, "no filings" + (" overdue" if overdue else "") + " in the register")
+
+
+@app.command()
+def due(
+    within: Annotated[int, typer.Option("--within", help="Working days ahead.")] = 5,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV, for a spreadsheet.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON.")] = False,
+    today: TodayOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """The filings whose reply falls due in the next N working days (and those already late)."""
+    from . import ledger
+
+    with _errors():
+        rows = ledger.due_within(within, db=db, today=_today(today))
+    _print_table(rows, as_csv, as_json, f"nothing falls due in the next {within} working days")
+
+
+@app.command()
+def remind(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the follow-up letters.")] = Path("reminders"),
+    grace: Annotated[int, typer.Option("--grace", help="Working days overdue after which a complaint to the "
+                                       "Prosecutor's office is written too.")] = 10,
+    format_: Annotated[str, typer.Option("--format", help="docx, pdf, txt, md, html (comma-separated).")] = "docx",
+    date_: Annotated[str | None, typer.Option("--date", help="The letters' date, YYYY-MM-DD (default: today in "
+                                                 "Kazakhstan).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """For every overdue filing, a follow-up letter to the authority; past the grace period, to the prosecutor."""
+    from . import followups
+
+    written: list[str] = []
+
+    def show(line: str) -> None:
+        written.append(line)
+        err.print(line, markup=False)
+
+    with _errors():
+        result = followups.remind(out=out_dir, grace=grace, formats=_split(format_) or ["docx"],
+                                  letter_date=_today(date_), db=db, progress=show)
+    if not result.letters:
+        err.print("no filing is overdue: nothing to write", markup=False)
+    else:
+        err.print(f"{result.letters} follow-up letters written into {out_dir} for {result.filings} overdue filings",
+                  markup=False)
+    for problem in result.problems:
+        err.print(f"error: {problem}", markup=False)
+    raise typer.Exit(1 if result.problems else 0)
+
+
+_: Callable[..., Any] = filed  # the commands register themselves on `app`

@@ -1,0 +1,50 @@
+"""What the register knows of one filed letter: when and how it went in, when the reply is due, what came back.
+
+No personal data: the applicant's details stay in the project file and the archived letter; the register
+keeps the case id, the language, the dates, the channel and reference, and the outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+CHANNELS = ("eotinish", "post", "email", "in-person")
+OUTCOMES = ("answered", "measures-taken", "refused", "forwarded")
+
+
+@dataclass(frozen=True)
+class Filing:
+    """One letter filed with an authority, as the register holds it."""
+
+    id: int
+    case_id: str
+    lang: str
+    channel: str  # one of CHANNELS
+    ref: str | None  # the registration number the authority gave (eOtinish receipt, incoming number)
+    filed_at: datetime  # when it was sent or handed in, aware (Kazakhstan time as given)
+    registered: date  # APPC Article 64(3): that day, or the next working day if after hours or a day off
+    due: date  # APPC Article 76: fifteen working days from registration
+    extended_until: date | None  # the authority extended the term (up to two months)
+    extension_ref: str | None
+    replied_on: date | None
+    outcome: str | None  # one of OUTCOMES, once the reply came
+    note: str | None
+    letter_name: str  # the archived letter's file name, e.g. nurkz-2023-10-06.ru.pdf
+    letter_sha256: str  # the archived letter's SHA-256: the exact file filed
+    subject: str  # the letter's subject line, in its language
+    outlet: str  # the outlet's name
+    authority: str  # the authority profile id, e.g. mki-rk
+    project: str | None  # the project file (complaints.yaml) the letter was made with
+    again: int = 0  # 0 for the first filing of this case in this language, then 1, 2, …
+    reply_name: str | None = None  # the reply's file name, archived by its SHA-256
+    reply_sha256: str | None = None
+
+    @property
+    def deadline(self) -> date:
+        """The day the reply is due now: the extended term where there is one."""
+        return self.extended_until or self.due
+
+    @property
+    def answered(self) -> bool:
+        return self.outcome is not None

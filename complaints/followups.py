@@ -1,0 +1,111 @@
+"""`remind`: for every overdue filing, the follow-up letters, written whole into OUT.
+
+    find     the filings whose reply is late, as of the letter date (ledger.standings)
+    write    a reminder to the authority citing the filing and APPC Article 76; past the grace period, also a
+             complaint about its inaction to the Prosecutor's office (followup.py has the wording)
+    render   in the filing's own language, in each format asked for (PDF by LibreOffice from the DOCX)
+
+Files: OUT/<case id>/<case id>.<lang>.reminder.<ext> and …prosecutor.<ext>; each written to a temporary file
+and renamed, so none is ever half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .errors import ComplaintsError, UsageError
+from .ledger import standings
+from .when import kz_today
+
+FORMATS = ("docx", "pdf", "txt", "md", "html")
+
+
+@dataclass
+class RemindResult:
+    """What `remind` wrote, and the filings it could not write for."""
+
+    filings: int = 0
+    letters: int = 0
+    paths: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str] | tuple[str, ...] = ("docx",),
+           letter_date: date | None = None, db: str | Path | None = None, templates: str | Path | None = None,
+           progress: Callable[[str], None] | None = None) -> RemindResult:
+    """Write the follow-up letters of every overdue filing into `out`; see the module's docstring."""
+    from .cases import load_project
+    from .followup import followup_context, render_followup
+    from .layout import templates_dir
+
+    fmts = [f for f in FORMATS if f in set(formats)]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise UsageError(f"unknown format '{unknown[0]}' for follow-up letters: choose from {', '.join(FORMATS)}")
+    if "pdf" in fmts and "docx" not in fmts:
+        fmts.insert(0, "docx")
+    if grace < 0:
+        raise UsageError("--grace takes a number of working days, 0 or more")
+    day = letter_date or kz_today()
+    folder = templates_dir(templates)
+    out = Path(out)
+    result = RemindResult()
+    office = None
+    try:
+        for s in standings(db=db, today=day, overdue=True):
+            f = s.filing
+            overdue = -s.days_left
+            kinds = ["reminder"] + (["prosecutor"] if overdue > grace else [])
+            if not f.project or not Path(f.project).is_file():
+                result.problems.append(f"{f.case_id} ({f.lang}): its project file {f.project or '(none)'} is gone;"
+                                       " the follow-up letter needs the applicant's details from it")
+                continue
+            try:
+                project = load_project(f.project)
+                for kind in kinds:
+                    context = followup_context(f, project, kind, letter_date=day, overdue_days=overdue)
+                    made: dict[str, bytes] = {}
+                    for fmt in fmts:
+                        if fmt == "pdf":
+                            if office is None:
+                                from .render.pdf import Office
+
+                                office = Office()
+                            made[fmt] = office.convert(made["docx"], letter_date=day)
+                        else:
+                            made[fmt] = render_followup(context, fmt, folder)
+                    stem = f"{f.case_id}.{f.lang}.{kind}" + (f".{f.again + 1}" if f.again else "")
+                    for fmt, data in made.items():
+                        path = out / f.case_id / f"{stem}.{fmt}"
+                        _write(path, data)
+                        result.paths.append(path)
+                        result.letters += 1
+                    if progress is not None:
+                        progress(f"{kind}: {f.case_id} ({f.lang}), {overdue} working days overdue")
+            except (ComplaintsError, OSError) as exc:
+                result.problems.append(f"{f.case_id} ({f.lang}): {exc}")
+                continue
+            result.filings += 1
+    finally:
+        if office is not None:
+            office.close()
+    return result
+
+
+def _write(path: Path, data: bytes) -> None:
+    """A file written whole: to a temporary name beside it, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

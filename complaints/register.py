@@ -1,0 +1,286 @@
+"""The filing register: an SQLite file (complaints.db beside complaints.yaml) of every letter filed.
+
+    store     one table of filings (no personal data), one of events (what each command did), schema
+              versions applied in order (PRAGMA user_version), WAL, one transaction per command
+    archive   the exact files filed and the replies, frozen by SHA-256 in complaints.archive/ beside the
+              database, written before the transaction that names them, so a record never points nowhere
+
+Two processes writing at once queue on SQLite's lock (BEGIN IMMEDIATE, a busy timeout) and lose nothing; a
+command killed half-way leaves the register as it was, since its transaction never committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from .errors import ComplaintsError, UsageError
+from .filing import Filing
+
+DB_FILE = "complaints.db"
+ARCHIVE = "complaints.archive"
+
+# Each entry brings the schema from version i to i + 1; never edit one that has shipped, add another.
+MIGRATIONS = (
+    """
+    CREATE TABLE filings (
+        id              INTEGER PRIMARY KEY,
+        case_id         TEXT NOT NULL,
+        lang            TEXT NOT NULL CHECK (lang IN ('kk', 'ru', 'en')),
+        channel         TEXT NOT NULL,
+        ref             TEXT,
+        filed_at        TEXT NOT NULL,      -- ISO 8601 with its UTC offset
+        registered      TEXT NOT NULL,      -- APPC Article 64(3)
+        due             TEXT NOT NULL,      -- APPC Article 76, stored, never recomputed
+        extended_until  TEXT,
+        extension_ref   TEXT,
+        replied_on      TEXT,
+        outcome         TEXT,
+        note            TEXT,
+        reply_name      TEXT,
+        reply_sha256    TEXT,
+        letter_name     TEXT NOT NULL,
+        letter_sha256   TEXT NOT NULL,
+        subject         TEXT NOT NULL,
+        outlet          TEXT NOT NULL,
+        authority       TEXT NOT NULL,
+        project         TEXT,
+        again           INTEGER NOT NULL DEFAULT 0,
+        recorded_at     TEXT NOT NULL,
+        UNIQUE (case_id, lang, again)
+    );
+    CREATE INDEX filings_deadline ON filings (coalesce(extended_until, due));
+    CREATE TABLE events (
+        id         INTEGER PRIMARY KEY,
+        filing_id  INTEGER NOT NULL REFERENCES filings (id),
+        kind       TEXT NOT NULL,            -- filed, extended, reply
+        at         TEXT NOT NULL,            -- when the command ran (UTC)
+        detail     TEXT
+    );
+    """,
+)
+
+
+class RegisterError(ComplaintsError):
+    """The register cannot do what was asked (a case filed twice, a filing that does not exist…)."""
+
+
+def find_db(start: str | Path = ".", explicit: str | Path | None = None) -> Path:
+    """The register's file: `explicit`, else complaints.db beside the complaints.yaml found walking up."""
+    if explicit is not None:
+        return Path(explicit)
+    from .layout import find_project
+
+    project = find_project(start)
+    if project is None:
+        raise UsageError("no complaints.yaml here or above, so no register beside it: run this in your cases"
+                         " folder, or name the register with --db PATH")
+    return project.parent / DB_FILE
+
+
+class Register:
+    """An open register: read its filings, or change them in one transaction."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.archive = self.path.parent / ARCHIVE
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise RegisterError(f"cannot open the register {self.path}: {exc}") from None
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = FULL")  # a filing recorded is a filing kept, even after a power cut
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise RegisterError(f"the register {self.path} was made by a newer version of complaints"
+                                f" (schema {version}); update the tool")
+        if version == len(MIGRATIONS):
+            return
+        with self.transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+            for number in range(version, len(MIGRATIONS)):
+                for statement in _statements(MIGRATIONS[number]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One command's changes: all of them, or (killed, or an error) none."""
+        self.db.execute("BEGIN IMMEDIATE")  # take the write lock now: a second writer waits, then sees ours
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        _fault("before-commit")
+        self.db.execute("COMMIT")
+
+    # -- archive
+    def freeze(self, source: str | Path) -> tuple[str, str]:
+        """A copy of a file in the archive, named by its SHA-256; returns (its name, its SHA-256)."""
+        source = Path(source)
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise RegisterError(f"cannot read {source}: {exc.strerror or exc}") from None
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.archived(digest)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(temp, target)
+            except BaseException:
+                with _suppress_os():
+                    os.unlink(temp)
+                raise
+        return source.name, digest
+
+    def archived(self, sha256: str) -> Path:
+        """Where the archive keeps the file with this SHA-256."""
+        return self.archive / sha256[:2] / sha256
+
+    # -- reading
+    def filings(self, where: str = "", params: tuple[object, ...] = ()) -> list[Filing]:
+        rows = self.db.execute(f"SELECT * FROM filings {where} ORDER BY case_id, lang, again", params).fetchall()
+        return [_filing(row) for row in rows]
+
+    def latest(self, case_id: str, lang: str | None = None) -> Filing:
+        """The last filing of a case (in `lang`, or its only language filed)."""
+        found = self.filings("WHERE case_id = ?" + (" AND lang = ?" if lang else ""),
+                             (case_id, lang) if lang else (case_id,))
+        if not found:
+            what = f"'{case_id}'" + (f" in '{lang}'" if lang else "")
+            raise RegisterError(f"no filing of {what} in the register {self.path}: record it first with"
+                                " `complaints filed`")
+        langs = sorted({f.lang for f in found})
+        if lang is None and len(langs) > 1:
+            raise UsageError(f"'{case_id}' was filed in {', '.join(langs)}: say which with --lang")
+        return max(found, key=lambda f: f.again)
+
+    # -- changing
+    def add(self, filing: Filing, *, again: bool = False) -> Filing:
+        """Record a new filing; a second filing of the same case in the same language needs `again`."""
+        with self.transaction() as db:
+            previous = db.execute("SELECT max(again) FROM filings WHERE case_id = ? AND lang = ?",
+                                  (filing.case_id, filing.lang)).fetchone()[0]
+            if previous is not None and not again:
+                raise RegisterError(f"'{filing.case_id}' in '{filing.lang}' is already in the register as filed;"
+                                    " if this is a new filing of the same letter, add --again")
+            number = 0 if previous is None else previous + 1
+            values = {f.name: getattr(filing, f.name) for f in fields(Filing) if f.name != "id"}
+            values["again"] = number
+            values["recorded_at"] = _now()
+            names = ", ".join(values)
+            cursor = db.execute(f"INSERT INTO filings ({names}) VALUES ({', '.join('?' for _ in values)})",
+                                [_sql(v) for v in values.values()])
+            _fault("after-insert")
+            filing_id = int(cursor.lastrowid or 0)
+            _event(db, filing_id, "filed", f"{filing.channel} {filing.ref or ''}".strip())
+        return self.filings("WHERE id = ?", (filing_id,))[0]
+
+    def extend(self, filing: Filing, until: date, ref: str | None) -> Filing:
+        with self.transaction() as db:
+            db.execute("UPDATE filings SET extended_until = ?, extension_ref = ? WHERE id = ?",
+                       (until.isoformat(), ref, filing.id))
+            _event(db, filing.id, "extended", f"{until.isoformat()} {ref or ''}".strip())
+        return self.filings("WHERE id = ?", (filing.id,))[0]
+
+    def reply(self, filing: Filing, on: date, outcome: str, note: str | None,
+              file: tuple[str, str] | None) -> Filing:
+        with self.transaction() as db:
+            db.execute("UPDATE filings SET replied_on = ?, outcome = ?, note = ?, reply_name = ?, reply_sha256 = ?"
+                       " WHERE id = ?", (on.isoformat(), outcome, note, file[0] if file else None,
+                                         file[1] if file else None, filing.id))
+            _event(db, filing.id, "reply", outcome)
+        return self.filings("WHERE id = ?", (filing.id,))[0]
+
+    def add_many(self, filings: list[Filing]) -> None:
+        """Record many filings in one transaction (imports, benchmarks); none is a second filing."""
+        with self.transaction() as db:
+            now = _now()
+            names = [f.name for f in fields(Filing) if f.name != "id"]
+            db.executemany(f"INSERT INTO filings ({', '.join(names)}, recorded_at) VALUES"
+                           f" ({', '.join('?' for _ in names)}, ?)",
+                           ([*(_sql(getattr(f, n)) for n in names), now] for f in filings))
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _event(db: sqlite3.Connection, filing_id: int, kind: str, detail: str | None) -> None:
+    db.execute("INSERT INTO events (filing_id, kind, at, detail) VALUES (?, ?, ?, ?)",
+               (filing_id, kind, _now(), detail))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _sql(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _filing(row: sqlite3.Row) -> Filing:
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    return Filing(
+        id=row["id"], case_id=row["case_id"], lang=row["lang"], channel=row["channel"], ref=row["ref"],
+        filed_at=datetime.fromisoformat(row["filed_at"]), registered=date.fromisoformat(row["registered"]),
+        due=date.fromisoformat(row["due"]), extended_until=day(row["extended_until"]),
+        extension_ref=row["extension_ref"], replied_on=day(row["replied_on"]), outcome=row["outcome"],
+        note=row["note"], letter_name=row["letter_name"], letter_sha256=row["letter_sha256"],
+        subject=row["subject"], outlet=row["outlet"], authority=row["authority"], project=row["project"],
+        again=row["again"], reply_name=row["reply_name"], reply_sha256=row["reply_sha256"],
+    )
+
+
+def _fault(point: str) -> None:
+    """Tests only: COMPLAINTS_FAULT=<point> kills the process there, to show a half-done command leaves nothing."""
+    if os.environ.get("COMPLAINTS_FAULT") == point:
+        os.kill(os.getpid(), 9)
+
+
+@contextmanager
+def _suppress_os() -> Iterator[None]:
+    try:
+        yield
+    except OSError:
+        pass

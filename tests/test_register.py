@@ -1,0 +1,215 @@
+"""The filing register: filed, extended, reply, status, due; the archive; two writers; a command killed half-way."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import LETTER_DATE, PROJECT, case_data, write_yaml
+from typer.testing import CliRunner
+
+from complaints import register as register_module
+from complaints.cli import app
+from complaints.ledger import standings
+from complaints.register import Register, RegisterError
+
+runner = CliRunner()
+IIN = PROJECT["applicant"]["iin"]
+
+
+@pytest.fixture
+def project(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cases folder with three cases rendered into letters/, the working folder set to it."""
+    for n in (1, 2, 3):
+        write_yaml(project_dir / f"c{n}.yaml", case_data(id=f"case-{n}"))
+    monkeypatch.chdir(project_dir)
+    result = runner.invoke(app, ["render", ".", "--out", "letters", "--date", LETTER_DATE.isoformat(), "-q"])
+    assert result.exit_code == 0, result.output
+    return project_dir
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def _file(case: str = "c1.yaml", lang: str = "ru", on: str = "2026-11-03T10:00", *extra: str) -> tuple[int, str]:
+    return _cli("filed", case, "--lang", lang, "--on", on, "--channel", "eotinish", *extra)
+
+
+def test_filing_records_registration_and_due_date(project: Path) -> None:
+    code, output = _file("c1.yaml", "ru", "2026-11-03T10:00", "--ref", "ЖТ-2026-00123")
+    assert code == 0, output
+    assert "registered 2026-11-03" in output
+    # 15 working days after Tuesday 3 November 2026, no holidays: 4-6, 9-13, 16-20, 23, 24 November
+    assert "reply due 2026-11-24" in output
+    (f,) = standings(today=date(2026, 11, 10))
+    assert (f.filing.case_id, f.filing.lang, f.filing.ref) == ("case-1", "ru", "ЖТ-2026-00123")
+    assert f.filing.due == date(2026, 11, 24) and f.status == "pending"
+    assert f.days_left == 10  # 11-13, 16-20, 23, 24 November
+
+
+def test_after_hours_and_on_a_saturday_the_next_working_day_registers_it(project: Path) -> None:
+    assert _file("c1.yaml", "ru", "2026-11-03T18:45")[0] == 0  # after 18:30
+    assert _file("c1.yaml", "kk", "2026-11-07T11:00")[0] == 0  # a Saturday
+    rows = {s.filing.lang: s.filing for s in standings(today=date(2026, 11, 10))}
+    assert rows["ru"].registered == date(2026, 11, 4)
+    assert rows["kk"].registered == date(2026, 11, 9)
+
+
+def test_the_exact_file_filed_is_frozen_in_the_archive(project: Path) -> None:
+    letter = project / "letters" / "case-1" / "case-1.ru.docx"
+    original = letter.read_bytes()
+    assert _file()[0] == 0
+    (s,) = standings(today=date(2026, 11, 10))
+    with Register(project / "complaints.db") as reg:
+        archived = reg.archived(s.filing.letter_sha256)
+    assert archived.read_bytes() == original
+    letter.write_bytes(b"edited later")  # the case moves on; the record of what was sent does not
+    assert archived.read_bytes() == original
+    assert s.filing.letter_name == "case-1.ru.docx"
+
+
+def test_an_explicit_file_is_the_one_archived(project: Path, tmp_path: Path) -> None:
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(b"%PDF-1.7 signed with an EDS")
+    code, output = _file("c2.yaml", "kk", "2026-11-03T10:00", "--file", str(signed))
+    assert code == 0, output
+    (s,) = standings(today=date(2026, 11, 10))
+    assert s.filing.letter_name == "signed.pdf"
+    with Register(project / "complaints.db") as reg:
+        assert reg.archived(s.filing.letter_sha256).read_bytes() == signed.read_bytes()
+
+
+def test_a_case_is_found_by_its_id_through_the_manifest(project: Path) -> None:
+    code, output = _file("case-3", "en")
+    assert code == 0, output
+    assert standings(today=date(2026, 11, 10))[0].filing.case_id == "case-3"
+
+
+def test_filing_the_same_letter_twice_needs_again(project: Path) -> None:
+    assert _file()[0] == 0
+    code, output = _file()
+    assert code == 1 and "--again" in output and "Traceback" not in output
+    code, output = _file("c1.yaml", "ru", "2026-11-05T10:00", "--again")
+    assert code == 0, output
+    assert [s.filing.again for s in standings(today=date(2026, 11, 10))] == [0, 1]
+
+
+def test_extension_and_reply_change_the_status(project: Path, tmp_path: Path) -> None:
+    assert _file()[0] == 0
+    assert _file("c2.yaml")[0] == 0
+    code, output = _cli("extended", "case-1", "--until", "2027-01-15", "--ref", "ext-7")
+    assert code == 0, output
+    reply_file = tmp_path / "reply.pdf"
+    reply_file.write_bytes(b"%PDF the Ministry's answer")
+    code, output = _cli("reply", "case-2", "--on", "2026-11-20", "--outcome", "measures-taken", "--file",
+                        str(reply_file), "--note", "comment removed")
+    assert code == 0, output
+    rows = {s.filing.case_id: s for s in standings(today=date(2026, 12, 1))}
+    assert rows["case-1"].status == "extended" and rows["case-1"].filing.deadline == date(2027, 1, 15)
+    assert rows["case-2"].status == "measures-taken"
+    assert rows["case-2"].filing.reply_name == "reply.pdf"
+    with Register(project / "complaints.db") as reg:
+        assert reg.archived(rows["case-2"].filing.reply_sha256 or "").read_bytes() == reply_file.read_bytes()
+
+
+def test_status_shows_overdue_and_days_as_csv_and_json(project: Path) -> None:
+    assert _file("c1.yaml", "ru", "2026-11-03T10:00")[0] == 0  # due 24 November
+    assert _file("c2.yaml", "ru", "2026-11-20T10:00")[0] == 0
+    code, output = _cli("status", "--csv", "--today", "2026-11-26")
+    assert code == 0, output
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert [r["case"] for r in rows] == ["case-1", "case-2"]
+    assert rows[0]["status"] == "overdue" and rows[0]["days"] == "2 overdue"  # 25, 26 November
+    assert rows[1]["status"] == "pending" and rows[1]["due"] == "2026-12-11"
+    code, output = _cli("status", "--overdue", "--json", "--today", "2026-11-26")
+    data = json.loads(output)
+    assert [d["case_id"] for d in data] == ["case-1"] and data[0]["working_days_left"] == -2
+    code, output = _cli("due", "--within", "12", "--csv", "--today", "2026-11-26")
+    assert [r["case"] for r in csv.DictReader(io.StringIO(output))] == ["case-2"]  # 11 working days left
+    code, output = _cli("due", "--within", "5", "--csv", "--today", "2026-11-26")
+    assert list(csv.DictReader(io.StringIO(output))) == []
+
+
+def test_the_register_never_holds_the_iin(project: Path) -> None:
+    assert _file()[0] == 0
+    assert _file("c2.yaml", "kk")[0] == 0
+    for path in project.glob("complaints.db*"):
+        assert IIN.encode() not in path.read_bytes(), path
+    _, output = _cli("status", "--json", "--today", "2026-11-26")
+    assert IIN not in output
+
+
+def test_bad_input_is_a_clear_error(project: Path) -> None:
+    code, output = _cli("filed", "c1.yaml", "--lang", "ru", "--on", "yesterday", "--channel", "eotinish")
+    assert code == 2 and "--on" in output
+    code, output = _cli("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "fax")
+    assert code == 2 and "eotinish" in output
+    code, output = _cli("reply", "case-9", "--on", "2026-11-20", "--outcome", "answered")
+    assert code == 1 and "no filing" in output
+    code, output = _cli("filed", "nope.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    assert code == 2 and "nope.yaml" in output
+    for text in (output,):
+        assert "Traceback" not in text
+
+
+def test_schema_versions_are_applied_and_a_newer_register_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "complaints.db"
+    with Register(path) as reg:
+        assert reg.schema_version == len(register_module.MIGRATIONS)
+        mode = reg.db.execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(RegisterError, match="newer version"):
+        Register(path)
+
+
+def _subprocess_filed(cwd: Path, case: str, lang: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "complaints.cli", "filed", case, "--lang", lang, "--on",
+                             "2026-11-03T10:00", "--channel", "post"], cwd=cwd, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_two_processes_filing_at_once_lose_nothing(project: Path) -> None:
+    procs = []
+    for lang in ("kk", "ru", "en"):
+        for n in (1, 2, 3):
+            procs.append(_subprocess_filed(project, f"c{n}.yaml", lang))
+    for p in procs:
+        output = p.communicate(timeout=120)[0]
+        assert p.returncode == 0, output
+    rows = standings(today=date(2026, 11, 10))
+    assert sorted((s.filing.case_id, s.filing.lang) for s in rows) == sorted(
+        (f"case-{n}", lang) for n in (1, 2, 3) for lang in ("kk", "ru", "en"))
+
+
+@pytest.mark.parametrize("point", ["after-insert", "before-commit"])
+def test_a_command_killed_half_way_leaves_the_register_as_it_was(project: Path, point: str) -> None:
+    assert _file("c1.yaml", "ru")[0] == 0
+    proc = _subprocess_filed(project, "c2.yaml", "ru", {"COMPLAINTS_FAULT": point})
+    proc.communicate(timeout=120)
+    assert proc.returncode == -9  # killed inside its transaction
+    assert [s.filing.case_id for s in standings(today=date(2026, 11, 10))] == ["case-1"]
+    with Register(project / "complaints.db") as reg:
+        assert reg.db.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+    proc = _subprocess_filed(project, "c2.yaml", "ru")
+    assert proc.communicate(timeout=120) and proc.returncode == 0
+    assert [s.filing.case_id for s in standings(today=date(2026, 11, 10))] == ["case-1", "case-2"]
+
+
+def test_no_register_without_a_project_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, output = _cli("status")
+    assert code == 2 and "--db" in output
