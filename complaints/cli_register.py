@@ -107,42 +107,36 @@ def reply(
     err.print(f"recorded: {f.case_id} ({f.lang}) answered on {f.replied_on}: {f.outcome}", markup=False)
 
 
-COLUMNS = ("case", "language", "channel", "reference", "filed", "registered", "due", "days", "status")
+def _json(rows: list[Any]) -> None:
+    data = [{"case_id": s.filing.case_id, "language": s.filing.lang, "channel": s.filing.channel,
+             "reference": s.filing.ref, "filed_at": s.filing.filed_at.isoformat(),
+             "registered": s.filing.registered.isoformat(), "due": s.filing.due.isoformat(),
+             "extended_until": s.filing.extended_until.isoformat() if s.filing.extended_until else None,
+             "working_days_left": s.days_left, "status": s.status,
+             "replied_on": s.filing.replied_on.isoformat() if s.filing.replied_on else None,
+             "letter_sha256": s.filing.letter_sha256} for s in rows]
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-def _row(s: Any) -> list[str]:
-    f = s.filing
-    days = (f"{s.days_left} left" if s.days_left > 0 else "due today" if s.days_left == 0
-            else f"{-s.days_left} overdue") if not f.answered else ""
-    return [f.case_id, f.lang, f.channel, f.ref or "", f.filed_at.date().isoformat(), f.registered.isoformat(),
-            f.deadline.isoformat(), days, s.status]
+def _table(rows: Any, as_csv: bool, empty: str) -> None:
+    from .ledger import STATUS_COLUMNS
 
-
-def _print_table(rows: list[Any], as_csv: bool, as_json: bool, empty: str) -> None:
-    if as_json:
-        data = [{"case_id": s.filing.case_id, "language": s.filing.lang, "channel": s.filing.channel,
-                 "reference": s.filing.ref, "filed_at": s.filing.filed_at.isoformat(),
-                 "registered": s.filing.registered.isoformat(), "due": s.filing.due.isoformat(),
-                 "extended_until": s.filing.extended_until.isoformat() if s.filing.extended_until else None,
-                 "working_days_left": s.days_left, "status": s.status,
-                 "replied_on": s.filing.replied_on.isoformat() if s.filing.replied_on else None,
-                 "letter_sha256": s.filing.letter_sha256} for s in rows]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-        return
-    if as_csv or not out.is_terminal:
+    if as_csv or not out.is_terminal:  # a file or a pipe: rows as they come, 100,000 in a fraction of a second
         writer = csv.writer(sys.stdout, lineterminator="\n", delimiter="," if as_csv else "\t")
-        writer.writerow(COLUMNS)
-        writer.writerows(_row(s) for s in rows)
+        writer.writerow(STATUS_COLUMNS)
+        writer.writerows(rows)
         return
+    rows = list(rows)
     if not rows:
         err.print(empty, markup=False)
         return
     from rich.table import Table
 
-    table = Table(*COLUMNS, header_style="bold")
-    for s in rows:
-        style = "red" if s.status == "overdue" else "green" if s.filing.answered else None
-        table.add_row(*_row(s), style=style)
+    table = Table(*STATUS_COLUMNS, header_style="bold")
+    for row in rows:
+        status = row[-1]
+        style = "red" if status == "overdue" else None if status in ("pending", "extended") else "green"
+        table.add_row(*row, style=style)
     out.print(table)
 
 
@@ -158,8 +152,11 @@ def status(
     from . import ledger
 
     with _errors():
-        rows = ledger.standings(db=db, today=_today(today), overdue=overdue)
-    _print_table(rows, as_csv, as_json, "no filings" + (" overdue" if overdue else "") + " in the register")
+        if as_json:
+            _json(ledger.standings(db=db, today=_today(today), overdue=overdue))
+        else:
+            _table(ledger.status_rows(db=db, today=_today(today), overdue=overdue), as_csv,
+                   "no filings" + (" overdue" if overdue else "") + " in the register")
 
 
 @app.command()
@@ -170,12 +167,17 @@ def due(
     today: TodayOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """The filings whose reply falls due in the next N working days (and those already late)."""
+    """The filings still waiting whose reply falls due in the next N working days (`status --overdue`: the late)."""
     from . import ledger
 
     with _errors():
-        rows = ledger.due_within(within, db=db, today=_today(today))
-    _print_table(rows, as_csv, as_json, f"nothing falls due in the next {within} working days")
+        if within < 0:
+            raise UsageError("--within takes a number of working days, 0 or more")
+        if as_json:
+            _json(ledger.due_within(within, db=db, today=_today(today)))
+        else:
+            _table(ledger.status_rows(db=db, today=_today(today), within=within), as_csv,
+                   f"nothing falls due in the next {within} working days")
 
 
 @app.command()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import ComplaintsError, UsageError
 from .ledger import standings
+from .register import Register, find_db
 from .when import kz_today
 
 FORMATS = ("docx", "pdf", "txt", "md", "html")
@@ -57,8 +58,12 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
     result = RemindResult()
     office = None
     try:
-        for s in standings(db=db, today=day, overdue=True):
-            f = s.filing
+        late = standings(db=db, today=day, overdue=True)
+        with Register(find_db(".", db)) as register:  # the whole record of each late filing, not the brief one
+            ids = ",".join(str(s.filing.id) for s in late)
+            full = {f.id: f for f in register.filings(f"WHERE id IN ({ids})")} if late else {}
+        for s in late:
+            f = full[s.filing.id]
             overdue = -s.days_left
             kinds = ["reminder"] + (["prosecutor"] if overdue > grace else [])
             if not f.project or not Path(f.project).is_file():

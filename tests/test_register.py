@@ -75,7 +75,8 @@ def test_the_exact_file_filed_is_frozen_in_the_archive(project: Path) -> None:
     assert archived.read_bytes() == original
     letter.write_bytes(b"edited later")  # the case moves on; the record of what was sent does not
     assert archived.read_bytes() == original
-    assert s.filing.letter_name == "case-1.ru.docx"
+    with Register(project / "complaints.db") as reg:
+        assert reg.filings()[0].letter_name == "case-1.ru.docx"
 
 
 def test_an_explicit_file_is_the_one_archived(project: Path, tmp_path: Path) -> None:
@@ -83,10 +84,10 @@ def test_an_explicit_file_is_the_one_archived(project: Path, tmp_path: Path) -> 
     signed.write_bytes(b"%PDF-1.7 signed with an EDS")
     code, output = _file("c2.yaml", "kk", "2026-11-03T10:00", "--file", str(signed))
     assert code == 0, output
-    (s,) = standings(today=date(2026, 11, 10))
-    assert s.filing.letter_name == "signed.pdf"
     with Register(project / "complaints.db") as reg:
-        assert reg.archived(s.filing.letter_sha256).read_bytes() == signed.read_bytes()
+        (f,) = reg.filings()
+        assert f.letter_name == "signed.pdf"
+        assert reg.archived(f.letter_sha256).read_bytes() == signed.read_bytes()
 
 
 def test_a_case_is_found_by_its_id_through_the_manifest(project: Path) -> None:
@@ -117,9 +118,10 @@ def test_extension_and_reply_change_the_status(project: Path, tmp_path: Path) ->
     rows = {s.filing.case_id: s for s in standings(today=date(2026, 12, 1))}
     assert rows["case-1"].status == "extended" and rows["case-1"].filing.deadline == date(2027, 1, 15)
     assert rows["case-2"].status == "measures-taken"
-    assert rows["case-2"].filing.reply_name == "reply.pdf"
     with Register(project / "complaints.db") as reg:
-        assert reg.archived(rows["case-2"].filing.reply_sha256 or "").read_bytes() == reply_file.read_bytes()
+        full = {f.case_id: f for f in reg.filings()}
+        assert full["case-2"].reply_name == "reply.pdf" and full["case-2"].note == "comment removed"
+        assert reg.archived(full["case-2"].reply_sha256 or "").read_bytes() == reply_file.read_bytes()
 
 
 def test_status_shows_overdue_and_days_as_csv_and_json(project: Path) -> None:
