@@ -24,7 +24,7 @@ from .cases import CaseFile
 from .errors import CaseError, DataError
 from .law import DATA, cited
 from .load import read_yaml
-from .model import ALL, LANGUAGES
+from .model import ALL, LANGUAGES, Applicant
 from .when import Moment, kz_today, utc_offset_label
 
 
@@ -181,10 +181,7 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
     first = cases[0]
     applicant = first.applicant
     kind = applicant.kind
-    ap = {
-        "name": pick(applicant.name, lang), "iin": applicant.iin, "bin": applicant.bin,
-        "address": pick(applicant.address, lang), "phone": applicant.phone, "email": applicant.email,
-    }
+    ap = applicant_values(applicant, lang)
     authority = {"name": pick(first.authority.name, lang), "possessive": pick(first.authority.possessive, lang)}
     outlet = first.case.outlet
     shared = {"outlet": {"name": outlet.name, "url": outlet.url}, "applicant": ap, "authority": authority,
@@ -196,15 +193,7 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
             return say("many", *key, **values)
         return say(*key, **values)
 
-    applicant_lines = [say("applicant", f"label_{kind}", **shared)]
-    if kind == "person" and applicant.iin:
-        applicant_lines.append(say("applicant", "iin", **shared))
-    if kind == "organisation" and applicant.bin:
-        applicant_lines.append(say("applicant", "bin", **shared))
-    applicant_lines.append(say("applicant", "address", **shared))
-    for optional in ("phone", "email"):
-        if ap[optional]:
-            applicant_lines.append(say("applicant", optional, **shared))
+    applicant_lines = applicant_block(applicant, lang, shared)
 
     comments: list[dict[str, Any]] = []
     annexes: dict[tuple[str, str], str] = {}  # one annex for evidence two comments share
@@ -221,10 +210,6 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
                 working_days=say.book["working_days"])
 
     day = letter_date or kz_today()
-    signatory = applicant.signatory
-    signer = pick(signatory.name, lang) if kind == "organisation" and signatory else ap["name"]
-    sig_values = {"letter_date": day, "signer": signer,
-                  "signatory": {"position": pick(signatory.position, lang) if signatory else None}}
 
     return {
         "lang": lang,
@@ -250,13 +235,56 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
         "reply_term": reply,
         "annexes_heading": say("annexes_heading") if annexes else "",
         "annexes": list(annexes.values()),
-        "signature": {
-            "role": say("signature", f"role_{kind}", **sig_values),
-            "name": say("signature", "name", **sig_values),
-            "line": say("signature", "line"),
-            "date": say("signature", "date", **sig_values),
-        },
+        "signature": signature(applicant, lang, day),
     }
+
+
+def applicant_values(applicant: Applicant, lang: str) -> dict[str, Any]:
+    """The applicant as the phrases see it (`applicant.name`, `applicant.iin` …), in `lang`."""
+    return {
+        "name": pick(applicant.name, lang), "iin": applicant.iin, "bin": applicant.bin,
+        "address": pick(applicant.address, lang), "phone": applicant.phone, "email": applicant.email,
+    }
+
+
+def applicant_block(applicant: Applicant, lang: str, values: dict[str, Any]) -> list[str]:
+    """The applicant's lines under the addressee (the details APPC Article 63 asks for); `values` fill the phrases.
+
+    `values["applicant"]` is `applicant_values(applicant, lang)`.
+    """
+    say = _phrases(lang)
+    kind = applicant.kind
+    lines = [say("applicant", f"label_{kind}", **values)]
+    if kind == "person" and applicant.iin:
+        lines.append(say("applicant", "iin", **values))
+    if kind == "organisation" and applicant.bin:
+        lines.append(say("applicant", "bin", **values))
+    lines.append(say("applicant", "address", **values))
+    for optional in ("phone", "email"):
+        if values["applicant"][optional]:
+            lines.append(say("applicant", optional, **values))
+    return lines
+
+
+def signature(applicant: Applicant, lang: str, letter_date: date) -> dict[str, str]:
+    """The signature block of a `lang` letter signed on `letter_date`: role, name, line to sign on, date."""
+    say = _phrases(lang)
+    kind = applicant.kind
+    signatory = applicant.signatory
+    signer = pick(signatory.name, lang) if kind == "organisation" and signatory else pick(applicant.name, lang)
+    values = {"letter_date": letter_date, "signer": signer,
+              "signatory": {"position": pick(signatory.position, lang) if signatory else None}}
+    return {
+        "role": say("signature", f"role_{kind}", **values),
+        "name": say("signature", "name", **values),
+        "line": say("signature", "line"),
+        "date": say("signature", "date", **values),
+    }
+
+
+def phrases(lang: str) -> _Phrases:
+    """The wording of `lang` with its filters: `phrases(lang)("key", "sub", **values)` → the filled-in text."""
+    return _phrases(lang)
 
 
 _REQUEST_ORDER = ("assess", "act_on_outlet", "refer_to_police", "reply_in_writing")

@@ -293,7 +293,8 @@ SINGLE_FIELD = [
     pytest.param({3: "title: [a, b]"}, (3, 8, "title"), "expected text here, not a list", id="plain-given-a-list"),
     # the addressee
     pytest.param({31: "requests: [assess]\nauthority: ministry-of-magic"}, (32, 12, "authority"),
-                 "'ministry-of-magic' is not a known authority profile (known: mki-rk)", id="authority-unknown"),
+                 "'ministry-of-magic' is not a known authority profile (known: mki-rk, prosecutor-general)",
+                 id="authority-unknown"),
 ]
 
 

@@ -1,8 +1,11 @@
-"""Build the first version of templates/<lang>/letter.docx.
+"""Build the first version of templates/<lang>/letter.docx and followup.docx.
 
 The .docx files in templates/ are the source a lawyer edits in Word or
 LibreOffice; this script only made their first version (and can make it again
-after a deliberate change of layout). Run: python tools/make_templates.py
+after a deliberate change of layout). Both share one house style: the page, the
+fonts and the paragraph styles come from `_house`, the signature from
+`_signature`. Run: python tools/make_templates.py [OUT] [letter] [followup]
+(OUT defaults to templates/; naming templates builds only those).
 """
 
 from __future__ import annotations
@@ -74,7 +77,12 @@ def _text(paragraph, text: str) -> None:
     run._r.find(qn("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
-def build(lang: str) -> Document:
+def _house(lang: str):
+    """A blank letter in the house style: A4, margins, Times New Roman 14, and every paragraph style a letter uses.
+
+    The styles are added in one order for every template, so that a template keeps its bytes when another
+    template is added; `prune` drops the ones a template does not use.
+    """
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -106,6 +114,18 @@ def build(lang: str) -> Document:
                              left=0.6)
     plain = _paragraph_style(doc, "Letter Plain", lang, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=None)
 
+    first = doc.paragraphs[0] if doc.paragraphs else None
+    if first is not None:  # pragma: no cover - python-docx's blank template has none
+        first._element.getparent().remove(first._element)
+    styles = {"addressee": addressee, "heading": heading, "subject": subject, "body": body,
+              "section_heading": section_heading, "quote": quote, "comment_heading": comment_heading,
+              "item": item, "annex": annex, "plain": plain}
+    return doc, styles
+
+
+def _writers(doc):
+    """`p(style, text)` adds a paragraph; `loop(items, style, var)` a paragraph repeated for each of `items`."""
+
     def p(style, text: str = ""):
         para = doc.add_paragraph(style=style)
         if text:
@@ -117,9 +137,49 @@ def build(lang: str) -> Document:
         p(style, f"{{{{ {var} }}}}")
         p(style, "{%p endfor %}")
 
-    first = doc.paragraphs[0] if doc.paragraphs else None
-    if first is not None:  # pragma: no cover - python-docx's blank template has none
-        first._element.getparent().remove(first._element)
+    return p, loop
+
+
+def _signature(doc, plain) -> None:
+    """The signature table: role, line to sign on and name in a row, the date under them."""
+    table = doc.add_table(rows=2, cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = (Cm(5.5), Cm(5.0), Cm(6.5))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    cells = table.rows[0].cells
+    for cell, text, align in zip(cells, ("{{ signature.role }}", "{{ signature.line }}", "{{ signature.name }}"),
+                                 (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT)):
+        para = cell.paragraphs[0]
+        para.style = plain
+        para.alignment = align
+        para.paragraph_format.space_before = Pt(24)
+        _text(para, text)
+    date_para = table.rows[1].cells[0].paragraphs[0]
+    date_para.style = plain
+    date_para.paragraph_format.space_before = Pt(12)
+    _text(date_para, "{{ signature.date }}")
+
+
+def _properties(doc, lang: str) -> None:
+    props = doc.core_properties
+    props.author = "complaints"
+    props.title = ""
+    props.language = LANG_TAGS[lang]
+    props.created = props.modified = FIXED_TIME
+    props.last_modified_by = "complaints"
+    props.revision = 1
+
+
+def build(lang: str) -> Document:
+    """The letter about one or more comments (context: complaints.letter.group_context)."""
+    doc, styles = _house(lang)
+    p, loop = _writers(doc)
+    addressee, heading, subject, body = styles["addressee"], styles["heading"], styles["subject"], styles["body"]
+    section_heading, quote, comment_heading = styles["section_heading"], styles["quote"], styles["comment_heading"]
+    item, annex, plain = styles["item"], styles["annex"], styles["plain"]
 
     p(addressee, "{{ authority_name }}").paragraph_format.space_after = Pt(6)
     loop("addressee", addressee)
@@ -166,34 +226,40 @@ def build(lang: str) -> Document:
     loop("annexes", annex, "annex")
     p(plain, "{%p endif %}")
 
-    table = doc.add_table(rows=2, cols=3)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    widths = (Cm(5.5), Cm(5.0), Cm(6.5))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
-    cells = table.rows[0].cells
-    for cell, text, align in zip(cells, ("{{ signature.role }}", "{{ signature.line }}", "{{ signature.name }}"),
-                                 (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT)):
-        para = cell.paragraphs[0]
-        para.style = plain
-        para.alignment = align
-        para.paragraph_format.space_before = Pt(24)
-        _text(para, text)
-    date_para = table.rows[1].cells[0].paragraphs[0]
-    date_para.style = plain
-    date_para.paragraph_format.space_before = Pt(12)
-    _text(date_para, "{{ signature.date }}")
-
-    props = doc.core_properties
-    props.author = "complaints"
-    props.title = ""
-    props.language = LANG_TAGS[lang]
-    props.created = props.modified = FIXED_TIME
-    props.last_modified_by = "complaints"
-    props.revision = 1
+    _signature(doc, plain)
+    _properties(doc, lang)
     return doc
+
+
+def build_followup(lang: str) -> Document:
+    """The follow-up letter: a reminder, or a complaint about inaction (context: complaints.followup)."""
+    doc, styles = _house(lang)
+    p, loop = _writers(doc)
+    addressee, body, item, annex, plain = (styles[k] for k in ("addressee", "body", "item", "annex", "plain"))
+
+    # the addressee lines name the body (and its official), so its name does not stand above them again
+    loop("addressee", addressee)
+    p(addressee, "{{ authority_address }}").paragraph_format.space_before = Pt(6)
+    p(addressee)
+    loop("applicant", addressee)
+
+    p(styles["heading"], "{{ heading }}")
+    p(styles["subject"], "{{ subject }}")
+    loop("paragraphs", body, "paragraph")
+    p(body, "{{ requests_intro }}")
+    loop("requests", item, "request")
+
+    p(plain, "{%p if annexes %}")
+    p(plain, "{{ annexes_heading }}").paragraph_format.space_before = Pt(12)
+    loop("annexes", annex, "annex")
+    p(plain, "{%p endif %}")
+
+    _signature(doc, plain)
+    _properties(doc, lang)
+    return doc
+
+
+BUILDERS = {"letter": build, "followup": build_followup}
 
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -245,13 +311,16 @@ def prune(path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else ROOT / "templates"
+    names = [a for a in argv[1:] if a in BUILDERS] or list(BUILDERS)
+    paths = [a for a in argv[1:] if a not in BUILDERS]
+    out = Path(paths[0]) if paths else ROOT / "templates"
     for lang in ("kk", "ru", "en"):
-        target = out / lang / "letter.docx"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        build(lang).save(target)
-        prune(target)
-        print(f"wrote {target}")
+        for name in names:
+            target = out / lang / f"{name}.docx"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            BUILDERS[name](lang).save(target)
+            prune(target)
+            print(f"wrote {target}")
     return 0
 
 

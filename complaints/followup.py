@@ -1,0 +1,144 @@
+"""A filed letter gone unanswered → the follow-up letter's context and its rendering: a reminder to the authority,
+or a complaint about its inaction to the General Prosecutor's Office.
+
+The wording is in `data/phrases/<lang>.yaml` under `followup:` (the applicant block and the signature are the
+letters' own); the facts are the register's `Filing` and the project's applicant. Like `letter_context`, the
+context is plain strings and lists of strings, the same for every output format.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .cases import ProjectFile
+from .errors import DataError, UsageError
+from .filing import CHANNELS, Filing
+from .law import Authority, authorities, resolve_authority
+from .letter import applicant_block, applicant_values, phrases, pick, signature
+from .model import Applicant, AuthorityOverride
+from .render.text import FORMATS as TEXT_FORMATS
+from .render.text import render_text
+from .when import parse_moment
+
+KINDS = ("reminder", "prosecutor")
+FORMATS = ("docx", *TEXT_FORMATS)
+PROSECUTOR = "prosecutor-general"  # the authority profile the complaint about inaction goes to
+
+# what each kind asks for, in this order (the wording: followup.<kind>.requests.<name>)
+_REQUESTS = {"reminder": ("consider", "reasons"), "prosecutor": ("check", "measures", "reply")}
+
+
+def followup_context(filing: Filing, project: ProjectFile, kind: str, *, letter_date: date,
+                     overdue_days: int) -> dict[str, Any]:
+    """The context of the `kind` follow-up letter about `filing`, in the filing's language, signed on `letter_date`.
+
+    `overdue_days` is how many working days the reply is late, as the register counts them. The applicant is the
+    project's (the register keeps no personal data); the authority the appeal went to is `filing.authority`,
+    with the project's override where it is built on that profile.
+    """
+    if kind not in KINDS:
+        raise UsageError(f"unknown follow-up '{kind}': choose from {', '.join(KINDS)}")
+    if filing.answered:
+        raise UsageError(f"filing {filing.id} ({filing.case_id}) has its reply already: no follow-up to write")
+    if overdue_days < 1 or letter_date <= filing.deadline:
+        raise UsageError(f"filing {filing.id} ({filing.case_id}) is not overdue on {letter_date.isoformat()}"
+                         f" (the reply is due by {filing.deadline.isoformat()})")
+    if filing.channel not in CHANNELS:
+        raise DataError(f"filing {filing.id}: unknown channel '{filing.channel}' (known: {', '.join(CHANNELS)})")
+    applicant = _applicant(project)
+    lang = filing.lang
+    say = phrases(lang)
+    original = _authority(filing.authority, project)
+    recipient = original if kind == "reminder" else _authority(PROSECUTOR, project)
+    values: dict[str, Any] = {
+        "applicant": applicant_values(applicant, lang),
+        "authority": {"name": pick(original.name, lang), "possessive": pick(original.possessive, lang)},
+        "filed": parse_moment(filing.filed_at).kz_date(),
+        "registered": filing.registered,
+        "deadline": filing.deadline,
+        "letter_date": letter_date,
+        "ref": filing.ref or None,
+        "extension_ref": filing.extension_ref or None,
+        "original_subject": filing.subject,
+        "days": original.reply_term.working_days,
+        "overdue_days": overdue_days,
+        "working_days": say.book["working_days"],
+    }
+    values["channel"] = say("followup", "channels", filing.channel)
+
+    def text(*key: str, **more: Any) -> str:
+        """The phrase `followup.<key>`, or its variant for the applicant's kind where the phrases split it."""
+        path = ("followup", *key)
+        if say.has(*path, applicant.kind):
+            path = (*path, applicant.kind)
+        return say(*path, **values, **more)
+
+    first = [text(kind, "filed")]
+    if kind == "prosecutor":
+        first.append(text(kind, "authority"))
+    first.append(text("registered"))
+    late = [text("no_reply")]
+    if filing.extended_until is None:
+        late.append(text("no_extension"))
+    paragraphs = [" ".join(first), text("term_extended" if filing.extended_until else "term"), " ".join(late)]
+    if kind == "prosecutor":
+        paragraphs.append(text(kind, "breach"))
+
+    requests = [say("request", n=n, text=text(kind, "requests", name))
+                for n, name in enumerate(_REQUESTS[kind], start=1)]
+    subject = text(kind, "subject")
+    return {
+        "lang": lang,
+        "kind": kind,
+        "case_id": filing.case_id,
+        "filing_id": filing.id,
+        "addressee": list(recipient.addressee.get(lang, [])),
+        "authority_name": pick(recipient.name, lang),
+        "authority_address": pick(recipient.address, lang),
+        "authority_email": recipient.email,
+        "applicant": applicant_block(applicant, lang, values),
+        "sender": values["applicant"]["name"],
+        "heading": text(kind, "heading"),
+        "subject": subject,
+        "email_subject": text(kind, "email_subject", subject=subject),
+        "paragraphs": paragraphs,
+        "requests_intro": text(kind, "requests_intro"),
+        "requests": requests,
+        "annexes_heading": text("annexes_heading"),
+        "annexes": [text("annex", name=filing.letter_name, sha256=filing.letter_sha256)],
+        "signature": signature(applicant, lang, letter_date),
+    }
+
+
+def render_followup(context: dict[str, Any], fmt: str, templates: Path) -> bytes:
+    """The follow-up letter in `fmt` (docx, txt, md or html), from `templates/<lang>/followup.<fmt>`."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}' for a follow-up letter: choose from {', '.join(FORMATS)}")
+    template = Path(templates) / context["lang"] / f"followup.{fmt}"
+    if fmt == "docx":
+        if not template.is_file():
+            raise DataError(f"{template}: no such template")
+        from .render.fastdocx import PreparedTemplate  # docxtpl loads only when a Word letter is asked for
+
+        return PreparedTemplate(template).render(context)
+    return render_text(context, fmt, template)
+
+
+def _applicant(project: ProjectFile) -> Applicant:
+    applicant = project.project.applicant
+    if applicant is None:
+        where = project.path or "the project"
+        raise UsageError(f"{where}: no applicant; a follow-up letter is signed by the project's applicant")
+    return applicant
+
+
+def _authority(profile: str, project: ProjectFile) -> Authority:
+    """The profile `profile`, with the project's changes when the project's authority is built on it."""
+    if profile not in authorities():
+        raise DataError(f"'{profile}' is not a known authority profile (known: {', '.join(sorted(authorities()))})")
+    ref = project.project.authority
+    if isinstance(ref, AuthorityOverride) and ref.base == profile:
+        return resolve_authority(ref)
+    return resolve_authority(profile)

@@ -1,0 +1,296 @@
+"""Follow-up letters when the reply is overdue: a reminder to the Ministry, a complaint to the Prosecutor's Office.
+
+Each letter is rendered and read back (the .docx through python-docx, the text as written): what it says about
+the original filing, the expired term and the applicant, in every language.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import lxml.html
+import pytest
+from conftest import PROJECT, REPO, docx_text, write_yaml
+from markdown_it import MarkdownIt
+
+import complaints
+from complaints.cases import ProjectFile, load_project
+from complaints.filing import CHANNELS, Filing
+from complaints.followup import KINDS, followup_context, render_followup
+from complaints.law import authorities
+from complaints.letter import phrases
+
+LANGS = ("kk", "ru", "en")
+TEMPLATES = REPO / "templates"
+LETTER_DATE = date(2026, 11, 25)
+OVERDUE = 23
+SHA = "3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea"
+SUBJECTS = {
+    "kk": "Nur.kz интернет-ресурсында орналастырылған пікірге қатысты шаралар қабылдау туралы",
+    "ru": "о принятии мер в отношении комментария, размещённого на интернет-ресурсе Nur.kz",
+    "en": "Request for action concerning a comment published on the Nur.kz website",
+}
+# 1 October 2026 (filed), 22 October 2026 (due), 20 November 2026 (extended term), as each language writes them
+FILED = {"kk": "2026 жылғы 1 қазанда", "ru": "1 октября 2026 года", "en": "1 October 2026"}
+DUE = {"kk": "2026 жылғы 22 қазанда", "ru": "22 октября 2026 года", "en": "22 October 2026"}
+EXTENDED = {"kk": "2026 жылғы 20 қарашада", "ru": "20 ноября 2026 года", "en": "20 November 2026"}
+ADDRESSEE = {
+    "reminder": {"kk": "Мәдениет және ақпарат министрі", "ru": "Министру культуры и информации",
+                 "en": "Minister of Culture and Information"},
+    "prosecutor": {"kk": "Бас прокуратурасына", "ru": "В Генеральную прокуратуру",
+                   "en": "General Prosecutor’s Office"},
+}
+MINISTRY = {"kk": "Қазақстан Республикасының Мәдениет және ақпарат министрлігі",
+            "ru": "Министерство культуры и информации Республики Казахстан",
+            "en": "Ministry of Culture and Information of the Republic of Kazakhstan"}
+
+
+def filing(lang: str, **changes: Any) -> Filing:
+    """A letter filed through eOtinish on 1 October 2026, 14:00 Almaty time, registered that day, due 22 October."""
+    base = Filing(
+        id=7, case_id="nurkz-2023-10-06-kazakh-language", lang=lang, channel="eotinish", ref="ЖТ-2026-00123",
+        filed_at=datetime(2026, 10, 1, 14, 0, tzinfo=ZoneInfo("Asia/Almaty")), registered=date(2026, 10, 1),
+        due=date(2026, 10, 22), extended_until=None, extension_ref=None, replied_on=None, outcome=None, note=None,
+        letter_name=f"nurkz-2023-10-06-kazakh-language.{lang}.pdf", letter_sha256=SHA, subject=SUBJECTS[lang],
+        outlet="Nur.kz", authority="mki-rk", project=None,
+    )
+    return replace(base, **changes)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectFile:
+    return load_project(write_yaml(tmp_path / "complaints.yaml", PROJECT))
+
+
+def context(project: ProjectFile, lang: str, kind: str, **changes: Any) -> dict[str, Any]:
+    return followup_context(filing(lang, **changes), project, kind, letter_date=LETTER_DATE, overdue_days=OVERDUE)
+
+
+def docx(ctx: dict[str, Any]) -> str:
+    return docx_text(render_followup(ctx, "docx", TEMPLATES))
+
+
+def txt(ctx: dict[str, Any]) -> str:
+    return render_followup(ctx, "txt", TEMPLATES).decode("utf-8")
+
+
+def shown_words(text: str, fmt: str) -> list[str]:
+    """The words a reader sees in txt, md or html: markup (tags, Markdown markers and escapes) taken away."""
+    if fmt == "html":
+        return lxml.html.document_fromstring(text.encode("utf-8")).body.text_content().split()
+    if fmt == "md":
+        html = MarkdownIt("commonmark").render(text)
+        return lxml.html.fragment_fromstring(html, create_parent="div").text_content().split()
+    return text.split()
+
+
+# ------------------------------------------------------------------ what every letter says
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_letter_cites_the_filing_the_expired_term_and_the_applicant(project: ProjectFile, lang: str,
+                                                                     kind: str) -> None:
+    ctx = context(project, lang, kind)
+    word = docx(ctx)
+    for text in (word, txt(ctx)):
+        assert FILED[lang] in text  # the official date style: «2026 жылғы 1 қазанда», «1 октября 2026 года»
+        assert "ЖТ-2026-00123" in text
+        assert DUE[lang] in text
+        assert "76" in text
+        assert SUBJECTS[lang] in text
+        assert "nurkz-2023-10-06-kazakh-language." + lang + ".pdf" in text and SHA in text
+        assert PROJECT["applicant"]["name"][lang] in text and PROJECT["applicant"]["address"][lang] in text
+        assert text.count("900101300126") == 1  # the IIN, in the applicant's lines only
+        assert ADDRESSEE[kind][lang] in text
+        assert "None" not in text and "{{" not in text and "{%" not in text
+        if kind == "prosecutor":
+            assert MINISTRY[lang] in text  # the body that has not replied, named for the prosecutor
+    assert ctx["addressee"] == authorities()["mki-rk" if kind == "reminder" else "prosecutor-general"].addressee[lang]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_txt_md_and_html_say_the_same_words_as_the_docx(project: ProjectFile, lang: str, kind: str) -> None:
+    ctx = context(project, lang, kind)
+    words = docx(ctx).split()
+    for fmt in ("txt", "md", "html"):
+        assert shown_words(render_followup(ctx, fmt, TEMPLATES).decode("utf-8"), fmt) == words, fmt
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_txt_is_the_addressee_then_the_applicant_then_the_letter(project: ProjectFile, lang: str) -> None:
+    ctx = context(project, lang, "prosecutor")
+    blocks = txt(ctx).rstrip("\n").split("\n\n")
+    assert blocks[0].split("\n") == [*ctx["addressee"], ctx["authority_address"]]
+    assert blocks[1].split("\n") == ctx["applicant"]
+    assert blocks[2:4] == [ctx["heading"], ctx["subject"]]
+    assert blocks[4:4 + len(ctx["paragraphs"])] == ctx["paragraphs"]
+    assert "\n".join(ctx["requests"]) in blocks
+    s = ctx["signature"]
+    assert blocks[-1] == f"{s['role']} {s['line']} {s['name']}\n{s['date']}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_letter_is_signed_on_the_letter_date(project: ProjectFile, lang: str) -> None:
+    ctx = context(project, lang, "reminder")
+    signed = {"kk": "2026 жылғы 25 қараша", "ru": "25 ноября 2026 года", "en": "25 November 2026"}[lang]
+    assert ctx["signature"]["date"] == signed
+    assert ctx["signature"]["name"] == PROJECT["applicant"]["name"][lang]
+    assert signed in docx(ctx)
+
+
+# ------------------------------------------------------------------ the two kinds
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reminder_asks_for_a_reply_and_the_reasons_for_the_delay(project: ProjectFile, lang: str) -> None:
+    ctx = context(project, lang, "reminder")
+    assert len(ctx["requests"]) == 2
+    assert ctx["requests"][0].startswith("1) ") and ctx["requests"][1].startswith("2) ")
+    assert ctx["heading"] == {"kk": "ӨТІНІШ", "ru": "ОБРАЩЕНИЕ", "en": "REMINDER"}[lang]
+    assert ctx["authority_name"] == MINISTRY[lang]
+    assert str(OVERDUE) in " ".join(ctx["paragraphs"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_complaint_to_the_prosecutor_cites_only_appc_article_76(project: ProjectFile, lang: str) -> None:
+    ctx = context(project, lang, "prosecutor")
+    text = txt(ctx)
+    assert ctx["heading"] == {"kk": "ШАҒЫМ", "ru": "ЖАЛОБА", "en": "COMPLAINT"}[lang]
+    assert len(ctx["requests"]) == 3
+    cited = {"kk": r"(\d+)-баб", "ru": r"стать\w* (\d+)", "en": r"Article (\d+)"}[lang]
+    assert set(re.findall(cited, text)) == {"76"}
+    # neither the Law on the Prosecutor's Office nor the Constitution is cited (their article numbers are unchecked)
+    for unchecked in ("Конституци", "Constitution", "прокуратура туралы", "О прокуратуре", "Prosecutor’s Office Act"):
+        assert unchecked not in text
+
+
+def test_prosecutor_profile_addresses_the_office_and_says_what_is_unchecked() -> None:
+    profile = authorities()["prosecutor-general"]
+    assert profile.addressee["ru"] == ["В Генеральную прокуратуру", "Республики Казахстан"]
+    assert profile.email == ""
+    assert profile.reply_term == authorities()["mki-rk"].reply_term
+    assert profile.checked == date(2026, 11, 25)
+    assert profile.note and "UNCONFIRMED" in profile.note and "address" in profile.note
+
+
+# ------------------------------------------------------------------ the facts of the filing
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_extended_term_is_cited_instead_of_the_due_date(project: ProjectFile, lang: str, kind: str) -> None:
+    ctx = context(project, lang, kind, extended_until=date(2026, 11, 20), extension_ref="01-12/345")
+    no_notice = phrases(lang)("followup", "no_extension")
+    for text in (docx(ctx), txt(ctx)):
+        assert EXTENDED[lang] in text and "01-12/345" in text
+        assert DUE[lang] not in text
+        assert no_notice not in text  # the applicant was told of the extension
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_without_a_registration_number_no_empty_number_is_printed(project: ProjectFile, lang: str,
+                                                                   kind: str) -> None:
+    ctx = context(project, lang, kind, ref=None)
+    for text in (docx(ctx), txt(ctx)):
+        assert "None" not in text
+        assert "№" not in text and "No." not in text
+        assert FILED[lang] in text and DUE[lang] in text
+        assert re.search(r"\(\s*\)|\s[,.;]", text) is None  # no gap where the number would have stood
+
+
+CHANNEL_WORDING = {
+    "kk": {"eotinish": "eOtinish электрондық өтініштер жүйесі арқылы", "post": "пошта арқылы",
+           "email": "электрондық пошта арқылы", "in-person": "қолма-қол"},
+    "ru": {"eotinish": "через систему электронных обращений eOtinish", "post": "по почте",
+           "email": "по электронной почте", "in-person": "лично"},
+    "en": {"eotinish": "via the eOtinish e-appeals system", "post": "by post", "email": "by e-mail",
+           "in-person": "in person"},
+}
+# where the channel stands in the reminder's first sentence
+CHANNEL_PLACE = {"kk": "{filed} {channel} Сіздің атыңызға", "ru": "мною {channel} на Ваше имя",
+                 "en": "to you {channel}, entitled"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_channel_is_worded_in_the_letter(project: ProjectFile, lang: str) -> None:
+    texts = {}
+    for channel in CHANNELS:
+        ctx = context(project, lang, "reminder", channel=channel)
+        texts[channel] = docx(ctx)
+        place = CHANNEL_PLACE[lang].format(filed=FILED[lang], channel=CHANNEL_WORDING[lang][channel])
+        assert place in texts[channel] and place in txt(ctx), channel
+    assert len(set(texts.values())) == len(CHANNELS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_filing_date_is_the_date_in_kazakhstan(project: ProjectFile, lang: str) -> None:
+    # 20:30 UTC on 30 September is 01:30 on 1 October in Almaty (UTC+5)
+    ctx = context(project, lang, "reminder", filed_at=datetime(2026, 9, 30, 20, 30, tzinfo=UTC))
+    assert FILED[lang] in txt(ctx)
+    assert {"kk": "30 қыркүйек", "ru": "30 сентября", "en": "30 September"}[lang] not in txt(ctx)
+
+
+# ------------------------------------------------------------------ applicant and authority from the project
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_organisation_applicant_writes_in_its_name(tmp_path: Path, lang: str) -> None:
+    data = copy.deepcopy(PROJECT)
+    data["applicant"] = {"kind": "organisation", "name": "Фонд «Тіл»", "bin": "123456789013", "address": "Астана",
+                         "signatory": {"name": "Айгерім Бекова", "position": "Төраға"}}
+    project = load_project(write_yaml(tmp_path / "complaints.yaml", data))
+    for kind in KINDS:
+        ctx = context(project, lang, kind)
+        text = docx(ctx)
+        assert "123456789013" in text and "Айгерім Бекова" in text and "Төраға" in text
+        assert ctx["signature"]["name"] == "Айгерім Бекова"
+        if lang == "ru":
+            assert "нами" in ctx["paragraphs"][0] and ctx["requests_intro"].endswith("просим:")
+        assert txt(ctx).split() == text.split()
+
+
+def test_project_override_of_the_ministry_reaches_the_reminder_only(tmp_path: Path) -> None:
+    data = copy.deepcopy(PROJECT)
+    data["authority"] = {"base": "mki-rk", "addressee": {"ru": ["Министру культуры и информации", "И. И. Иванову"]}}
+    project = load_project(write_yaml(tmp_path / "complaints.yaml", data))
+    reminder = context(project, "ru", "reminder")
+    assert reminder["addressee"] == ["Министру культуры и информации", "И. И. Иванову"]
+    assert "И. И. Иванову" in docx(reminder)
+    prosecutor = context(project, "ru", "prosecutor")
+    assert prosecutor["addressee"] == ["В Генеральную прокуратуру", "Республики Казахстан"]
+
+
+# ------------------------------------------------------------------ refusals
+
+def test_unknown_kind_is_refused(project: ProjectFile) -> None:
+    with pytest.raises(complaints.UsageError, match="reminder, prosecutor"):
+        context(project, "ru", "apology")
+
+
+def test_answered_filing_gets_no_follow_up(project: ProjectFile) -> None:
+    with pytest.raises(complaints.UsageError, match="reply already"):
+        context(project, "ru", "reminder", replied_on=date(2026, 11, 2), outcome="answered")
+
+
+def test_filing_not_yet_overdue_gets_no_follow_up(project: ProjectFile) -> None:
+    with pytest.raises(complaints.UsageError, match="not overdue"):
+        followup_context(filing("ru"), project, "reminder", letter_date=date(2026, 10, 20), overdue_days=0)
+    with pytest.raises(complaints.UsageError, match="not overdue"):
+        followup_context(filing("ru", extended_until=date(2026, 11, 30)), project, "reminder",
+                         letter_date=LETTER_DATE, overdue_days=OVERDUE)
+
+
+def test_project_without_applicant_is_refused_without_personal_data(tmp_path: Path) -> None:
+    project = load_project(write_yaml(tmp_path / "complaints.yaml", {"languages": ["ru"]}))
+    with pytest.raises(complaints.UsageError, match="no applicant"):
+        context(project, "ru", "reminder")
+
+
+def test_unknown_format_is_refused(project: ProjectFile) -> None:
+    with pytest.raises(complaints.UsageError, match="docx, txt, md, html"):
+        render_followup(context(project, "ru", "reminder"), "pdf", TEMPLATES)
