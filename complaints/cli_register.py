@@ -118,15 +118,15 @@ def _json(rows: list[Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-def _table(rows: Any, as_csv: bool, empty: str) -> None:
-    from .ledger import STATUS_COLUMNS
+def _table(as_csv: bool, empty: str, **options: Any) -> None:
+    from .ledger import STATUS_COLUMNS, status_rows
 
-    if as_csv or not out.is_terminal:  # a file or a pipe: rows as they come, 100,000 in a fraction of a second
-        writer = csv.writer(sys.stdout, lineterminator="\n", delimiter="," if as_csv else "\t")
+    if as_csv or not out.is_terminal:  # a file or a pipe: CSV, rows written as SQLite hands them over
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(STATUS_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(status_rows(**options))
         return
-    rows = list(rows)
+    rows = list(status_rows(**options))
     if not rows:
         err.print(empty, markup=False)
         return
@@ -155,8 +155,8 @@ def status(
         if as_json:
             _json(ledger.standings(db=db, today=_today(today), overdue=overdue))
         else:
-            _table(ledger.status_rows(db=db, today=_today(today), overdue=overdue), as_csv,
-                   "no filings" + (" overdue" if overdue else "") + " in the register")
+            _table(as_csv, "no filings" + (" overdue" if overdue else "") + " in the register",
+                   db=db, today=_today(today), overdue=overdue)
 
 
 @app.command()
@@ -176,8 +176,8 @@ def due(
         if as_json:
             _json(ledger.due_within(within, db=db, today=_today(today)))
         else:
-            _table(ledger.status_rows(db=db, today=_today(today), within=within), as_csv,
-                   f"nothing falls due in the next {within} working days")
+            _table(as_csv, f"nothing falls due in the next {within} working days",
+                   db=db, today=_today(today), within=within)
 
 
 @app.command()

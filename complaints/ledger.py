@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -129,8 +129,10 @@ def status_rows(*, db: str | Path | None = None, today: date | None = None, over
     with Register(find_db(".", db)) as register:
         db_ = register.db
         db_.execute("CREATE TEMP TABLE IF NOT EXISTS workdays (project TEXT, day TEXT, n INTEGER,"
-                    " PRIMARY KEY (project, day))")
+                    " PRIMARY KEY (project, day)) WITHOUT ROWID")
+        db_.execute("CREATE TEMP TABLE IF NOT EXISTS today (project TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
         db_.execute("DELETE FROM temp.workdays")
+        db_.execute("DELETE FROM temp.today")
         spans = db_.execute("SELECT coalesce(project, ''), min(coalesce(extended_until, due)),"
                             " max(coalesce(extended_until, due)) FROM filings GROUP BY 1").fetchall()
         for project, first, last in spans:
@@ -140,26 +142,33 @@ def status_rows(*, db: str | Path | None = None, today: date | None = None, over
             db_.executemany("INSERT INTO temp.workdays VALUES (?, ?, ?)",
                             ((project, date.fromordinal(count.first + i).isoformat(), n)
                              for i, n in enumerate(count.running)))
+            db_.execute("INSERT INTO temp.today VALUES (?, ?)",
+                        (project, count.running[date.fromisoformat(day).toordinal() - count.first]))
         left = "(d.n - w.n)"
         status = ("CASE WHEN f.outcome IS NOT NULL THEN f.outcome WHEN :today > coalesce(f.extended_until, f.due)"
                   " THEN 'overdue' WHEN f.extended_until IS NOT NULL THEN 'extended' ELSE 'pending' END")
+        deadline = "coalesce(f.extended_until, f.due)"  # indexed: the filters below read only what they need
         where = []
         if overdue:
-            where.append(f"{status} = 'overdue'")
+            where.append(f"f.outcome IS NULL AND {deadline} < :today")
         if within is not None:
-            where.append(f"f.outcome IS NULL AND {left} BETWEEN 0 AND :within")
+            # no more than 2N + 14 calendar days hold N working days, whatever the holidays
+            where.append(f"f.outcome IS NULL AND {deadline} BETWEEN :today AND :horizon AND {left} <= :within")
         cursor = db_.cursor()
         cursor.row_factory = None
+        columns = ["f.case_id", "f.lang", "f.channel", "coalesce(f.ref, '')", "substr(f.filed_at, 1, 10)",
+                   "f.registered", "coalesce(f.extended_until, f.due)",
+                   f"CASE WHEN f.outcome IS NOT NULL THEN '' WHEN {left} > 0 THEN {left} || ' left'"
+                   f" WHEN {left} = 0 THEN 'due today' ELSE (-{left}) || ' overdue' END", status]
         cursor.execute(
-            f"SELECT f.case_id, f.lang, f.channel, coalesce(f.ref, ''), substr(f.filed_at, 1, 10), f.registered,"
-            f" coalesce(f.extended_until, f.due),"
-            f" CASE WHEN f.outcome IS NOT NULL THEN '' WHEN {left} > 0 THEN {left} || ' left'"
-            f" WHEN {left} = 0 THEN 'due today' ELSE (-{left}) || ' overdue' END, {status}"
+            f"SELECT {', '.join(columns)}"
             f" FROM filings f"
             f" JOIN temp.workdays d ON d.project = coalesce(f.project, '') AND d.day = coalesce(f.extended_until, f.due)"
-            f" JOIN temp.workdays w ON w.project = coalesce(f.project, '') AND w.day = :today"
+            f" JOIN temp.today w ON w.project = coalesce(f.project, '')"
             f" {'WHERE ' + ' AND '.join(where) if where else ''}"
-            f" ORDER BY f.case_id, f.lang, f.again", {"today": day, "within": within})
+            f" ORDER BY f.case_id, f.lang, f.again",
+            {"today": day, "within": within,
+             "horizon": (date.fromisoformat(day) + timedelta(days=2 * (within or 0) + 14)).isoformat()})
         yield from cursor
 
 
