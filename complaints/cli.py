@@ -290,7 +290,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(case_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-from . import cli_register  # noqa: E402,F401 - the register's commands: filed, extended, reply, status, due, remind
+from . import cli_intake, cli_new, cli_register  # noqa: E402,F401 - import; new, evidence; the register's commands
 
 
 def main() -> None:
