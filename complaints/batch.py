@@ -133,14 +133,21 @@ class BatchResult:
         return 1 if self.failures or self.errors or any(p.is_error for p in self.project_problems) else 0
 
 
-@dataclass
+@dataclass(slots=True)  # one per case for the whole run: kept small, so memory stays flat with the batch
 class _Step:
     """One case file in the plan: what to render (None: everything; (): nothing) and what is kept."""
 
     path: Path
     todo: Todo | None
     kept: Record | None
-    inputs: dict[str, Any]
+    case: str | None = None  # the case file's SHA-256
+    project: list[str | None] | None = None  # the project file and its SHA-256, one list shared by its cases
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        if self.kept is not None:
+            return self.kept.inputs
+        return {"case": self.case, "project": self.project} if self.case is not None else {}
 
 
 def render_batch(
@@ -268,6 +275,7 @@ def _plan(files: list[Path], out: Path, state: dict[str, Record], prints: Finger
           project: str | Path | None, langs: tuple[str, ...] | None, fmts: tuple[str, ...]) -> list[_Step]:
     """For each case file, which of its letters must be (re)made, judged without reading the case."""
     folders: dict[Path, Path | None] = {}
+    shared: dict[Path, list[str | None]] = {}
     plan = []
     for path in files:
         if project is not None:
@@ -279,16 +287,16 @@ def _plan(files: list[Path], out: Path, state: dict[str, Record], prints: Finger
         try:
             inputs: dict[str, Any] = {
                 "case": manifest.sha256_file(path),
-                "project": [str(project_file), prints.file(project_file)] if project_file else None,
+                "project": _project_inputs(project_file, prints, shared) if project_file else None,
             }
         except OSError:
-            plan.append(_Step(path, None, None, {}))  # the checker says what is wrong with it
+            plan.append(_Step(path, None, None))  # the checker says what is wrong with it
             continue
         previous = state.get(shown(path))
         if (previous is None or previous.failed
                 or previous.inputs.get("case") != inputs["case"] or previous.inputs.get("project") != inputs["project"]
                 or not manifest.evidence_unchanged(previous.inputs.get("evidence", []), prints)):
-            plan.append(_Step(path, None, None, inputs))
+            plan.append(_Step(path, None, None, inputs["case"], inputs["project"]))
             continue
         rows = {(f["language"], f["format"]): f for f in previous.files}
         wanted = [(lang, fmt) for lang in langs or tuple(previous.inputs.get("languages", ())) for fmt in fmts]
@@ -303,8 +311,15 @@ def _plan(files: list[Path], out: Path, state: dict[str, Record], prints: Finger
         # letters in languages or formats not asked for this time stay listed while they are on disk
         keep += [row for key, row in rows.items() if key not in wanted and manifest.on_disk(out, row)]
         kept = Record(previous.source, previous.case_id, previous.inputs, keep, previous.warnings)
-        plan.append(_Step(path, tuple(todo), kept, previous.inputs))
+        plan.append(_Step(path, tuple(todo), kept))
     return plan
+
+
+def _project_inputs(project_file: Path, prints: Fingerprints, shared: dict[Path, list[str | None]]) -> list[str | None]:
+    """A project file's part of the inputs: one list for all its cases, not a copy each."""
+    if project_file not in shared:
+        shared[project_file] = [str(project_file), prints.file(project_file)]
+    return shared[project_file]
 
 
 def _stream(jobs: list[tuple[Path, Todo | None]], options: Options, workers: int) -> Iterator[Checked]:
