@@ -23,7 +23,7 @@ from .ledger import standings
 from .register import Register, find_db
 from .when import kz_today
 
-FORMATS = ("docx", "pdf", "txt", "md", "html")
+FORMATS = ("docx", "pdf", "txt", "md", "html", "eml")
 
 
 @dataclass
@@ -45,11 +45,14 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
     from .layout import templates_dir
 
     fmts = [f for f in FORMATS if f in set(formats)]
+    written = set(fmts) | ({"docx"} if "pdf" in fmts else set())  # a PDF comes with its DOCX, as letters do
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}' for follow-up letters: choose from {', '.join(FORMATS)}")
-    if "pdf" in fmts and "docx" not in fmts:
-        fmts.insert(0, "docx")
+    if ("pdf" in fmts or "eml" in fmts) and "docx" not in fmts:
+        fmts.insert(0, "docx")  # the PDF is made from it, the e-mail attaches one or the other
+    if "eml" in fmts and "txt" not in fmts:
+        fmts.insert(fmts.index("eml"), "txt")  # the e-mail's body
     if grace < 0:
         raise UsageError("--grace takes a number of working days, 0 or more")
     day = letter_date or kz_today()
@@ -82,10 +85,14 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
 
                                 office = Office()
                             made[fmt] = office.convert(made["docx"], letter_date=day)
+                        elif fmt == "eml":
+                            made[fmt] = _email(context, made, f, project, day, db)
                         else:
                             made[fmt] = render_followup(context, fmt, folder)
                     stem = f"{f.case_id}.{f.lang}.{kind}" + (f".{f.again + 1}" if f.again else "")
                     for fmt, data in made.items():
+                        if fmt not in written:
+                            continue  # made only for the e-mail
                         path = out / f.case_id / f"{stem}.{fmt}"
                         _write(path, data)
                         result.paths.append(path)
@@ -100,6 +107,33 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
         if office is not None:
             office.close()
     return result
+
+
+def _email(context: dict[str, object], made: dict[str, bytes], filing: object, project: object, day: date,
+           db: str | Path | None) -> bytes:
+    """The follow-up as an e-mail ready to send: its text, the letter (PDF where made, else DOCX), and the copy
+    of the original letter from the register's archive."""
+    from datetime import datetime, time
+
+    from .render.email import render_eml
+    from .when import kz_zone
+
+    applicant = project.project.applicant  # type: ignore[attr-defined]
+    if applicant is None or not applicant.email:
+        raise UsageError("e-mail follow-ups (--format eml) need the applicant's e-mail address: add applicant.email"
+                         " to the project file (complaints.yaml)")
+    stem = f"{filing.case_id}.{filing.lang}.{context['kind']}"  # type: ignore[attr-defined]
+    letter = ("pdf", made["pdf"]) if "pdf" in made else ("docx", made["docx"])
+    attachments = [(f"{stem}.{letter[0]}", letter[1])]
+    with Register(find_db(".", db)) as register:
+        original = register.archived(filing.letter_sha256)  # type: ignore[attr-defined]
+    if original.is_file():
+        attachments.append((filing.letter_name, original.read_bytes()))  # type: ignore[attr-defined]
+    return render_eml(sender_name=str(context["sender"]), sender_email=applicant.email,
+                      to=str(context.get("authority_email") or "") or None, subject=str(context["email_subject"]),
+                      body=made["txt"].decode("utf-8"), attachments=attachments,
+                      sent=datetime.combine(day, time(9, 0), tzinfo=kz_zone()), lang=str(context["lang"]),
+                      ref=f"{stem}.{day.isoformat()}")
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -80,3 +80,21 @@ def test_nothing_late_nothing_written(fifty: Path, tmp_path: Path) -> None:
     assert code == 0, output
     assert "nothing to write" in output
     assert not (tmp_path / "r").exists()
+
+
+def test_follow_ups_as_email_attach_the_letter_and_the_original(fifty: Path, tmp_path: Path) -> None:
+    import email
+    import email.policy
+
+    out = tmp_path / "reminders"
+    code, output = _cli("remind", "--out", str(out), "--date", "2026-12-01", "--format", "eml")
+    assert code == 0, output
+    emls = sorted(out.glob("*/*.eml"))
+    assert emls and not list(out.glob("*/*.docx")) and not list(out.glob("*/*.txt"))
+    msg = email.message_from_bytes(emls[0].read_bytes(), policy=email.policy.default)
+    case = emls[0].parent.name
+    names = [p.get_filename() for p in msg.iter_attachments()]
+    assert names == [f"{case}.ru.reminder.docx", f"{case}.ru.docx"]
+    original = [p for p in msg.iter_attachments()][1].get_content()
+    assert original == (fifty / "letters" / case / f"{case}.ru.docx").read_bytes()
+    assert "76" in msg.get_body(("plain",)).get_content()
