@@ -13,12 +13,12 @@ __version__ = "0.3.0"  # the package's version (pyproject.toml reads it from her
 from importlib import import_module
 from typing import Any
 
-from .batch import BatchResult, ValidationReport, find_case_files, render_batch, templates_dir, validate_paths
 from .errors import CaseError, ComplaintsError, DataError, Problem, ProjectError, UsageError
-from .layout import find_project
+from .layout import find_case_files, find_project, templates_dir
 
 # The heavier stages (pydantic, docxtpl, Babel) load on first use, so that a run with nothing to do starts fast.
 _LAZY = {
+    "BatchResult": "batch", "ValidationReport": "batch", "render_batch": "batch", "validate_paths": "batch",
     "CaseFile": "cases", "ProjectFile": "cases", "load_case": "cases", "load_project": "cases",
     "Authority": "law", "Norm": "law", "authorities": "law", "catalogue": "law", "norm": "law",
     "resolve_authority": "law", "letter_context": "letter", "Case": "model", "Project": "model",

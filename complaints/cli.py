@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -23,9 +23,11 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from . import batch
 from .errors import ComplaintsError, DataError, Problem, UsageError
 from .layout import LANGUAGES
+
+if TYPE_CHECKING:
+    from . import batch
 
 app = typer.Typer(
     help="Formal complaint letters to the Ministry of Culture and Information of Kazakhstan, from YAML case files.",
@@ -100,6 +102,8 @@ def validate(
 ) -> None:
     """Check case files and print every problem as FILE:LINE:COLUMN: error: FIELD: message."""
     try:
+        from . import batch
+
         report = batch.validate_paths(paths, languages=_split(lang), project=project, letter_date=_parse_date(date_))
     except UsageError as exc:
         _fail_usage(str(exc))
@@ -155,6 +159,8 @@ def render(
     """
     letter_date = _parse_date(date_)
     try:
+        from . import batch
+
         total = len(batch.find_case_files(paths))
     except UsageError as exc:
         _fail_usage(str(exc))
