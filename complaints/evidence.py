@@ -1,0 +1,378 @@
+"""Evidence files now, against what the letters were made with: changed, vanished or appeared since they were
+rendered (the letters' manifest) or filed (the register).
+
+    rendered  OUT/manifest.json lists, for each case, every evidence file with its size and SHA-256
+    filed     the register keeps the exact letter filed; a DOCX letter's annex list prints each evidence file's
+              name and SHA-256, and that is what is compared. A filed PDF (or any other format) is not read:
+              where it is one of the rendered letters in the manifest it was made with the manifest's evidence
+              and is compared with that, otherwise the case is compared with the rendered letters only.
+
+Nothing is written, and no file outside a case's root folder is read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from pydantic import TypeAdapter, ValidationError
+
+from .errors import CaseError, UsageError
+from .layout import find_case_files, find_project, shown
+from .load import read_yaml
+from .manifest import sha256_file
+from .model import CaseId, Evidence
+
+__all__ = ["CHANGES", "Finding", "check_evidence", "summary"]
+
+CHANGES = ("changed", "vanished", "appeared")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SHA = re.compile(r"SHA-256:\s*([0-9a-f]{64})")
+_FILE_NAME = re.compile(r"[^\s,;:()«»\"]+\.[A-Za-z0-9]{1,5}(?=[\s,])")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one evidence file of one case is now, against one or more letters it was in."""
+
+    case_file: str
+    kind: str  # changed, vanished, appeared (CHANGES); unchanged; unchecked (nothing to compare with); error
+    evidence: str = ""  # the file as the case names it, relative to the case file
+    since: tuple[str, ...] = ()  # "rendered", "filed": the letters it is compared with
+    before: str | None = None  # its SHA-256 in those letters
+    after: str | None = None  # its SHA-256 now; None when it is gone
+    note: str = ""
+
+    @property
+    def is_change(self) -> bool:
+        return self.kind in CHANGES
+
+    def __str__(self) -> str:
+        since = " and ".join(self.since)
+        if self.kind == "changed":
+            return (f"{self.case_file}: changed: {self.evidence} ({since} with sha256 {_short(self.before)},"
+                    f" now {_short(self.after)})")
+        if self.kind == "vanished":
+            return f"{self.case_file}: vanished: {self.evidence} ({since} with sha256 {_short(self.before)}, {self.note})"
+        if self.kind == "appeared":
+            return (f"{self.case_file}: appeared: {self.evidence} (not in the letter as {since};"
+                    f" now sha256 {_short(self.after)})")
+        if self.kind == "unchanged":
+            return f"{self.case_file}: unchanged: {self.evidence} ({since} with sha256 {_short(self.before)})"
+        if self.kind == "error" and self.note.startswith(self.case_file + ":"):
+            return self.note  # a problem with its line and column
+        return f"{self.case_file}: {'error' if self.kind == 'error' else 'note'}: {self.note}"
+
+
+def _short(sha: str | None) -> str:
+    return f"{sha[:12]}…" if sha else "?"
+
+
+def summary(findings: list[Finding], cases: int | None = None) -> str:
+    """One line: how many cases (default: those with findings) and files were checked, and what changed."""
+    cases = len({f.case_file for f in findings}) if cases is None else cases
+    counts = {kind: sum(1 for f in findings if f.kind == kind) for kind in (*CHANGES, "unchanged", "unchecked",
+                                                                             "error")}
+    files = len({(f.case_file, f.evidence) for f in findings if f.evidence})
+    text = f"{cases} case file{'' if cases == 1 else 's'} checked, {files} evidence file{'' if files == 1 else 's'}: "
+    if any(counts[k] for k in CHANGES):
+        text += ", ".join(f"{counts[k]} {k}" for k in CHANGES if counts[k])
+    else:
+        text += "all as they were in the letters"
+    extra = [f"{counts['unchecked']} note{'' if counts['unchecked'] == 1 else 's'}" if counts["unchecked"] else "",
+             f"{counts['error']} error{'' if counts['error'] == 1 else 's'}" if counts["error"] else ""]
+    return text + "".join(f"; {e}" for e in extra if e)
+
+
+# ---------------------------------------------------------------- what the letters were made with
+
+@dataclass
+class _Rendered:
+    """One case's letters in the manifest: the evidence they were made with, and the letters' SHA-256s."""
+
+    source: str
+    evidence: dict[str, tuple[int, str]]  # resolved path → (size, sha256)
+    letters: set[str] = field(default_factory=set)
+    grouped: bool = False  # one letter about several cases: the evidence of all of them
+
+
+def _manifest(folder: Path, *, required: bool) -> dict[str, list[_Rendered]] | None:
+    """The manifest's records by case id; None when there is no manifest (UsageError if one was asked for)."""
+    path = folder / "manifest.json"
+    if not path.is_file():
+        if required:
+            raise UsageError(f"no manifest at {shown(path)}: render the letters there first, or name their folder"
+                             " with --letters DIR")
+        return None
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8")).get("files", [])
+    except (ValueError, OSError, AttributeError):
+        raise UsageError(f"{shown(path)} is not a manifest the tool wrote") from None
+    records: dict[str, _Rendered] = {}
+    by_id: dict[str, list[_Rendered]] = {}
+    for row in rows:
+        source = str(row.get("source", ""))
+        record = records.get(source)
+        if record is None:
+            evidence = {str(e[0]): (int(e[1]), str(e[3])) for e in row.get("inputs", {}).get("evidence", [])}
+            covers = row.get("covers") or [row.get("case_id")]
+            record = records[source] = _Rendered(source, evidence, grouped=len(covers) > 1 or source.startswith(
+                "outlet:"))
+            for case_id in covers:
+                by_id.setdefault(str(case_id), []).append(record)
+        record.letters.add(str(row.get("sha256", "")))
+    return by_id
+
+
+def _rendered_for(case_path: Path, case_id: str, manifest: dict[str, list[_Rendered]] | None) -> _Rendered | None:
+    """The manifest's record of this case file: the one whose source is this file, else the only one of its id."""
+    found = (manifest or {}).get(case_id, [])
+    here = case_path.resolve()
+    for record in found:
+        if not record.source.startswith("outlet:") and Path(record.source).resolve() == here:
+            return record
+    singles = [r for r in found if not r.grouped]
+    if len(singles) == 1:
+        return singles[0]
+    return found[0] if found else None
+
+
+def _annexes(letter: Path) -> list[tuple[str, str]]:
+    """The (file name, SHA-256) of every file the annex list of a DOCX letter names."""
+    with zipfile.ZipFile(letter) as archive:
+        root = ElementTree.fromstring(archive.read("word/document.xml"))
+    found = []
+    for paragraph in root.iter(f"{_W}p"):
+        text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+        for match in _SHA.finditer(text):
+            names = _FILE_NAME.findall(text[:match.start()])
+            found.append((names[-1] if names else "", match[1]))
+    return found
+
+
+# ---------------------------------------------------------------- the check
+
+@dataclass
+class _Now:
+    """One evidence file of the case as it is now."""
+
+    name: str  # as the case file writes it
+    real: str  # resolved path
+    size: int | None = None
+    sha256: str | None = None  # None: not there
+
+
+class _Check:
+    """The findings of one run: cases, each compared with its letters in the manifest and in the register."""
+
+    def __init__(self, letters: Path | None, db: Path | None):
+        self.letters_dir = letters if letters is not None else Path("letters")
+        self.manifest = _manifest(self.letters_dir, required=letters is not None)
+        if db is not None and not db.is_file():
+            raise UsageError(f"--db: no register at {db}")
+        self.db = db
+        self.registers: dict[Path, Any] = {}
+        self.compared = self.manifest is not None
+
+    def close(self) -> None:
+        for register in self.registers.values():
+            register.close()
+
+    def register_for(self, case_path: Path) -> Any:
+        from .register import DB_FILE, Register
+
+        path = self.db
+        if path is None:
+            project = find_project(case_path)
+            path = project.parent / DB_FILE if project is not None else None
+        if path is None or not path.is_file():  # never create a register just to look in it
+            return None
+        key = path.resolve()
+        if key not in self.registers:
+            self.registers[key] = Register(path)
+        self.compared = True
+        return self.registers[key]
+
+    def case(self, path: Path) -> list[Finding]:
+        name = shown(path)
+        try:
+            doc = read_yaml(path, display=name)
+        except CaseError as exc:
+            return [Finding(name, "error", note=str(p)) for p in exc.errors]
+        data = doc.data if isinstance(doc.data, dict) else {}
+        try:
+            case_id = TypeAdapter(CaseId).validate_python(data.get("id"))
+            items = TypeAdapter(list[Evidence]).validate_python(data.get("evidence") or [], context={})
+        except ValidationError:
+            return [Finding(name, "error", note="the case file is not valid; `complaints validate` says why")]
+        now, findings = self.now(path, name, items)
+        rendered = _rendered_for(path, case_id, self.manifest)
+        raw: list[tuple[str, Finding]] = []
+        if rendered is not None:
+            raw += [("rendered", f) for f in _by_path(name, path, now, rendered.evidence, rendered.grouped)]
+        filed, notes = self.filed(path, case_id, name, now)
+        raw += filed
+        findings += notes
+        if rendered is None and not filed:
+            manifest = shown(self.letters_dir / "manifest.json")
+            where = f"not in {manifest}" if self.manifest is not None else f"no {manifest}"
+            findings.append(Finding(name, "unchecked", note=f"nothing to compare with: no letters of '{case_id}'"
+                                                            f" ({where}) and no filing of it in a register"))
+        return findings + _merge(raw)
+
+    def now(self, path: Path, name: str, items: list[Evidence]) -> tuple[list[_Now], list[Finding]]:
+        """The case's evidence files as they are now: hashed where they are there and inside the root folder."""
+        project = find_project(path)
+        root = (project.parent if project else path.parent).resolve()
+        now, problems = [], []
+        for i, item in enumerate(items):
+            if item.file is None:
+                continue
+            target = (path.parent / item.file).resolve()
+            if Path(item.file).is_absolute() or not target.is_relative_to(root):
+                problems.append(Finding(name, "error", item.file, note=f"evidence[{i}].file: '{item.file}' is"
+                                        f" outside the case's root folder ({root.name}/); it is not read"))
+                continue
+            current = _Now(item.file, str(target))
+            if target.is_file():
+                try:
+                    current.size, current.sha256 = target.stat().st_size, sha256_file(target)
+                except OSError as exc:
+                    problems.append(Finding(name, "error", item.file, note=f"evidence[{i}].file: cannot read"
+                                            f" '{item.file}': {exc.strerror or exc}"))
+                    continue
+            now.append(current)
+        return now, problems
+
+    def filed(self, path: Path, case_id: str, name: str, now: list[_Now]) -> tuple[list[tuple[str, Finding]],
+                                                                                   list[Finding]]:
+        """Findings against every letter of the case in the register, and notes on those that cannot be read."""
+        register = self.register_for(path)
+        if register is None:
+            return [], []
+        raw: list[tuple[str, Finding]] = []
+        notes: list[Finding] = []
+        seen: set[str] = set()
+        rendered = (self.manifest or {}).get(case_id, [])
+        for filing in register.filings("WHERE case_id = ?", (case_id,)):
+            if filing.letter_sha256 in seen:
+                continue
+            seen.add(filing.letter_sha256)
+            letter = register.archived(filing.letter_sha256)
+            made = next((r for r in rendered if filing.letter_sha256 in r.letters), None)
+            if Path(filing.letter_name).suffix.lower() == ".docx" and letter.is_file():
+                try:
+                    annexes = _annexes(letter)
+                except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+                    annexes = None
+                if annexes is not None:
+                    raw += [("filed", f) for f in _by_name(name, now, annexes)]
+                    continue
+            if made is not None:  # one of the letters rendered: made with the manifest's evidence
+                raw += [("filed", f) for f in _by_path(name, path, now, made.evidence, made.grouped)]
+                continue
+            notes.append(Finding(name, "unchecked", note=f"the {filing.lang} letter filed ({filing.letter_name})"
+                                 " lists its evidence in a form this check does not read (only DOCX letters are"
+                                 " read); it is compared with the rendered letters only"))
+        return raw, notes
+
+
+def _by_path(name: str, path: Path, now: list[_Now], recorded: dict[str, tuple[int, str]],
+             grouped: bool) -> list[Finding]:
+    """Now against a letter whose evidence is known by path, size and SHA-256 (the manifest)."""
+    findings = []
+    for item in now:
+        then = recorded.get(item.real)
+        if then is None:
+            findings.append(_missing(name, item) if item.sha256 is None else
+                            Finding(name, "appeared", item.name, after=item.sha256))
+        elif item.sha256 is None:
+            findings.append(Finding(name, "vanished", item.name, before=then[1], note="now missing"))
+        elif (item.size, item.sha256) != then:
+            findings.append(Finding(name, "changed", item.name, before=then[1], after=item.sha256))
+        else:
+            findings.append(Finding(name, "unchanged", item.name, before=then[1], after=item.sha256))
+    if not grouped:  # a letter about several cases lists all their files: only this case's own are known
+        listed = {item.real for item in now}
+        for real, (_, sha) in recorded.items():
+            if real not in listed:
+                findings.append(Finding(name, "vanished", _relative(real, path), before=sha,
+                                        note="no longer in the case's evidence list"))
+    return findings
+
+
+def _by_name(name: str, now: list[_Now], annexes: list[tuple[str, str]]) -> list[Finding]:
+    """Now against the annex list of a letter: a file is unchanged if its SHA-256 is listed, changed if its name
+    is listed with another, appeared if neither."""
+    findings = []
+    unused = list(annexes)
+    for item in now:
+        same = next((a for a in unused if a[1] == item.sha256), None) if item.sha256 else None
+        if same is not None:
+            unused.remove(same)
+            findings.append(Finding(name, "unchanged", item.name, before=same[1], after=item.sha256))
+            continue
+        named = next((a for a in unused if a[0] and a[0] == Path(item.name).name), None)
+        if named is not None:
+            unused.remove(named)
+            findings.append(Finding(name, "vanished", item.name, before=named[1], note="now missing")
+                            if item.sha256 is None else
+                            Finding(name, "changed", item.name, before=named[1], after=item.sha256))
+        else:
+            findings.append(_missing(name, item) if item.sha256 is None else
+                            Finding(name, "appeared", item.name, after=item.sha256))
+    for file_name, sha in unused:
+        findings.append(Finding(name, "vanished", file_name or "a file", before=sha,
+                                note="no longer in the case's evidence list"))
+    return findings
+
+
+def _missing(name: str, item: _Now) -> Finding:
+    return Finding(name, "error", item.name, note=f"no such file: {item.name} (and it was not in the letter either)")
+
+
+def _relative(real: str, case_path: Path) -> str:
+    try:
+        return Path(os.path.relpath(real, case_path.parent.resolve())).as_posix()
+    except ValueError:  # another drive
+        return real
+
+
+def _merge(raw: list[tuple[str, Finding]]) -> list[Finding]:
+    """One finding for the same file found the same against the rendered and the filed letters."""
+    merged: dict[tuple[Any, ...], Finding] = {}
+    for since, finding in raw:
+        key = (finding.kind, finding.evidence, finding.before, finding.after, finding.note)
+        old = merged.get(key)
+        labels = (*old.since, since) if old is not None and since not in old.since else (
+            old.since if old is not None else (since,))
+        merged[key] = Finding(finding.case_file, finding.kind, finding.evidence, labels, finding.before,
+                              finding.after, finding.note)
+    return list(merged.values())
+
+
+def check_evidence(paths: Iterable[str | Path], *, letters: str | Path | None = None,
+                   db: str | Path | None = None) -> list[Finding]:
+    """Every evidence file of the cases at `paths` (files, folders, globs) against the letters it was in.
+
+    `letters`: the letters' folder (default `letters`, its manifest.json); `db`: the register (default
+    complaints.db beside each case's complaints.yaml, where there is one). UsageError when there is nothing to
+    compare with at all.
+    """
+    files = find_case_files(paths)
+    check = _Check(Path(letters) if letters is not None else None, Path(db) if db is not None else None)
+    try:
+        findings = [f for path in files for f in check.case(path)]
+    finally:
+        check.close()
+    if not check.compared:
+        raise UsageError(f"nothing to compare with: no {shown(check.letters_dir / 'manifest.json')} (render the"
+                         " letters first, or name their folder with --letters DIR) and no register (--db PATH)")
+    return findings

@@ -1,0 +1,277 @@
+"""`complaints new`: the wizard asks, checks each answer at once, and writes a valid, commented case file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, write_yaml
+from typer.testing import CliRunner
+
+from complaints.cases import load_case
+from complaints.cli import app
+from complaints.wizard import case_from_answers, check_answer, suggest_id
+
+runner = CliRunner()
+
+TEXT_LINES = ['Қазақ тілі "кавычки" {{ name }} {% if x %}', "  екінші жол: & <b> 'single' — end"]
+TEXT = "\n".join(TEXT_LINES)
+TITLE = "Балаева: «қазақ тілінде» фильмдер жоқ"
+
+
+def answers(*, url: tuple[str, ...] = ("https://www.nur.kz",), posted: tuple[str, ...] = ("2023-10-06T22:53",),
+            language: tuple[str, ...] = ("ru",), norms: tuple[str, ...] = ("1",), case_id: tuple[str, ...] = ("",),
+            evidence: tuple[str, ...] = (), still_online: str = "") -> str:
+    """What an advocate types, in the order the wizard asks (project languages kk, ru, en)."""
+    lines = [
+        "Nur.kz",  # outlet's name
+        *url,  # outlet's home page
+        "",  # owner (kk): skipped
+        "",  # registration document (kk): skipped
+        "KZ00VPY00000000",  # registration number
+        "",  # registration date: skipped
+        TITLE,  # article's title
+        "https://www.nur.kz/a/",  # article's address
+        "2023-10-06",  # article's date
+        "ZapadNamNePomozhet",  # author
+        *posted,  # posted
+        "",  # permalink: skipped
+        *language,  # comment's language
+        *TEXT_LINES, ".",  # the text, several lines
+        "Қазақша аударма", ".",  # translation into Kazakh
+        "",  # translation into English: skipped
+        still_online,  # last seen online
+        *norms,  # norms
+        "",  # licence clause (kk): skipped
+        *evidence,
+        "",  # no (more) evidence
+        "",  # requests: the default
+        "",  # title: skipped
+        *case_id,  # id: the suggestion
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def new(out: Path | str, text: str, *extra: str):
+    return runner.invoke(app, ["new", "--out", str(out), *extra], input=text)
+
+
+def written(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.name != "complaints.yaml")
+
+
+def test_the_wizard_writes_a_valid_case_with_the_answers_exactly(project_dir: Path) -> None:
+    result = new(project_dir, answers())
+    assert result.exit_code == 0, result.output
+    (path,) = written(project_dir)
+    assert path.name == suggest_id("https://www.nur.kz", TEXT, "2023-10-06T22:53") + ".yaml"
+    assert path.name.startswith("nurkz-2023-10-06-")
+    assert result.output.rstrip().endswith(f"{path}: valid")
+    case = load_case(path).case
+    assert case.comment.text == TEXT
+    assert case.comment.translations == {"kk": "Қазақша аударма"}
+    assert case.article.title == TITLE
+    assert case.outlet.registration is not None and case.outlet.registration.number == "KZ00VPY00000000"
+    assert case.comment.posted is not None and case.comment.posted.iso() == "2023-10-06T22:53+06:00"
+    assert case.legal_basis.norms == ["criminal-code-174-1"]
+    text = path.read_text(encoding="utf-8")
+    assert "# " in text and "posted: 2023-10-06T22:53" in text  # commented, and dates as typed
+    assert "# still_online:" in text  # a skipped optional field left as a hint
+    assert not list(project_dir.glob(".*.part"))
+
+
+def test_a_bad_url_date_language_and_norm_are_asked_again_with_the_reason(project_dir: Path) -> None:
+    result = new(project_dir, answers(url=("nur.kz", "https://www.nur.kz"), posted=("2023-13-45", "2023-10-06T22:53"),
+                                      language=("russian", "ru"), norms=("9", "criminal-code-174", "1")))
+    assert result.exit_code == 0, result.output
+    assert "not accepted: 'nur.kz' is not a web address (it must start with http:// or https://)" in result.output
+    assert "not accepted: '2023-13-45' is not a real date or time (month must be in 1..12)" in result.output
+    assert "not accepted: 'russian' is not an ISO 639-1 language code" in result.output
+    assert "not accepted: there is no norm number 9" in result.output
+    assert "did you mean 'criminal-code-174-1'?" in result.output
+    (path,) = written(project_dir)
+    case = load_case(path).case
+    assert (case.outlet.url, case.comment.language) == ("https://www.nur.kz", "ru")
+
+
+def test_what_only_the_whole_file_shows_is_asked_again_after_validation(project_dir: Path) -> None:
+    # each answer is fine alone; together, the comment was seen online before it was posted
+    typed = answers(still_online="2023-10-01T10:00") + "2026-11-20T10:00+05:00\n"
+    result = new(project_dir, typed)
+    assert result.exit_code == 0, result.output
+    assert "The case file would not be valid yet; please answer again:" in result.output
+    assert "comment.still_online: is earlier than the comment was posted" in result.output
+    (path,) = written(project_dir)
+    still = load_case(path).case.comment.still_online
+    assert still is not None and still.iso() == "2026-11-20T10:00+05:00"
+
+
+def test_evidence_is_checked_to_exist_and_written_relative_to_the_case(project_dir: Path) -> None:
+    (project_dir / "evidence").mkdir()
+    (project_dir / "evidence" / "shot.png").write_bytes(b"a screenshot")
+    evidence = ["evidence/missing.png", "evidence/shot.png", "Пікірдің скриншоты", "Снимок экрана", "", "",
+                "https://web.archive.org/web/2023/https://www.nur.kz/a/", "Архив", "", "", ""]
+    result = new(project_dir, answers(evidence=tuple(evidence)))
+    assert result.exit_code == 0, result.output
+    assert "not accepted: no such file: evidence/missing.png" in result.output
+    (path,) = written(project_dir)
+    found = load_case(path)
+    first, second = found.case.evidence
+    assert first.file == "evidence/shot.png"
+    # Enter for a language gives it the first language's text
+    assert first.description == {"kk": "Пікірдің скриншоты", "ru": "Снимок экрана", "en": "Пікірдің скриншоты"}
+    assert second.url == "https://web.archive.org/web/2023/https://www.nur.kz/a/" and second.description == {"*": "Архив"}
+    assert found.evidence_files[0].size == len(b"a screenshot")
+
+
+def test_defaults_come_from_the_nearest_project_file_above_out(tmp_path: Path) -> None:
+    project = tmp_path / "work"
+    write_yaml(project / "complaints.yaml", {**PROJECT, "languages": ["ru", "en"]})
+    out = project / "cases" / "2026"  # not there yet: made when the file is written
+    lines = ["Nur.kz", "https://www.nur.kz", "", "", "", "", "Заголовок", "https://www.nur.kz/a/", "",
+             "Автор", "2023-10-06", "", "ru", "Текст", ".", "", "", "1", "", "", "", "", ""]
+    result = new(out, "\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert f"Project file: {project / 'complaints.yaml'}" in result.output
+    assert "The letters will be signed by Nurlan Serikuly (person)" in result.output
+    assert "Letters will be written in: ru, en." in result.output
+    # a comment in Russian, letters in ru and en: only the English translation is asked for
+    assert "Translation into English" in result.output and "Translation into Kazakh" not in result.output
+    assert "Owner (ru)" in result.output and "Owner (kk)" not in result.output
+    (path,) = written(out)
+    assert load_case(path).languages == ("ru", "en")
+
+
+def test_without_a_project_file_nothing_is_asked_and_nothing_written(tmp_path: Path) -> None:
+    result = new(tmp_path / "cases", answers())
+    assert result.exit_code == 1
+    assert "There is no complaints.yaml" in result.output and "Outlet's name" not in result.output
+    assert not (tmp_path / "cases").exists()
+
+
+def test_an_existing_case_file_is_never_overwritten(project_dir: Path) -> None:
+    taken = project_dir / "taken.yaml"
+    taken.write_text("# someone's case\n", encoding="utf-8")
+    base = suggest_id("https://www.nur.kz", TEXT, "2023-10-06T22:53")
+    (project_dir / f"{base}.yaml").write_text("# another\n", encoding="utf-8")
+    result = new(project_dir, answers(case_id=("taken", "")))
+    assert result.exit_code == 0, result.output
+    assert f"{taken} already exists; choose another id." in result.output
+    assert f"[{base}-2]" in result.output  # the suggestion steps past the file that is there
+    assert taken.read_text(encoding="utf-8") == "# someone's case\n"
+    assert (project_dir / f"{base}.yaml").read_text(encoding="utf-8") == "# another\n"
+    assert load_case(project_dir / f"{base}-2.yaml").id == f"{base}-2"
+
+
+def test_input_ending_half_way_writes_nothing(project_dir: Path) -> None:
+    result = new(project_dir, "Nur.kz\nhttps://www.nur.kz\n")
+    assert result.exit_code == 1
+    assert "stopped: nothing written." in result.output
+    assert written(project_dir) == [] and not list(project_dir.glob(".*"))
+
+
+# ---------------------------------------------------------------- --from-json
+
+GOOD = {
+    "outlet": {"name": "Nur.kz", "url": "https://www.nur.kz"},
+    "article": {"title": TITLE, "url": "https://www.nur.kz/a/", "published": "2023-10-06"},
+    "comment": {"author": "ZapadNamNePomozhet", "posted": "2023-10-06T22:53", "language": "ru", "text": TEXT,
+                "translations": {"kk": "Қазақша", "en": "In English"}},
+    "legal_basis": {"norms": ["criminal-code-174-1"]},
+    "title": None,
+    "x-source": "monitoring: row 12",
+}
+
+
+def test_from_json_writes_the_same_file_without_questions(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_dir.parent)
+    (project_dir.parent / "case.json").write_text(json.dumps(GOOD, ensure_ascii=False), encoding="utf-8")
+    result = new("cases", "", "--from-json", "case.json")
+    assert result.exit_code == 0, result.output
+    (path,) = written(project_dir)
+    assert result.output.strip().endswith(f"cases/{path.name}: valid")
+    case = load_case(path).case
+    assert case.comment.text == TEXT and case.article.title == TITLE and case.title is None
+    assert case.id == suggest_id("https://www.nur.kz", TEXT, "2023-10-06T22:53")
+    assert "x-source: \"monitoring: row 12\"" in path.read_text(encoding="utf-8")
+
+
+def test_from_json_reports_every_problem_by_field_and_writes_nothing(project_dir: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_dir.parent)
+    bad = ('{\n'
+           '  "outlet": {"name": "Nur.kz", "url": "nur.kz"},\n'
+           '  "article": {"title": "T", "url": "https://www.nur.kz/a/"},\n'
+           '  "coment": {},\n'
+           '  "comment": {"author": "A", "language": "russian", "text": "x", "posted": "2023-02-30"},\n'
+           '  "legal_basis": {"norms": ["criminal-code-174"]}\n'
+           '}\n')
+    (project_dir.parent / "bad.json").write_text(bad, encoding="utf-8")
+    result = new("cases", "", "--from-json", "bad.json")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines == [
+        "bad.json:2:39: error: outlet.url: 'nur.kz' is not a web address (it must start with http:// or https://)",
+        "bad.json:4:3: error: coment: unknown field 'coment' (did you mean 'comment'?); notes of your own go in"
+        " fields starting with 'x-'",
+        "bad.json:5:42: error: comment.language: 'russian' is not an ISO 639-1 language code (two lowercase"
+        " letters, e.g. ru, kk, en)",
+        "bad.json:5:76: error: comment.posted: '2023-02-30' is not a real date or time (day is out of range for"
+        " month)",
+        "bad.json:6:29: error: legal_basis.norms[0]: 'criminal-code-174' is not in the norms catalogue (did you"
+        " mean 'criminal-code-174-1'?)",
+        "nothing written",
+    ]
+    assert written(project_dir) == [] and not list(project_dir.glob(".*"))
+
+
+def test_from_json_that_is_not_json_or_names_an_existing_case(project_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_dir.parent)
+    (project_dir.parent / "broken.json").write_text('{"outlet": ', encoding="utf-8")
+    result = new("cases", "", "--from-json", "broken.json")
+    assert result.exit_code == 1 and "broken.json:1:12: error: not valid JSON: Expecting value" in result.output
+    (project_dir / "mine.yaml").write_text("# mine\n", encoding="utf-8")
+    text = json.dumps({**GOOD, "id": "mine"}, ensure_ascii=False, indent=2)
+    (project_dir.parent / "case.json").write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if row.startswith('  "id"'))
+    result = new("cases", "", "--from-json", "case.json")
+    assert result.exit_code == 1
+    assert f"case.json:{line}:9: error: id: cases/mine.yaml already exists; give another id" in result.output
+    assert (project_dir / "mine.yaml").read_text(encoding="utf-8") == "# mine\n"
+    assert new("cases", "", "--from-json", "missing.json").exit_code == 2
+    result = new("cases", '{"outlet": {},\n "outlet": {}}', "--from-json", "-")  # standard input
+    assert result.exit_code == 1
+    assert "<stdin>:2:2: error: outlet: the key 'outlet' is given twice (first on line 1)" in result.output
+
+
+# ---------------------------------------------------------------- the library
+
+def test_check_answer_uses_the_case_formats_own_rules() -> None:
+    assert check_answer("comment.posted", " 2023-10-06T22:53 ") == "2023-10-06T22:53"
+    assert check_answer("comment.url", "") is None
+    assert check_answer("legal_basis.norms", "1, media-law-2024") == ["criminal-code-174-1", "media-law-2024"]
+    assert check_answer("requests", "assess reply_in_writing") == ["assess", "reply_in_writing"]
+    for field, text, reason in [
+        ("outlet.url", "ftp://x", "is not a web address"),
+        ("outlet.registration.issued", "2015-01-01T10:00", "a date alone (YYYY-MM-DD) is expected"),
+        ("comment.language", "zz", "not a known ISO 639-1 language code"),
+        ("id", "Nur.kz case", "is not a valid id"),
+        ("requests", "assess, thank", "must be one of"),
+        ("comment.author", "  ", "an answer is needed here"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(reason)):
+            check_answer(field, text)
+
+
+def test_case_text_reads_back_exactly_whatever_it_holds() -> None:
+    import yaml
+
+    odd = ["no", "0123", "2023-10-06", "a: b", "# not a comment", "{{ x }}", "- item", "  spaced  ", "line\n",
+           "two\n\nlines\n\n", " lead\nx", "tab\there", "emoji 🙂 and עברית", "'quoted' \"twice\""]
+    for text in odd:
+        data = {"id": "x", "comment": {"text": text, "author": text}, "x-note": text}
+        loaded = yaml.load(case_from_answers(data), Loader=yaml.BaseLoader)
+        assert loaded["comment"] == {"author": text, "text": text} and loaded["x-note"] == text, text
