@@ -2,4 +2,60 @@
 
 from __future__ import annotations
 
-from .cli import app  # noqa: F401 - commands register themselves on it
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .cli import QuietOpt, _fail_usage, _print_problem, app, err
+from .errors import ComplaintsError, UsageError
+
+
+@app.command("import")
+def import_(
+    sheet: Annotated[Path, typer.Argument(help="The monitoring spreadsheet: .xlsx, or .csv with , ; tab or | between "
+                                          "columns (UTF-8 or Windows-1251).", metavar="SHEET", show_default=False)],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the case files, one <id>.yaml per row.",
+                                          show_default=False)],
+    mapping: Annotated[Path | None, typer.Option("--map", help="A YAML file naming the columns of a sheet laid out "
+                                                 "differently (the form of complaints/data/import-map.yaml).")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Refresh case files that exist already: only the fields "
+                                         "that come from the sheet change; your own edits and comments stay.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Turn a monitoring spreadsheet into case files: one commented <id>.yaml per row, checked as `validate` does.
+
+    Columns are found by their headers in Russian, Kazakh or English (see complaints/data/import-map.yaml).
+    Every bad row is reported as SHEET:ROW:COLUMN: error: FIELD: message and nothing is written for it; the
+    good rows are still imported. Importing the same sheet again changes nothing.
+    """
+    from . import intake
+
+    try:
+        if err.is_terminal and not quiet:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                          console=err, transient=True) as bar:
+                task = bar.add_task("import", total=None)
+                result = intake.import_sheet(sheet, out_dir, mapping=mapping, update=update,
+                                             progress=lambda done, total: bar.update(task, completed=done, total=total))
+        else:
+            result = intake.import_sheet(sheet, out_dir, mapping=mapping, update=update)
+    except UsageError as exc:
+        _fail_usage(str(exc))
+        return
+    except ComplaintsError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"error: cannot write into {out_dir}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(1) from None
+
+    for problem in result.problems:
+        _print_problem(problem)  # type: ignore[arg-type] - a RowProblem prints as a Problem does
+    if not quiet:
+        for note in result.notes:
+            err.print(f"note: {note}", markup=False)
+        err.print(intake.describe(result), markup=False)
+    raise typer.Exit(result.exit_code)
