@@ -168,7 +168,10 @@ def _shipped() -> WorkdaysFile:
 @lru_cache(maxsize=1)
 def _package_calendar() -> holidays.HolidayBase:
     """The holidays package's Kazakhstan calendar (years filled in as they are asked for)."""
-    return holidays.country_holidays("KZ")
+    # the class itself, not country_holidays("KZ"): that looks the country up in a registry, 0.1 s a run
+    from holidays.countries.kazakhstan import Kazakhstan
+
+    return Kazakhstan()
 
 
 # ---------------------------------------------------------------- the calendar
