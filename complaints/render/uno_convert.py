@@ -83,6 +83,7 @@ def main():
     profile = sys.argv[2] if kept else tempfile.mkdtemp(prefix="complaints-office-")
     pipe = f"complaints-{os.getpid()}-{int(time.time() * 1000)}"
     office = start(soffice, profile, pipe)
+    finished = False
     try:
         try:
             desktop = connect(pipe, office)
@@ -97,15 +98,25 @@ def main():
             except Exception as exc:  # noqa: BLE001 - one letter's failure, reported for that letter
                 answer = {"ok": False, "error": getattr(exc, "Message", "") or str(exc) or type(exc).__name__}
             print(json.dumps(answer), flush=True)
+        finished = True  # stdin closed: the tool is done with us
         try:
             desktop.terminate()
         except Exception:  # noqa: BLE001,S110 - it is going away either way
             pass
     finally:
-        try:
-            office.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(office.pid, signal.SIGKILL)
+        # told to terminate above, LibreOffice ends by itself; if this ended otherwise (the tool's process was
+        # killed and our pipes broke), it is stopped here, at once
+        for sig, wait in ((None, 5), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+            if sig is not None:
+                try:
+                    os.killpg(office.pid, sig)
+                except OSError:
+                    break
+            try:
+                office.wait(timeout=wait if sig is not None or finished else 0)
+                break
+            except subprocess.TimeoutExpired:
+                continue
         if not kept:
             shutil.rmtree(profile, ignore_errors=True)
 
