@@ -169,3 +169,32 @@ def test_without_libreoffice_the_docx_is_still_written_and_the_error_says_what_t
     assert "python3-uno" in result.output
     assert "Traceback" not in result.output
     assert sorted(p.suffix for p in out.glob("*/*")) == [".docx", ".docx", ".docx"]
+
+
+def _converters() -> list[str]:
+    done = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout.splitlines()
+    return [line for line in done if "uno_convert.py" in line or ("soffice.bin" in line and "complaints-" in line)]
+
+
+def test_a_batch_stopped_mid_way_leaves_no_libreoffice_running(project_dir: Path, tmp_path: Path) -> None:
+    import signal
+    import sys
+    import time
+
+    for n in range(12):
+        write_yaml(project_dir / f"c{n}.yaml", case_data(id=f"case-{n}"))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "complaints.cli", "render", str(project_dir), "--out", str(out),
+                             "--format", "pdf", "--workers", "2", "--date", LETTER_DATE.isoformat(), "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*/*.pdf")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 8
+    while _converters() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _converters() == []
+    for pdf in out.glob("*/*.pdf"):  # what was written is whole
+        assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
