@@ -435,6 +435,17 @@ def _when(value: Any, number_format: str | None, epoch: datetime) -> _When:
     raise _CellError(f"'{text}' is not a date; {_FORMS}")
 
 
+def day_first(text: str) -> str | None:
+    """A date written day first as in Kazakhstan (06.10.2023, 06.10.2023 22:53) in ISO form; None for any other
+    text. ValueError for a day-first date that does not exist (31.02.2023)."""
+    if not _DAY_FIRST.match(re.sub(r"\s*(г|ж)\.?$", "", text.strip())):
+        return None
+    try:
+        return _when(text, None, datetime(1899, 12, 30)).iso()
+    except _CellError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _serial(number: float, shown_as: str, epoch: datetime) -> _When:
     """An Excel day number: 45205.9534722 is 2023-10-06 22:53 (days since 1899-12-30)."""
     if not 32_874 <= number < 73_051:  # 1990 to 2100: anything else is not a comment's date

@@ -162,6 +162,9 @@ def _items(text: str) -> list[str]:
     return [part for part in re.split(r"[,\s]+", text) if part]
 
 
+_DATES = {"published", "posted", "still_online", "issued", "taken"}
+
+
 def check_answer(field: str, text: str, *, folder: str | Path | None = None) -> Any:
     """One answer checked with the case format's rules: the value to write, None for an optional field left empty;
     ValueError(reason) when it cannot be accepted.
@@ -199,6 +202,10 @@ def check_answer(field: str, text: str, *, folder: str | Path | None = None) -> 
         value = [ids[int(x) - 1] if x.isdigit() else x for x in value]
     elif field == "requests":
         value = _items(text)
+    elif field.rsplit(".", 1)[-1] in _DATES:
+        from .intake import day_first
+
+        value = day_first(text) or text  # 06.10.2023 22:53, as dates are written in Kazakhstan, is taken too
     try:
         _adapter(field).validate_python(value, context=_context())
     except ValidationError as exc:

@@ -275,3 +275,13 @@ def test_case_text_reads_back_exactly_whatever_it_holds() -> None:
         data = {"id": "x", "comment": {"text": text, "author": text}, "x-note": text}
         loaded = yaml.load(case_from_answers(data), Loader=yaml.BaseLoader)
         assert loaded["comment"] == {"author": text, "text": text} and loaded["x-note"] == text, text
+
+
+def test_dates_written_day_first_are_taken_as_kazakhstan_writes_them() -> None:
+    from complaints.wizard import check_answer
+
+    assert check_answer("comment.posted", "06.10.2023 22:53") == "2023-10-06T22:53"
+    assert check_answer("article.published", "6.10.2023") == "2023-10-06"
+    assert check_answer("comment.posted", "2023-10-06T22:53") == "2023-10-06T22:53"
+    with pytest.raises(ValueError, match="31.02.2023"):
+        check_answer("article.published", "31.02.2023")
