@@ -6,6 +6,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -55,6 +57,24 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only
 def _fail_usage(message: str) -> None:
     err.print(f"[red]error:[/red] {message}", markup=True)
     raise typer.Exit(2)
+
+
+@contextmanager
+def user_errors(writing: Path | None = None) -> Iterator[None]:
+    """A user's mistake is a message and an exit status (2 for bad usage, 1 otherwise), never a traceback;
+    `writing`: the folder being written, named when the disk refuses."""
+    try:
+        yield
+    except UsageError as exc:
+        _fail_usage(str(exc))
+    except ComplaintsError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        if writing is None:
+            raise
+        err.print(f"error: cannot write into {writing}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(1) from None
 
 
 def _split(value: str | None) -> list[str] | None:

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import QuietOpt, _fail_usage, _print_problem, app, err
-from .errors import ComplaintsError, UsageError
+from .cli import QuietOpt, _print_problem, app, err, user_errors
 
 
 @app.command("import")
@@ -31,7 +30,7 @@ def import_(
     """
     from . import intake
 
-    try:
+    with user_errors(writing=out_dir):
         if err.is_terminal and not quiet:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -42,15 +41,6 @@ def import_(
                                              progress=lambda done, total: bar.update(task, completed=done, total=total))
         else:
             result = intake.import_sheet(sheet, out_dir, mapping=mapping, update=update)
-    except UsageError as exc:
-        _fail_usage(str(exc))
-        return
-    except ComplaintsError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        err.print(f"error: cannot write into {out_dir}: {exc.strerror or exc}", markup=False)
-        raise typer.Exit(1) from None
 
     for problem in result.problems:
         _print_problem(problem)  # type: ignore[arg-type] - a RowProblem prints as a Problem does

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import PathsArg, _fail_usage, _print_problem, app, err, out
+from .cli import PathsArg, _fail_usage, _print_problem, app, err, out, user_errors
 from .errors import CaseError, ComplaintsError, UsageError
 from .layout import find_case_files, shown
 
@@ -89,14 +89,8 @@ def evidence(
     """
     from .evidence import check_evidence, summary
 
-    try:
+    with user_errors():
         findings = check_evidence(paths, letters=letters, db=db)
-    except UsageError as exc:
-        _fail_usage(str(exc))
-        return
-    except ComplaintsError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from None
     for finding in findings:
         if finding.is_change or finding.kind == "error":
             out.print(str(finding), markup=False, highlight=False)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .cli import _fail_usage, _split, app, err, out
-from .errors import ComplaintsError, UsageError
+from .cli import _fail_usage, _split, app, err, out, user_errors
+from .errors import UsageError
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="The register file (default: complaints.db beside "
                                                "the nearest complaints.yaml).")]
@@ -22,18 +21,6 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="The letter's langua
                                                 "in more than one.")]
 TodayOpt = Annotated[str | None, typer.Option("--today", help="Count days as of this date, YYYY-MM-DD "
                                                  "(default: today in Kazakhstan).")]
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """A user's mistake is a message and an exit status, never a traceback."""
-    try:
-        yield
-    except UsageError as exc:
-        _fail_usage(str(exc))
-    except ComplaintsError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from None
 
 
 def _today(value: str | None) -> date | None:
@@ -64,7 +51,7 @@ def filed(
     """Record that a letter was filed; its copy is frozen in the archive and its reply date computed."""
     from . import ledger
 
-    with _errors():
+    with user_errors():
         f = ledger.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
                                  file=file, db=db)
     err.print(f"recorded: {f.case_id} ({f.lang}) filed {f.filed_at.strftime('%Y-%m-%d %H:%M')}"
@@ -84,7 +71,7 @@ def extended(
     """Record that the authority extended the term (APPC Article 76 allows up to two months)."""
     from . import ledger
 
-    with _errors():
+    with user_errors():
         f = ledger.record_extension(case, until=until, ref=ref, lang=lang, db=db)
     err.print(f"recorded: the term for {f.case_id} ({f.lang}) is extended to {f.deadline.isoformat()}", markup=False)
 
@@ -102,7 +89,7 @@ def reply(
     """Record the authority's reply to a filed letter."""
     from . import ledger
 
-    with _errors():
+    with user_errors():
         f = ledger.record_reply(case, on=on, outcome=outcome, file=file, note=note, lang=lang, db=db)
     err.print(f"recorded: {f.case_id} ({f.lang}) answered on {f.replied_on}: {f.outcome}", markup=False)
 
@@ -151,7 +138,7 @@ def status(
     """Every filing: filed, registered, due, working days left or overdue, and its status."""
     from . import ledger
 
-    with _errors():
+    with user_errors():
         if as_json:
             _json(ledger.standings(db=db, today=_today(today), overdue=overdue))
         else:
@@ -170,7 +157,7 @@ def due(
     """The filings still waiting whose reply falls due in the next N working days (`status --overdue`: the late)."""
     from . import ledger
 
-    with _errors():
+    with user_errors():
         if within < 0:
             raise UsageError("--within takes a number of working days, 0 or more")
         if as_json:
@@ -199,7 +186,7 @@ def remind(
         written.append(line)
         err.print(line, markup=False)
 
-    with _errors():
+    with user_errors():
         result = followups.remind(out=out_dir, grace=grace, formats=_split(format_) or ["docx"],
                                   letter_date=_today(date_), db=db, progress=show)
     if not result.letters:
