@@ -54,8 +54,10 @@ def filed(
     with user_errors():
         f = ledger.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
                                  file=file, db=db)
+    from .when import utc_offset_label
+
     err.print(f"recorded: {f.case_id} ({f.lang}) filed {f.filed_at.strftime('%Y-%m-%d %H:%M')}"
-              f" (UTC{f.filed_at.strftime('%z')[:3]}) via {f.channel}{', ref ' + f.ref if f.ref else ''};"
+              f" ({utc_offset_label(f.filed_at)}) via {f.channel}{', ref ' + f.ref if f.ref else ''};"
               f" registered {f.registered.isoformat()} (APPC Article 64(3)); reply due {f.due.isoformat()}"
               f" (APPC Article 76). Archived: {f.letter_name} (SHA-256 {f.letter_sha256[:12]}…)", markup=False)
 
@@ -192,8 +194,8 @@ def remind(
     if not result.letters:
         err.print("no filing is overdue: nothing to write", markup=False)
     else:
-        err.print(f"{result.letters} follow-up letters written into {out_dir} for {result.filings} overdue filings",
-                  markup=False)
+        filings = "1 overdue filing" if result.filings == 1 else f"{result.filings} overdue filings"
+        err.print(f"{result.letters} follow-up letters written into {out_dir} for {filings}", markup=False)
     for problem in result.problems:
         err.print(f"error: {problem}", markup=False)
     raise typer.Exit(1 if result.problems else 0)

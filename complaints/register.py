@@ -84,10 +84,15 @@ def find_db(start: str | Path = ".", explicit: str | Path | None = None) -> Path
     from .layout import find_project
 
     project = find_project(start)
-    if project is None:
-        raise UsageError("no complaints.yaml here or above, so no register beside it: run this in your cases"
-                         " folder, or name the register with --db PATH")
-    return project.parent / DB_FILE
+    if project is not None:
+        return project.parent / DB_FILE
+    # run from the folder that holds the cases folder (cases/complaints.yaml): the one register just below
+    below = sorted(Path(start).glob(f"*/{DB_FILE}"))
+    if len(below) == 1:
+        return below[0]
+    raise UsageError("no complaints.yaml here or above, so no register beside it: run this in your cases"
+                     " folder, or name the register with --db PATH"
+                     + (f" (there are {len(below)} below: {', '.join(map(str, below))})" if below else ""))
 
 
 class Register:

@@ -215,3 +215,11 @@ def test_no_register_without_a_project_file(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.chdir(tmp_path)
     code, output = _cli("status")
     assert code == 2 and "--db" in output
+
+
+def test_the_register_is_found_from_the_folder_above_the_cases(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _file()[0] == 0
+    monkeypatch.chdir(project.parent)  # where an advocate keeps cases/ and letters/ side by side
+    code, output = _cli("status", "--csv", "--today", "2026-11-10")
+    assert code == 0, output
+    assert "case-1" in output
