@@ -159,7 +159,10 @@ class Office:
             import fcntl
         except ImportError:  # pragma: no cover - not on Windows
             return None
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "complaints" / "libreoffice"
+        try:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "complaints" / "libreoffice"
+        except (RuntimeError, KeyError):  # no home folder (some service accounts): a fresh profile each run
+            return None
         for slot in range(64):
             folder = base / f"profile-{slot}"
             try:
