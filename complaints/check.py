@@ -9,7 +9,7 @@ import signal
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 from .cases import CaseFile, ProjectFile, find_project, load_case, load_project
@@ -17,7 +17,6 @@ from .errors import CaseError, ComplaintsError, Problem, ProjectError, UsageErro
 from .letter import group_context, warm_up
 from .render.fastdocx import PreparedTemplate
 from .render.pdf import Office
-from .when import kz_zone
 
 Todo = tuple[tuple[str, str], ...]  # (language, format) pairs to render; None: every one the case has
 
@@ -233,22 +232,14 @@ def _render(cases: list[CaseFile], lang: str, fmts: list[str], checker: Checker,
 def _email(cases: list[CaseFile], lang: str, context: dict[str, object], body: str, letter: tuple[str, bytes],
            day: date) -> bytes:
     """The letter as an e-mail ready to send from the applicant's mail program: text, letter and evidence."""
-    from .render.email import render_eml
+    from .render.email import draft
 
-    case = cases[0]
-    applicant = case.applicant
-    if not applicant.email:
-        raise ComplaintsError("e-mail letters (--format eml) need the applicant's e-mail address:"
-                              " add applicant.email to the project file (complaints.yaml)")
     fmt, data = letter
     letter_id = str(context["letter_id"])
     attachments = [(f"{letter_id}.{lang}.{fmt}", data)]
     files = {found.sha256: found.path for each in cases for found in each.evidence_files.values()}  # once each
     attachments += [(path.name, path.read_bytes()) for path in files.values()]
-    sent = datetime.combine(day, time(9, 0), tzinfo=kz_zone())  # a draft: the mail program sets it on sending
-    return render_eml(sender_name=str(context["sender"]), sender_email=applicant.email,
-                      to=case.authority.email or None, subject=str(context["email_subject"]), body=body,
-                      attachments=attachments, sent=sent, lang=lang, ref=f"{letter_id}.{lang}.{day.isoformat()}")
+    return draft(context, body=body, attachments=attachments, day=day, ref=f"{letter_id}.{lang}.{day.isoformat()}")
 
 
 _WORKER: Checker | None = None

@@ -100,6 +100,7 @@ def followup_context(filing: Filing, project: ProjectFile, kind: str, *, letter_
         "authority_email": recipient.email,
         "applicant": applicant_block(applicant, lang, values),
         "sender": values["applicant"]["name"],
+        "sender_email": values["applicant"]["email"],
         "heading": text(kind, "heading"),
         "subject": subject,
         "email_subject": text(kind, "email_subject", subject=subject),

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import ComplaintsError, UsageError
+from .filing import Filing
 from .ledger import standings
 from .register import Register, find_db
 from .when import kz_today
@@ -86,7 +87,7 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
                                 office = Office()
                             made[fmt] = office.convert(made["docx"], letter_date=day)
                         elif fmt == "eml":
-                            made[fmt] = _email(context, made, f, project, day, db)
+                            made[fmt] = _email(context, made, f, day, db)
                         else:
                             made[fmt] = render_followup(context, fmt, folder)
                     stem = f"{f.case_id}.{f.lang}.{kind}" + (f".{f.again + 1}" if f.again else "")
@@ -109,31 +110,21 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
     return result
 
 
-def _email(context: dict[str, object], made: dict[str, bytes], filing: object, project: object, day: date,
+def _email(context: dict[str, object], made: dict[str, bytes], filing: Filing, day: date,
            db: str | Path | None) -> bytes:
     """The follow-up as an e-mail ready to send: its text, the letter (PDF where made, else DOCX), and the copy
     of the original letter from the register's archive."""
-    from datetime import datetime, time
+    from .render.email import draft
 
-    from .render.email import render_eml
-    from .when import kz_zone
-
-    applicant = project.project.applicant  # type: ignore[attr-defined]
-    if applicant is None or not applicant.email:
-        raise UsageError("e-mail follow-ups (--format eml) need the applicant's e-mail address: add applicant.email"
-                         " to the project file (complaints.yaml)")
-    stem = f"{filing.case_id}.{filing.lang}.{context['kind']}"  # type: ignore[attr-defined]
+    stem = f"{filing.case_id}.{filing.lang}.{context['kind']}"
     letter = ("pdf", made["pdf"]) if "pdf" in made else ("docx", made["docx"])
     attachments = [(f"{stem}.{letter[0]}", letter[1])]
     with Register(find_db(".", db)) as register:
-        original = register.archived(filing.letter_sha256)  # type: ignore[attr-defined]
+        original = register.archived(filing.letter_sha256)
     if original.is_file():
-        attachments.append((filing.letter_name, original.read_bytes()))  # type: ignore[attr-defined]
-    return render_eml(sender_name=str(context["sender"]), sender_email=applicant.email,
-                      to=str(context.get("authority_email") or "") or None, subject=str(context["email_subject"]),
-                      body=made["txt"].decode("utf-8"), attachments=attachments,
-                      sent=datetime.combine(day, time(9, 0), tzinfo=kz_zone()), lang=str(context["lang"]),
-                      ref=f"{stem}.{day.isoformat()}")
+        attachments.append((filing.letter_name, original.read_bytes()))
+    return draft(context, body=made["txt"].decode("utf-8"), attachments=attachments, day=day,
+                 ref=f"{stem}.{day.isoformat()}")
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -210,6 +210,7 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
                 working_days=say.book["working_days"])
 
     day = letter_date or kz_today()
+    subject = phrase("subject", **shared)
 
     return {
         "lang": lang,
@@ -221,9 +222,11 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
         "authority_address": pick(first.authority.address, lang),
         "applicant": applicant_lines,
         "heading": say("heading"),
-        "subject": phrase("subject", **shared),
-        "email_subject": phrase("email_subject", subject=phrase("subject", **shared)),
+        "subject": subject,
+        "email_subject": phrase("email_subject", subject=subject),
         "sender": ap["name"],
+        "sender_email": ap["email"],
+        "authority_email": first.authority.email,
         "intro": phrase("intro", kind, **shared),
         "facts_heading": say("facts_heading"),
         "comments": comments,

@@ -15,11 +15,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import mimetypes
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime, time
 from email import policy as email_policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any
+
+from ..errors import ComplaintsError
+from ..when import kz_zone
 
 # CRLF line endings, lines of at most 78, non-ASCII only in RFC 2047/2231 encoded form: a 7-bit file every client opens
 _POLICY = email_policy.SMTP
@@ -31,6 +36,21 @@ _TYPES.add_type("image/webp", ".webp")
 # RFC 5322 atext and space: a display name of only these needs neither quotes nor encoding
 _ATEXT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-/=?^_`{|}~ ")
 _UNSTRUCTURED = frozenset(chr(c) for c in range(32, 127))
+
+
+def draft(context: Mapping[str, Any], *, body: str, attachments: list[tuple[str, bytes]], day: date,
+          ref: str) -> bytes:
+    """A letter's context (a letter's or a follow-up's) as its .eml draft: from its sender to its authority's
+    address where the profile gives one, dated 09:00 Kazakhstan time on the letter's date (the mail program sets
+    the real date when it sends)."""
+    sender_email = context.get("sender_email")
+    if not sender_email:
+        raise ComplaintsError("e-mail letters (--format eml) need the applicant's e-mail address: add"
+                              " applicant.email to the project file (complaints.yaml)")
+    return render_eml(sender_name=str(context["sender"]), sender_email=str(sender_email),
+                      to=str(context.get("authority_email") or "") or None, subject=str(context["email_subject"]),
+                      body=body, attachments=attachments, sent=datetime.combine(day, time(9, 0), tzinfo=kz_zone()),
+                      lang=str(context["lang"]), ref=ref)
 
 
 def render_eml(*, sender_name: str, sender_email: str, to: str | None, subject: str, body: str,
