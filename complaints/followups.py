@@ -11,14 +11,13 @@ and renamed, so none is ever half-written.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .errors import ComplaintsError, UsageError
+from .files import write_whole
 from .filing import Filing
 from .ledger import standings
 from .register import Register, find_db
@@ -61,11 +60,12 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
     out = Path(out)
     result = RemindResult()
     office = None
+    register: Register | None = None
     try:
         late = standings(db=db, today=day, overdue=True)
-        with Register(find_db(".", db)) as register:  # the whole record of each late filing, not the brief one
-            ids = ",".join(str(s.filing.id) for s in late)
-            full = {f.id: f for f in register.filings(f"WHERE id IN ({ids})")} if late else {}
+        register = Register(find_db(".", db))
+        ids = ",".join(str(s.filing.id) for s in late)  # the whole record of each late filing, not the brief one
+        full = {f.id: f for f in register.filings(f"WHERE id IN ({ids})")} if late else {}
         for s in late:
             f = full[s.filing.id]
             overdue = -s.days_left
@@ -87,7 +87,7 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
                                 office = Office()
                             made[fmt] = office.convert(made["docx"], letter_date=day)
                         elif fmt == "eml":
-                            made[fmt] = _email(context, made, f, day, db)
+                            made[fmt] = _email(context, made, f, day, register.archived(f.letter_sha256))
                         else:
                             made[fmt] = render_followup(context, fmt, folder)
                     stem = f"{f.case_id}.{f.lang}.{kind}" + (f".{f.again + 1}" if f.again else "")
@@ -95,7 +95,7 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
                         if fmt not in written:
                             continue  # made only for the e-mail
                         path = out / f.case_id / f"{stem}.{fmt}"
-                        _write(path, data)
+                        write_whole(path, data)
                         result.paths.append(path)
                         result.letters += 1
                     if progress is not None:
@@ -105,13 +105,14 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
                 continue
             result.filings += 1
     finally:
+        if register is not None:
+            register.close()
         if office is not None:
             office.close()
     return result
 
 
-def _email(context: dict[str, object], made: dict[str, bytes], filing: Filing, day: date,
-           db: str | Path | None) -> bytes:
+def _email(context: dict[str, object], made: dict[str, bytes], filing: Filing, day: date, original: Path) -> bytes:
     """The follow-up as an e-mail ready to send: its text, the letter (PDF where made, else DOCX), and the copy
     of the original letter from the register's archive."""
     from .render.email import draft
@@ -119,23 +120,7 @@ def _email(context: dict[str, object], made: dict[str, bytes], filing: Filing, d
     stem = f"{filing.case_id}.{filing.lang}.{context['kind']}"
     letter = ("pdf", made["pdf"]) if "pdf" in made else ("docx", made["docx"])
     attachments = [(f"{stem}.{letter[0]}", letter[1])]
-    with Register(find_db(".", db)) as register:
-        original = register.archived(filing.letter_sha256)
     if original.is_file():
         attachments.append((filing.letter_name, original.read_bytes()))
     return draft(context, body=made["txt"].decode("utf-8"), attachments=attachments, day=day,
                  ref=f"{stem}.{day.isoformat()}")
-
-
-def _write(path: Path, data: bytes) -> None:
-    """A file written whole: to a temporary name beside it, then renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise

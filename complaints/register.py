@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -22,6 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .errors import ComplaintsError, UsageError
+from .files import write_whole
 from .filing import Filing
 
 DB_FILE = "complaints.db"
@@ -167,18 +167,7 @@ class Register:
         digest = hashlib.sha256(data).hexdigest()
         target = self.archived(digest)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(temp, target)
-            except BaseException:
-                with _suppress_os():
-                    os.unlink(temp)
-                raise
+            write_whole(target, data, durable=True)
         return source.name, digest
 
     def archived(self, sha256: str) -> Path:
@@ -289,11 +278,3 @@ def _fault(point: str) -> None:
     """Tests only: COMPLAINTS_FAULT=<point> kills the process there, to show a half-done command leaves nothing."""
     if os.environ.get("COMPLAINTS_FAULT") == point:
         os.kill(os.getpid(), 9)
-
-
-@contextmanager
-def _suppress_os() -> Iterator[None]:
-    try:
-        yield
-    except OSError:
-        pass
