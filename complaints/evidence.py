@@ -12,7 +12,6 @@ Nothing is written, and no file outside a case's root folder is read.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import zipfile
@@ -27,7 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 from .errors import CaseError, UsageError
 from .layout import find_case_files, find_project, shown
 from .load import read_yaml
-from .manifest import sha256_file
+from .manifest import listed, sha256_file
 from .model import CaseId, Evidence
 
 __all__ = ["CHANGES", "Finding", "check_evidence", "summary"]
@@ -105,16 +104,12 @@ class _Rendered:
 
 def _manifest(folder: Path, *, required: bool) -> dict[str, list[_Rendered]] | None:
     """The manifest's records by case id; None when there is no manifest (UsageError if one was asked for)."""
-    path = folder / "manifest.json"
-    if not path.is_file():
+    rows = listed(folder)
+    if rows is None:
         if required:
-            raise UsageError(f"no manifest at {shown(path)}: render the letters there first, or name their folder"
-                             " with --letters DIR")
+            raise UsageError(f"no manifest at {shown(folder / 'manifest.json')}: render the letters there first, or"
+                             " name their folder with --letters DIR")
         return None
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8")).get("files", [])
-    except (ValueError, OSError, AttributeError):
-        raise UsageError(f"{shown(path)} is not a manifest the tool wrote") from None
     records: dict[str, _Rendered] = {}
     by_id: dict[str, list[_Rendered]] = {}
     for row in rows:

@@ -8,7 +8,7 @@ authority extended the term to. The due date is stored when the filing is record
 
 from __future__ import annotations
 
-import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,6 +17,8 @@ from typing import Any
 
 from .errors import UsageError
 from .filing import CHANNELS, OUTCOMES, Filing
+from .layout import LANGUAGES
+from .manifest import listed
 from .register import Register, RegisterError, find_db
 from .when import kz_today, kz_zone, parse_day, parse_moment
 
@@ -44,11 +46,13 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
 
     if channel not in CHANNELS:
         raise UsageError(f"unknown channel '{channel}': choose from {', '.join(CHANNELS)}")
-    if lang not in ("kk", "ru", "en"):
-        raise UsageError(f"unknown letter language '{lang}': choose from kk, ru, en")
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown letter language '{lang}': choose from {', '.join(LANGUAGES)}")
     filed_at = _moment(on)
-    case_path, letter = _case_and_letter(case, lang, letters, file)
+    folder = Path(letters) if letters is not None else Path("letters")
+    case_path = _case_path(case, folder)
     found = load_case(case_path)
+    letter = _letter(found.id, lang, folder, file)
     days = found.authority.reply_term.working_days
     calendar = _calendar(found.project.path)
     registered = calendar.registration_day(filed_at)
@@ -91,30 +95,16 @@ def record_reply(case_id: str, *, on: str | date, outcome: str, file: str | Path
         return register.reply(filing, day, outcome, note, frozen)
 
 
-def standings(*, db: str | Path | None = None, today: date | None = None, overdue: bool = False) -> list[Standing]:
-    """Every filing as of `today` (default: today in Kazakhstan): days left or overdue, and status."""
+def standings(*, db: str | Path | None = None, today: date | None = None, overdue: bool = False,
+              within: int | None = None) -> list[Standing]:
+    """Every filing as of `today` (default: today in Kazakhstan): days left or overdue, and status; `overdue`
+    and `within` filter as `status_rows` does."""
     day = today or kz_today()
     with Register(find_db(".", db)) as register:
+        worked_out = {row[0]: (row[1], row[2]) for row in
+                      _query(register, day, ["f.id", _LEFT, _STATUS], overdue=overdue, within=within)}
         filings = register.filings(brief=True)
-        projects = {f.project for f in filings}
-    deadlines = [f.deadline for f in filings]
-    counts = {p: _Count(_calendar(Path(p) if p else None), min([day, *deadlines]), max([day, *deadlines]))
-              for p in projects}
-    result = []
-    for filing in filings:
-        left = counts[filing.project].between(day, filing.deadline)
-        if filing.outcome:
-            status = filing.outcome
-        elif day > filing.deadline:
-            status = "overdue"
-        elif filing.extended_until:
-            status = "extended"
-        else:
-            status = "pending"
-        standing = Standing(filing, day, left, status)
-        if not overdue or standing.overdue:
-            result.append(standing)
-    return result
+    return [Standing(f, day, *worked_out[f.id]) for f in filings if f.id in worked_out]
 
 
 STATUS_COLUMNS = ("case", "language", "channel", "reference", "filed", "registered", "due", "days", "status")
@@ -122,61 +112,67 @@ STATUS_COLUMNS = ("case", "language", "channel", "reference", "filed", "register
 
 def status_rows(*, db: str | Path | None = None, today: date | None = None, overdue: bool = False,
                 within: int | None = None) -> Iterator[tuple[str, ...]]:
-    """The status table as rows of text (STATUS_COLUMNS), worked out inside SQLite: the same as `standings`,
-    fast enough for 100,000 filings. `within`: only filings still waiting whose term ends in that many working
-    days or fewer (not those already overdue: `overdue` lists them)."""
-    day = (today or kz_today()).isoformat()
+    """The status table as rows of text (STATUS_COLUMNS), worked out inside SQLite, fast enough for 100,000
+    filings. `within`: only filings still waiting whose term ends in that many working days or fewer (not those
+    already overdue: `overdue` lists them)."""
+    columns = ["f.case_id", "f.lang", "f.channel", "coalesce(f.ref, '')", "substr(f.filed_at, 1, 10)",
+               "f.registered", _DEADLINE,
+               f"CASE WHEN f.outcome IS NOT NULL THEN '' WHEN {_LEFT} > 0 THEN {_LEFT} || ' left'"
+               f" WHEN {_LEFT} = 0 THEN 'due today' ELSE (-{_LEFT}) || ' overdue' END", _STATUS]
     with Register(find_db(".", db)) as register:
-        db_ = register.db
-        db_.execute("CREATE TEMP TABLE IF NOT EXISTS workdays (project TEXT, day TEXT, n INTEGER,"
-                    " PRIMARY KEY (project, day)) WITHOUT ROWID")
-        db_.execute("CREATE TEMP TABLE IF NOT EXISTS today (project TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
-        db_.execute("DELETE FROM temp.workdays")
-        db_.execute("DELETE FROM temp.today")
-        spans = db_.execute("SELECT coalesce(project, ''), min(coalesce(extended_until, due)),"
-                            " max(coalesce(extended_until, due)) FROM filings GROUP BY 1").fetchall()
-        for project, first, last in spans:
-            lo, hi = min(date.fromisoformat(first), date.fromisoformat(day)), max(date.fromisoformat(last),
-                                                                                  date.fromisoformat(day))
-            count = _Count(_calendar(Path(project) if project else None), lo, hi)
-            db_.executemany("INSERT INTO temp.workdays VALUES (?, ?, ?)",
-                            ((project, date.fromordinal(count.first + i).isoformat(), n)
-                             for i, n in enumerate(count.running)))
-            db_.execute("INSERT INTO temp.today VALUES (?, ?)",
-                        (project, count.running[date.fromisoformat(day).toordinal() - count.first]))
-        left = "(d.n - w.n)"
-        status = ("CASE WHEN f.outcome IS NOT NULL THEN f.outcome WHEN :today > coalesce(f.extended_until, f.due)"
-                  " THEN 'overdue' WHEN f.extended_until IS NOT NULL THEN 'extended' ELSE 'pending' END")
-        deadline = "coalesce(f.extended_until, f.due)"  # indexed: the filters below read only what they need
-        where = []
-        if overdue:
-            where.append(f"f.outcome IS NULL AND {deadline} < :today")
-        if within is not None:
-            # no more than 2N + 14 calendar days hold N working days, whatever the holidays
-            where.append(f"f.outcome IS NULL AND {deadline} BETWEEN :today AND :horizon AND {left} <= :within")
-        cursor = db_.cursor()
-        cursor.row_factory = None
-        columns = ["f.case_id", "f.lang", "f.channel", "coalesce(f.ref, '')", "substr(f.filed_at, 1, 10)",
-                   "f.registered", "coalesce(f.extended_until, f.due)",
-                   f"CASE WHEN f.outcome IS NOT NULL THEN '' WHEN {left} > 0 THEN {left} || ' left'"
-                   f" WHEN {left} = 0 THEN 'due today' ELSE (-{left}) || ' overdue' END", status]
-        cursor.execute(
-            f"SELECT {', '.join(columns)}"
-            f" FROM filings f"
-            f" JOIN temp.workdays d ON d.project = coalesce(f.project, '') AND d.day = coalesce(f.extended_until, f.due)"
-            f" JOIN temp.today w ON w.project = coalesce(f.project, '')"
-            f" {'WHERE ' + ' AND '.join(where) if where else ''}"
-            f" ORDER BY f.case_id, f.lang, f.again",
-            {"today": day, "within": within,
-             "horizon": (date.fromisoformat(day) + timedelta(days=2 * (within or 0) + 14)).isoformat()})
-        yield from cursor
+        yield from _query(register, today or kz_today(), columns, overdue=overdue, within=within)
 
 
 def due_within(n: int, *, db: str | Path | None = None, today: date | None = None) -> list[Standing]:
     """The filings still waiting for a reply whose term ends within the next `n` working days."""
     if n < 0:
         raise UsageError("--within takes a number of working days, 0 or more")
-    return [s for s in standings(db=db, today=today) if s.status in ("pending", "extended") and s.days_left <= n]
+    return standings(db=db, today=today, within=n)
+
+
+# The status of a filing, the one place it is worked out: its reply's outcome, else overdue once the day is past
+# its deadline (the extended term where there is one), else extended or pending. Working days left: the running
+# count of working days at the deadline less that of today (tables made by _query).
+_DEADLINE = "coalesce(f.extended_until, f.due)"  # indexed: the filters of _query read only what they need
+_LEFT = "(d.n - w.n)"
+_STATUS = (f"CASE WHEN f.outcome IS NOT NULL THEN f.outcome WHEN :today > {_DEADLINE} THEN 'overdue'"
+           " WHEN f.extended_until IS NOT NULL THEN 'extended' ELSE 'pending' END")
+
+
+def _query(register: Register, today: date, columns: list[str], *, overdue: bool = False,
+           within: int | None = None) -> sqlite3.Cursor:
+    """The filings (in case and language order) as `columns`, which may use _DEADLINE, _LEFT and _STATUS."""
+    db = register.db
+    day = today.isoformat()
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS workdays (project TEXT, day TEXT, n INTEGER,"
+               " PRIMARY KEY (project, day)) WITHOUT ROWID")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS today (project TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
+    db.execute("DELETE FROM temp.workdays")
+    db.execute("DELETE FROM temp.today")
+    spans = db.execute(f"SELECT coalesce(f.project, ''), min({_DEADLINE}), max({_DEADLINE}) FROM filings f"
+                       " GROUP BY 1").fetchall()
+    for project, first, last in spans:
+        lo, hi = min(date.fromisoformat(first), today), max(date.fromisoformat(last), today)
+        count = _Count(_calendar(Path(project) if project else None), lo, hi)
+        db.executemany("INSERT INTO temp.workdays VALUES (?, ?, ?)",
+                       ((project, date.fromordinal(count.first + i).isoformat(), n)
+                        for i, n in enumerate(count.running)))
+        db.execute("INSERT INTO temp.today VALUES (?, ?)", (project, count.running[today.toordinal() - count.first]))
+    where = []
+    if overdue:
+        where.append(f"f.outcome IS NULL AND {_DEADLINE} < :today")
+    if within is not None:
+        # no more than 2N + 14 calendar days hold N working days, whatever the holidays
+        where.append(f"f.outcome IS NULL AND {_DEADLINE} BETWEEN :today AND :horizon AND {_LEFT} <= :within")
+    cursor = db.cursor()
+    cursor.row_factory = None
+    return cursor.execute(
+        f"SELECT {', '.join(columns)} FROM filings f"
+        f" JOIN temp.workdays d ON d.project = coalesce(f.project, '') AND d.day = {_DEADLINE}"
+        f" JOIN temp.today w ON w.project = coalesce(f.project, '')"
+        f" {'WHERE ' + ' AND '.join(where) if where else ''}"
+        f" ORDER BY f.case_id, f.lang, f.again",
+        {"today": day, "within": within, "horizon": (today + timedelta(days=2 * (within or 0) + 14)).isoformat()})
 
 
 # ---------------------------------------------------------------- helpers
@@ -220,48 +216,30 @@ def _calendar(project: Path | None):  # noqa: ANN202 - workdays.Calendar, import
     return calendar(extra if extra is not None and extra.is_file() else None)
 
 
-def _case_and_letter(case: str | Path, lang: str, letters: str | Path | None,
-                     file: str | Path | None) -> tuple[Path, Path]:
-    """The case file, and the letter file that was filed: `file`, else the one the last render wrote."""
+def _case_path(case: str | Path, folder: Path) -> Path:
+    """The case file: `case` itself, or the file of the case with that id in the letters' manifest."""
     path = Path(case)
-    folder = Path(letters) if letters is not None else None
-    rows = _manifest_rows(folder) if folder is not None or file is None else []
-    if not path.is_file():  # a case id: its file is the source the manifest names
-        sources = {r["source"] for r in rows if r.get("case_id") == str(case)}
-        if not sources:
-            raise UsageError(f"no case file '{case}', and no case with that id in"
-                             f" {(folder or Path('letters')) / 'manifest.json'}")
-        path = Path(sorted(sources)[0])
+    if path.is_file():
+        return path
+    sources = sorted({r["source"] for r in listed(folder) or [] if r.get("case_id") == str(case)})
+    if not sources:
+        raise UsageError(f"no case file '{case}', and no case with that id in {folder / 'manifest.json'}")
+    return Path(sources[0])
+
+
+def _letter(case_id: str, lang: str, folder: Path, file: str | Path | None) -> Path:
+    """The letter file that was filed: `file`, else the one the last render wrote (the PDF, else the DOCX)."""
     if file is not None:
         letter = Path(file)
         if not letter.is_file():
             raise UsageError(f"--file: no such file: {letter}")
-        return path, letter
-    case_id = _case_id(path)
-    mine = {r["format"]: r for r in rows if r.get("case_id") == case_id and r.get("language") == lang}
+        return letter
+    mine = {r["format"]: r for r in listed(folder) or [] if r.get("case_id") == case_id and r.get("language") == lang}
     for fmt in ("pdf", "docx"):  # the PDF is what goes into eOtinish, signed; else the Word letter
-        if fmt in mine:
-            letter = (folder or Path("letters")) / mine[fmt]["path"]
-            if letter.is_file():
-                return path, letter
-    raise UsageError(f"no {lang} letter of '{case_id}' in {(folder or Path('letters'))}: render it first, or name"
-                     " the file you filed with --file")
-
-
-def _manifest_rows(folder: Path | None) -> list[dict[str, object]]:
-    manifest = (folder or Path("letters")) / "manifest.json"
-    if not manifest.is_file():
-        return []
-    try:
-        return list(json.loads(manifest.read_text(encoding="utf-8")).get("files", []))
-    except ValueError:
-        raise UsageError(f"{manifest} is not a manifest the tool wrote") from None
-
-
-def _case_id(path: Path) -> str:
-    from .cases import load_case
-
-    return load_case(path).id
+        if fmt in mine and (folder / mine[fmt]["path"]).is_file():
+            return folder / mine[fmt]["path"]
+    raise UsageError(f"no {lang} letter of '{case_id}' in {folder}: render it first, or name the file you filed"
+                     " with --file")
 
 
 __all__ = ["STATUS_COLUMNS", "RegisterError", "Standing", "due_within", "record_extension", "record_filing",

@@ -21,6 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .errors import UsageError
+from .layout import shown
+
 WORK_DIR = ".complaints"  # inside OUT: the journal and the temporary files of a run
 
 
@@ -111,6 +114,18 @@ def previous_state(out: Path) -> dict[str, Record]:
                 if not record.failed:
                     state[record.source] = record
     return state
+
+
+def listed(out: Path) -> list[dict[str, Any]] | None:
+    """The letters the manifest.json in `out` lists (its "files" rows); None when there is no manifest.
+    UsageError when the file is not a manifest the tool wrote."""
+    path = out / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        return list(json.loads(path.read_text(encoding="utf-8")).get("files", []))
+    except (ValueError, OSError, AttributeError):
+        raise UsageError(f"{shown(path)} is not a manifest the tool wrote") from None
 
 
 def on_disk(out: Path, row: dict[str, Any]) -> bool:
