@@ -30,6 +30,7 @@ from . import manifest
 from .errors import Problem, UsageError
 from .layout import (
     FORMATS,
+    GROUP_BY,
     LANGUAGES,
     find_case_files,
     find_project,
@@ -182,8 +183,8 @@ def render_batch(
     folder = templates_dir(templates)
     files = _case_files(paths, project)
 
-    if group_by is not None and group_by not in ("outlet",):
-        raise UsageError(f"cannot group letters by '{group_by}': choose outlet")
+    if group_by is not None and group_by not in GROUP_BY:
+        raise UsageError(f"cannot group letters by '{group_by}': choose {', '.join(GROUP_BY)}")
 
     out.mkdir(parents=True, exist_ok=True)
     with _only_writer(out):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -200,5 +199,3 @@ def remind(
         err.print(f"error: {problem}", markup=False)
     raise typer.Exit(1 if result.problems else 0)
 
-
-_: Callable[..., Any] = filed  # the commands register themselves on `app`

@@ -9,6 +9,7 @@ context is plain strings and lists of strings, the same for every output format.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -121,10 +122,17 @@ def render_followup(context: dict[str, Any], fmt: str, templates: Path) -> bytes
     if fmt == "docx":
         if not template.is_file():
             raise DataError(f"{template}: no such template")
-        from .render.fastdocx import PreparedTemplate  # docxtpl loads only when a Word letter is asked for
-
-        return PreparedTemplate(template).render(context)
+        stat = template.stat()
+        return _prepared(template, stat.st_mtime_ns, stat.st_size).render(context)
     return render_text(context, fmt, template)
+
+
+@lru_cache(maxsize=8)
+def _prepared(template: Path, mtime_ns: int, size: int) -> Any:
+    """A Word template prepared once for all the follow-ups of a run (again if the file changes)."""
+    from .render.fastdocx import PreparedTemplate  # docxtpl loads only when a Word letter is asked for
+
+    return PreparedTemplate(template)
 
 
 def _applicant(project: ProjectFile) -> Applicant:

@@ -24,8 +24,6 @@ from .errors import ComplaintsError, Problem
 from .layout import LANGUAGES, letter_path
 from .manifest import Fingerprints, Record
 
-GROUP_BY = ("outlet",)
-
 
 @dataclass
 class Group:

@@ -14,6 +14,7 @@ from .errors import UsageError
 
 LANGUAGES = ("kk", "ru", "en")
 FORMATS = ("docx", "pdf", "txt", "md", "html", "eml")
+GROUP_BY = ("outlet",)  # what `render --group-by` can gather several comments' letters by
 PROJECT_FILE = "complaints.yaml"
 
 

@@ -24,7 +24,7 @@ from .cases import CaseFile
 from .errors import CaseError, DataError
 from .law import DATA, cited
 from .load import read_yaml
-from .model import ALL, LANGUAGES, Applicant
+from .model import ALL, LANGUAGES, REQUESTS, Applicant
 from .when import Moment, kz_today, utc_offset_label
 
 
@@ -200,9 +200,9 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
     for n, case in enumerate(cases, start=1):
         comments.append(_comment(case, lang, say, n if many else 0, annexes, shared))
 
-    requested = [r for r in _REQUEST_ORDER if any(r in case.case.requests for case in cases)]
-    if not many:
-        requested = list(first.case.requests)
+    # one comment: its requests in its order; several: every request any of them makes, in the usual order
+    requested = ([r for r in REQUESTS if any(r in case.case.requests for case in cases)] if many
+                 else list(first.case.requests))
     requests = [say("request", n=i, text=phrase("requests", r, **shared)) for i, r in enumerate(requested, start=1)]
 
     term = first.authority.reply_term
@@ -290,7 +290,6 @@ def phrases(lang: str) -> _Phrases:
     return _phrases(lang)
 
 
-_REQUEST_ORDER = ("assess", "act_on_outlet", "refer_to_police", "reply_in_writing")
 
 
 def _comment(case: CaseFile, lang: str, say: _Phrases, n: int, annexes: dict[tuple[str, str], str],
