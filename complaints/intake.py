@@ -31,6 +31,7 @@ from .layout import PROJECT_FILE, find_project, shown
 from .load import Document, read_yaml
 from .sheets import DELIMITERS, Sheet, column_letter, read_sheet
 from .when import kz_today, kz_zone, parse_moment
+from .yamltext import block, plain_ok, scalar
 
 MAP_FILE = "import-map.yaml"
 
@@ -654,61 +655,8 @@ _HEADER = (
     "`complaints import --update` refreshes the fields that come from the sheet; your own",
     "changes to other fields, and your comments, stay as they are.",
 )
-_PLAIN_START = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`]")
-_SPECIAL = re.compile(
-    r"^(?:~|null|true|false|yes|no|on|off|y|n|=|<<|[-+]?\.(?:inf|nan)|0x[0-9a-f_]+|0o?[0-7_]+|0b[01_]+"
-    r"|[-+]?(?:\d[\d_]*)?(?:\.[\d_]*)?(?:e[-+]?\d+)?|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?|\d{4}-\d\d?-\d\d?.*)$",
-    re.IGNORECASE,
-)
 _MOMENT_FIELDS = {name for name, spec in FIELDS.items() if spec.kind in ("moment", "day")}
 _NOTE_COLUMN = 40
-
-
-def _yaml_printable(ch: str) -> bool:
-    o = ord(ch)
-    return (ch in "\t\n" or 0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF or 0xE000 <= o <= 0xFFFD and o != 0xFEFF
-            or o >= 0x10000)
-
-
-def _plain_ok(text: str, *, flow: bool = False) -> bool:
-    """Whether a string can be written without quotes and read back as the same string by any YAML reader."""
-    if not text or text != text.strip() or not _PLAIN_START.match(text) or _SPECIAL.match(text):
-        return False
-    if ": " in text or " #" in text or text.endswith(":") or flow and any(c in text for c in ",[]{}"):
-        return False
-    return all(c == " " or c.isprintable() for c in text)
-
-
-def _quoted(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in '\\"':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch in "\x85\u2028\u2029":
-            out.append({"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}[ch])
-        elif not _yaml_printable(ch):
-            out.append(f"\\x{ord(ch):02X}" if ord(ch) < 0x100 else f"\\u{ord(ch):04X}" if ord(ch) < 0x10000
-                       else f"\\U{ord(ch):08X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _scalar(text: str, *, flow: bool = False) -> str:
-    return text if _plain_ok(text, flow=flow) else _quoted(text)
-
-
-def _literal_ok(text: str) -> bool:
-    """Multi-line text that a `|-` block carries exactly."""
-    if "\n" not in text or text != text.strip():
-        return False
-    if any(not _yaml_printable(c) or c in "\x85\u2028\u2029" for c in text):
-        return False
-    return all(line == "" or line.strip() for line in text.split("\n"))
 
 
 def _with_note(line: str, note: str | None) -> str:
@@ -730,18 +678,18 @@ def _emit(data: dict[str, Any], notes: dict[str, str], path: tuple[str, ...], in
             for item in value:
                 if isinstance(item, dict):
                     for i, (k, v) in enumerate(item.items()):
-                        text = ("{" + ", ".join(f"{lk}: {_scalar(lv, flow=True)}" for lk, lv in v.items()) + "}"
-                                if isinstance(v, dict) else _scalar(v))
+                        text = ("{" + ", ".join(f"{lk}: {scalar(lv, flow=True)}" for lk, lv in v.items()) + "}"
+                                if isinstance(v, dict) else scalar(v))
                         lines.append(f"{pad}  {'- ' if i == 0 else '  '}{k}: {text}")
                 else:
-                    lines.append(f"{pad}  - {_scalar(item)}")
+                    lines.append(f"{pad}  - {scalar(item)}")
         elif name in _MOMENT_FIELDS or name == "format":
             lines.append(_with_note(f"{pad}{key}: {value}", note))
-        elif _literal_ok(value):
-            lines.append(_with_note(f"{pad}{key}: |-", note))
-            lines.extend(f"{pad}  {line}" if line else "" for line in value.split("\n"))
+        elif "\n" in value and (literal := block(value)):
+            lines.append(_with_note(f"{pad}{key}: {literal[0]}", note))
+            lines.extend(pad + line if line else "" for line in literal[1:])
         else:
-            lines.append(_with_note(f"{pad}{key}: {_scalar(value)}", note))
+            lines.append(_with_note(f"{pad}{key}: {scalar(value)}", note))
 
 
 def case_yaml(built: _Built, sheet_name: str) -> str:
@@ -1047,9 +995,9 @@ def _styled(name: str, value: Any) -> Any:
         return value
     if name in _MOMENT_FIELDS:
         return date.fromisoformat(value) if len(value) == 10 else value
-    if _literal_ok(value):
+    if "\n" in value and block(value):
         return LiteralScalarString(value)
-    return value if _plain_ok(value) else DoubleQuotedScalarString(value)
+    return value if plain_ok(value) else DoubleQuotedScalarString(value)
 
 
 def describe(result: ImportResult) -> str:

@@ -31,12 +31,14 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from . import yamltext
 from .errors import CaseError, ComplaintsError, DataError, Problem, UsageError
 from .layout import LANGUAGES, find_project
 from .layout import shown as _shown
 from .load import MAX_BYTES, read_yaml
 from .model import ID_PATTERN, Case, Localized
 from .when import parse_moment
+from .yamltext import quoted_json, read_strings, scalar
 
 __all__ = ["Interview", "NoApplicant", "case_from_answers", "case_from_json", "check_answer", "describe",
            "suggest_id", "write_case"]
@@ -257,60 +259,6 @@ def suggest_id(outlet_url: str, text: str, when: str | None = None) -> str:
 
 # ---------------------------------------------------------------- the YAML text
 
-_ODD_BREAKS = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
-# What YAML's reader or XML cannot carry, written as escapes so the loader can name the field and the character.
-_ESCAPE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
-
-
-def _quoted(text: str) -> str:
-    """A double-quoted YAML scalar (JSON's escapes are YAML's)."""
-    body = json.dumps(text, ensure_ascii=False)
-    return _ESCAPE.sub(lambda m: _ODD_BREAKS.get(m[0], f"\\u{ord(m[0]):04x}"), body)
-
-
-def _base_load(text: str) -> Any:
-    return yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds strings, lists and dicts only
-
-
-def _plain_ok(text: str, field: str) -> bool:
-    """The text reads back the same as a plain scalar, and no YAML 1.1 tool would take it for a number or yes/no."""
-    if not text or text != text.strip() or "\n" in text:
-        return False
-    try:
-        if _base_load(f"k: {text}\n") != {"k": text}:
-            return False
-        resolved = yaml.safe_load(f"k: {text}\n")["k"]
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError):  # 2023-02-30: a timestamp that is no date
-        return False
-    return not isinstance(resolved, bool | int | float) and resolved is not None or field == "format"
-
-
-def _block(text: str) -> list[str] | None:
-    """A literal block (`|`) for text of several lines, where it reads back exactly; else None."""
-    if text[:1] in (" ", "\t", "\n") or _ESCAPE.search(text) or "\r" in text or "\x85" in text:
-        return None
-    trailing = len(text) - len(text.rstrip("\n"))
-    header = "|-" if trailing == 0 else "|" if trailing == 1 else "|+"
-    body = [("  " + line) if line else "" for line in text.rstrip("\n").split("\n")] + [""] * (trailing - 1)
-    try:
-        if _base_load("k: " + header + "\n" + "\n".join(body) + "\n") != {"k": text}:
-            return None
-    except yaml.YAMLError:
-        return None
-    return [header, *body]
-
-
-def _scalar(value: Any, field: str) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    return text if _plain_ok(text, field) else _quoted(text)
-
-
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", key) and _plain_ok(key, "") else _quoted(key)
-
-
 def _with_comment(line: str, comment: str | None) -> str:
     return line if not comment else f"{line.ljust(max(len(line) + 2, 36))}# {comment}"
 
@@ -351,7 +299,7 @@ class _Writer:
         field = ".".join(path)
         known = not free and _known(field)
         comment = self.words.comments.get(field) if known else None
-        head = f"{pad}{_key(name)}:"
+        head = f"{pad}{yamltext.key(name)}:"
         if isinstance(value, dict) and value:
             if not known or all(isinstance(v, str) for v in value.values()) and not _model_in(_field(field)[0]):
                 # a localized text or translations: one line per language
@@ -359,7 +307,7 @@ class _Writer:
             return [_with_comment(head, comment)] + self.mapping(value, path, depth + 1)
         if isinstance(value, list) and value:
             if all(not isinstance(v, dict | list) for v in value) and field == "requests":
-                return [_with_comment(f"{head} [{', '.join(_scalar(v, field) for v in value)}]", comment)]
+                return [_with_comment(f"{head} [{', '.join(scalar(v, field) for v in value)}]", comment)]
             lines = [_with_comment(head, comment)]
             item_pad = "  " * (depth + 1)
             for item in value:
@@ -368,16 +316,16 @@ class _Writer:
                     lines.append(f"{item_pad}- {sub[0][len(item_pad) + 2:]}")
                     lines += sub[1:]
                 elif isinstance(item, dict | list):
-                    lines.append(f"{item_pad}- {_quoted_json(item)}")
+                    lines.append(f"{item_pad}- {quoted_json(item)}")
                 else:
-                    lines.append(f"{item_pad}- {_scalar(item, field)}")
+                    lines.append(f"{item_pad}- {scalar(item, field)}")
             return lines
         if isinstance(value, dict | list):
-            return [_with_comment(f"{head} {_quoted_json(value)}", comment)]
-        if isinstance(value, str) and "\n" in value.strip("\n") and (block := _block(value)):
-            return [_with_comment(f"{head} {block[0]}", comment)] + [
-                (pad + line) if line else "" for line in block[1:]]
-        return [_with_comment(f"{head} {_scalar(value, field)}", comment)]
+            return [_with_comment(f"{head} {quoted_json(value)}", comment)]
+        if isinstance(value, str) and "\n" in value.strip("\n") and (literal := yamltext.block(value)):
+            return [_with_comment(f"{head} {literal[0]}", comment)] + [
+                (pad + line) if line else "" for line in literal[1:]]
+        return [_with_comment(f"{head} {scalar(value, field)}", comment)]
 
     def loose(self, data: dict[str, Any], depth: int) -> list[str]:
         return [line for k, v in data.items() for line in self.entry(k, v, (), depth, free=True)]
@@ -389,10 +337,6 @@ def _known(field: str) -> bool:
     except KeyError:
         return False
     return True
-
-
-def _quoted_json(value: Any) -> str:
-    return _ESCAPE.sub(lambda m: _ODD_BREAKS.get(m[0], f"\\u{ord(m[0]):04x}"), json.dumps(value, ensure_ascii=False))
 
 
 def _as_text(value: Any) -> Any:
@@ -422,7 +366,7 @@ def case_from_answers(answers: dict[str, Any]) -> str:
     lines = [f"# {line}".rstrip() for line in writer.words.header.splitlines()]
     lines += writer.mapping(data, (), 0)
     text = "\n".join(lines) + "\n"
-    if _base_load(text) != _as_text(data):  # pragma: no cover - a bug in the writer, never the user's
+    if read_strings(text) != _as_text(data):  # pragma: no cover - a bug in the writer, never the user's
         raise AssertionError("the case file written would not read back as the answers given")
     return text
 
