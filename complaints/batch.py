@@ -102,7 +102,7 @@ def validate_paths(
     results = []
     for path in files:
         result = check(path)
-        _claim_id(result, seen)
+        claim_id(result, seen)
         results.append(result)
     broken = dict.fromkeys(r.project_failed for r in results if r.project_failed)
     return ValidationReport(results, [p for name in broken if name for p in _broken_project(name)])
@@ -225,7 +225,7 @@ def _render(files: list[Path], out: Path, langs: tuple[str, ...] | None, fmts: t
     unaddressed = 0
     interrupted = False
     jobs = [(step.path, step.todo) for step in plan if step.todo != ()]
-    with _Interrupts() as interrupts:
+    with Interrupts() as interrupts:
         try:
             from .check import Options
 
@@ -359,7 +359,7 @@ def _stream(jobs: list[tuple[Path, Todo | None]], options: Options, workers: int
 def _finish_case(checked: Checked, step: _Step, out: Path, prints: Fingerprints, seen: dict[str, str],
                  reported: set[str]) -> tuple[Record, CaseEvent]:
     """Write one checked case's letters, whole, and say what it now is."""
-    _claim_id(checked, seen)
+    claim_id(checked, seen)
     warnings = [str(p) for p in checked.problems if not p.is_error]
     if checked.ok:
         inputs = {**step.inputs, "evidence": [list(e) for e in checked.evidence],
@@ -380,6 +380,12 @@ def _finish_case(checked: Checked, step: _Step, out: Path, prints: Fingerprints,
             rows.sort(key=lambda r: (LANGUAGES.index(r["language"]), r["format"]))
             record = Record(checked.source, case_id, inputs, rows, warnings)
             return record, CaseEvent(checked.source, "rendered", len(checked.letters), tuple(checked.problems))
+    return failed_case(checked, reported)
+
+
+def failed_case(checked: Checked, reported: set[str]) -> tuple[Record, CaseEvent]:
+    """A case that gets no letters: its letters made so far dropped, its errors recorded; the problems of the
+    broken project file it depends on told with the first such case (`reported` keeps which were told)."""
     for letter in checked.letters:
         letter.discard()
     errors = [str(p) for p in checked.problems if p.is_error]
@@ -440,10 +446,10 @@ def _only_writer(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-class _Interrupts:
+class Interrupts:
     """While a batch runs, Ctrl-C and SIGTERM stop it, but never between a case's letters and its journal line."""
 
-    def __enter__(self) -> _Interrupts:
+    def __enter__(self) -> Interrupts:
         self.holding = False
         self.pending = False
         self.previous: dict[int, Any] = {}
@@ -475,7 +481,7 @@ class _Interrupts:
 
 # ---------------------------------------------------------------- shared
 
-def _claim_id(result: Checked, seen: dict[str, str]) -> None:
+def claim_id(result: Checked, seen: dict[str, str]) -> None:
     """Ids name the output files: the first case with an id keeps it, a later one fails."""
     if not result.ok or result.case_id is None:
         return

@@ -164,7 +164,7 @@ class Checker:
                 for lang in dict.fromkeys(lang for lang, _ in wanted):
                     fmts = [fmt for each, fmt in wanted if each == lang]
                     for fmt, data in _render([case], lang, fmts, self):
-                        result.letters.append(_stage(data, lang, fmt, o.staging))
+                        result.letters.append(stage(data, lang, fmt, o.staging))
                         result.unaddressed += fmt == "eml" and not case.authority.email
             except ComplaintsError as exc:
                 result.problems.append(Problem(shown, 1, 1, "", str(exc)))
@@ -177,7 +177,7 @@ class Checker:
         return result
 
 
-def _stage(data: bytes, lang: str, fmt: str, folder: Path | None) -> Staged:
+def stage(data: bytes, lang: str, fmt: str, folder: Path | None) -> Staged:
     """Write a letter to the temporary folder; the writer renames it into place once its case is whole."""
     fd, temp = tempfile.mkstemp(suffix=f".{lang}.{fmt}", dir=folder)
     with os.fdopen(fd, "wb") as fh:

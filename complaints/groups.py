@@ -17,9 +17,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import manifest
-from .batch import BatchResult, CaseEvent, Progress, _broken_project, _claim_id, _Interrupts
+from .batch import BatchResult, CaseEvent, Interrupts, Progress, claim_id, failed_case
 from .cases import CaseFile
-from .check import Checked, Checker, Options, _stage
+from .check import Checked, Checker, Options, stage
 from .errors import ComplaintsError, Problem
 from .layout import LANGUAGES, letter_path
 from .manifest import Fingerprints, Record
@@ -75,11 +75,11 @@ def render_groups(files: list[Path], out: Path, options: Options, prints: Finger
     manifest.start(out)
     journal = manifest.Journal(out)
     interrupted = False
-    with _Interrupts() as interrupts:
+    with Interrupts() as interrupts:
         try:
             for path in files:
                 checked, case = checker.load(path)
-                _claim_id(checked, seen)
+                claim_id(checked, seen)
                 if case is None or not checked.ok:
                     _failed(checked, result, journal, reported, progress)
                     continue
@@ -114,7 +114,7 @@ def _write_group(group: Group, checker: Checker, out: Path, prints: Fingerprints
     try:
         for lang in group.languages:
             for fmt, data in checker.render(group.cases, lang, list(checker.options.formats), group.id):
-                staged.append(_stage(data, lang, fmt, checker.options.staging))
+                staged.append(stage(data, lang, fmt, checker.options.staging))
         manifest.move_into_place(out, {letter_path(group.id, s.language, s.format): s.temp for s in staged})
     except (ComplaintsError, OSError) as exc:
         for letter in staged:
@@ -134,15 +134,11 @@ def _write_group(group: Group, checker: Checker, out: Path, prints: Fingerprints
 
 def _failed(checked: Checked, result: BatchResult, journal: manifest.Journal, reported: set[str],
             progress: Progress | None) -> None:
-    problems = list(checked.problems)
-    if checked.project_failed and checked.project_failed not in reported:
-        reported.add(checked.project_failed)
-        problems = _broken_project(checked.project_failed) + problems
-    record = Record(checked.source, checked.case_id, errors=[str(p) for p in checked.problems if p.is_error])
+    record, event = failed_case(checked, reported)
     journal.add(record)
     result.failures.append(record)
     if progress is not None:
-        progress(CaseEvent(checked.source, "failed", 0, tuple(problems)))
+        progress(event)
 
 
 def _count(result: BatchResult, record: Record, event: CaseEvent) -> None:
