@@ -73,7 +73,7 @@ def user_errors(writing: Path | None = None) -> Iterator[None]:
     except OSError as exc:
         if writing is None:
             raise
-        err.print(f"error: cannot write into {writing}: {exc.strerror or exc}", markup=False)
+        err.print(f"error: cannot write to {writing}: {exc.strerror or exc}", markup=False)
         raise typer.Exit(1) from None
 
 
@@ -210,32 +210,24 @@ def render(
     options = dict(out=out_dir, languages=_split(lang), formats=_split(format_) or [], letter_date=letter_date,
                    project=project, templates=templates, workers=workers, force=force, pdfa=pdfa,
                    group_by=group_by)
-    try:
-        if talk and err.is_terminal and total > 3:
-            with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), _LettersPerSecond(),
-                          TimeRemainingColumn(), console=err, transient=True) as bar:
-                task = bar.add_task("render", total=total, letters=0)
+    with user_errors(writing=out_dir):
+        try:
+            if talk and err.is_terminal and total > 3:
+                with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), _LettersPerSecond(),
+                              TimeRemainingColumn(), console=err, transient=True) as bar:
+                    task = bar.add_task("render", total=total, letters=0)
 
-                def live(event: batch.CaseEvent) -> None:
-                    show(event)
-                    bar.update(task, advance=1, letters=counts["letters"])
+                    def live(event: batch.CaseEvent) -> None:
+                        show(event)
+                        bar.update(task, advance=1, letters=counts["letters"])
 
-                result = batch.render_batch(paths, progress=live, **options)
-        else:
-            result = batch.render_batch(paths, progress=plain, **options)
-    except KeyboardInterrupt:
-        err.print(f"interrupted after {counts['cases']} of {total} cases: every letter written is whole and listed"
-                  f" in {out_dir}/manifest.json; run the same command again to finish.", markup=False)
-        raise typer.Exit(130) from None
-    except UsageError as exc:
-        _fail_usage(str(exc))
-        return
-    except ComplaintsError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        err.print(f"error: cannot write to {out_dir}: {exc.strerror or exc}", markup=False)
-        raise typer.Exit(1) from None
+                    result = batch.render_batch(paths, progress=live, **options)
+            else:
+                result = batch.render_batch(paths, progress=plain, **options)
+        except KeyboardInterrupt:
+            err.print(f"interrupted after {counts['cases']} of {total} cases: every letter written is whole and"
+                      f" listed in {out_dir}/manifest.json; run the same command again to finish.", markup=False)
+            raise typer.Exit(130) from None
 
     for message in result.errors:
         err.print(message, markup=False)

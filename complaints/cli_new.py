@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .cli import PathsArg, _fail_usage, _print_problem, app, err, out, user_errors
-from .errors import CaseError, ComplaintsError, UsageError
+from .cli import PathsArg, _print_problem, app, err, out, user_errors
+from .errors import CaseError
 from .layout import find_case_files, shown
 
 
@@ -44,27 +44,19 @@ def new(
     from . import wizard
     from .cases import load_case
 
-    try:
-        if from_json is not None:
-            path = wizard.case_from_json(from_json, out_dir)
-        else:
-            path = wizard.Interview(out_dir, _ask, _tell).run()
-    except typer.Abort:
-        err.print(wizard.wording().stopped, markup=False)
-        raise typer.Exit(1) from None
-    except UsageError as exc:
-        _fail_usage(str(exc))
-        return
-    except CaseError as exc:
-        _print_problems(exc.problems, wizard.describe)
-        err.print("nothing written", markup=False)
-        raise typer.Exit(1) from None
-    except ComplaintsError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        err.print(f"error: cannot write to {out_dir}: {exc.strerror or exc}", markup=False)
-        raise typer.Exit(1) from None
+    with user_errors(writing=out_dir):
+        try:
+            if from_json is not None:
+                path = wizard.case_from_json(from_json, out_dir)
+            else:
+                path = wizard.Interview(out_dir, _ask, _tell).run()
+        except typer.Abort:
+            err.print(wizard.wording().stopped, markup=False)
+            raise typer.Exit(1) from None
+        except CaseError as exc:
+            _print_problems(exc.problems, wizard.describe)
+            err.print("nothing written", markup=False)
+            raise typer.Exit(1) from None
     try:
         case = load_case(path)
     except CaseError as exc:  # pragma: no cover - checked before it was put in place
