@@ -50,6 +50,9 @@ def phrasebook(lang: str) -> dict[str, Any]:
     return doc.data
 
 
+_MISSING = object()
+
+
 class _Phrases:
     """Renders the phrases of one language with the filters their wording needs."""
 
@@ -68,23 +71,25 @@ class _Phrases:
         self.env = env
         self.compiled: dict[tuple[str, ...], Any] = {}
 
-    def has(self, *key: str) -> bool:
-        """Whether the phrases give this wording."""
+    def _node(self, key: tuple[str, ...]) -> Any:
+        """The entry of the phrases at `key`, or _MISSING."""
         node: Any = self.book
         for part in key:
             if not isinstance(node, dict) or part not in node:
-                return False
+                return _MISSING
             node = node[part]
-        return True
+        return node
+
+    def has(self, *key: str) -> bool:
+        """Whether the phrases give this wording."""
+        return self._node(key) is not _MISSING
 
     def __call__(self, *key: str, **values: Any) -> str:
         template = self.compiled.get(key)
         if template is None:
-            node: Any = self.book
-            for part in key:
-                if not isinstance(node, dict) or part not in node:
-                    raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing phrase '{'.'.join(key)}'")
-                node = node[part]
+            node = self._node(key)
+            if node is _MISSING:
+                raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing phrase '{'.'.join(key)}'")
             source = str(node)
             # a phrase with nothing to fill in is its own text
             template = source.strip() if "{" not in source else self.env.from_string(source)
