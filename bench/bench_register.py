@@ -17,10 +17,10 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
-from complaints.filing import Filing
-from complaints.register import Register
-from complaints.when import kz_zone
-from complaints.workdays import calendar
+from complaints.case.when import kz_zone
+from complaints.register.filing import Filing
+from complaints.register.store import Register
+from complaints.register.workdays import calendar
 
 TODAY = date(2026, 11, 25)
 

@@ -86,7 +86,7 @@ def finished_letters(source: Path) -> list[dict[Path, bytes]]:
 def floor(cases: list[dict[Path, bytes]], out: Path) -> None:
     """Write them again as `complaints render` writes: each letter to a temporary file, each case renamed into
     place whole."""
-    from complaints import manifest
+    from complaints.batch import manifest as manifest
 
     manifest.start(out)
     for letters in cases:

@@ -2,10 +2,11 @@
 
 The pipeline, one stage a module:
 
-    load_case(path)              case.yaml → validated CaseFile        (load, model, checks, cases)
-    letter_context(case, lang)   CaseFile → the letter's wording       (letter; law and phrases data)
-    render_docx(context, tpl)    context → .docx bytes                 (render)
-    render_batch(paths, …)       many cases → OUT/<id>/… + manifest    (batch, write)
+    load_case(path)              case.yaml → validated CaseFile        (case/)
+    letter_context(case, lang)   CaseFile → the letter's wording       (letter/; law and phrases data)
+    render_letter(context, fmt)  context → the letter's bytes          (render/)
+    render_batch(paths, …)       many cases → OUT/<id>/… + manifest    (batch/)
+    record_filing(case, …)       a letter filed → the register         (register/)
 """
 
 __version__ = "0.3.0"  # the package's version (pyproject.toml reads it from here)
@@ -18,11 +19,14 @@ from .layout import find_case_files, find_project, templates_dir
 
 # The heavier stages (pydantic, docxtpl, Babel) load on first use, so that a run with nothing to do starts fast.
 _LAZY = {
-    "BatchResult": "batch", "ValidationReport": "batch", "render_batch": "batch", "validate_paths": "batch",
-    "CaseFile": "cases", "ProjectFile": "cases", "load_case": "cases", "load_project": "cases",
-    "Authority": "law", "Norm": "law", "authorities": "law", "catalogue": "law", "norm": "law",
-    "resolve_authority": "law", "letter_context": "letter", "Case": "model", "Project": "model",
-    "iin_is_valid": "model", "render_docx": "render", "PreparedTemplate": "render", "case_schema": "schema",
+    "BatchResult": "batch.run", "ValidationReport": "batch.run", "render_batch": "batch.run",
+    "validate_paths": "batch.run", "CaseFile": "case.read", "ProjectFile": "case.read", "load_case": "case.read",
+    "load_project": "case.read", "Authority": "case.law", "Norm": "case.law", "authorities": "case.law",
+    "catalogue": "case.law", "norm": "case.law", "resolve_authority": "case.law",
+    "letter_context": "letter.context", "Case": "case.model", "Project": "case.model",
+    "iin_is_valid": "case.model", "render_docx": "render", "PreparedTemplate": "render",
+    "case_schema": "case.schema", "Register": "register.store", "record_filing": "register.filings",
+    "check_evidence": "evidence.compare", "import_sheet": "intake.importer",
 }
 
 
@@ -36,5 +40,5 @@ __all__ = [
     "Problem", "Project", "ProjectError", "ProjectFile", "UsageError", "ValidationReport", "authorities",
     "case_schema", "catalogue", "find_case_files", "find_project", "iin_is_valid", "letter_context",
     "load_case", "load_project", "norm", "render_batch", "render_docx", "resolve_authority", "templates_dir",
-    "validate_paths", "PreparedTemplate",
+    "validate_paths", "PreparedTemplate", "Register", "record_filing", "check_evidence", "import_sheet",
 ]

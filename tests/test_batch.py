@@ -16,7 +16,7 @@ import pytest
 from conftest import LETTER_DATE, PROJECT, case_data, write_yaml
 
 import complaints
-from complaints.batch import templates_dir
+from complaints.layout import templates_dir
 
 
 def make_batch(folder: Path, n: int) -> Path:

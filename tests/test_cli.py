@@ -14,8 +14,8 @@ import pytest
 from conftest import PROJECT, case_data, docx_text, write_yaml
 from typer.testing import CliRunner
 
-from complaints.batch import templates_dir
 from complaints.cli import app
+from complaints.layout import templates_dir
 
 runner = CliRunner()
 EXAMPLES = templates_dir().parent / "cases"

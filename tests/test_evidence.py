@@ -10,7 +10,7 @@ from conftest import LETTER_DATE, case_data, write_yaml
 from typer.testing import CliRunner
 
 from complaints.cli import app
-from complaints.evidence import check_evidence
+from complaints.evidence.compare import check_evidence
 
 runner = CliRunner()
 SHOT = {"file": "evidence/shot.png", "description": "Screenshot of the comment"}

@@ -20,11 +20,11 @@ from conftest import PROJECT, REPO, docx_text, write_yaml
 from markdown_it import MarkdownIt
 
 import complaints
-from complaints.cases import ProjectFile, load_project
-from complaints.filing import CHANNELS, Filing
-from complaints.followup import KINDS, followup_context, render_followup
-from complaints.law import authorities
-from complaints.letter import phrases
+from complaints.case.law import authorities
+from complaints.case.read import ProjectFile, load_project
+from complaints.letter.context import phrases
+from complaints.letter.followup import KINDS, followup_context, render_followup
+from complaints.register.filing import CHANNELS, Filing
 
 LANGS = ("kk", "ru", "en")
 TEMPLATES = REPO / "templates"

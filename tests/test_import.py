@@ -11,9 +11,9 @@ import pytest
 from conftest import PROJECT, REPO, docx_text, write_yaml
 from typer.testing import CliRunner
 
-from complaints.cases import load_case
+from complaints.case.read import load_case
 from complaints.cli import app
-from complaints.intake import ImportResult, column_letter, import_sheet
+from complaints.intake.importer import ImportResult, column_letter, import_sheet
 
 runner = CliRunner()
 DATA = REPO / "tests" / "data"

@@ -10,7 +10,7 @@ from conftest import LETTER_DATE, PROJECT, case_data, docx_paragraphs, docx_text
 from docx.shared import Mm, Pt
 
 import complaints
-from complaints.batch import templates_dir
+from complaints.layout import templates_dir
 
 LANGS = ("kk", "ru", "en")
 
@@ -34,7 +34,7 @@ def quote_in(paragraphs: list[str], lines: list[str]) -> bool:
 # ------------------------------------------------------------------ the example cases
 
 def test_examples_render_six_letters_naming_ministry_and_article_174(tmp_path: Path) -> None:
-    result = complaints.render_batch([complaints.batch.templates_dir().parent / "cases"], out=tmp_path / "out",
+    result = complaints.render_batch([complaints.templates_dir().parent / "cases"], out=tmp_path / "out",
                                      letter_date=LETTER_DATE)
     assert result.exit_code == 0
     files = sorted((tmp_path / "out").glob("*/*.docx"))

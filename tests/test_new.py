@@ -10,9 +10,9 @@ import pytest
 from conftest import PROJECT, write_yaml
 from typer.testing import CliRunner
 
-from complaints.cases import load_case
+from complaints.case.read import load_case
 from complaints.cli import app
-from complaints.wizard import case_from_answers, check_answer, suggest_id
+from complaints.intake.wizard import case_from_answers, check_answer, suggest_id
 
 runner = CliRunner()
 
@@ -278,7 +278,7 @@ def test_case_text_reads_back_exactly_whatever_it_holds() -> None:
 
 
 def test_dates_written_day_first_are_taken_as_kazakhstan_writes_them() -> None:
-    from complaints.wizard import check_answer
+    from complaints.intake.wizard import check_answer
 
     assert check_answer("comment.posted", "06.10.2023 22:53") == "2023-10-06T22:53"
     assert check_answer("article.published", "6.10.2023") == "2023-10-06"

@@ -16,10 +16,10 @@ import pytest
 from conftest import LETTER_DATE, PROJECT, case_data, write_yaml
 from typer.testing import CliRunner
 
-from complaints import register as register_module
 from complaints.cli import app
-from complaints.ledger import standings
-from complaints.register import Register, RegisterError
+from complaints.register import store as register_module
+from complaints.register.filings import standings
+from complaints.register.store import Register, RegisterError
 
 runner = CliRunner()
 IIN = PROJECT["applicant"]["iin"]

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import escape
 
 import complaints
-from complaints.letter import group_context
+from complaints.letter.context import group_context
 from complaints.render.text import FORMATS, markdown_escape, render_text
 
 LANGS = ("kk", "ru", "en")

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from complaints.batch import render_batch, validate_paths
-from complaints.cases import find_project, load_case
+from complaints.batch.run import render_batch, validate_paths
+from complaints.case.load import MAX_BYTES
+from complaints.case.model import InlineNorm, iin_is_valid
+from complaints.case.read import find_project, load_case
 from complaints.cli import app
 from complaints.errors import CaseError, Problem, ProjectError
-from complaints.load import MAX_BYTES
-from complaints.model import InlineNorm, iin_is_valid
 
 LETTER_DATE = date(2026, 11, 25)
 IIN = "900101300126"  # valid: 9·1 + 1·4 + 1·6 + 3·7 + 1·10 + 2·11 = 72 ≡ 6 (mod 11)

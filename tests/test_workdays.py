@@ -15,9 +15,9 @@ import holidays
 import pytest
 from conftest import REPO, write_yaml
 
+from complaints.case.when import kz_zone
 from complaints.errors import DataError
-from complaints.when import kz_zone
-from complaints.workdays import DEFAULT_HOURS, Calendar, calendar, read_workdays
+from complaints.register.workdays import DEFAULT_HOURS, Calendar, calendar, read_workdays
 
 UTC6 = timezone(timedelta(hours=6))
 UTC5 = timezone(timedelta(hours=5))

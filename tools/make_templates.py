@@ -174,7 +174,7 @@ def _properties(doc, lang: str) -> None:
 
 
 def build(lang: str) -> Document:
-    """The letter about one or more comments (context: complaints.letter.group_context)."""
+    """The letter about one or more comments (context: complaints.letter.context.group_context)."""
     doc, styles = _house(lang)
     p, loop = _writers(doc)
     addressee, heading, subject, body = styles["addressee"], styles["heading"], styles["subject"], styles["body"]

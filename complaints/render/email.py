@@ -23,8 +23,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
+from ..case.when import kz_zone
 from ..errors import ComplaintsError
-from ..when import kz_zone
 
 # CRLF line endings, lines of at most 78, non-ASCII only in RFC 2047/2231 encoded form: a 7-bit file every client opens
 _POLICY = email_policy.SMTP

@@ -26,9 +26,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import manifest
-from .errors import Problem, UsageError
-from .layout import (
+from ..case.when import kz_today
+from ..errors import Problem, UsageError
+from ..layout import (
     FORMATS,
     GROUP_BY,
     LANGUAGES,
@@ -38,8 +38,8 @@ from .layout import (
     shown,
     templates_dir,
 )
+from . import manifest
 from .manifest import Fingerprints, Record
-from .when import kz_today
 
 if TYPE_CHECKING:
     from .check import Checked, Options, Todo
@@ -62,7 +62,7 @@ Progress = Callable[[CaseEvent], None]
 
 
 def tool_version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -499,8 +499,8 @@ def claim_id(result: Checked, seen: dict[str, str]) -> None:
 
 def _broken_project(project_file: str) -> list[Problem]:
     """The problems of a project file that failed its cases, to report once."""
-    from .cases import load_project
-    from .errors import CaseError
+    from ..case.read import load_project
+    from ..errors import CaseError
 
     try:
         load_project(project_file)
@@ -541,7 +541,7 @@ def _office_problem(fmts: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]
     """Without LibreOffice, the batch goes on without PDF letters, and says what to install."""
     if "pdf" not in fmts:
         return fmts, None
-    from .render.pdf import OfficeMissing, find_office
+    from ..render.pdf import OfficeMissing, find_office
 
     try:
         find_office()

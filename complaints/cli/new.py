@@ -1,4 +1,4 @@
-"""The `new` wizard and the `evidence` check. Each parses, calls the library, prints."""
+"""`new`: the wizard that writes a case file, or takes its fields from JSON. It parses, calls the library, prints."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from .cli import PathsArg, _print_problem, app, err, out, user_errors
-from .errors import CaseError
-from .layout import find_case_files, shown
+from ..errors import CaseError
+from ..layout import shown
+from .common import app, err, print_problem, user_errors
 
 
 def _ask(prompt: str, default: str) -> str:
@@ -25,7 +25,7 @@ def _tell(text: str) -> None:
 def _print_problems(problems: list, describe: object) -> None:
     for problem in problems:
         if problem.line > 0:
-            _print_problem(problem)
+            print_problem(problem)
         else:
             err.print(describe(problem), markup=False)  # type: ignore[operator]
 
@@ -41,8 +41,8 @@ def new(
 
     With --from-json FILE, no questions: each problem is printed as FILE:LINE:COLUMN: error: FIELD: message, nothing written.
     """
-    from . import wizard
-    from .cases import load_case
+    from ..case.read import load_case
+    from ..intake import wizard
 
     with user_errors(writing=out_dir):
         try:
@@ -63,30 +63,5 @@ def new(
         _print_problems(exc.problems, wizard.describe)
         raise typer.Exit(1) from None
     for problem in case.warnings:
-        _print_problem(problem)
+        print_problem(problem)
     err.print(wizard.fill(wizard.wording().written, path=shown(path)), markup=False)
-
-
-@app.command()
-def evidence(
-    paths: PathsArg,
-    letters: Annotated[Path | None, typer.Option("--letters", help="The letters' folder, whose manifest.json "
-                                                 "says what each letter was made with (default: letters).")] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="The register (default: complaints.db beside each case's "
-                                            "complaints.yaml, where there is one).")] = None,
-) -> None:
-    """Report evidence files changed, vanished or appeared since the letters were rendered or filed.
-
-    One line per finding (CASE_FILE: changed|vanished|appeared: PATH …) and a summary; exit status 0 if all is as it was.
-    """
-    from .evidence import check_evidence, summary
-
-    with user_errors():
-        findings = check_evidence(paths, letters=letters, db=db)
-    for finding in findings:
-        if finding.is_change or finding.kind == "error":
-            out.print(str(finding), markup=False, highlight=False)
-        elif finding.kind == "unchecked":
-            err.print(str(finding), markup=False, highlight=False)
-    err.print(summary(findings, cases=len(find_case_files(paths))), markup=False)
-    raise typer.Exit(1 if any(f.is_change or f.kind == "error" for f in findings) else 0)

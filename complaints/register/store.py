@@ -20,8 +20,8 @@ from dataclasses import fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .errors import ComplaintsError, UsageError
-from .files import write_whole
+from ..errors import ComplaintsError, UsageError
+from ..files import write_whole
 from .filing import Filing
 
 DB_FILE = "complaints.db"
@@ -81,7 +81,7 @@ def find_db(start: str | Path = ".", explicit: str | Path | None = None) -> Path
     """The register's file: `explicit`, else complaints.db beside the complaints.yaml found walking up."""
     if explicit is not None:
         return Path(explicit)
-    from .layout import find_project
+    from ..layout import find_project
 
     project = find_project(start)
     if project is not None:

@@ -13,15 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .cases import ProjectFile
-from .errors import DataError, UsageError
-from .filing import CHANNELS, Filing
-from .law import Authority, authorities, resolve_authority
-from .letter import applicant_block, applicant_values, phrases, pick, signature
-from .model import Applicant, AuthorityOverride
-from .render.text import FORMATS as TEXT_FORMATS
-from .render.text import render_text
-from .when import parse_moment
+from ..case.law import Authority, authorities, resolve_authority
+from ..case.model import Applicant, AuthorityOverride
+from ..case.read import ProjectFile
+from ..case.when import parse_moment
+from ..errors import DataError, UsageError
+from ..register.filing import CHANNELS, Filing
+from ..render.text import FORMATS as TEXT_FORMATS
+from ..render.text import render_text
+from .context import applicant_block, applicant_values, phrases, pick, signature
 
 KINDS = ("reminder", "prosecutor")
 FORMATS = ("docx", *TEXT_FORMATS)
@@ -130,7 +130,7 @@ def render_followup(context: dict[str, Any], fmt: str, templates: Path) -> bytes
 @lru_cache(maxsize=8)
 def _prepared(template: Path, mtime_ns: int, size: int) -> Any:
     """A Word template prepared once for all the follow-ups of a run (again if the file changes)."""
-    from .render.fastdocx import PreparedTemplate  # docxtpl loads only when a Word letter is asked for
+    from ..render.fastdocx import PreparedTemplate  # docxtpl loads only when a Word letter is asked for
 
     return PreparedTemplate(template)
 

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import CaseError, DataError, Problem, UsageError
-from .layout import PROJECT_FILE, find_project, shown
-from .load import Document, read_yaml
+from ..case.load import Document, read_yaml
+from ..case.when import kz_today, kz_zone, parse_moment
+from ..case.yamltext import block, plain_ok, scalar
+from ..errors import CaseError, DataError, Problem, UsageError
+from ..layout import PROJECT_FILE, find_project, shown
 from .sheets import DELIMITERS, Sheet, column_letter, read_sheet
-from .when import kz_today, kz_zone, parse_moment
-from .yamltext import block, plain_ok, scalar
 
 MAP_FILE = "import-map.yaml"
 
@@ -757,7 +757,7 @@ def import_sheet(sheet: Path, out: Path, *, mapping: Path | None = None, update:
 
 def _project(out: Path, result: ImportResult) -> tuple[Any, bool]:
     """The complaints.yaml the cases will be checked with, or an empty one (and a note) when there is none."""
-    from .cases import load_project
+    from ..case.read import load_project
 
     found = find_project(out)
     if found is None:
@@ -808,7 +808,7 @@ def _fail(ctx: _Context, row: int, problems: list[RowProblem]) -> None:
 
 def _validate(ctx: _Context, temp: Path, text: str, built: _Built | None) -> tuple[list[Problem], bool]:
     """The project's own validation of a case file's text: its errors, and whether it has warnings."""
-    from .cases import load_case
+    from ..case.read import load_case
 
     temp.write_bytes(text.encode("utf-8"))
     try:

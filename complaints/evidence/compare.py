@@ -23,11 +23,11 @@ from xml.etree import ElementTree
 
 from pydantic import TypeAdapter, ValidationError
 
-from .errors import CaseError, UsageError
-from .layout import find_case_files, find_project, shown
-from .load import read_yaml
-from .manifest import listed, sha256_file
-from .model import CaseId, Evidence
+from ..batch.manifest import listed, sha256_file
+from ..case.load import read_yaml
+from ..case.model import CaseId, Evidence
+from ..errors import CaseError, UsageError
+from ..layout import find_case_files, find_project, shown
 
 __all__ = ["CHANGES", "Finding", "check_evidence", "summary"]
 
@@ -181,7 +181,7 @@ class _Check:
             register.close()
 
     def register_for(self, case_path: Path) -> Any:
-        from .register import DB_FILE, Register
+        from ..register.store import DB_FILE, Register
 
         path = self.db
         if path is None:

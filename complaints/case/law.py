@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import CaseError, DataError
+from ..errors import CaseError, DataError
 from .load import read_yaml
 from .model import ALL, AuthorityOverride, Day, InlineNorm, Localized, NonEmpty, Url, structure_problems
 

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli import _fail_usage, _split, app, err, out, user_errors
-from .errors import UsageError
+from ..errors import UsageError
+from .common import app, err, fail_usage, out, split, user_errors
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="The register file (default: complaints.db beside "
                                                "the nearest complaints.yaml).")]
@@ -28,7 +28,7 @@ def _today(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _fail_usage(f"--today '{value}' is not a date; write it as YYYY-MM-DD")
+        fail_usage(f"--today '{value}' is not a date; write it as YYYY-MM-DD")
     return None  # pragma: no cover
 
 
@@ -48,12 +48,12 @@ def filed(
     db: DbOpt = None,
 ) -> None:
     """Record that a letter was filed; its copy is frozen in the archive and its reply date computed."""
-    from . import ledger
+    from ..register import filings as ledger
 
     with user_errors():
         f = ledger.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
                                  file=file, db=db)
-    from .when import utc_offset_label
+    from ..case.when import utc_offset_label
 
     err.print(f"recorded: {f.case_id} ({f.lang}) filed {f.filed_at.strftime('%Y-%m-%d %H:%M')}"
               f" ({utc_offset_label(f.filed_at)}) via {f.channel}{', ref ' + f.ref if f.ref else ''};"
@@ -70,7 +70,7 @@ def extended(
     db: DbOpt = None,
 ) -> None:
     """Record that the authority extended the term (APPC Article 76 allows up to two months)."""
-    from . import ledger
+    from ..register import filings as ledger
 
     with user_errors():
         f = ledger.record_extension(case, until=until, ref=ref, lang=lang, db=db)
@@ -88,7 +88,7 @@ def reply(
     db: DbOpt = None,
 ) -> None:
     """Record the authority's reply to a filed letter."""
-    from . import ledger
+    from ..register import filings as ledger
 
     with user_errors():
         f = ledger.record_reply(case, on=on, outcome=outcome, file=file, note=note, lang=lang, db=db)
@@ -107,7 +107,7 @@ def _json(rows: list[Any]) -> None:
 
 
 def _table(as_csv: bool, empty: str, **options: Any) -> None:
-    from .ledger import STATUS_COLUMNS, status_rows
+    from ..register.filings import STATUS_COLUMNS, status_rows
 
     if as_csv or not out.is_terminal:  # a file or a pipe: CSV, rows written as SQLite hands them over
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -137,7 +137,7 @@ def status(
     db: DbOpt = None,
 ) -> None:
     """Every filing: filed, registered, due, working days left or overdue, and its status."""
-    from . import ledger
+    from ..register import filings as ledger
 
     with user_errors():
         if as_json:
@@ -156,7 +156,7 @@ def due(
     db: DbOpt = None,
 ) -> None:
     """The filings still waiting whose reply falls due in the next N working days (`status --overdue`: the late)."""
-    from . import ledger
+    from ..register import filings as ledger
 
     with user_errors():
         if within < 0:
@@ -179,7 +179,7 @@ def remind(
     db: DbOpt = None,
 ) -> None:
     """For every overdue filing, a follow-up letter to the authority; past the grace period, to the prosecutor."""
-    from . import followups
+    from ..register import remind as followups
 
     written: list[str] = []
 
@@ -188,7 +188,7 @@ def remind(
         err.print(line, markup=False)
 
     with user_errors():
-        result = followups.remind(out=out_dir, grace=grace, formats=_split(format_) or ["docx"],
+        result = followups.remind(out=out_dir, grace=grace, formats=split(format_) or ["docx"],
                                   letter_date=_today(date_), db=db, progress=show)
     if not result.letters:
         err.print("no filing is overdue: nothing to write", markup=False)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cases import CaseFile, ProjectFile, find_project, load_case, load_project
-from .errors import CaseError, ComplaintsError, Problem, ProjectError, UsageError
-from .letter import group_context, warm_up
-from .render.fastdocx import PreparedTemplate
-from .render.pdf import Office
+from ..case.read import CaseFile, ProjectFile, find_project, load_case, load_project
+from ..errors import CaseError, ComplaintsError, Problem, ProjectError, UsageError
+from ..letter.context import group_context, warm_up
+from ..render.fastdocx import PreparedTemplate
+from ..render.pdf import Office
 
 Todo = tuple[tuple[str, str], ...]  # (language, format) pairs to render; None: every one the case has
 
@@ -207,7 +207,7 @@ def _render(cases: list[CaseFile], lang: str, fmts: list[str], checker: Checker,
 
     def text(fmt: str) -> bytes:
         if fmt not in made:
-            from .render.text import render_text
+            from ..render.text import render_text
 
             made[fmt] = render_text(context, fmt, templates.folder / lang / f"letter.{fmt}")
         return made[fmt]
@@ -232,7 +232,7 @@ def _render(cases: list[CaseFile], lang: str, fmts: list[str], checker: Checker,
 def _email(cases: list[CaseFile], lang: str, context: dict[str, object], body: str, letter: tuple[str, bytes],
            day: date) -> bytes:
     """The letter as an e-mail ready to send from the applicant's mail program: text, letter and evidence."""
-    from .render.email import draft
+    from ..render.email import draft
 
     fmt, data = letter
     letter_id = str(context["letter_id"])

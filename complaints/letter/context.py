@@ -20,12 +20,12 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.runtime import new_context
 from jinja2.sandbox import SandboxedEnvironment
 
-from .cases import CaseFile
-from .errors import CaseError, DataError
-from .law import DATA, cited
-from .load import read_yaml
-from .model import ALL, LANGUAGES, REQUESTS, Applicant
-from .when import Moment, kz_today, utc_offset_label
+from ..case.law import DATA, cited
+from ..case.load import read_yaml
+from ..case.model import ALL, LANGUAGES, REQUESTS, Applicant
+from ..case.read import CaseFile
+from ..case.when import Moment, kz_today, utc_offset_label
+from ..errors import CaseError, DataError
 
 
 def pick(text: dict[str, str] | None, lang: str) -> str | None:

@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .layout import shown
+from ..errors import UsageError
+from ..layout import shown
 
 
 @dataclass

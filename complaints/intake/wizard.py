@@ -31,14 +31,14 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from . import yamltext
-from .errors import CaseError, ComplaintsError, DataError, Problem, UsageError
-from .layout import LANGUAGES, find_project
-from .layout import shown as _shown
-from .load import MAX_BYTES, read_yaml
-from .model import ID_PATTERN, Case, Localized
-from .when import parse_moment
-from .yamltext import quoted_json, read_strings, scalar
+from ..case import yamltext
+from ..case.load import MAX_BYTES, read_yaml
+from ..case.model import ID_PATTERN, Case, Localized
+from ..case.when import parse_moment
+from ..case.yamltext import quoted_json, read_strings, scalar
+from ..errors import CaseError, ComplaintsError, DataError, Problem, UsageError
+from ..layout import LANGUAGES, find_project
+from ..layout import shown as _shown
 
 __all__ = ["Interview", "NoApplicant", "case_from_answers", "case_from_json", "check_answer", "describe",
            "suggest_id", "write_case"]
@@ -143,7 +143,7 @@ def _adapter(field: str) -> TypeAdapter[Any]:
 
 
 def _context() -> dict[str, Any]:
-    from . import law
+    from ..case import law
 
     return {"languages": (), "norm_ids": set(law.catalogue())}
 
@@ -194,7 +194,7 @@ def check_answer(field: str, text: str, *, folder: str | Path | None = None) -> 
         return None
     value: Any = text
     if field == "legal_basis.norms":
-        from . import law
+        from ..case import law
 
         ids = list(law.catalogue())
         value = _items(text)
@@ -205,7 +205,7 @@ def check_answer(field: str, text: str, *, folder: str | Path | None = None) -> 
     elif field == "requests":
         value = _items(text)
     elif field.rsplit(".", 1)[-1] in _DATES:
-        from .intake import day_first
+        from .importer import day_first
 
         value = day_first(text) or text  # 06.10.2023 22:53, as dates are written in Kazakhstan, is taken too
     try:
@@ -429,7 +429,7 @@ def _folder(out: Path) -> None:
 
 def _validate(temp: Path, target: Path) -> list[Problem]:
     """The problems `validate` would report for the file, named as the file it is about to become."""
-    from .cases import load_case
+    from ..case.read import load_case
 
     try:
         load_case(temp)
@@ -576,8 +576,8 @@ class Interview:
 
     def start(self) -> None:
         """Say which project file and applicant the case will use; none is an error before any question."""
-        from .cases import load_project
-        from .letter import pick
+        from ..case.read import load_project
+        from ..letter.context import pick
 
         if self.out.exists() and not self.out.is_dir():
             raise UsageError(f"--out {_shown(self.out)} is a file, not a folder")
@@ -693,8 +693,8 @@ class Interview:
         return {"language": Locale.parse(lang).get_display_name("en") or lang, "code": lang}
 
     def show_catalogue(self) -> None:
-        from . import law
-        from .letter import pick
+        from ..case import law
+        from ..letter.context import pick
 
         self.tell(self.words.catalogue)
         for n, norm in enumerate(law.catalogue().values(), start=1):

@@ -15,12 +15,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from ..batch.manifest import listed
+from ..case.when import kz_today, kz_zone, parse_day, parse_moment
+from ..errors import UsageError
+from ..layout import LANGUAGES
 from .filing import CHANNELS, OUTCOMES, Filing
-from .layout import LANGUAGES
-from .manifest import listed
-from .register import Register, RegisterError, find_db
-from .when import kz_today, kz_zone, parse_day, parse_moment
+from .store import Register, RegisterError, find_db
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +41,8 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
                   again: bool = False, letters: str | Path | None = None, file: str | Path | None = None,
                   db: str | Path | None = None) -> Filing:
     """Record that the `lang` letter of a case was filed `on` (a date and time) through `channel`."""
-    from .cases import load_case
-    from .letter import letter_context
+    from ..case.read import load_case
+    from ..letter.context import letter_context
 
     if channel not in CHANNELS:
         raise UsageError(f"unknown channel '{channel}': choose from {', '.join(CHANNELS)}")

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .errors import ComplaintsError, UsageError
-from .files import write_whole
+from ..case.when import kz_today
+from ..errors import ComplaintsError, UsageError
+from ..files import write_whole
 from .filing import Filing
-from .ledger import standings
-from .register import Register, find_db
-from .when import kz_today
+from .filings import standings
+from .store import Register, find_db
 
 FORMATS = ("docx", "pdf", "txt", "md", "html", "eml")
 
@@ -40,9 +40,9 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
            letter_date: date | None = None, db: str | Path | None = None, templates: str | Path | None = None,
            progress: Callable[[str], None] | None = None) -> RemindResult:
     """Write the follow-up letters of every overdue filing into `out`; see the module's docstring."""
-    from .cases import load_project
-    from .followup import followup_context, render_followup
-    from .layout import templates_dir
+    from ..case.read import load_project
+    from ..layout import templates_dir
+    from ..letter.followup import followup_context, render_followup
 
     fmts = [f for f in FORMATS if f in set(formats)]
     written = set(fmts) | ({"docx"} if "pdf" in fmts else set())  # a PDF comes with its DOCX, as letters do
@@ -82,7 +82,7 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
                     for fmt in fmts:
                         if fmt == "pdf":
                             if office is None:
-                                from .render.pdf import Office
+                                from ..render.pdf import Office
 
                                 office = Office()
                             made[fmt] = office.convert(made["docx"], letter_date=day)
@@ -115,7 +115,7 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
 def _email(context: dict[str, object], made: dict[str, bytes], filing: Filing, day: date, original: Path) -> bytes:
     """The follow-up as an e-mail ready to send: its text, the letter (PDF where made, else DOCX), and the copy
     of the original letter from the register's archive."""
-    from .render.email import draft
+    from ..render.email import draft
 
     stem = f"{filing.case_id}.{filing.lang}.{context['kind']}"
     letter = ("pdf", made["pdf"]) if "pdf" in made else ("docx", made["docx"])

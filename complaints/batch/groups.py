@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..case.read import CaseFile
+from ..errors import ComplaintsError, Problem
+from ..layout import LANGUAGES, letter_path
 from . import manifest
-from .batch import BatchResult, CaseEvent, Interrupts, Progress, claim_id, failed_case
-from .cases import CaseFile
 from .check import Checked, Checker, Options, stage
-from .errors import ComplaintsError, Problem
-from .layout import LANGUAGES, letter_path
 from .manifest import Fingerprints, Record
+from .run import BatchResult, CaseEvent, Interrupts, Progress, claim_id, failed_case
 
 
 @dataclass

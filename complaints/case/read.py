@@ -11,13 +11,13 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from ..errors import CaseError, Problem, ProjectError
+from ..layout import LANGUAGES, find_project
+from ..layout import shown as _shown
 from . import law
-from .checks import check_applicant, check_case, check_requests
-from .errors import CaseError, Problem, ProjectError
-from .layout import LANGUAGES, find_project
-from .layout import shown as _shown
 from .load import Document, read_yaml
 from .model import Applicant, AuthorityRef, Case, Evidence, Project, RequestId, structure_problems
+from .rules import check_applicant, check_case, check_requests
 from .when import kz_today
 
 

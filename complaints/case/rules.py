@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from ..errors import Problem
 from . import law
-from .errors import Problem
 from .load import Document
 from .model import Applicant, Case
 from .when import kz_zone

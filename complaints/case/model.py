@@ -28,8 +28,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from .errors import Problem
-from .layout import LANGUAGES
+from ..errors import Problem
+from ..layout import LANGUAGES
 from .load import Document
 from .when import Moment, parse_day, parse_moment
 

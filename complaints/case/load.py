@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import CaseError, Problem
+from ..errors import CaseError, Problem
 
 MAX_BYTES = 1024 * 1024
 MAX_ALIASES = 100

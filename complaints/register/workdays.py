@@ -42,10 +42,10 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import CaseError, DataError, Problem
-from .load import Document, read_yaml
-from .model import Day, NonEmpty, Url, structure_problems
-from .when import kz_zone
+from ..case.load import Document, read_yaml
+from ..case.model import Day, NonEmpty, Url, structure_problems
+from ..case.when import kz_zone
+from ..errors import CaseError, DataError, Problem
 
 FORMAT = 1
 DEFAULT_HOURS = (time(9, 0), time(18, 30))

@@ -21,8 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .layout import shown
+from ..errors import UsageError
+from ..layout import shown
 
 WORK_DIR = ".complaints"  # inside OUT: the journal and the temporary files of a run
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import QuietOpt, _print_problem, app, err, user_errors
+from .common import QuietOpt, app, err, print_problem, user_errors
 
 
 @app.command("import")
@@ -28,7 +28,7 @@ def import_(
     Every bad row is reported as SHEET:ROW:COLUMN: error: FIELD: message and nothing is written for it; the
     good rows are still imported. Importing the same sheet again changes nothing.
     """
-    from . import intake
+    from ..intake import importer as intake
 
     with user_errors(writing=out_dir):
         if err.is_terminal and not quiet:
@@ -43,7 +43,7 @@ def import_(
             result = intake.import_sheet(sheet, out_dir, mapping=mapping, update=update)
 
     for problem in result.problems:
-        _print_problem(problem)  # type: ignore[arg-type] - a RowProblem prints as a Problem does
+        print_problem(problem)  # type: ignore[arg-type] - a RowProblem prints as a Problem does
     if not quiet:
         for note in result.notes:
             err.print(f"note: {note}", markup=False)

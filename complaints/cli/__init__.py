@@ -1,0 +1,27 @@
+"""The `complaints` command: one module per group of commands, each a thin skin over the library.
+
+    letters    validate, render, norms, schema
+    intake     import (cases from a monitoring spreadsheet)
+    new        new (the wizard)
+    evidence   evidence (changed, vanished, appeared)
+    register   filed, extended, reply, status, due, remind
+"""
+
+from __future__ import annotations
+
+import os
+
+from .common import app
+
+# each module adds its commands to the app, in the order `complaints --help` lists them
+# isort: off
+from . import letters, intake, new, evidence, register  # noqa: F401, E402
+# isort: on
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console entry point."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()

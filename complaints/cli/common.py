@@ -1,0 +1,83 @@
+"""What every command shares: the application, the consoles, the common options, and how a user's mistake
+becomes a message and an exit status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..errors import ComplaintsError, Problem, UsageError
+
+app = typer.Typer(
+    help="Formal complaint letters to the Ministry of Culture and Information of Kazakhstan, from YAML case files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+PathsArg = Annotated[list[str], typer.Argument(help="Case files, folders (searched for *.yaml) or globs.",
+                                               show_default=False)]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Letter languages, e.g. kk,ru,en "
+                                                "(default: the project file's, else all three).")]
+ProjectOpt = Annotated[Path | None, typer.Option("--project", help="Use this complaints.yaml for every case "
+                                                    "(default: the nearest one above each case).")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="The letters' date, YYYY-MM-DD "
+                                                "(default: today in Kazakhstan).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+
+
+def fail_usage(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", markup=True)
+    raise typer.Exit(2)
+
+
+@contextmanager
+def user_errors(writing: Path | None = None) -> Iterator[None]:
+    """A user's mistake is a message and an exit status (2 for bad usage, 1 otherwise), never a traceback;
+    `writing`: the folder being written, named when the disk refuses."""
+    try:
+        yield
+    except UsageError as exc:
+        fail_usage(str(exc))
+    except ComplaintsError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        if writing is None:
+            raise
+        err.print(f"error: cannot write to {writing}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(1) from None
+
+
+def split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail_usage(f"--date '{value}' is not a date; write it as YYYY-MM-DD")
+    return None  # pragma: no cover
+
+
+def print_problem(problem: Problem) -> None:
+    colour = "red" if problem.is_error else "yellow"
+    text = str(problem)
+    head = f"{problem.file}:{problem.line}:{problem.column}: "
+    err.print(head, end="", markup=False)
+    err.print(f"[{colour}]{problem.severity}:[/{colour}]", end="", markup=True)
+    err.print(text[len(head) + len(problem.severity) + 1:], markup=False)

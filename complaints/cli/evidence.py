@@ -1,0 +1,36 @@
+"""`evidence`: the evidence files against what the letters were made with. It parses, calls the library, prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..layout import find_case_files
+from .common import PathsArg, app, err, out, user_errors
+
+
+@app.command()
+def evidence(
+    paths: PathsArg,
+    letters: Annotated[Path | None, typer.Option("--letters", help="The letters' folder, whose manifest.json "
+                                                 "says what each letter was made with (default: letters).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="The register (default: complaints.db beside each case's "
+                                            "complaints.yaml, where there is one).")] = None,
+) -> None:
+    """Report evidence files changed, vanished or appeared since the letters were rendered or filed.
+
+    One line per finding (CASE_FILE: changed|vanished|appeared: PATH …) and a summary; exit status 0 if all is as it was.
+    """
+    from ..evidence.compare import check_evidence, summary
+
+    with user_errors():
+        findings = check_evidence(paths, letters=letters, db=db)
+    for finding in findings:
+        if finding.is_change or finding.kind == "error":
+            out.print(str(finding), markup=False, highlight=False)
+        elif finding.kind == "unchecked":
+            err.print(str(finding), markup=False, highlight=False)
+    err.print(summary(findings, cases=len(find_case_files(paths))), markup=False)
+    raise typer.Exit(1 if any(f.is_change or f.kind == "error" for f in findings) else 0)
