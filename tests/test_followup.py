@@ -22,8 +22,8 @@ from markdown_it import MarkdownIt
 import complaints
 from complaints.case.law import authorities
 from complaints.case.read import ProjectFile, load_project
-from complaints.letter.context import phrases
 from complaints.letter.followup import KINDS, followup_context, render_followup
+from complaints.letter.phrases import phrases
 from complaints.register.filing import CHANNELS, Filing
 
 LANGS = ("kk", "ru", "en")

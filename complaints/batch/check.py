@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..case.read import CaseFile, ProjectFile, find_project, load_case, load_project
 from ..errors import CaseError, ComplaintsError, Problem, ProjectError, UsageError
-from ..letter.context import group_context, warm_up
+from ..letter.context import group_context
+from ..letter.phrases import warm_up
 from ..render.fastdocx import PreparedTemplate
 from ..render.pdf import Office
 

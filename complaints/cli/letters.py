@@ -200,7 +200,7 @@ def norms(
     if ctx.invoked_subcommand is not None:
         return
     from ..case import law
-    from ..letter.context import pick
+    from ..letter.phrases import pick
 
     for n in law.catalogue().values():
         start = n.in_force.from_.isoformat() if n.in_force.from_ else "…"
@@ -220,7 +220,7 @@ def norms_show(
     if language not in LANGUAGES:
         fail_usage(f"--lang must be one of {', '.join(LANGUAGES)}")
     from ..case import law
-    from ..letter.context import pick
+    from ..letter.phrases import pick
 
     try:
         n = law.norm(norm_id)

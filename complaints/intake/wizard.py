@@ -577,7 +577,7 @@ class Interview:
     def start(self) -> None:
         """Say which project file and applicant the case will use; none is an error before any question."""
         from ..case.read import load_project
-        from ..letter.context import pick
+        from ..letter.phrases import pick
 
         if self.out.exists() and not self.out.is_dir():
             raise UsageError(f"--out {_shown(self.out)} is a file, not a folder")
@@ -694,7 +694,7 @@ class Interview:
 
     def show_catalogue(self) -> None:
         from ..case import law
-        from ..letter.context import pick
+        from ..letter.phrases import pick
 
         self.tell(self.words.catalogue)
         for n, norm in enumerate(law.catalogue().values(), start=1):

@@ -1,168 +1,22 @@
 """One case in one language → the letter's context: every wording decision, no layout.
 
-The sentences come from `data/phrases/<lang>.yaml`, filled in with the case's
-facts by a sandboxed Jinja with strict undefined variables. Case text is only
-ever a value in that rendering, never a template. The result is a plain dict
-of strings and lists of strings, the same for every output format.
+The sentences come from the phrasebook (`phrases.py`), filled in with the case's
+facts. The result is a plain dict of strings and lists of strings, the same for
+every output format.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from functools import cache
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
-from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.runtime import new_context
-from jinja2.sandbox import SandboxedEnvironment
-
-from ..case.law import DATA, cited
-from ..case.load import read_yaml
-from ..case.model import ALL, LANGUAGES, REQUESTS, Applicant
+from ..case.law import cited
+from ..case.model import LANGUAGES, REQUESTS, Applicant
 from ..case.read import CaseFile
-from ..case.when import Moment, kz_today, utc_offset_label
-from ..errors import CaseError, DataError
-
-
-def pick(text: dict[str, str] | None, lang: str) -> str | None:
-    """The `lang` entry of a localized text (or the one text given for every language)."""
-    if text is None:
-        return None
-    return text.get(lang, text.get(ALL))
-
-
-@cache
-def phrasebook(lang: str) -> dict[str, Any]:
-    """The wording of the `lang` letters, as the data file gives it."""
-    if lang not in LANGUAGES:
-        raise DataError(f"no phrases for language '{lang}' (have: {', '.join(LANGUAGES)})")
-    name = f"phrases/{lang}.yaml"
-    try:
-        doc = read_yaml(Path(str(DATA / name)), display=f"complaints/data/{name}")
-    except CaseError as exc:
-        raise DataError(str(exc)) from None
-    if not isinstance(doc.data, dict):
-        raise DataError(f"complaints/data/{name}: expected a mapping")
-    return doc.data
-
-
-_MISSING = object()
-
-
-class _Phrases:
-    """Renders the phrases of one language with the filters their wording needs."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-        self.book = phrasebook(lang)
-        self.locale = Locale.parse(lang)
-        formats = self.book.get("formats", {})
-        self.date_pattern = formats.get("date", "long")
-        self.time_pattern = formats.get("time", "HH:mm")
-        self.grammar = self.book.get("grammar", {})
-        env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-        env.filters.update(date=self.date, date_in=self.date_in, date_of=self.date_of, time=self.time,
-                           time_in=self.time_in, offset=self.offset, number=self.number, plural=self.plural,
-                           inner=_inner)
-        self.env = env
-        self.compiled: dict[tuple[str, ...], Any] = {}
-
-    def _node(self, key: tuple[str, ...]) -> Any:
-        """The entry of the phrases at `key`, or _MISSING."""
-        node: Any = self.book
-        for part in key:
-            if not isinstance(node, dict) or part not in node:
-                return _MISSING
-            node = node[part]
-        return node
-
-    def has(self, *key: str) -> bool:
-        """Whether the phrases give this wording."""
-        return self._node(key) is not _MISSING
-
-    def __call__(self, *key: str, **values: Any) -> str:
-        template = self.compiled.get(key)
-        if template is None:
-            node = self._node(key)
-            if node is _MISSING:
-                raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing phrase '{'.'.join(key)}'")
-            source = str(node)
-            # a phrase with nothing to fill in is its own text
-            template = source.strip() if "{" not in source else self.env.from_string(source)
-            self.compiled[key] = template
-        if isinstance(template, str):
-            return template
-        try:
-            # the phrase sees its values and the filters only: no copy of Jinja's globals for each of ~36 a letter
-            context = new_context(self.env, template.name, template.blocks, values, True, {})
-            return "".join(template.root_render_func(context)).strip()
-        except TemplateError as exc:
-            raise DataError(f"complaints/data/phrases/{self.lang}.yaml: phrase '{'.'.join(key)}': {exc}") from None
-
-    # -- filters: how this language writes dates, times and numbers
-    @staticmethod
-    def _day(value: Moment | date) -> date:
-        return value.kz_date() if isinstance(value, Moment) else value
-
-    @staticmethod
-    def _clock(value: Moment) -> datetime:
-        return value.in_kazakhstan()
-
-    def date(self, value: Moment | date) -> str:
-        return format_date(self._day(value), self.date_pattern, locale=self.locale)
-
-    def _inflected(self, value: Moment | date, table: str) -> str:
-        day = self._day(value)
-        text = self.date(day)
-        forms = self.grammar.get(table)
-        nominative = self.locale.months["format"]["wide"][day.month]
-        if forms and text.endswith(nominative):
-            text = text[: -len(nominative)] + forms[day.month - 1]
-        return text
-
-    def date_in(self, value: Moment | date) -> str:
-        return self._inflected(value, "month_locative")
-
-    def date_of(self, value: Moment | date) -> str:
-        return self._inflected(value, "month_attributive")
-
-    def time(self, value: Moment) -> str:
-        return format_time(self._clock(value), self.time_pattern, locale=self.locale)
-
-    def time_in(self, value: Moment) -> str:
-        text = self.time(value)
-        endings = self.grammar.get("numeral_locative")
-        if not endings:
-            return text
-        clock = self._clock(value)
-        spoken = clock.minute or clock.hour  # the last number read aloud
-        last = spoken % 10 if spoken % 10 else spoken
-        return f"{text}-{endings[str(last)]}"
-
-    def offset(self, value: Moment) -> str:
-        return utc_offset_label(self._clock(value))
-
-    def number(self, value: int) -> str:
-        return format_decimal(value, locale=self.locale)
-
-    def plural(self, value: int, forms: dict[str, str]) -> str:
-        form = self.locale.plural_form(value)
-        return forms.get(form, forms.get("other", ""))
-
-
-@cache
-def _phrases(lang: str) -> _Phrases:
-    return _Phrases(lang)
-
-
-def warm_up(languages: tuple[str, ...]) -> None:
-    """Read the wording and the locale data of these languages now (before worker processes fork)."""
-    for lang in languages:
-        _phrases(lang).date(date(2000, 1, 1))
+from ..case.when import kz_today
+from ..errors import DataError
+from .phrases import Phrases, phrases, pick
 
 
 def letter_context(case: CaseFile, lang: str, *, letter_date: date | None = None) -> dict[str, Any]:
@@ -181,7 +35,7 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
         raise DataError(f"no letters in '{lang}': the languages are {', '.join(LANGUAGES)}")
     if not cases:
         raise DataError("a letter needs at least one case")
-    say = _phrases(lang)
+    say = phrases(lang)
     many = len(cases) > 1
     first = cases[0]
     applicant = first.applicant
@@ -260,7 +114,7 @@ def applicant_block(applicant: Applicant, lang: str, values: dict[str, Any]) -> 
 
     `values["applicant"]` is `applicant_values(applicant, lang)`.
     """
-    say = _phrases(lang)
+    say = phrases(lang)
     kind = applicant.kind
     lines = [say("applicant", f"label_{kind}", **values)]
     if kind == "person" and applicant.iin:
@@ -276,7 +130,7 @@ def applicant_block(applicant: Applicant, lang: str, values: dict[str, Any]) -> 
 
 def signature(applicant: Applicant, lang: str, letter_date: date) -> dict[str, str]:
     """The signature block of a `lang` letter signed on `letter_date`: role, name, line to sign on, date."""
-    say = _phrases(lang)
+    say = phrases(lang)
     kind = applicant.kind
     signatory = applicant.signatory
     signer = pick(signatory.name, lang) if kind == "organisation" and signatory else pick(applicant.name, lang)
@@ -290,14 +144,7 @@ def signature(applicant: Applicant, lang: str, letter_date: date) -> dict[str, s
     }
 
 
-def phrases(lang: str) -> _Phrases:
-    """The wording of `lang` with its filters: `phrases(lang)("key", "sub", **values)` → the filled-in text."""
-    return _phrases(lang)
-
-
-
-
-def _comment(case: CaseFile, lang: str, say: _Phrases, n: int, annexes: dict[tuple[str, str], str],
+def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tuple[str, str], str],
              shared: dict[str, Any]) -> dict[str, Any]:
     """One comment's part of a letter (its facts, quote, norms); its annexes added to `annexes`, numbered on.
 
@@ -380,11 +227,6 @@ def _comment(case: CaseFile, lang: str, say: _Phrases, n: int, annexes: dict[tup
         "law_after": law_after,
     }
     return section
-
-
-def _inner(text: str) -> str:
-    """A quoted sentence without its final full stop: the letter's own punctuation follows the quote."""
-    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
 
 
 def _lines(text: str) -> list[str]:

@@ -21,7 +21,8 @@ from ..errors import DataError, UsageError
 from ..register.filing import CHANNELS, Filing
 from ..render.text import FORMATS as TEXT_FORMATS
 from ..render.text import render_text
-from .context import applicant_block, applicant_values, phrases, pick, signature
+from .context import applicant_block, applicant_values, signature
+from .phrases import phrases, pick
 
 KINDS = ("reminder", "prosecutor")
 FORMATS = ("docx", *TEXT_FORMATS)

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+from jinja2 import Environment, TemplateError, UndefinedError
 from markupsafe import Markup, escape
 
 from ..errors import DataError
+from ..templating import environment
 
 # After rendering, docxtpl turns these into "{{", "}}", "{%" and "%}" wherever they are, values included.
 _DOCXTPL_MARKS = ("{_{", "}_}", "{_%", "%_}")
@@ -33,7 +34,7 @@ def _verbatim(value: Any) -> Any:
 
 def template_environment() -> Environment:
     """The Jinja environment of the Word templates: every value escaped, a missing variable an error."""
-    return Environment(undefined=StrictUndefined, autoescape=True, finalize=_verbatim)
+    return environment("docx", finalize=_verbatim)
 
 
 def template_error(template: str | Path, exc: TemplateError) -> DataError:

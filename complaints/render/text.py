@@ -13,9 +13,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import Environment, Template, TemplateError, TemplateSyntaxError, UndefinedError
 
 from ..errors import DataError, UsageError
+from ..templating import environment
 
 FORMATS = ("txt", "md", "html")
 
@@ -57,13 +58,7 @@ def _escape_line(line: str) -> str:
 @cache
 def _environment(fmt: str) -> Environment:
     """The Jinja environment of one format: strict, and escaping every value in HTML only."""
-    env = Environment(
-        undefined=StrictUndefined,
-        autoescape=fmt == "html",
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment(fmt)
     env.filters["md"] = markdown_escape
     return env
 

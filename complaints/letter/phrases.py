@@ -1,0 +1,178 @@
+"""The wording of the letters: `data/phrases/<lang>.yaml`, each phrase filled in by a sandboxed, strict Jinja.
+
+Case text is only ever a value in that rendering, never a template. Dates, times and numbers are written by
+Babel in the phrase's language; Kazakh case endings after them come from the grammar tables in the same file.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
+from jinja2 import TemplateError
+from jinja2.runtime import new_context
+
+from ..case.law import DATA
+from ..case.load import read_yaml
+from ..case.model import ALL, LANGUAGES
+from ..case.when import Moment, utc_offset_label
+from ..errors import CaseError, DataError
+from ..templating import environment
+
+Day = date  # the type, under a name the `date` filter below does not hide
+
+
+def pick(text: dict[str, str] | None, lang: str) -> str | None:
+    """The `lang` entry of a localized text (or the one text given for every language)."""
+    if text is None:
+        return None
+    return text.get(lang, text.get(ALL))
+
+
+@cache
+def phrasebook(lang: str) -> dict[str, Any]:
+    """The wording of the `lang` letters, as the data file gives it."""
+    if lang not in LANGUAGES:
+        raise DataError(f"no phrases for language '{lang}' (have: {', '.join(LANGUAGES)})")
+    name = f"phrases/{lang}.yaml"
+    try:
+        doc = read_yaml(Path(str(DATA / name)), display=f"complaints/data/{name}")
+    except CaseError as exc:
+        raise DataError(str(exc)) from None
+    if not isinstance(doc.data, dict):
+        raise DataError(f"complaints/data/{name}: expected a mapping")
+    return doc.data
+
+
+_MISSING = object()
+
+
+class Phrases:
+    """Renders the phrases of one language with the filters their wording needs."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.book = phrasebook(lang)
+        self.locale = Locale.parse(lang)
+        formats = self.book.get("formats", {})
+        self.date_pattern = formats.get("date", "long")
+        self.time_pattern = formats.get("time", "HH:mm")
+        self.grammar = self.book.get("grammar", {})
+        env = environment("phrases")
+        env.filters.update(date=self.date, date_in=self.date_in, date_of=self.date_of, time=self.time,
+                           time_in=self.time_in, offset=self.offset, number=self.number, plural=self.plural,
+                           inner=_inner)
+        self.env = env
+        self.compiled: dict[tuple[str, ...], Any] = {}
+
+    def _node(self, key: tuple[str, ...]) -> Any:
+        """The entry of the phrases at `key`, or _MISSING."""
+        node: Any = self.book
+        for part in key:
+            if not isinstance(node, dict) or part not in node:
+                return _MISSING
+            node = node[part]
+        return node
+
+    def has(self, *key: str) -> bool:
+        """Whether the phrases give this wording."""
+        return self._node(key) is not _MISSING
+
+    def __call__(self, *key: str, **values: Any) -> str:
+        template = self.compiled.get(key)
+        if template is None:
+            node = self._node(key)
+            if node is _MISSING:
+                raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing phrase '{'.'.join(key)}'")
+            source = str(node)
+            # a phrase with nothing to fill in is its own text
+            template = source.strip() if "{" not in source else self.env.from_string(source)
+            self.compiled[key] = template
+        if isinstance(template, str):
+            return template
+        try:
+            # the phrase sees its values and the filters only: no copy of Jinja's globals for each of ~36 a letter
+            context = new_context(self.env, template.name, template.blocks, values, True, {})
+            return "".join(template.root_render_func(context)).strip()
+        except TemplateError as exc:
+            raise DataError(f"complaints/data/phrases/{self.lang}.yaml: phrase '{'.'.join(key)}': {exc}") from None
+
+    # -- filters: how this language writes dates, times and numbers
+    @staticmethod
+    def _day(value: Moment | Day) -> Day:
+        return value.kz_date() if isinstance(value, Moment) else value
+
+    @staticmethod
+    def _clock(value: Moment) -> datetime:
+        return value.in_kazakhstan()
+
+    def date(self, value: Moment | Day) -> str:
+        return format_date(self._day(value), self.date_pattern, locale=self.locale)
+
+    def _inflected(self, value: Moment | Day, table: str) -> str:
+        day = self._day(value)
+        text = self.date(day)
+        forms = self.grammar.get(table)
+        nominative = self.locale.months["format"]["wide"][day.month]
+        if forms and text.endswith(nominative):
+            text = text[: -len(nominative)] + forms[day.month - 1]
+        return text
+
+    def date_in(self, value: Moment | Day) -> str:
+        return self._inflected(value, "month_locative")
+
+    def date_of(self, value: Moment | Day) -> str:
+        return self._inflected(value, "month_attributive")
+
+    def time(self, value: Moment) -> str:
+        return format_time(self._clock(value), self.time_pattern, locale=self.locale)
+
+    def time_in(self, value: Moment) -> str:
+        text = self.time(value)
+        endings = self.grammar.get("numeral_locative")
+        if not endings:
+            return text
+        clock = self._clock(value)
+        spoken = clock.minute or clock.hour  # the last number read aloud
+        last = spoken % 10 if spoken % 10 else spoken
+        return f"{text}-{endings[str(last)]}"
+
+    def offset(self, value: Moment) -> str:
+        return utc_offset_label(self._clock(value))
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def plural(self, value: int, forms: dict[str, str]) -> str:
+        form = self.locale.plural_form(value)
+        return forms.get(form, forms.get("other", ""))
+
+
+@cache
+def _phrases(lang: str) -> Phrases:
+    return Phrases(lang)
+
+
+def warm_up(languages: tuple[str, ...]) -> None:
+    """Read the wording and the locale data of these languages now (before worker processes fork)."""
+    for lang in languages:
+        _phrases(lang).date(date(2000, 1, 1))
+
+
+def phrases(lang: str) -> Phrases:
+    """The wording of `lang` with its filters: `phrases(lang)("key", "sub", **values)` → the filled-in text."""
+    return _phrases(lang)
+
+
+
+
+def _inner(text: str) -> str:
+    """A quoted sentence without its final full stop: the letter's own punctuation follows the quote."""
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
