@@ -1,4 +1,11 @@
-"""Files written whole: to a temporary file beside the target, then renamed over it in one step."""
+"""Files written whole: the one atomic writer of the package.
+
+    write_whole   replace: a temporary file beside the target, renamed over it in one step
+    write_new     create: the same, linked into place only if nothing is there yet (never overwrites,
+                  with no window between a check and the write)
+
+A reader, or a crash, only ever sees the old file or the new one whole, never a part.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +14,11 @@ import os
 import tempfile
 from pathlib import Path
 
+__all__ = ["write_new", "write_whole"]
 
-def write_whole(path: Path, data: bytes, *, durable: bool = False) -> None:
-    """Write `data` to `path` so that a reader, or a crash, only ever sees the old file or the new one whole;
-    `durable`: flushed to the disk before the rename (for records that must survive a power cut)."""
+
+def _temporary(path: Path, data: bytes, durable: bool) -> str:
+    """`data` in a new temporary file beside `path` (same disk, so a rename or link is atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
     try:
@@ -19,8 +27,38 @@ def write_whole(path: Path, data: bytes, *, durable: bool = False) -> None:
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return temp
+
+
+def write_whole(path: str | Path, data: bytes, *, durable: bool = False) -> None:
+    """Write `data` to `path`, replacing what is there; `durable`: flushed to the disk before the rename
+    (for records that must survive a power cut)."""
+    path = Path(path)
+    temp = _temporary(path, data, durable)
+    try:
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def write_new(path: str | Path, data: bytes, *, durable: bool = False) -> None:
+    """Write `data` to `path` only if there is no file there; FileExistsError (and nothing written) if there is,
+    even when another process creates it at the same moment."""
+    path = Path(path)
+    temp = _temporary(path, data, durable)
+    try:
+        try:
+            os.link(temp, path)  # fails if the name is taken: the check and the write are one step
+        except (AttributeError, NotImplementedError, PermissionError):  # pragma: no cover - no hard links here
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)

@@ -80,9 +80,18 @@ def test_usage_mistakes_exit_2(tmp_path: Path) -> None:
     assert run("validate", str(tmp_path / "nope")).exit_code == 2
     assert run("render", str(EXAMPLES), "--out", str(tmp_path), "--lang", "de").exit_code == 2
     assert run("render", str(EXAMPLES), "--out", str(tmp_path), "--format", "odt").exit_code == 2
-    assert run("render", str(EXAMPLES), "--out", str(tmp_path), "--date", "25.11.2026").exit_code == 2
+    bad_date = run("render", str(EXAMPLES), "--out", str(tmp_path), "--date", "25/13/2026")
+    assert bad_date.exit_code == 2 and "2023-10-06 or 06.10.2023" in bad_date.output
     assert run("render", "--no-such-option", str(EXAMPLES)).exit_code == 2
     assert run("norms", "show", "no-such-norm").exit_code == 2
+
+
+def test_date_option_day_first_as_in_kazakhstan(tmp_path: Path) -> None:
+    """--date 25.11.2026 is the same day as --date 2026-11-25: the same letters, byte for byte."""
+    assert run("render", str(EXAMPLES), "--out", str(tmp_path / "a"), "--date", "25.11.2026", "-q").exit_code == 0
+    assert run("render", str(EXAMPLES), "--out", str(tmp_path / "b"), "--date", "2026-11-25", "-q").exit_code == 0
+    letters = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.docx"))
+    assert letters and all((tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes() for p in letters)
 
 
 def test_lang_option_limits_the_letters(tmp_path: Path) -> None:

@@ -219,7 +219,8 @@ def test_from_json_reports_every_problem_by_field_and_writes_nothing(project_dir
         "bad.json:5:42: error: comment.language: 'russian' is not an ISO 639-1 language code (two lowercase"
         " letters, e.g. ru, kk, en)",
         "bad.json:5:76: error: comment.posted: '2023-02-30' is not a real date or time (day is out of range for"
-        " month)",
+        " month); write it as one of 2023-10-06, 2023-10-06T22:53 (or with +05:00), 06.10.2023, 06.10.2023 22:53"
+        " or 06.10.2023 22.53",
         "bad.json:6:29: error: legal_basis.norms[0]: 'criminal-code-174' is not in the norms catalogue (did you"
         " mean 'criminal-code-174-1'?)",
         "nothing written",
@@ -256,7 +257,7 @@ def test_check_answer_uses_the_case_formats_own_rules() -> None:
     assert check_answer("requests", "assess reply_in_writing") == ["assess", "reply_in_writing"]
     for field, text, reason in [
         ("outlet.url", "ftp://x", "is not a web address"),
-        ("outlet.registration.issued", "2015-01-01T10:00", "a date alone (YYYY-MM-DD) is expected"),
+        ("outlet.registration.issued", "2015-01-01T10:00", "a date alone (2023-10-06 or 06.10.2023) is expected"),
         ("comment.language", "zz", "not a known ISO 639-1 language code"),
         ("id", "Nur.kz case", "is not a valid id"),
         ("requests", "assess, thank", "must be one of"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -238,15 +239,17 @@ SINGLE_FIELD = [
                  id="posted-word"),
     pytest.param({13: "  posted: 2023-10-06T25:00"}, (13, 11, "comment.posted"), "not a real date or time",
                  id="posted-hour-25"),
-    pytest.param({13: "  posted: 06.10.2023 22:53"}, (13, 11, "comment.posted"), "is not a date",
-                 id="posted-dotted"),
+    pytest.param({13: "  posted: 31.02.2023 22:53"}, (13, 11, "comment.posted"), "not a real date or time",
+                 id="posted-dotted-feb-31"),
+    pytest.param({13: "  posted: 06/10 22:53"}, (13, 11, "comment.posted"),
+                 "write it as one of 2023-10-06, 2023-10-06T22:53 (or with +05:00), 06.10.2023", id="posted-lists-forms"),
     pytest.param({13: "  posted: 2023-10-06T22:53+15:00"}, (13, 11, "comment.posted"), "is not a UTC offset",
                  id="posted-bad-offset"),
     pytest.param({19: "  still_online: soon"}, (19, 17, "comment.still_online"), "is not a date",
                  id="still-online-word"),
-    pytest.param({28: "    taken: 20.11.2026"}, (28, 12, "evidence[0].taken"), "is not a date", id="taken-dotted"),
+    pytest.param({28: "    taken: 20.11.20266"}, (28, 12, "evidence[0].taken"), "is not a date", id="taken-dotted-bad"),
     pytest.param({6: "  url: https://example.kz\n  registration:\n    issued: 2015-01-01T10:00"},
-                 (8, 13, "outlet.registration.issued"), "a date alone (YYYY-MM-DD) is expected",
+                 (8, 13, "outlet.registration.issued"), "a date alone (2023-10-06 or 06.10.2023) is expected",
                  id="issued-with-time"),
     # language codes
     pytest.param({14: "  language: russian"}, (14, 13, "comment.language"), "not an ISO 639-1 language code",
@@ -1042,3 +1045,21 @@ def test_cross_field_problems_come_with_structural_ones(root: Path) -> None:
         (26, 11, "evidence[0].file"),
         (31, 20, "requests[1]"),
     ]
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("2023-10-06T22:53", "2023-10-06T22:53+06:00"),
+    ("06.10.2023 22:53", "2023-10-06T22:53+06:00"),
+    ("06.10.2023 22.53", "2023-10-06T22:53+06:00"),
+    ("06.10.2023", "2023-10-06"),
+])
+def test_case_dates_day_first_as_in_kazakhstan(tmp_path, written, shown):
+    """A case file's dates may be written day first, as they are in Kazakhstan: the same moment as ISO."""
+    from complaints.case.read import load_case
+
+    source = Path(__file__).resolve().parent.parent / "cases"
+    shutil.copytree(source, tmp_path / "cases")
+    case_file = tmp_path / "cases" / "nurkz-2023-10-06-kazakh-language.yaml"
+    text = re.sub(r"(?m)^(  posted: )\S+", lambda m: m[1] + written, case_file.read_text(encoding="utf-8"))
+    case_file.write_text(text, encoding="utf-8")
+    assert load_case(case_file).case.comment.posted.iso() == shown

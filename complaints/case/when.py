@@ -1,4 +1,8 @@
-"""Dates and times as case files write them, and Kazakhstan civil time.
+"""Dates and times as users write them, and Kazakhstan civil time.
+
+The one date reader: case files, the wizard and --from-json, imported sheets, and every option of the command
+line that takes a date (--date, --on, --until, --today) read dates through `parse_moment` and `parse_day`, and
+accept the same forms (FORMS): ISO 8601, or day first as dates are written in Kazakhstan.
 
 Kazakhstan moved from UTC+6 to UTC+5 at 00:00 on 1 March 2024. The zone rules
 are read from the `tzdata` package (pinned ≥ 2024.1), never from the machine,
@@ -21,6 +25,16 @@ _MOMENT = re.compile(
     r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
     r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$"
 )
+# day first, as in Kazakhstan: 06.10.2023, 6.10.23, 06/10/2023, 06.10.2023 22:53, 06.10.2023 22.53, 06.10.2023, 22:53
+_DAY_FIRST = re.compile(
+    r"^(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4}|\d{2})"
+    r"(?:(?:\s*,\s*|\s+|T)(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?)?$"
+)
+_YEAR_WORD = re.compile(r"\s*(г|ж)\.?$")  # "06.10.2023 г." (ru), "06.10.2023 ж." (kk)
+
+# What every refusal of a date lists: the forms a user may write.
+FORMS = "2023-10-06, 2023-10-06T22:53 (or with +05:00), 06.10.2023, 06.10.2023 22:53 or 06.10.2023 22.53"
+DAY_FORMS = "2023-10-06 or 06.10.2023"
 
 
 @lru_cache(maxsize=1)
@@ -70,8 +84,34 @@ class Moment:
         return self.instant().isoformat(timespec="minutes" if self.clock.second == 0 else "seconds")
 
 
+class _Refused(ValueError):
+    """What is wrong with a date, before the forms a user may write are added."""
+
+
 def parse_moment(value: object) -> Moment:
-    """Read `2023-10-06`, `2023-10-06T22:53`, `2023-10-06T22:53:10`, `…+05:00` or `…Z`."""
+    """A date, or a date and time, in any of FORMS (or a date/datetime already); ValueError naming the forms."""
+    try:
+        return _moment(value)
+    except _Refused as exc:
+        raise ValueError(f"{exc}; write it as one of {FORMS}") from None
+
+
+def parse_day(value: object) -> date:
+    """A date alone, in any of DAY_FORMS (or a date already); ValueError naming the forms."""
+    if isinstance(value, datetime):
+        raise ValueError(f"expected a date alone ({DAY_FORMS}), without a time")
+    if isinstance(value, date):
+        return value
+    try:
+        moment = _moment(value)
+    except _Refused as exc:
+        raise ValueError(f"{exc}; write it as {DAY_FORMS}") from None
+    if moment.clock is not None:
+        raise ValueError(f"'{value}' has a time; a date alone ({DAY_FORMS}) is expected")
+    return moment.day
+
+
+def _moment(value: object) -> Moment:
     if isinstance(value, Moment):
         return value
     if isinstance(value, datetime):
@@ -80,17 +120,16 @@ def parse_moment(value: object) -> Moment:
     if isinstance(value, date):
         return Moment(value)
     if not isinstance(value, str):
-        raise ValueError("expected a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)")
-    m = _MOMENT.match(value.strip())
+        raise _Refused("expected a date or a date and time")
+    text = value.strip()
+    m = _MOMENT.match(text)
     if not m:
-        raise ValueError(
-            f"'{value}' is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM, optionally with +05:00)"
-        )
+        return _day_first(value, _YEAR_WORD.sub("", text))
     try:
         day = date.fromisoformat(m["date"])
         clock = time.fromisoformat(m["time"]) if m["time"] else None
     except ValueError as exc:
-        raise ValueError(f"'{value}' is not a real date or time ({exc})") from None
+        raise _Refused(f"'{value}' is not a real date or time ({exc})") from None
     offset = None
     if m["tz"]:
         if m["tz"] == "Z":
@@ -100,21 +139,24 @@ def parse_moment(value: object) -> Moment:
             digits = m["tz"][1:].replace(":", "")
             hours, minutes = int(digits[:2]), int(digits[2:])
             if hours > 14 or minutes > 59:
-                raise ValueError(f"'{m['tz']}' is not a UTC offset")
+                raise _Refused(f"'{m['tz']}' is not a UTC offset")
             offset = sign * timedelta(hours=hours, minutes=minutes)
     return Moment(day, clock, offset)
 
 
-def parse_day(value: object) -> date:
-    """Read a date alone (YYYY-MM-DD)."""
-    if isinstance(value, datetime):
-        raise ValueError("expected a date alone (YYYY-MM-DD), without a time")
-    if isinstance(value, date):
-        return value
-    moment = parse_moment(value)
-    if moment.clock is not None:
-        raise ValueError(f"'{value}' has a time; a date alone (YYYY-MM-DD) is expected")
-    return moment.day
+def _day_first(value: str, text: str) -> Moment:
+    m = _DAY_FIRST.match(text)
+    if not m:
+        raise _Refused(f"'{value}' is not a date")
+    year = int(m["y"])
+    if len(m["y"]) == 2:  # 6.10.23: this century up to this year, else the last
+        year += 2000 if year <= kz_today().year % 100 else 1900
+    try:
+        day = date(year, int(m["m"]), int(m["d"]))
+        clock = time(int(m["H"]), int(m["M"]), int(m["S"] or 0)) if m["H"] is not None else None
+    except ValueError as exc:
+        raise _Refused(f"'{value}' is not a real date or time ({exc})") from None
+    return Moment(day, clock)
 
 
 def kz_today() -> date:

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from ..case.when import parse_day
 from ..errors import ComplaintsError, Problem, UsageError
 
 app = typer.Typer(
@@ -30,7 +31,7 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="Letter languages, e
                                                 "(default: the project file's, else all three).")]
 ProjectOpt = Annotated[Path | None, typer.Option("--project", help="Use this complaints.yaml for every case "
                                                     "(default: the nearest one above each case).")]
-DateOpt = Annotated[str | None, typer.Option("--date", help="The letters' date, YYYY-MM-DD "
+DateOpt = Annotated[str | None, typer.Option("--date", help="The letters' date, YYYY-MM-DD or DD.MM.YYYY "
                                                 "(default: today in Kazakhstan).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 
@@ -64,13 +65,14 @@ def split(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def parse_date(value: str | None) -> date | None:
+def parse_date(value: str | None, option: str = "--date") -> date | None:
+    """A date option, read as every date is (case.when): ISO or day first; a bad one is a usage error."""
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail_usage(f"--date '{value}' is not a date; write it as YYYY-MM-DD")
+        return parse_day(value)
+    except ValueError as exc:
+        fail_usage(f"{option}: {exc}")
     return None  # pragma: no cover
 
 

@@ -12,24 +12,18 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UsageError
-from .common import app, err, fail_usage, out, split, user_errors
+from .common import app, err, out, parse_date, split, user_errors
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="The register file (default: complaints.db beside "
                                                "the nearest complaints.yaml).")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="The letter's language, where the case was filed "
                                                 "in more than one.")]
-TodayOpt = Annotated[str | None, typer.Option("--today", help="Count days as of this date, YYYY-MM-DD "
+TodayOpt = Annotated[str | None, typer.Option("--today", help="Count days as of this date, YYYY-MM-DD or DD.MM.YYYY "
                                                  "(default: today in Kazakhstan).")]
 
 
 def _today(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail_usage(f"--today '{value}' is not a date; write it as YYYY-MM-DD")
-    return None  # pragma: no cover
+    return parse_date(value, "--today")
 
 
 @app.command()
@@ -189,7 +183,7 @@ def remind(
 
     with user_errors():
         result = followups.remind(out=out_dir, grace=grace, formats=split(format_) or ["docx"],
-                                  letter_date=_today(date_), db=db, progress=show)
+                                  letter_date=parse_date(date_), db=db, progress=show)
     if not result.letters:
         err.print("no filing is overdue: nothing to write", markup=False)
     else:
