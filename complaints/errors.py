@@ -66,4 +66,14 @@ class DataError(ComplaintsError):
 
 
 class UsageError(ComplaintsError):
-    """The command was asked for something impossible (no such path, bad option)."""
+    """The library was asked for something impossible (no such path, a value out of range).
+
+    Worded in the library's own terms: the value and what it is ("the extension date 2026-10-01 is not after the
+    registration date 2026-10-27"), never a command-line flag. `about` names the argument it is about (the
+    parameter's name, e.g. "until"), so that a front end can point at its own field: the command line shows
+    "--until: …", the web page puts the message beside its form field.
+    """
+
+    def __init__(self, message: str, *, about: str | None = None):
+        super().__init__(message)
+        self.about = about

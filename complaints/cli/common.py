@@ -42,13 +42,15 @@ def fail_usage(message: str) -> None:
 
 
 @contextmanager
-def user_errors(writing: Path | None = None) -> Iterator[None]:
+def user_errors(writing: Path | None = None, flags: dict[str, str] | None = None) -> Iterator[None]:
     """A user's mistake is a message and an exit status (2 for bad usage, 1 otherwise), never a traceback;
-    `writing`: the folder being written, named when the disk refuses."""
+    `writing`: the folder being written, named when the disk refuses; `flags`: the command's flag for each
+    argument a library error can be about (UsageError.about), shown before the message."""
     try:
         yield
     except UsageError as exc:
-        fail_usage(str(exc))
+        flag = (flags or {}).get(exc.about or "") or (f"--{exc.about.replace('_', '-')}" if exc.about else None)
+        fail_usage(f"{flag}: {exc}" if flag else str(exc))
     except ComplaintsError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(1) from None
