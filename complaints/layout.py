@@ -83,16 +83,6 @@ def shown(path: Path) -> str:
         return str(path)
     if ".." in path.parts:
         path = path.resolve()
-    here, text = _cwd(), str(path)
+    # asked afresh each time (a microsecond): a library caller may have changed folder since the last call
+    here, text = os.getcwd(), str(path)
     return text[len(here) + 1:] if text.startswith(here + os.sep) else text
-
-
-def _cwd() -> str:
-    # os.getcwd is a system call; a batch asks it thousands of times
-    global _CWD
-    if _CWD is None or _CWD[0] != os.environ.get("PWD"):
-        _CWD = (os.environ.get("PWD"), os.getcwd())
-    return _CWD[1]
-
-
-_CWD: tuple[str | None, str] | None = None

@@ -202,3 +202,15 @@ def test_a_repeated_id_fails_the_later_case_only(project_dir: Path, tmp_path: Pa
     assert result.exit_code == 1
     assert "b.yaml:2:5: error: id: id 'same' is already used by" in result.output
     assert "first" in docx_text(tmp_path / "out" / "same" / "same.en.docx")
+
+
+def test_paths_are_shown_relative_to_the_folder_in_use_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library caller that changes folder gets paths relative to the new one, not to the old."""
+    from complaints.layout import shown
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    target = tmp_path / "a" / "b" / "case.yaml"
+    monkeypatch.chdir(tmp_path)
+    assert shown(target) == "a/b/case.yaml"
+    monkeypatch.chdir(tmp_path / "a")  # os.chdir: $PWD stays as it was
+    assert shown(target) == "b/case.yaml"
