@@ -11,7 +11,7 @@ import difflib
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -35,7 +35,8 @@ from .when import Moment, parse_day, parse_moment
 
 FORMAT_VERSIONS = (1,)
 ALL = "*"  # the key of a localized text given as one plain string
-REQUESTS = ("assess", "act_on_outlet", "refer_to_police", "reply_in_writing")
+RequestId = Literal["assess", "act_on_outlet", "refer_to_police", "reply_in_writing"]
+REQUESTS: tuple[RequestId, ...] = get_args(RequestId)  # the requests, in the order the letter makes them
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _LANG_CODE = re.compile(r"^[a-z]{2}$")
 
@@ -179,7 +180,6 @@ When = Annotated[Moment, PlainValidator(parse_moment),
 CaseId = Annotated[str, BeforeValidator(_case_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN.pattern})]
 Iin = Annotated[str, BeforeValidator(_id_number("IIN")), WithJsonSchema({"type": "string", "pattern": r"^\d{12}$"})]
 Bin = Annotated[str, BeforeValidator(_id_number("BIN")), WithJsonSchema({"type": "string", "pattern": r"^\d{12}$"})]
-RequestId = Literal["assess", "act_on_outlet", "refer_to_police", "reply_in_writing"]
 
 
 class _Model(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -164,7 +165,7 @@ def _cross_checks(
     *,
     present: set[str],
     evidence: list[Evidence] | None = None,
-    requests: list[str] | None = None,
+    requests: Sequence[str] | None = None,
     applicant: Applicant | None = None,
     authority: object = None,
 ) -> tuple[dict[int, EvidenceFile], list[Problem]]:

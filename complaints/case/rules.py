@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from ..errors import Problem
@@ -26,7 +27,7 @@ def check_applicant(doc: Document, applicant: Applicant, at: tuple[str, ...]) ->
     return problems
 
 
-def check_requests(doc: Document, requests: list[str]) -> list[Problem]:
+def check_requests(doc: Document, requests: Sequence[str]) -> list[Problem]:
     """Each request once, and at least one."""
     problems = []
     seen: set[str] = set()

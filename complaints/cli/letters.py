@@ -150,9 +150,11 @@ def render(
                 f"{counts['cases']}/{total} cases, {counts['letters']} letters written, {rate:,.0f} letters/s")
             err.print(line, markup=False, highlight=False)
 
-    options = dict(out=out_dir, languages=split(lang), formats=split(format_) or [], letter_date=letter_date,
-                   project=project, templates=templates, workers=workers, force=force, pdfa=pdfa,
-                   group_by=group_by)
+    def run(progress: batch.Progress) -> batch.BatchResult:
+        return batch.render_batch(paths, out=out_dir, languages=split(lang), formats=split(format_) or [],
+                                  letter_date=letter_date, project=project, templates=templates, workers=workers,
+                                  force=force, pdfa=pdfa, group_by=group_by, progress=progress)
+
     with user_errors(writing=out_dir):
         try:
             if talk and err.is_terminal and total > 3:
@@ -164,9 +166,9 @@ def render(
                         show(event)
                         bar.update(task, advance=1, letters=counts["letters"])
 
-                    result = batch.render_batch(paths, progress=live, **options)
+                    result = run(live)
             else:
-                result = batch.render_batch(paths, progress=plain, **options)
+                result = run(plain)
         except KeyboardInterrupt:
             err.print(f"interrupted after {counts['cases']} of {total} cases: every letter written is whole and"
                       f" listed in {out_dir}/manifest.json; run the same command again to finish.", markup=False)
