@@ -313,3 +313,25 @@ def test_the_register_keeps_no_applicant_data_in_annexes(rendered: Path) -> None
     for path in rendered.glob("complaints.db*"):
         assert iin.encode() not in path.read_bytes(), path
     assert json.dumps(_annex_rows(rendered), ensure_ascii=False).count(iin) == 0
+
+
+def test_annexes_are_kept_relative_to_the_case_and_to_its_root_folder(project_dir: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names as the case writes them, paths from the folder of complaints.yaml: no absolute path in the register,
+    so a project folder copied elsewhere is still checked."""
+    (project_dir / "2026" / "shots").mkdir(parents=True)
+    (project_dir / "2026" / "shots" / "a.png").write_bytes(b"a")
+    write_yaml(project_dir / "2026" / "c1.yaml", case_data(id="case-1", evidence=[
+        {"file": "shots/a.png", "description": "Screenshot"}]))
+    monkeypatch.chdir(project_dir)
+    render()
+    assert run("filed", "2026/c1.yaml", "--lang", "en", "--on", "2026-11-26T10:00", "--channel", "post").exit_code == 0
+    assert _annex_rows(project_dir) == [("letter", 1, "shots/a.png", "2026/shots/a.png", 1, sha(b"a"))]
+    with Register(project_dir / "complaints.db") as register:
+        assert str(project_dir) not in json.dumps([tuple(r) for r in register.db.execute("SELECT * FROM annexes")])
+    moved = project_dir.parent / "elsewhere"
+    project_dir.rename(moved)
+    monkeypatch.chdir(moved)
+    (moved / "2026" / "shots" / "a.png").write_bytes(b"b")
+    result = run("evidence", "2026", "--db", "complaints.db")
+    assert f"2026/c1.yaml: changed: shots/a.png (filed with sha256 {sha(b'a')[:12]}…" in result.stdout
