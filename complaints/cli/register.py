@@ -11,14 +11,14 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import UsageError
+from ..case.when import DAY_FORMS, FORMS
 from .common import app, err, out, parse_date, split, user_errors
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="The register file (default: complaints.db beside "
                                                "the nearest complaints.yaml).")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="The letter's language, where the case was filed "
                                                 "in more than one.")]
-TodayOpt = Annotated[str | None, typer.Option("--today", help="Count days as of this date, YYYY-MM-DD or DD.MM.YYYY "
+TodayOpt = Annotated[str | None, typer.Option("--today", help=f"Count days as of this date, {DAY_FORMS} "
                                                  "(default: today in Kazakhstan).")]
 
 
@@ -30,8 +30,8 @@ def _today(value: str | None) -> date | None:
 def filed(
     case: Annotated[str, typer.Argument(help="The case file (or its id, looked up in the letters' manifest).")],
     lang: Annotated[str, typer.Option("--lang", help="The language of the letter filed: kk, ru or en.")],
-    on: Annotated[str, typer.Option("--on", help="When it was filed: YYYY-MM-DDTHH:MM, Kazakhstan time (or with "
-                                    "+05:00).")],
+    on: Annotated[str, typer.Option("--on", help=f"When it was filed, Kazakhstan time unless an offset is given: "
+                                    f"{FORMS}.")],
     channel: Annotated[str, typer.Option("--channel", help="eotinish, post, email or in-person.")],
     ref: Annotated[str | None, typer.Option("--ref", help="The registration number you were given.")] = None,
     again: Annotated[bool, typer.Option("--again", help="A new filing of a letter already filed.")] = False,
@@ -41,24 +41,33 @@ def filed(
                                                  "PDF or DOCX.")] = None,
     db: DbOpt = None,
 ) -> None:
-    """Record that a letter was filed; its copy is frozen in the archive and its reply date computed."""
+    """Record that a letter was filed; its copy is frozen in the archive, with the evidence files it was made with,
+    and its reply date computed."""
     from ..register import filings as ledger
 
     with user_errors():
-        f = ledger.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
-                                 file=file, db=db)
+        try:
+            f = ledger.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
+                                     file=file, db=db)
+        except ledger.AlreadyFiled as exc:
+            err.print(f"error: {exc}; if this is a new filing of the same letter, add --again", markup=False)
+            raise typer.Exit(1) from None
     from ..case.when import utc_offset_label
 
     err.print(f"recorded: {f.case_id} ({f.lang}) filed {f.filed_at.strftime('%Y-%m-%d %H:%M')}"
               f" ({utc_offset_label(f.filed_at)}) via {f.channel}{', ref ' + f.ref if f.ref else ''};"
               f" registered {f.registered.isoformat()} (APPC Article 64(3)); reply due {f.due.isoformat()}"
               f" (APPC Article 76). Archived: {f.letter_name} (SHA-256 {f.letter_sha256[:12]}…)", markup=False)
+    if f.evidence_from == "case":
+        err.print(f"note: {f.letter_name} is not one of the letters rendered in {letters or Path('letters')}"
+                  " (manifest.json), so the evidence recorded with it was taken from the case file as it is now,"
+                  " at filing time; `complaints evidence` compares with that", markup=False)
 
 
 @app.command()
 def extended(
     case: Annotated[str, typer.Argument(help="The case id.")],
-    until: Annotated[str, typer.Option("--until", help="The new term, YYYY-MM-DD.")],
+    until: Annotated[str, typer.Option("--until", help=f"The new term: {DAY_FORMS}.")],
     ref: Annotated[str | None, typer.Option("--ref", help="The number of the authority's decision.")] = None,
     lang: LangOpt = None,
     db: DbOpt = None,
@@ -74,7 +83,7 @@ def extended(
 @app.command()
 def reply(
     case: Annotated[str, typer.Argument(help="The case id.")],
-    on: Annotated[str, typer.Option("--on", help="The date of the reply, YYYY-MM-DD.")],
+    on: Annotated[str, typer.Option("--on", help=f"The date of the reply: {DAY_FORMS}.")],
     outcome: Annotated[str, typer.Option("--outcome", help="answered, measures-taken, refused or forwarded.")],
     file: Annotated[Path | None, typer.Option("--file", help="The reply, archived by its SHA-256.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note of your own.")] = None,
@@ -104,9 +113,10 @@ def _table(as_csv: bool, empty: str, **options: Any) -> None:
     from ..register.filings import STATUS_COLUMNS, status_rows
 
     if as_csv or not out.is_terminal:  # a file or a pipe: CSV, rows written as SQLite hands them over
+        rows = status_rows(**options)  # a mistake is refused here, before the header
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(STATUS_COLUMNS)
-        writer.writerows(status_rows(**options))
+        writer.writerows(rows)
         return
     rows = list(status_rows(**options))
     if not rows:
@@ -153,8 +163,6 @@ def due(
     from ..register import filings as ledger
 
     with user_errors():
-        if within < 0:
-            raise UsageError("--within takes a number of working days, 0 or more")
         if as_json:
             _json(ledger.due_within(within, db=db, today=_today(today)))
         else:
@@ -168,7 +176,7 @@ def remind(
     grace: Annotated[int, typer.Option("--grace", help="Working days overdue after which a complaint to the "
                                        "Prosecutor's office is written too.")] = 10,
     format_: Annotated[str, typer.Option("--format", help="docx, pdf, txt, md, html (comma-separated).")] = "docx",
-    date_: Annotated[str | None, typer.Option("--date", help="The letters' date, YYYY-MM-DD (default: today in "
+    date_: Annotated[str | None, typer.Option("--date", help=f"The letters' date, {DAY_FORMS} (default: today in "
                                                  "Kazakhstan).")] = None,
     db: DbOpt = None,
 ) -> None:

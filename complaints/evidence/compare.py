@@ -2,24 +2,23 @@
 rendered (the letters' manifest) or filed (the register).
 
     rendered  OUT/manifest.json lists, for each case, every evidence file with its size and SHA-256
-    filed     the register keeps the exact letter filed; a DOCX letter's annex list prints each evidence file's
-              name and SHA-256, and that is what is compared. A filed PDF (or any other format) is not read:
-              where it is one of the rendered letters in the manifest it was made with the manifest's evidence
-              and is compared with that, otherwise the case is compared with the rendered letters only.
+    filed     the register keeps, for every filing, the evidence files its letter was made with (its annexes:
+              path, size, SHA-256), taken when it was filed from the manifest (or, for a file the tool did not
+              render, from the case file as it was then). A filing recorded before the register kept them is
+              compared with the manifest's record of its letter where the manifest still has it, with a note
+              saying so; otherwise it is not checked, and a note says that too.
 
+The letters themselves are never read: what a letter says in its annex list is wording, and wording changes.
 Nothing is written, and no file outside a case's root folder is read.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -32,9 +31,6 @@ from ..layout import find_case_files, find_project, shown
 __all__ = ["CHANGES", "Finding", "check_evidence", "summary"]
 
 CHANGES = ("changed", "vanished", "appeared")
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_SHA = re.compile(r"SHA-256:\s*([0-9a-f]{64})")
-_FILE_NAME = re.compile(r"[^\s,;:()«»\"]+\.[A-Za-z0-9]{1,5}(?=[\s,])")
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,7 @@ def _manifest(folder: Path, *, required: bool) -> dict[str, list[_Rendered]] | N
     if rows is None:
         if required:
             raise UsageError(f"no manifest at {shown(folder / 'manifest.json')}: render the letters there first, or"
-                             " name their folder with --letters DIR")
+                             " name the folder they were rendered into", about="letters")
         return None
     records: dict[str, _Rendered] = {}
     by_id: dict[str, list[_Rendered]] = {}
@@ -139,19 +135,6 @@ def _rendered_for(case_path: Path, case_id: str, manifest: dict[str, list[_Rende
     return found[0] if found else None
 
 
-def _annexes(letter: Path) -> list[tuple[str, str]]:
-    """The (file name, SHA-256) of every file the annex list of a DOCX letter names."""
-    with zipfile.ZipFile(letter) as archive:
-        root = ElementTree.fromstring(archive.read("word/document.xml"))
-    found = []
-    for paragraph in root.iter(f"{_W}p"):
-        text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
-        for match in _SHA.finditer(text):
-            names = _FILE_NAME.findall(text[:match.start()])
-            found.append((names[-1] if names else "", match[1]))
-    return found
-
-
 # ---------------------------------------------------------------- the check
 
 @dataclass
@@ -171,7 +154,7 @@ class _Check:
         self.letters_dir = letters if letters is not None else Path("letters")
         self.manifest = _manifest(self.letters_dir, required=letters is not None)
         if db is not None and not db.is_file():
-            raise UsageError(f"--db: no register at {db}")
+            raise UsageError(f"no register at {db}", about="db")
         self.db = db
         self.registers: dict[Path, Any] = {}
         self.compared = self.manifest is not None
@@ -212,10 +195,10 @@ class _Check:
         raw: list[tuple[str, Finding]] = []
         if rendered is not None:
             raw += [("rendered", f) for f in _by_path(name, path, now, rendered.evidence, rendered.grouped)]
-        filed, notes = self.filed(path, case_id, name, now)
+        filed, notes, known = self.filed(path, case_id, name, now)
         raw += filed
         findings += notes
-        if rendered is None and not filed:
+        if rendered is None and not known:
             manifest = shown(self.letters_dir / "manifest.json")
             where = f"not in {manifest}" if self.manifest is not None else f"no {manifest}"
             findings.append(Finding(name, "unchecked", note=f"nothing to compare with: no letters of '{case_id}'"
@@ -224,8 +207,7 @@ class _Check:
 
     def now(self, path: Path, name: str, items: list[Evidence]) -> tuple[list[_Now], list[Finding]]:
         """The case's evidence files as they are now: hashed where they are there and inside the root folder."""
-        project = find_project(path)
-        root = (project.parent if project else path.parent).resolve()
+        root = _root(path)
         now, problems = [], []
         for i, item in enumerate(items):
             if item.file is None:
@@ -246,37 +228,54 @@ class _Check:
             now.append(current)
         return now, problems
 
-    def filed(self, path: Path, case_id: str, name: str, now: list[_Now]) -> tuple[list[tuple[str, Finding]],
-                                                                                   list[Finding]]:
-        """Findings against every letter of the case in the register, and notes on those that cannot be read."""
+    def filed(self, path: Path, case_id: str, name: str,
+              now: list[_Now]) -> tuple[list[tuple[str, Finding]], list[Finding], bool]:
+        """Findings against the evidence of every filing of the case in the register, notes on those whose
+        evidence the register does not know, and whether the case was filed at all."""
         register = self.register_for(path)
         if register is None:
-            return [], []
+            return [], [], False
         raw: list[tuple[str, Finding]] = []
-        notes: list[Finding] = []
-        seen: set[str] = set()
+        notes: dict[str, Finding] = {}  # a letter filed again is noted once
+        root = _root(path)
         rendered = (self.manifest or {}).get(case_id, [])
-        for filing in register.filings("WHERE case_id = ?", (case_id,)):
-            if filing.letter_sha256 in seen:
+        filings = register.filings("WHERE case_id = ?", (case_id,))
+        annexes = register.annexes([f.id for f in filings])
+        seen: set[tuple[Any, ...]] = set()
+        for filing in filings:
+            if filing.evidence_from is not None:  # the evidence files it was made with, as recorded when it was filed
+                recorded = {os.path.normpath(root / a.path): (a.size, a.sha256) for a in annexes[filing.id]}
+                grouped = filing.evidence_from == "group"
+                key: tuple[Any, ...] = (grouped, tuple(sorted(recorded.items())))
+                if key not in seen:
+                    seen.add(key)
+                    raw += [("filed", f) for f in _by_path(name, path, now, recorded, grouped)]
                 continue
-            seen.add(filing.letter_sha256)
-            letter = register.archived(filing.letter_sha256)
+            # recorded before the register kept its evidence: the manifest's record of that very letter, if any
             made = next((r for r in rendered if filing.letter_sha256 in r.letters), None)
-            if Path(filing.letter_name).suffix.lower() == ".docx" and letter.is_file():
-                try:
-                    annexes = _annexes(letter)
-                except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
-                    annexes = None
-                if annexes is not None:
-                    raw += [("filed", f) for f in _by_name(name, now, annexes)]
-                    continue
-            if made is not None:  # one of the letters rendered: made with the manifest's evidence
-                raw += [("filed", f) for f in _by_path(name, path, now, made.evidence, made.grouped)]
+            manifest = shown(self.letters_dir / "manifest.json")
+            if made is not None:
+                note = (f"the {filing.lang} letter filed ({filing.letter_name}) was recorded before the register kept"
+                        f" the evidence of each filing; it is compared with what {manifest} says it was made with")
+                notes[note] = Finding(name, "unchecked", note=note)
+                key = ("manifest", id(made))
+                if key not in seen:
+                    seen.add(key)
+                    raw += [("filed", f) for f in _by_path(name, path, now, made.evidence, made.grouped)]
                 continue
-            notes.append(Finding(name, "unchecked", note=f"the {filing.lang} letter filed ({filing.letter_name})"
-                                 " lists its evidence in a form this check does not read (only DOCX letters are"
-                                 " read); it is compared with the rendered letters only"))
-        return raw, notes
+            where = f"not in {manifest}" if self.manifest is not None else f"no {manifest}"
+            note = (f"the {filing.lang} letter filed ({filing.letter_name}) was recorded before the register kept the"
+                    f" evidence of each filing, and it is not among the letters rendered ({where}): its evidence is"
+                    " not checked")
+            notes[note] = Finding(name, "unchecked", note=note)
+        return raw, list(notes.values()), bool(filings)
+
+
+def _root(case_path: Path) -> Path:
+    """The case's root folder (that of its complaints.yaml, else its own), resolved: what annex paths are
+    relative to."""
+    project = find_project(case_path)
+    return (project.parent if project else case_path.parent).resolve()
 
 
 def _by_path(name: str, path: Path, now: list[_Now], recorded: dict[str, tuple[int, str]],
@@ -300,32 +299,6 @@ def _by_path(name: str, path: Path, now: list[_Now], recorded: dict[str, tuple[i
             if real not in listed:
                 findings.append(Finding(name, "vanished", _relative(real, path), before=sha,
                                         note="no longer in the case's evidence list"))
-    return findings
-
-
-def _by_name(name: str, now: list[_Now], annexes: list[tuple[str, str]]) -> list[Finding]:
-    """Now against the annex list of a letter: a file is unchanged if its SHA-256 is listed, changed if its name
-    is listed with another, appeared if neither."""
-    findings = []
-    unused = list(annexes)
-    for item in now:
-        same = next((a for a in unused if a[1] == item.sha256), None) if item.sha256 else None
-        if same is not None:
-            unused.remove(same)
-            findings.append(Finding(name, "unchanged", item.name, before=same[1], after=item.sha256))
-            continue
-        named = next((a for a in unused if a[0] and a[0] == Path(item.name).name), None)
-        if named is not None:
-            unused.remove(named)
-            findings.append(Finding(name, "vanished", item.name, before=named[1], note="now missing")
-                            if item.sha256 is None else
-                            Finding(name, "changed", item.name, before=named[1], after=item.sha256))
-        else:
-            findings.append(_missing(name, item) if item.sha256 is None else
-                            Finding(name, "appeared", item.name, after=item.sha256))
-    for file_name, sha in unused:
-        findings.append(Finding(name, "vanished", file_name or "a file", before=sha,
-                                note="no longer in the case's evidence list"))
     return findings
 
 
@@ -369,5 +342,6 @@ def check_evidence(paths: Iterable[str | Path], *, letters: str | Path | None = 
         check.close()
     if not check.compared:
         raise UsageError(f"nothing to compare with: no {shown(check.letters_dir / 'manifest.json')} (render the"
-                         " letters first, or name their folder with --letters DIR) and no register (--db PATH)")
+                         " letters first, or name the folder they were rendered into) and no register beside the"
+                         " cases (or name the register)")
     return findings

@@ -11,6 +11,12 @@ from datetime import date, datetime
 
 CHANNELS = ("eotinish", "post", "email", "in-person")
 OUTCOMES = ("answered", "measures-taken", "refused", "forwarded")
+# Where a filing's list of evidence files (its annexes) came from:
+#   letter  the letters' manifest: what the rendered letter filed was made with
+#   group   the same, for a letter about several cases (its annexes are all of theirs)
+#   case    the case file as it was when the filing was recorded (a file the tool did not render)
+# None: recorded before the register kept annexes (schema 1); `evidence` then falls back to the manifest.
+EVIDENCE_FROM = ("letter", "group", "case")
 
 
 @dataclass(slots=True)  # not frozen: `status` builds 100,000 of them, and a frozen init costs three times more
@@ -39,6 +45,7 @@ class Filing:
     again: int = 0  # 0 for the first filing of this case in this language, then 1, 2, …
     reply_name: str | None = None  # the reply's file name, archived by its SHA-256
     reply_sha256: str | None = None
+    evidence_from: str | None = None  # one of EVIDENCE_FROM; None for a filing recorded before annexes were kept
 
     @property
     def deadline(self) -> date:
@@ -48,3 +55,14 @@ class Filing:
     @property
     def answered(self) -> bool:
         return self.outcome is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Annex:
+    """One evidence file of a filed letter, as it was when the letter was made: the register's record of it."""
+
+    position: int  # 1, 2, … in the order the letter's record lists them
+    name: str  # the file as the case file writes it, relative to the case file (e.g. evidence/shot.png)
+    path: str  # the same file relative to the case's root folder (that of complaints.yaml), POSIX separators
+    size: int
+    sha256: str

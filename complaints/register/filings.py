@@ -8,6 +8,7 @@ authority extended the term to. The due date is stored when the filing is record
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,12 +16,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..batch.manifest import listed
+from ..batch.manifest import listed, sha256_file
 from ..case.when import kz_today, kz_zone, parse_day, parse_moment
 from ..errors import UsageError
-from ..layout import LANGUAGES
-from .filing import CHANNELS, OUTCOMES, Filing
-from .store import Register, RegisterError, find_db
+from ..layout import LANGUAGES, shown
+from .filing import CHANNELS, OUTCOMES, Annex, Filing
+from .store import AlreadyFiled, Register, RegisterError, find_db
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +41,27 @@ class Standing:
 def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: str, ref: str | None = None,
                   again: bool = False, letters: str | Path | None = None, file: str | Path | None = None,
                   db: str | Path | None = None) -> Filing:
-    """Record that the `lang` letter of a case was filed `on` (a date and time) through `channel`."""
+    """Record that the `lang` letter of a case was filed `on` (a date and time) through `channel`, with the
+    evidence files it was made with: those the letters' manifest lists for it when it is one of the letters
+    rendered, else (Filing.evidence_from == "case") the case file's as they are now."""
     from ..case.read import load_case
     from ..letter.context import letter_context
 
     if channel not in CHANNELS:
-        raise UsageError(f"unknown channel '{channel}': choose from {', '.join(CHANNELS)}")
+        raise UsageError(f"unknown channel '{channel}': choose from {', '.join(CHANNELS)}", about="channel")
     if lang not in LANGUAGES:
-        raise UsageError(f"unknown letter language '{lang}': choose from {', '.join(LANGUAGES)}")
-    filed_at = _moment(on)
+        raise UsageError(f"unknown letter language '{lang}': choose from {', '.join(LANGUAGES)}", about="lang")
+    filed_at = _moment(on, "the time of filing", "on")
     folder = Path(letters) if letters is not None else Path("letters")
     case_path = _case_path(case, folder)
     found = load_case(case_path)
-    letter = _letter(found.id, lang, folder, file)
+    letter, picked = _letter(found.id, lang, folder, file)
+    try:
+        digest = sha256_file(letter)
+    except OSError as exc:
+        raise RegisterError(f"cannot read {letter}: {exc.strerror or exc}") from None
+    rendered = _rendered(found.id, digest, folder, picked)
+    annexes, evidence_from = _annexes(found, rendered)
     days = found.authority.reply_term.working_days
     calendar = _calendar(found.project.path)
     registered = calendar.registration_day(filed_at)
@@ -64,19 +73,20 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
                         registered=registered, due=due, extended_until=None, extension_ref=None, replied_on=None,
                         outcome=None, note=None, letter_name=name, letter_sha256=digest, subject=subject,
                         outlet=found.case.outlet.name, authority=found.authority.id or "",
-                        project=str(found.project.path.resolve()) if found.project.path else None)
-        return register.add(filing, again=again)
+                        project=str(found.project.path.resolve()) if found.project.path else None,
+                        evidence_from=evidence_from)
+        return register.add(filing, again=again, annexes=annexes)
 
 
 def record_extension(case_id: str, *, until: str | date, ref: str | None = None, lang: str | None = None,
                      db: str | Path | None = None) -> Filing:
     """Record that the authority extended the term of a filing to `until` (APPC Article 76: up to two months)."""
-    day = _day(until, "--until")
+    day = _day(until, "the extension date", "until")
     with Register(find_db(".", db)) as register:
         filing = register.latest(case_id, lang)
-        if day <= filing.registered:
-            raise UsageError(f"--until {day.isoformat()} is not after the registration date"
-                             f" {filing.registered.isoformat()}")
+        if day <= filing.due:  # an extension moves the term later; an earlier "term" is a mistyped date
+            raise UsageError(f"the extension date {day.isoformat()} is not after the due date"
+                             f" {filing.due.isoformat()}", about="until")
         return register.extend(filing, day, ref or None)
 
 
@@ -84,13 +94,16 @@ def record_reply(case_id: str, *, on: str | date, outcome: str, file: str | Path
                  note: str | None = None, lang: str | None = None, db: str | Path | None = None) -> Filing:
     """Record the authority's reply to a filing: its date, its outcome, and the reply itself, archived."""
     if outcome not in OUTCOMES:
-        raise UsageError(f"unknown outcome '{outcome}': choose from {', '.join(OUTCOMES)}")
-    day = _day(on, "--on")
+        raise UsageError(f"unknown outcome '{outcome}': choose from {', '.join(OUTCOMES)}", about="outcome")
+    day = _day(on, "the date of the reply", "on")
+    if file is not None and not Path(file).is_file():
+        raise UsageError(f"no such file: {file} (the reply to archive)", about="file")
     with Register(find_db(".", db)) as register:
         filing = register.latest(case_id, lang)
-        if day < filing.filed_at.astimezone(kz_zone()).date():
-            raise UsageError(f"--on {day.isoformat()} is before the letter was filed"
-                             f" ({filing.filed_at.date().isoformat()})")
+        filed = filing.filed_at.astimezone(kz_zone()).date()
+        if day < filed:
+            raise UsageError(f"the date of the reply {day.isoformat()} is before the letter was filed,"
+                             f" {filed.isoformat()}", about="on")
         frozen = register.freeze(file) if file is not None else None
         return register.reply(filing, day, outcome, note, frozen)
 
@@ -115,19 +128,29 @@ def status_rows(*, db: str | Path | None = None, today: date | None = None, over
     """The status table as rows of text (STATUS_COLUMNS), worked out inside SQLite, fast enough for 100,000
     filings. `within`: only filings still waiting whose term ends in that many working days or fewer (not those
     already overdue: `overdue` lists them)."""
+    _within(within)  # refused now, not at the first row: a CSV header before an error is no table
+    register = Register(find_db(".", db))
     columns = ["f.case_id", "f.lang", "f.channel", "coalesce(f.ref, '')", "substr(f.filed_at, 1, 10)",
                "f.registered", _DEADLINE,
                f"CASE WHEN f.outcome IS NOT NULL THEN '' WHEN {_LEFT} > 0 THEN {_LEFT} || ' left'"
                f" WHEN {_LEFT} = 0 THEN 'due today' ELSE (-{_LEFT}) || ' overdue' END", _STATUS]
-    with Register(find_db(".", db)) as register:
-        yield from _query(register, today or kz_today(), columns, overdue=overdue, within=within)
+    return _rows(register, today or kz_today(), columns, overdue=overdue, within=within)
+
+
+def _rows(register: Register, today: date, columns: list[str], **filters: Any) -> Iterator[tuple[str, ...]]:
+    with register:
+        yield from _query(register, today, columns, **filters)
 
 
 def due_within(n: int, *, db: str | Path | None = None, today: date | None = None) -> list[Standing]:
     """The filings still waiting for a reply whose term ends within the next `n` working days."""
-    if n < 0:
-        raise UsageError("--within takes a number of working days, 0 or more")
+    _within(n)
     return standings(db=db, today=today, within=n)
+
+
+def _within(n: int | None) -> None:
+    if n is not None and n < 0:
+        raise UsageError(f"the number of working days ahead must be 0 or more, not {n}", about="within")
 
 
 # The status of a filing, the one place it is worked out: its reply's outcome, else overdue once the day is past
@@ -192,21 +215,21 @@ class _Count:
         return self.running[end.toordinal() - self.first] - self.running[start.toordinal() - self.first]
 
 
-def _moment(on: str | datetime) -> datetime:
+def _moment(on: str | datetime, what: str, about: str) -> datetime:
     try:
         moment = parse_moment(on)
     except ValueError as exc:
-        raise UsageError(f"--on: {exc}") from None
+        raise UsageError(f"{what}: {exc}", about=about) from None
     # a date alone: received that day (registered that day if it is a working day)
     return moment.instant().astimezone(kz_zone()) if moment.has_time else datetime.combine(
         moment.day, datetime.min.time(), tzinfo=kz_zone())
 
 
-def _day(value: str | date, option: str) -> date:
+def _day(value: str | date, what: str, about: str) -> date:
     try:
         return parse_day(value)
     except ValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
+        raise UsageError(f"{what}: {exc}", about=about) from None
 
 
 def _calendar(project: Path | None):  # noqa: ANN202 - workdays.Calendar, imported late
@@ -223,24 +246,61 @@ def _case_path(case: str | Path, folder: Path) -> Path:
         return path
     sources = sorted({r["source"] for r in listed(folder) or [] if r.get("case_id") == str(case)})
     if not sources:
-        raise UsageError(f"no case file '{case}', and no case with that id in {folder / 'manifest.json'}")
+        raise UsageError(f"no case file '{case}', and no case with that id in {folder / 'manifest.json'}",
+                         about="case")
     return Path(sources[0])
 
 
-def _letter(case_id: str, lang: str, folder: Path, file: str | Path | None) -> Path:
-    """The letter file that was filed: `file`, else the one the last render wrote (the PDF, else the DOCX)."""
+def _letter(case_id: str, lang: str, folder: Path, file: str | Path | None) -> tuple[Path, dict[str, Any] | None]:
+    """The letter file that was filed: `file`, else the one the last render wrote (the PDF, else the DOCX), with
+    the manifest's row of it in that case."""
     if file is not None:
         letter = Path(file)
         if not letter.is_file():
-            raise UsageError(f"--file: no such file: {letter}")
-        return letter
+            raise UsageError(f"no such file: {letter} (the letter filed)", about="file")
+        return letter, None
     mine = {r["format"]: r for r in listed(folder) or [] if r.get("case_id") == case_id and r.get("language") == lang}
     for fmt in ("pdf", "docx"):  # the PDF is what goes into eOtinish, signed; else the Word letter
         if fmt in mine and (folder / mine[fmt]["path"]).is_file():
-            return folder / mine[fmt]["path"]
-    raise UsageError(f"no {lang} letter of '{case_id}' in {folder}: render it first, or name the file you filed"
-                     " with --file")
+            return folder / mine[fmt]["path"], mine[fmt]
+    raise UsageError(f"no {lang} letter of '{case_id}' in {folder}: render it first, or name the file that was"
+                     " filed", about="file")
 
 
-__all__ = ["STATUS_COLUMNS", "RegisterError", "Standing", "due_within", "record_extension", "record_filing",
+def _rendered(case_id: str, digest: str, folder: Path, picked: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The manifest's row of the letter filed: the one with its SHA-256 (this case's own letter before one
+    about several cases), else the one it was picked by (a rendered letter edited since: still the letter made
+    with that evidence); None for a file the tool did not render."""
+    same = [r for r in listed(folder) or [] if r.get("sha256") == digest]
+    mine = [r for r in same if case_id == r.get("case_id") or case_id in (r.get("covers") or [])]
+    if mine:
+        return min(mine, key=lambda r: len(r.get("covers") or [r.get("case_id")]))
+    if same:  # the very bytes of a letter rendered for another case: filing it for this one is a mistake
+        other = same[0]
+        raise UsageError(f"the file filed is the letter of '{other.get('case_id')}' ({shown(folder / other['path'])}),"
+                         f" not of '{case_id}'", about="file")
+    return picked
+
+
+def _annexes(found: Any, rendered: dict[str, Any] | None) -> tuple[list[Annex], str]:
+    """The evidence files the letter filed was made with, and where that is known from (Filing.evidence_from)."""
+    root = found.root.resolve()
+    case_dir = found.path.parent.resolve()
+    names = {str(e.path): found.case.evidence[i].file for i, e in found.evidence_files.items()}
+    if rendered is not None:
+        files = [(str(e[0]), int(e[1]), str(e[3])) for e in rendered.get("inputs", {}).get("evidence", [])]
+        covers = rendered.get("covers") or [rendered.get("case_id")]
+        source = "group" if len(covers) > 1 or str(rendered.get("source", "")).startswith("outlet:") else "letter"
+    else:
+        files = [(str(e.path), e.size, e.sha256) for e in found.evidence_files.values()]
+        source = "case"
+    return [Annex(n, names.get(real) or _posix(os.path.relpath(real, case_dir)), _posix(os.path.relpath(real, root)),
+                  size, sha) for n, (real, size, sha) in enumerate(files, 1)], source
+
+
+def _posix(path: str) -> str:
+    return Path(path).as_posix()
+
+
+__all__ = ["STATUS_COLUMNS", "AlreadyFiled", "RegisterError", "Standing", "due_within", "record_extension", "record_filing",
            "record_reply", "standings", "status_rows"]

@@ -1,6 +1,7 @@
 """The filing register: an SQLite file (complaints.db beside complaints.yaml) of every letter filed.
 
-    store     one table of filings (no personal data), one of events (what each command did), schema
+    store     one table of filings (no personal data), one of the evidence files each filed letter was made
+              with (annexes: name, path, size, SHA-256), one of events (what each command did), schema
               versions applied in order (PRAGMA user_version), WAL, one transaction per command
     archive   the exact files filed and the replies, frozen by SHA-256 in complaints.archive/ beside the
               database, written before the transaction that names them, so a record never points nowhere
@@ -14,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, date, datetime
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from ..errors import ComplaintsError, UsageError
 from ..files import write_whole
-from .filing import Filing
+from .filing import Annex, Filing
 
 DB_FILE = "complaints.db"
 _COLUMNS = ", ".join(f.name for f in fields(Filing))  # the table's columns named as Filing's fields, in order
@@ -70,11 +71,30 @@ MIGRATIONS = (
         detail     TEXT
     );
     """,
+    # 2: the evidence files of each filed letter, from the records (the letters' manifest, or the case file when
+    # the file filed is not one the tool rendered), never read back from the letter's text. Filings recorded
+    # before this have no rows and evidence_from NULL.
+    """
+    ALTER TABLE filings ADD COLUMN evidence_from TEXT CHECK (evidence_from IN ('letter', 'group', 'case'));
+    CREATE TABLE annexes (
+        filing_id  INTEGER NOT NULL REFERENCES filings (id),
+        position   INTEGER NOT NULL,         -- 1, 2, … as the record lists them
+        name       TEXT NOT NULL,            -- as the case file writes it, relative to the case file
+        path       TEXT NOT NULL,            -- relative to the case's root folder (that of complaints.yaml)
+        size       INTEGER NOT NULL,
+        sha256     TEXT NOT NULL,
+        PRIMARY KEY (filing_id, position)
+    ) WITHOUT ROWID;
+    """,
 )
 
 
 class RegisterError(ComplaintsError):
     """The register cannot do what was asked (a case filed twice, a filing that does not exist…)."""
+
+
+class AlreadyFiled(RegisterError):
+    """A case is already filed in that language, and this filing was not said to be a new one."""
 
 
 def find_db(start: str | Path = ".", explicit: str | Path | None = None) -> Path:
@@ -91,8 +111,9 @@ def find_db(start: str | Path = ".", explicit: str | Path | None = None) -> Path
     if len(below) == 1:
         return below[0]
     raise UsageError("no complaints.yaml here or above, so no register beside it: run this in your cases"
-                     " folder, or name the register with --db PATH"
-                     + (f" (there are {len(below)} below: {', '.join(map(str, below))})" if below else ""))
+                     " folder, or name the register"
+                     + (f" (there are {len(below)} below: {', '.join(map(str, below))})" if below else ""),
+                     about="db")
 
 
 class Register:
@@ -203,19 +224,32 @@ class Register:
                                 " `complaints filed`")
         langs = sorted({f.lang for f in found})
         if lang is None and len(langs) > 1:
-            raise UsageError(f"'{case_id}' was filed in {', '.join(langs)}: say which with --lang")
+            raise UsageError(f"'{case_id}' was filed in {', '.join(langs)}: say in which language", about="lang")
         return max(found, key=lambda f: f.again)
 
+    def annexes(self, filing_ids: Sequence[int]) -> dict[int, list[Annex]]:
+        """The evidence files each of these filings was made with, in order (none for a filing recorded before
+        the register kept them: see Filing.evidence_from)."""
+        found: dict[int, list[Annex]] = {i: [] for i in filing_ids}
+        for start in range(0, len(filing_ids), 500):  # SQLite's limit on parameters, with room to spare
+            chunk = list(filing_ids[start:start + 500])
+            for row in self.db.execute("SELECT filing_id, position, name, path, size, sha256 FROM annexes"
+                                       f" WHERE filing_id IN ({', '.join('?' for _ in chunk)})"
+                                       " ORDER BY filing_id, position", chunk):
+                found[row[0]].append(Annex(*row[1:]))
+        return found
+
     # -- changing
-    def add(self, filing: Filing, *, again: bool = False) -> Filing:
-        """Record a new filing; a second filing of the same case in the same language needs `again`."""
+    def add(self, filing: Filing, *, again: bool = False, annexes: Sequence[Annex] = ()) -> Filing:
+        """Record a new filing and the evidence files its letter was made with; a second filing of the same case
+        in the same language needs `again`."""
         with self.transaction() as db:
-            previous = db.execute("SELECT max(again) FROM filings WHERE case_id = ? AND lang = ?",
-                                  (filing.case_id, filing.lang)).fetchone()[0]
-            if previous is not None and not again:
-                raise RegisterError(f"'{filing.case_id}' in '{filing.lang}' is already in the register as filed;"
-                                    " if this is a new filing of the same letter, add --again")
-            number = 0 if previous is None else previous + 1
+            previous = db.execute("SELECT max(again), max(filed_at) FROM filings WHERE case_id = ? AND lang = ?",
+                                  (filing.case_id, filing.lang)).fetchone()
+            if previous[0] is not None and not again:
+                raise AlreadyFiled(f"'{filing.case_id}' in '{filing.lang}' is already in the register, filed"
+                                   f" {previous[1][:16].replace('T', ' ')}")
+            number = 0 if previous[0] is None else previous[0] + 1
             values = {f.name: getattr(filing, f.name) for f in fields(Filing) if f.name != "id"}
             values["again"] = number
             values["recorded_at"] = _now()
@@ -224,6 +258,9 @@ class Register:
                                 [_sql(v) for v in values.values()])
             _fault("after-insert")
             filing_id = int(cursor.lastrowid or 0)
+            db.executemany("INSERT INTO annexes (filing_id, position, name, path, size, sha256)"
+                           " VALUES (?, ?, ?, ?, ?, ?)",
+                           [(filing_id, a.position, a.name, a.path, a.size, a.sha256) for a in annexes])
             _event(db, filing_id, "filed", f"{filing.channel} {filing.ref or ''}".strip())
         return self.filings("WHERE id = ?", (filing_id,))[0]
 
