@@ -113,10 +113,10 @@ def _table(as_csv: bool, empty: str, **options: Any) -> None:
     from ..register.filings import STATUS_COLUMNS, status_rows
 
     if as_csv or not out.is_terminal:  # a file or a pipe: CSV, rows written as SQLite hands them over
-        rows = status_rows(**options)  # a mistake is refused here, before the header
+        stream = status_rows(**options)  # a mistake is refused here, before the header
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(STATUS_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(stream)
         return
     rows = list(status_rows(**options))
     if not rows:
