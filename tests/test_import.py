@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from complaints.case.read import load_case
 from complaints.cli import app
-from complaints.intake.importer import ImportResult, column_letter, import_sheet
+from complaints.intake.importer import ImportResult, import_sheet
+from complaints.intake.sheets import column_letter
 
 runner = CliRunner()
 DATA = REPO / "tests" / "data"
@@ -208,7 +209,7 @@ def test_the_case_files_say_where_they_came_from_and_carry_comments(imported: tu
     text = case_files(out)[0].read_text(encoding="utf-8")
     assert text.startswith(f"# Imported by `complaints import` from {sheet.name}, row ")
     assert "# the name or nickname the outlet displays" in text
-    assert re.search(r"^id: [a-z0-9-]+-\d{4}-\d{2}-\d{2}-[0-9a-f]{6} +#", text, re.M)
+    assert re.search(r"^id: [a-z0-9-]+-\d{4}-\d{2}-\d{2}-[0-9a-f]{12} +#", text, re.M)
 
 
 # ---------------------------------------------------------------- encodings, dates, mappings

@@ -30,7 +30,7 @@ def import_(
     """
     from ..intake import importer as intake
 
-    with user_errors(writing=out_dir):
+    with user_errors(writing=out_dir, flags={"mapping": "--map"}):
         if err.is_terminal and not quiet:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -43,7 +43,7 @@ def import_(
             result = intake.import_sheet(sheet, out_dir, mapping=mapping, update=update)
 
     for problem in result.problems:
-        print_problem(problem)  # type: ignore[arg-type] - a RowProblem prints as a Problem does
+        print_problem(problem)
     if not quiet:
         for note in result.notes:
             err.print(f"note: {note}", markup=False)
