@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import QuietOpt, app, err, print_problem, user_errors
+
+if TYPE_CHECKING:
+    from ..intake.importer import ImportResult
 
 
 @app.command("import")
@@ -47,5 +50,19 @@ def import_(
     if not quiet:
         for note in result.notes:
             err.print(f"note: {note}", markup=False)
-        err.print(intake.describe(result), markup=False)
+        err.print(describe(result), markup=False)
     raise typer.Exit(result.exit_code)
+
+
+def describe(result: ImportResult) -> str:
+    """The one-line summary of an import, for people."""
+    from ..intake.sheets import DELIMITERS
+    from ..layout import shown
+
+    how = ""
+    if result.encoding:
+        how = f" ({result.encoding}, {DELIMITERS.get(result.delimiter or ',', repr(result.delimiter))}-separated)"
+    rows = "1 row" if result.rows == 1 else f"{result.rows} rows"
+    return (f"{shown(result.sheet)}{how}: {rows}: {len(result.written)} new, {len(result.updated)} updated,"
+            f" {len(result.unchanged)} unchanged, {len(result.skipped)} skipped because they exist (use --update),"
+            f" {result.failed} failed. Case files in {shown(result.out)}/")

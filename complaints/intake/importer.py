@@ -30,7 +30,7 @@ from ..layout import PROJECT_FILE, find_project, shown
 from . import cells
 from .cells import CellError
 from .mapping import FIELDS, Columns, Mapping, Source, find_columns, load_mapping
-from .sheets import DELIMITERS, Sheet, column_letter, read_sheet
+from .sheets import Sheet, column_letter, read_sheet
 
 _DERIVED = {"outlet.url"}  # may be left out of a sheet: the article's site is the outlet's home page
 
@@ -413,13 +413,3 @@ def _changes(existing: Any, built: _Built) -> list[tuple[tuple[str, ...], Any]]:
                 if (item.get("url"), item.get("file")) not in known]
     return changes
 
-
-def describe(result: ImportResult) -> str:
-    """The one-line summary of an import, for people."""
-    how = ""
-    if result.encoding:
-        how = f" ({result.encoding}, {DELIMITERS.get(result.delimiter or ',', repr(result.delimiter))}-separated)"
-    rows = "1 row" if result.rows == 1 else f"{result.rows} rows"
-    return (f"{shown(result.sheet)}{how}: {rows}: {len(result.written)} new, {len(result.updated)} updated,"
-            f" {len(result.unchanged)} unchanged, {len(result.skipped)} skipped because they exist (use --update),"
-            f" {result.failed} failed. Case files in {shown(result.out)}/")

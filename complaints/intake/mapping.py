@@ -223,7 +223,7 @@ def find_columns(sheet: Sheet, mapping: Mapping) -> tuple[Columns, list[str]]:
             looked = ", ".join(f"«{h}»" for h in mapping.fields.get(name, Source()).headers) or "(no headers)"
             lines.append(f"  {name}: looked for {looked}")
         example = missing[0]
-        lines.append(f"Name the column in a mapping file and import with --map FILE, e.g. `{example}: Your header`"
+        lines.append(f"Name the column in a mapping file and import with it, e.g. `{example}: Your header`"
                      + (", or give one value for every row: `comment.language: {value: ru}`"
                         if "comment.language" in missing else "")
                      + " (complaints/data/import-map.yaml shows the form).")
