@@ -12,7 +12,7 @@ class Problem:
 
     file: str
     line: int
-    column: int
+    column: int | str  # 1-based; a spreadsheet's column by its letter (C, AA), as the sheet names it
     field: str
     message: str
     severity: str = "error"  # "error" or "warning"

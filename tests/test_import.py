@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from complaints.case.read import load_case
 from complaints.cli import app
-from complaints.intake.importer import ImportResult, column_letter, import_sheet
+from complaints.intake.importer import ImportResult, import_sheet
+from complaints.intake.sheets import column_letter
 
 runner = CliRunner()
 DATA = REPO / "tests" / "data"
@@ -208,7 +209,7 @@ def test_the_case_files_say_where_they_came_from_and_carry_comments(imported: tu
     text = case_files(out)[0].read_text(encoding="utf-8")
     assert text.startswith(f"# Imported by `complaints import` from {sheet.name}, row ")
     assert "# the name or nickname the outlet displays" in text
-    assert re.search(r"^id: [a-z0-9-]+-\d{4}-\d{2}-\d{2}-[0-9a-f]{6} +#", text, re.M)
+    assert re.search(r"^id: [a-z0-9-]+-\d{4}-\d{2}-\d{2}-[0-9a-f]{12} +#", text, re.M)
 
 
 # ---------------------------------------------------------------- encodings, dates, mappings
@@ -231,7 +232,8 @@ def test_dates_are_read_day_first_in_the_forms_monitors_type(tmp_path: Path) -> 
     forms = {"06.10.2023 22:53": "2023-10-06T22:53", "6.10.23": "2023-10-06", "2023-10-06 22:53": "2023-10-06T22:53",
              "07.10.2023": "2023-10-07", "2023-10-06T22:53:10": "2023-10-06T22:53:10",
              "06.10.2023 г.": "2023-10-06", "45205.9534722222": "2023-10-06T22:53",
-             "2023-10-06T22:53+05:00": "2023-10-06T22:53+05:00"}
+             "2023-10-06T22:53+05:00": "2023-10-06T22:53+05:00", "06.10.2023 22.53": "2023-10-06T22:53",
+             "06.10.2023, 22:53": "2023-10-06T22:53"}
     rows = [small_row(n, posted=form) for n, form in enumerate(forms)]
     sheet = write_csv(tmp_path / "dates.csv", SMALL_HEADER, rows)
     result = import_sheet(sheet, project(tmp_path))
@@ -249,6 +251,9 @@ def test_an_impossible_date_is_reported_at_its_cell(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert problems(result.output, sheet) == {(3, "E", "comment.posted")}
     assert "'31.02.2023' is not a real date" in result.output
+    # as every refusal of a date does, it lists the forms a date may take
+    assert "write it as one of 2023-10-06, 2023-10-06T22:53 (or with +05:00), 06.10.2023, 06.10.2023 22:53" \
+        " or 06.10.2023 22.53" in result.output
     assert len(case_files(tmp_path / "cases")) == 1
 
 
@@ -385,3 +390,44 @@ def test_update_adds_new_imported_fields_in_their_place(tmp_path: Path) -> None:
     assert [e.url for e in case.evidence] == ["https://web.archive.org/web/2023/https://www.nur.kz/society/1/"]
     keys = [line.split(":")[0] for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     assert keys.index("  still_online") > keys.index("  text") and keys[-3] == "evidence"
+
+
+def test_out_that_is_a_file_or_a_missing_map_is_refused_naming_the_flag(tmp_path: Path) -> None:
+    from complaints.errors import UsageError
+
+    sheet = write_csv(tmp_path / "s.csv", SMALL_HEADER, [small_row(1)])
+    taken = tmp_path / "cases.yaml"
+    taken.write_text("# mine\n", encoding="utf-8")
+    result = run("import", sheet, "--out", taken)
+    assert result.exit_code == 2
+    assert f"--out: the case folder {taken} is a file, not a folder" in result.output
+    with pytest.raises(UsageError) as refused:
+        import_sheet(sheet, taken)
+    assert refused.value.about == "out" and "--out" not in str(refused.value)
+    assert taken.read_text(encoding="utf-8") == "# mine\n"
+    result = run("import", sheet, "--out", project(tmp_path), "--map", tmp_path / "missing.yaml")
+    assert result.exit_code == 2 and "--map: no such mapping file:" in result.output
+
+
+@pytest.mark.parametrize("when", ["check_text", "put"])
+def test_a_case_file_made_meanwhile_under_the_same_name_is_not_overwritten(tmp_path: Path, when: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import complaints.intake.importer as importer
+
+    real = getattr(importer, when)
+
+    def someone_else_writes_it(*args: object, **kwargs: object):  # after the check, or as it writes
+        (target,) = [a for a in args if isinstance(a, Path)]
+        if when == "check_text":
+            found = real(*args, **kwargs)
+            target.write_text("# theirs\n", encoding="utf-8")
+            return found
+        target.write_text("# theirs\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, when, someone_else_writes_it)
+    out = project(tmp_path)
+    result = import_sheet(write_csv(tmp_path / "s.csv", SMALL_HEADER, [small_row(1)]), out)
+    assert (len(result.written), len(result.skipped), result.problems) == (0, 1, [])
+    assert result.skipped[0].read_text(encoding="utf-8") == "# theirs\n"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

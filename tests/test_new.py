@@ -11,14 +11,19 @@ from conftest import PROJECT, write_yaml
 from typer.testing import CliRunner
 
 from complaints.case.read import load_case
+from complaints.case.write import case_text, suggest_id
 from complaints.cli import app
-from complaints.intake.wizard import case_from_answers, check_answer, suggest_id
+from complaints.errors import CaseError
+from complaints.intake.wizard import check_answer
 
 runner = CliRunner()
 
 TEXT_LINES = ['Қазақ тілі "кавычки" {{ name }} {% if x %}', "  екінші жол: & <b> 'single' — end"]
 TEXT = "\n".join(TEXT_LINES)
 TITLE = "Балаева: «қазақ тілінде» фильмдер жоқ"
+# What the id is made of, as answers() below types it.
+TYPED = {"outlet": {"url": "https://www.nur.kz"}, "article": {"url": "https://www.nur.kz/a/"},
+         "comment": {"author": "ZapadNamNePomozhet", "posted": "2023-10-06T22:53", "text": TEXT}}
 
 
 def answers(*, url: tuple[str, ...] = ("https://www.nur.kz",), posted: tuple[str, ...] = ("2023-10-06T22:53",),
@@ -66,8 +71,8 @@ def test_the_wizard_writes_a_valid_case_with_the_answers_exactly(project_dir: Pa
     result = new(project_dir, answers())
     assert result.exit_code == 0, result.output
     (path,) = written(project_dir)
-    assert path.name == suggest_id("https://www.nur.kz", TEXT, "2023-10-06T22:53") + ".yaml"
-    assert path.name.startswith("nurkz-2023-10-06-")
+    assert path.name == suggest_id(TYPED) + ".yaml"
+    assert path.name.startswith("nur-kz-2023-10-06-")
     assert result.output.rstrip().endswith(f"{path}: valid")
     case = load_case(path).case
     assert case.comment.text == TEXT
@@ -154,7 +159,7 @@ def test_without_a_project_file_nothing_is_asked_and_nothing_written(tmp_path: P
 def test_an_existing_case_file_is_never_overwritten(project_dir: Path) -> None:
     taken = project_dir / "taken.yaml"
     taken.write_text("# someone's case\n", encoding="utf-8")
-    base = suggest_id("https://www.nur.kz", TEXT, "2023-10-06T22:53")
+    base = suggest_id(TYPED)
     (project_dir / f"{base}.yaml").write_text("# another\n", encoding="utf-8")
     result = new(project_dir, answers(case_id=("taken", "")))
     assert result.exit_code == 0, result.output
@@ -194,7 +199,7 @@ def test_from_json_writes_the_same_file_without_questions(project_dir: Path, mon
     assert result.output.strip().endswith(f"cases/{path.name}: valid")
     case = load_case(path).case
     assert case.comment.text == TEXT and case.article.title == TITLE and case.title is None
-    assert case.id == suggest_id("https://www.nur.kz", TEXT, "2023-10-06T22:53")
+    assert case.id == suggest_id(TYPED)
     assert "x-source: \"monitoring: row 12\"" in path.read_text(encoding="utf-8")
 
 
@@ -274,7 +279,7 @@ def test_case_text_reads_back_exactly_whatever_it_holds() -> None:
            "two\n\nlines\n\n", " lead\nx", "tab\there", "emoji 🙂 and עברית", "'quoted' \"twice\""]
     for text in odd:
         data = {"id": "x", "comment": {"text": text, "author": text}, "x-note": text}
-        loaded = yaml.load(case_from_answers(data), Loader=yaml.BaseLoader)
+        loaded = yaml.load(case_text(data, header="a header"), Loader=yaml.BaseLoader)
         assert loaded["comment"] == {"author": text, "text": text} and loaded["x-note"] == text, text
 
 
@@ -286,3 +291,80 @@ def test_dates_written_day_first_are_taken_as_kazakhstan_writes_them() -> None:
     assert check_answer("comment.posted", "2023-10-06T22:53") == "2023-10-06T22:53"
     with pytest.raises(ValueError, match="31.02.2023"):
         check_answer("article.published", "31.02.2023")
+
+
+def test_dates_in_every_form_case_files_take_are_written_iso() -> None:
+    assert check_answer("comment.posted", "06.10.2023 22.53") == "2023-10-06T22:53"
+    assert check_answer("comment.posted", "2023-10-06 22:53") == "2023-10-06T22:53"
+    assert check_answer("comment.still_online", "20.11.2026 10:00") == "2026-11-20T10:00"
+    assert check_answer("outlet.registration.issued", "01.01.2015") == "2015-01-01"
+    with pytest.raises(ValueError, match=re.escape("06.10.2023 22:53 or 06.10.2023 22.53")):
+        check_answer("comment.posted", "вчера")  # the refusal lists the forms
+
+
+# ---------------------------------------------------------------- one id scheme, one writer
+
+def test_the_same_comment_gets_the_same_id_from_new_from_json_and_import(tmp_path: Path) -> None:
+    from complaints.intake.importer import import_sheet
+
+    wizard_out, json_out, sheet_out = (tmp_path / name / "cases" for name in ("wizard", "json", "sheet"))
+    for out in (wizard_out, json_out, sheet_out):
+        write_yaml(out / "complaints.yaml", PROJECT)
+    assert new(wizard_out, answers()).exit_code == 0
+    (typed,) = written(wizard_out)
+    data = {**GOOD, "outlet": {"name": "Nur.kz", "url": "https://nur.kz/"},
+            "comment": {**GOOD["comment"], "posted": "06.10.2023 22:53", "author": " ZapadNamNePomozhet "}}
+    (tmp_path / "case.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert new(json_out, "", "--from-json", str(tmp_path / "case.json")).exit_code == 0
+    (from_json,) = written(json_out)
+    # the sheet gives no home page (the article's site is taken), the date day first, the text with CRLF
+    cells = ["Nur.kz", "https://www.nur.kz/a/", TITLE, "ZapadNamNePomozhet", "06.10.2023 22:53",
+             TEXT.replace("\n", "\r\n"), "ru", "criminal-code-174-1"]
+    header = ["Издание", "Ссылка на статью", "Заголовок", "Автор комментария", "Дата комментария",
+              "Текст комментария", "Язык", "Нормы"]
+    quoted = ['"' + c.replace('"', '""') + '"' for c in cells]
+    (tmp_path / "s.csv").write_text(";".join(header) + "\r\n" + ";".join(quoted) + "\r\n", encoding="utf-8")
+    result = import_sheet(tmp_path / "s.csv", sheet_out)
+    assert result.problems == [], result.problems
+    (imported,) = result.written
+    assert typed.name == from_json.name == imported.name
+    assert re.fullmatch(r"nur-kz-2023-10-06-[0-9a-f]{12}\.yaml", typed.name)
+    assert "posted: 2023-10-06T22:53 " in from_json.read_text(encoding="utf-8")  # day first in, ISO in the file
+
+
+def test_out_that_is_a_file_is_refused_naming_the_flag(project_dir: Path) -> None:
+    from complaints.case.write import write_case
+    from complaints.errors import UsageError
+
+    taken = project_dir / "taken.yaml"
+    taken.write_text("# mine\n", encoding="utf-8")
+    for extra in ((), ("--from-json", "-")):
+        result = new(taken, "{}" if extra else answers(), *extra)
+        assert result.exit_code == 2, result.output
+        assert f"--out: the case folder {taken} is a file, not a folder" in result.output
+    with pytest.raises(UsageError) as refused:
+        write_case(GOOD, taken)
+    assert refused.value.about == "out" and "--out" not in str(refused.value)
+    assert taken.read_text(encoding="utf-8") == "# mine\n"
+    result = new(project_dir, "", "--from-json", str(project_dir / "missing.json"))
+    assert result.exit_code == 2 and "--from-json: no such file:" in result.output
+
+
+def test_a_case_file_made_meanwhile_under_the_same_name_is_kept(project_dir: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import complaints.case.write as write
+
+    checked = write.check_text
+
+    def someone_else_writes_it(text: str, target: Path, **kwargs: object):  # between the check and the write
+        found = checked(text, target, **kwargs)
+        target.write_text("# theirs\n", encoding="utf-8")
+        return found
+
+    monkeypatch.setattr(write, "check_text", someone_else_writes_it)
+    data = {**GOOD, "id": "race"}
+    with pytest.raises(CaseError) as refused:
+        write.write_case(data, project_dir)
+    assert "race.yaml already exists; give another id" in str(refused.value)
+    assert (project_dir / "race.yaml").read_text(encoding="utf-8") == "# theirs\n"
+    assert not list(project_dir.glob(".*"))

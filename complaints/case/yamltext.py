@@ -1,4 +1,4 @@
-"""YAML written by hand for the case files the tool writes (`import`, `new`): scalars that read back exactly.
+"""YAML scalars for the case files the tool writes (case/write.py, for `new` and `import`), that read back exactly.
 
 Each choice is checked by reading it back: a plain scalar only where every YAML reader, 1.1 or 1.2, gives back
 the same string (no `no`, `0123` or `2023-02-30` taken for something else); else double quotes, with the
@@ -8,8 +8,10 @@ characters YAML's reader or XML cannot carry written as escapes, so the loader c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from datetime import date, datetime
 from typing import Any
 
 import yaml
@@ -38,20 +40,28 @@ def read_strings(text: str) -> Any:
 
 
 # Most names, sentences and web addresses: a letter first, then letters, digits, spaces and punctuation that
-# means nothing to YAML there (no `: `, ` #`, or `:` at the end); plain for certain unless a YAML 1.1 word
-# (yes, off, null…). Anything else is read back to decide.
+# means nothing to YAML there (`: `, ` #` and a final `:` are refused first); plain for certain unless a YAML
+# 1.1 word (yes, off, null…). Anything else is read back to decide.
 _SURELY_PLAIN = re.compile(r"[^\W\d_][\w .,'«»()\-–—!?/:;\"%&*+=@#~]*")
 _WORDS = frozenset("y n yes no on off true false null".split())
+# A date or a time as the case format writes it: plain when it is a real one (YAML 1.1 reads 2023-10-06 and
+# 2023-10-06T22:53:10 as a date and a time, which are no number and no yes/no; 2023-02-30 cannot be read).
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:\d{2})?)?")
 
 
 def plain_ok(text: str, field: str = "") -> bool:
     """The text reads back the same as a plain scalar, and no YAML 1.1 tool would take it for a number or yes/no
     (`format`, the one number a case file has, may be one)."""
-    if not text or text != text.strip() or "\n" in text:
-        return False
-    if (_SURELY_PLAIN.fullmatch(text) and text.lower() not in _WORDS and ": " not in text and " #" not in text
-            and not text.endswith(":")):
+    if not text or text != text.strip() or "\n" in text or ": " in text or " #" in text or text.endswith(":"):
+        return False  # a plain scalar ends at `: ` or ` #` (a key, a comment)
+    if _SURELY_PLAIN.fullmatch(text) and text.lower() not in _WORDS:
         return True
+    if field == "format" and text.isdigit():
+        return True
+    if _ISO.fullmatch(text):
+        with contextlib.suppress(ValueError):
+            (date.fromisoformat if len(text) == 10 else datetime.fromisoformat)(text)
+            return True
     try:
         if read_strings(f"k: {text}\n") != {"k": text}:
             return False
@@ -82,7 +92,7 @@ def scalar(value: Any, field: str = "", *, flow: bool = False) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    if flow and any(c in text for c in ",[]{}"):
+    if flow and any(c in text for c in ",[]{}:#"):  # inside `{…}` or `[…]` these end or mark a plain scalar
         return quoted(text)
     return text if plain_ok(text, field) else quoted(text)
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import QuietOpt, app, err, print_problem, user_errors
+
+if TYPE_CHECKING:
+    from ..intake.importer import ImportResult
 
 
 @app.command("import")
@@ -30,7 +33,7 @@ def import_(
     """
     from ..intake import importer as intake
 
-    with user_errors(writing=out_dir):
+    with user_errors(writing=out_dir, flags={"mapping": "--map"}):
         if err.is_terminal and not quiet:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -43,9 +46,23 @@ def import_(
             result = intake.import_sheet(sheet, out_dir, mapping=mapping, update=update)
 
     for problem in result.problems:
-        print_problem(problem)  # type: ignore[arg-type] - a RowProblem prints as a Problem does
+        print_problem(problem)
     if not quiet:
         for note in result.notes:
             err.print(f"note: {note}", markup=False)
-        err.print(intake.describe(result), markup=False)
+        err.print(describe(result), markup=False)
     raise typer.Exit(result.exit_code)
+
+
+def describe(result: ImportResult) -> str:
+    """The one-line summary of an import, for people."""
+    from ..intake.sheets import DELIMITERS
+    from ..layout import shown
+
+    how = ""
+    if result.encoding:
+        how = f" ({result.encoding}, {DELIMITERS.get(result.delimiter or ',', repr(result.delimiter))}-separated)"
+    rows = "1 row" if result.rows == 1 else f"{result.rows} rows"
+    return (f"{shown(result.sheet)}{how}: {rows}: {len(result.written)} new, {len(result.updated)} updated,"
+            f" {len(result.unchanged)} unchanged, {len(result.skipped)} skipped because they exist (use --update),"
+            f" {result.failed} failed. Case files in {shown(result.out)}/")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import CaseError
+from ..errors import CaseError, Problem
 from ..layout import shown
 from .common import app, err, print_problem, user_errors
 
@@ -22,12 +22,13 @@ def _tell(text: str) -> None:
     err.print(text, markup=False, highlight=False)
 
 
-def _print_problems(problems: list, describe: object) -> None:
+def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         if problem.line > 0:
             print_problem(problem)
-        else:
-            err.print(describe(problem), markup=False)  # type: ignore[operator]
+        else:  # no line to point at (a file that cannot be read): FILE: error: FIELD: message
+            where = f"{problem.field}: " if problem.field else ""
+            err.print(f"{problem.file}: {problem.severity}: {where}{problem.message}", markup=False)
 
 
 @app.command()
@@ -42,25 +43,25 @@ def new(
     With --from-json FILE, no questions: each problem is printed as FILE:LINE:COLUMN: error: FIELD: message, nothing written.
     """
     from ..case.read import load_case
-    from ..intake import wizard
+    from ..intake import fromjson, wizard
 
-    with user_errors(writing=out_dir):
+    with user_errors(writing=out_dir, flags={"source": "--from-json"}):
         try:
             if from_json is not None:
-                path = wizard.case_from_json(from_json, out_dir)
+                path = fromjson.case_from_json(from_json, out_dir)
             else:
                 path = wizard.Interview(out_dir, _ask, _tell).run()
         except typer.Abort:
             err.print(wizard.wording().stopped, markup=False)
             raise typer.Exit(1) from None
         except CaseError as exc:
-            _print_problems(exc.problems, wizard.describe)
+            _print_problems(exc.problems)
             err.print("nothing written", markup=False)
             raise typer.Exit(1) from None
     try:
         case = load_case(path)
     except CaseError as exc:  # pragma: no cover - checked before it was put in place
-        _print_problems(exc.problems, wizard.describe)
+        _print_problems(exc.problems)
         raise typer.Exit(1) from None
     for problem in case.warnings:
         print_problem(problem)
