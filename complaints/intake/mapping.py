@@ -138,11 +138,15 @@ def _read_mapping(doc: Document, *, own: bool) -> Mapping:
             source = Source(source.headers, source.value, source.note, (doc.path, mark.line, mark.column))
         fields[name] = source
     languages: dict[str, str] = {}
-    table = data.get("languages") if isinstance(data.get("languages"), dict) else {}
+    table = data.get("languages")
+    if not isinstance(table, dict):
+        table = {}
     for code, words in table.items():
         for one in (words if isinstance(words, list) else [words]):
             languages[word(str(one))] = str(code)
-    evidence = data.get("evidence") if isinstance(data.get("evidence"), dict) else {}
+    evidence = data.get("evidence")
+    if not isinstance(evidence, dict):
+        evidence = {}
     hosts = frozenset(str(h).lower() for h in evidence.get("archive_hosts") or [])
     descriptions = {k: v for k, v in evidence.items() if k in ("archive", "url", "file") and isinstance(v, dict)}
     if problems:
@@ -189,7 +193,7 @@ def find_columns(sheet: Sheet, mapping: Mapping) -> tuple[Columns, list[str]]:
     with neither a column nor a value is a usage error."""
     wanted = {name: [_header(h) for h in source.headers] for name, source in mapping.fields.items()}
     known = {h for hs in wanted.values() for h in hs}
-    header_row, headers = 0, []
+    header_row, headers = 0, list[str]()
     for number, cells, _ in sheet.rows[:10]:  # a title line or two may sit above the header
         texts = [cell_text(c, None).strip() for c in cells]
         if not any(texts):

@@ -267,7 +267,7 @@ class Interview:
                         self._set(path, self.field(q))
 
     # -- kinds of question
-    def field(self, q: _Question, **words: object) -> Any:
+    def field(self, q: _Question, **words: Any) -> Any:
         """One field; a localized one in each letter language (Enter: the same as the first)."""
         if not is_localized(q.field) or len(self.languages) == 1:
             return self.one(q, q.field, **words)
@@ -282,7 +282,7 @@ class Interview:
         return first if len(set(texts.values())) == 1 else texts
 
     def one(self, q: _Question, field: str, *, suffix: str = "", show_help: bool = True, empty: Any = None,
-            **words: object) -> Any:
+            **words: Any) -> Any:
         """Ask until the answer is accepted; None for an optional question skipped, `empty` for an Enter."""
         if show_help:
             self.tell(fill(q.help, folder=_shown(self.out), **words))
@@ -318,7 +318,7 @@ class Interview:
             if text is not None:
                 self._set(("comment", "translations", lang), text)
 
-    def _lang_words(self, lang: str) -> dict[str, str]:
+    def _lang_words(self, lang: str) -> dict[str, Any]:
         from babel import Locale
 
         return {"language": Locale.parse(lang).get_display_name("en") or lang, "code": lang}
