@@ -86,7 +86,8 @@ def finished_letters(source: Path) -> list[dict[Path, bytes]]:
 def floor(cases: list[dict[Path, bytes]], out: Path) -> None:
     """Write them again as `complaints render` writes: each letter to a temporary file, each case renamed into
     place whole."""
-    from complaints.batch import manifest as manifest
+    from complaints.batch import manifest
+    from complaints.batch.write import move_into_place
 
     manifest.start(out)
     for letters in cases:
@@ -96,7 +97,7 @@ def floor(cases: list[dict[Path, bytes]], out: Path) -> None:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             staged[str(rel)] = temp
-        manifest.move_into_place(out, staged)
+        move_into_place(out, staged)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ The pipeline, one stage a module:
 
     load_case(path)              case.yaml → validated CaseFile        (case/)
     letter_context(case, lang)   CaseFile → the letter's wording       (letter/; law and phrases data)
-    render_letter(context, fmt)  context → the letter's bytes          (render/)
+    render_letter(context, fmt, kit)  context → the letter's bytes     (render/)
     render_batch(paths, …)       many cases → OUT/<id>/… + manifest    (batch/)
     record_filing(case, …)       a letter filed → the register         (register/)
 """
@@ -24,7 +24,8 @@ _LAZY = {
     "load_project": "case.read", "Authority": "case.law", "Norm": "case.law", "authorities": "case.law",
     "catalogue": "case.law", "norm": "case.law", "resolve_authority": "case.law",
     "letter_context": "letter.context", "Case": "case.model", "Project": "case.model",
-    "iin_is_valid": "case.model", "render_docx": "render", "PreparedTemplate": "render",
+    "iin_is_valid": "case.model", "render_docx": "render", "PreparedTemplate": "render", "Kit": "render",
+    "render_letter": "render",
     "case_schema": "case.schema", "Register": "register.store", "record_filing": "register.filings",
     "check_evidence": "evidence.compare", "import_sheet": "intake.importer",
 }
@@ -40,5 +41,6 @@ __all__ = [
     "Problem", "Project", "ProjectError", "ProjectFile", "UsageError", "ValidationReport", "authorities",
     "case_schema", "catalogue", "find_case_files", "find_project", "iin_is_valid", "letter_context",
     "load_case", "load_project", "norm", "render_batch", "render_docx", "resolve_authority", "templates_dir",
-    "validate_paths", "PreparedTemplate", "Register", "record_filing", "check_evidence", "import_sheet",
+    "validate_paths", "PreparedTemplate", "Register", "record_filing", "check_evidence", "import_sheet", "Kit",
+    "render_letter",
 ]

@@ -13,7 +13,8 @@ from pathlib import Path
 from .errors import UsageError
 
 LANGUAGES = ("kk", "ru", "en")
-FORMATS = ("docx", "pdf", "txt", "md", "html", "eml")
+FORMATS = ("docx", "pdf", "txt", "md", "html", "eml")  # what letters come in, in the order they are made
+TEXT_FORMATS = ("txt", "md", "html")  # the formats laid out by a text template, <lang>/letter.<format>
 GROUP_BY = ("outlet",)  # what `render --group-by` can gather several comments' letters by
 PROJECT_FILE = "complaints.yaml"
 
@@ -70,6 +71,27 @@ def templates_dir(override: str | Path | None = None) -> Path:
         if (candidate / "ru" / "letter.docx").is_file():
             return candidate
     raise UsageError("the letter templates are missing; reinstall the tool")  # pragma: no cover
+
+
+def formats_for(asked: Iterable[str]) -> tuple[str, ...]:
+    """The formats to write for what was asked (nothing: DOCX), in the order of FORMATS.
+
+    A PDF comes with the DOCX it is made from, so that the advocate can correct a word in Word and make the PDF
+    again. An e-mail is made from its text body and the letter it attaches (see `made_from`); those are made for
+    it, and written only where they are asked for too.
+    """
+    wanted = set(asked) or {"docx"}
+    for fmt in sorted(wanted - set(FORMATS)):
+        raise UsageError(f"unknown format '{fmt}': choose from {', '.join(FORMATS)}")
+    if "pdf" in wanted:
+        wanted.add("docx")
+    return tuple(fmt for fmt in FORMATS if fmt in wanted)
+
+
+def made_from(fmt: str) -> tuple[str, ...]:
+    """The templates a letter in `fmt` is made from: a PDF from the DOCX, an e-mail from its text body and the
+    letter it attaches (the DOCX, or the PDF made from it); every other format from its own."""
+    return {"pdf": ("docx",), "eml": ("txt", "docx")}.get(fmt, (fmt,))
 
 
 def letter_path(case_id: str, lang: str, fmt: str) -> str:

@@ -119,10 +119,10 @@ def test_a_write_error_fails_that_case_and_the_batch_goes_on(tmp_path: Path) -> 
                                    ("kk", "ru", "en")}
 
 
-def _start(folder: Path, out: Path) -> subprocess.Popen:
+def _start(folder: Path, out: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen([sys.executable, "-m", "complaints.cli", "render", str(folder), "--out", str(out),
-                             "--date", LETTER_DATE.isoformat(), "--workers", "2"],
+                             "--date", LETTER_DATE.isoformat(), "--workers", "2", *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
@@ -170,6 +170,36 @@ def test_interrupted_batch_resumes_to_the_same_bytes(tmp_path: Path, how: signal
     finished = {k: v[2] for k, v in files_of(out).items()}
     assert finished == {k: v[2] for k, v in files_of(reference).items()}
     assert (out / "manifest.csv").read_text(encoding="utf-8").count("\nrendered,") == 450
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_interrupted_grouped_batch_resumes_to_the_same_bytes(tmp_path: Path, how: signal.Signals) -> None:
+    folder = tmp_path / "cases"
+    write_yaml(folder / "complaints.yaml", PROJECT)
+    for i in range(150):  # 75 outlets, two comments each
+        write_yaml(folder / f"case-{i:04d}.yaml", case_data(id=f"case-{i:04d}", **{
+            "comment.text": f"Текст {i}", "outlet.url": f"https://outlet-{i // 2:02d}.kz"}))
+    reference, out = tmp_path / "reference", tmp_path / "out"
+    render(folder, reference, workers=2, group_by="outlet")
+
+    proc = _start(folder, out, "--group-by", "outlet")
+    _wait_for_letters(out, proc, 30)
+    proc.send_signal(how)
+    code = proc.wait(timeout=120)
+    _, stderr = proc.communicate()
+    assert b"Traceback" not in stderr
+    written = {p.relative_to(out).as_posix() for p in out.glob("*/*.docx")}
+    assert 0 < len(written) < 225
+    _only_whole_letters(out)
+    if how != signal.SIGKILL:
+        assert code == 130, stderr.decode()
+        assert manifest_paths(out) == written
+
+    again = render(folder, out, workers=2, group_by="outlet")
+    assert again.exit_code == 0 and again.unchanged > 0 and again.rendered < 75
+    assert manifest_paths(out) == {p.relative_to(out).as_posix() for p in out.glob("*/*.docx")}
+    assert {k: v[2] for k, v in files_of(out).items()} == {k: v[2] for k, v in files_of(reference).items()}
+    assert (out / "manifest.csv").read_text(encoding="utf-8").count("\nrendered,") == 225
 
 
 def test_plain_progress_lines_and_summary_when_not_a_terminal(tmp_path: Path) -> None:

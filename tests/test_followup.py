@@ -22,9 +22,10 @@ from markdown_it import MarkdownIt
 import complaints
 from complaints.case.law import authorities
 from complaints.case.read import ProjectFile, load_project
-from complaints.letter.followup import KINDS, followup_context, render_followup
+from complaints.letter.followup import KINDS, followup_context
 from complaints.letter.phrases import phrases
 from complaints.register.filing import CHANNELS, Filing
+from complaints.render import Kit, render_letter
 
 LANGS = ("kk", "ru", "en")
 TEMPLATES = REPO / "templates"
@@ -72,12 +73,16 @@ def context(project: ProjectFile, lang: str, kind: str, **changes: Any) -> dict[
     return followup_context(filing(lang, **changes), project, kind, letter_date=LETTER_DATE, overdue_days=OVERDUE)
 
 
+def render_followup(ctx: dict[str, Any], fmt: str) -> bytes:
+    return render_letter(ctx, fmt, Kit(TEMPLATES, letter_date=LETTER_DATE, document="followup"))
+
+
 def docx(ctx: dict[str, Any]) -> str:
-    return docx_text(render_followup(ctx, "docx", TEMPLATES))
+    return docx_text(render_followup(ctx, "docx"))
 
 
 def txt(ctx: dict[str, Any]) -> str:
-    return render_followup(ctx, "txt", TEMPLATES).decode("utf-8")
+    return render_followup(ctx, "txt").decode("utf-8")
 
 
 def shown_words(text: str, fmt: str) -> list[str]:
@@ -120,7 +125,7 @@ def test_txt_md_and_html_say_the_same_words_as_the_docx(project: ProjectFile, la
     ctx = context(project, lang, kind)
     words = docx(ctx).split()
     for fmt in ("txt", "md", "html"):
-        assert shown_words(render_followup(ctx, fmt, TEMPLATES).decode("utf-8"), fmt) == words, fmt
+        assert shown_words(render_followup(ctx, fmt).decode("utf-8"), fmt) == words, fmt
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -292,5 +297,12 @@ def test_project_without_applicant_is_refused_without_personal_data(tmp_path: Pa
 
 
 def test_unknown_format_is_refused(project: ProjectFile) -> None:
-    with pytest.raises(complaints.UsageError, match="docx, txt, md, html"):
-        render_followup(context(project, "ru", "reminder"), "pdf", TEMPLATES)
+    with pytest.raises(complaints.UsageError, match="unknown format 'odt': choose from docx, pdf, txt, md, html, eml"):
+        render_followup(context(project, "ru", "reminder"), "odt")
+
+
+def test_a_missing_template_is_named(project: ProjectFile, tmp_path: Path) -> None:
+    (tmp_path / "ru").mkdir()
+    kit = Kit(tmp_path, letter_date=LETTER_DATE, document="followup")
+    with pytest.raises(complaints.DataError, match="followup.docx: no such template"):
+        render_letter(context(project, "ru", "reminder"), "docx", kit)

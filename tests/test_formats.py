@@ -15,6 +15,7 @@ from conftest import LETTER_DATE, PROJECT, REPO, case_data, write_yaml
 from typer.testing import CliRunner
 
 from complaints.cli import app
+from complaints.errors import UsageError
 from complaints.render.pdf import OfficeMissing, find_office
 
 runner = CliRunner()
@@ -140,3 +141,37 @@ def test_asking_for_pdfs_later_makes_the_email_attach_the_pdf(project_dir: Path,
     (part,) = list(_message(out / "test-case" / "test-case.en.eml").iter_attachments())
     assert part.get_filename() == "test-case.en.pdf"
     assert part.get_content() == (out / "test-case" / "test-case.en.pdf").read_bytes()
+
+
+def test_formats_for_what_was_asked() -> None:
+    from complaints.layout import formats_for
+
+    assert formats_for(["eml", "pdf"]) == ("docx", "pdf", "eml")  # a PDF comes with its DOCX
+    assert formats_for(["eml"]) == ("eml",)  # its body and the letter it attaches are made, not written
+    assert formats_for([]) == ("docx",)
+    with pytest.raises(UsageError, match="unknown format 'odt': choose from docx, pdf, txt, md, html, eml"):
+        formats_for(["docx", "odt"])
+
+
+def test_one_letter_is_rendered_once_for_every_format_made_from_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import complaints
+    from complaints.render.fastdocx import PreparedTemplate
+
+    case = complaints.load_case(REPO / "cases" / f"{EXAMPLE}.yaml", letter_date=LETTER_DATE)
+    context = complaints.letter_context(case, "ru", letter_date=LETTER_DATE)
+    kit = complaints.Kit(letter_date=LETTER_DATE, formats=("docx", "txt", "eml"))
+    calls: list[str] = []
+    original = PreparedTemplate.render
+    monkeypatch.setattr(PreparedTemplate, "render", lambda self, ctx: calls.append("docx") or original(self, ctx))
+    evidence = [(f.path.name, f.path) for f in case.evidence_files.values()]
+    docx = complaints.render_letter(context, "docx", kit)
+    message = email.message_from_bytes(complaints.render_letter(context, "eml", kit, attachments=evidence),
+                                       policy=email.policy.default)
+    assert calls == ["docx"]  # the e-mail attaches the very DOCX, not one rendered again
+    attached = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+    assert attached[f"{EXAMPLE}.ru.docx"] == docx
+    assert list(attached)[1:] == [name for name, _ in evidence]
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == \
+        complaints.render_letter(context, "txt", kit).decode("utf-8")
+    with pytest.raises(UsageError, match="unknown format 'odt'"):
+        complaints.render_letter(context, "odt", kit)

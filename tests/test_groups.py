@@ -6,10 +6,14 @@ import email
 import email.policy
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import LETTER_DATE, REPO, case_data, docx_text, write_yaml
 from typer.testing import CliRunner
 
+import complaints
+from complaints.batch.workers import Worker, Workers
 from complaints.cli import app
 
 runner = CliRunner()
@@ -108,3 +112,146 @@ def test_grouping_by_anything_else_is_a_usage_error(tmp_path: Path) -> None:
     code, output = _render(REPO / "cases", tmp_path / "out", "--group-by", "author")
     assert code == 2
     assert "outlet" in output
+
+
+# ---------------------------------------------------------------- one engine: workers, --force, incremental runs
+
+OUTLETS = {"nur": "https://www.nur.kz", "zona": "https://zonakz.net", "tengri": "https://tengrinews.kz"}
+
+
+def _outlet_batch(folder: Path) -> None:
+    """Two comments on nur.kz, one on zonakz.net (with no posting date: a warning), one on tengrinews.kz."""
+    for name, outlet, extra in (("nur-1", "nur", {}), ("nur-2", "nur", {}), ("zona-1", "zona", {"comment.posted": None}),
+                                ("tengri-1", "tengri", {})):
+        write_yaml(folder / f"{name}.yaml", case_data(**{"id": name, "outlet.url": OUTLETS[outlet],
+                                                         "comment.text": f"Комментарий {name}\n", **extra}))
+
+
+def _grouped(folder: Path, out: Path, **kwargs: Any) -> complaints.BatchResult:
+    return complaints.render_batch([folder], out=out, letter_date=LETTER_DATE, group_by="outlet", **kwargs)
+
+
+def _files(out: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every letter under OUT: (inode, mtime_ns, bytes), to see what was rewritten."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.glob("*/*.*"))}
+
+
+def test_changing_one_case_rerenders_only_its_outlets_letters(project_dir: Path, tmp_path: Path) -> None:
+    _outlet_batch(project_dir)
+    out = tmp_path / "out"
+    first = _grouped(project_dir, out, workers=1)
+    assert (first.rendered, first.letters, first.unchanged) == (3, 9, 0)
+    before = _files(out)
+    read: list[str] = []
+    original = Worker.read
+
+    def spy(self: Worker, path: Path) -> Any:
+        read.append(path.name)
+        return original(self, path)
+
+    write_yaml(project_dir / "nur-2.yaml", case_data(**{"id": "nur-2", "outlet.url": OUTLETS["nur"],
+                                                         "comment.text": "Изменённый комментарий\n"}))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Worker, "read", spy)
+        again = _grouped(project_dir, out, workers=1)
+    assert read == ["nur-2.yaml"]  # the others' outlets come from the manifest, unread
+    assert (again.rendered, again.letters, again.unchanged, again.failed) == (1, 3, 2, 0)
+    after = _files(out)
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {f"outlet-nur-kz/outlet-nur-kz.{lang}.docx" for lang in ("kk", "ru", "en")}
+    assert "Изменённый комментарий" in docx_text(out / "outlet-nur-kz" / "outlet-nur-kz.ru.docx")
+    rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert {tuple(r["covers"]) for r in rows} == {("nur-1", "nur-2"), ("zona-1",), ("tengri-1",)}
+
+
+def test_an_unchanged_grouped_run_rewrites_nothing(project_dir: Path, tmp_path: Path) -> None:
+    _outlet_batch(project_dir)
+    out = tmp_path / "out"
+    _grouped(project_dir, out)
+    before, manifest_before = _files(out), (out / "manifest.json").stat()
+    again = _grouped(project_dir, out)
+    assert (again.rendered, again.letters, again.unchanged, again.failed) == (0, 0, 4, 0)
+    assert _files(out) == before
+    after = (out / "manifest.json").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (manifest_before.st_ino, manifest_before.st_mtime_ns)
+
+
+def test_moving_a_case_to_another_outlet_rerenders_both_outlets_only(project_dir: Path, tmp_path: Path) -> None:
+    _outlet_batch(project_dir)
+    out = tmp_path / "out"
+    _grouped(project_dir, out)
+    before = _files(out)
+    write_yaml(project_dir / "nur-2.yaml", case_data(**{"id": "nur-2", "outlet.url": OUTLETS["tengri"],
+                                                         "comment.text": "Комментарий nur-2\n"}))
+    again = _grouped(project_dir, out)
+    assert (again.rendered, again.unchanged) == (2, 1)
+    after = _files(out)
+    assert {name.split("/")[0] for name in after if after[name] != before[name]} == {"outlet-nur-kz",
+                                                                                     "outlet-tengrinews-kz"}
+    rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert {tuple(r["covers"]) for r in rows} == {("nur-1",), ("zona-1",), ("nur-2", "tengri-1")}
+
+
+def test_force_and_workers_render_every_outlet_the_same(project_dir: Path, tmp_path: Path) -> None:
+    _outlet_batch(project_dir)
+    one, two = tmp_path / "one", tmp_path / "two"
+    _grouped(project_dir, one, workers=1)
+    pools: list[int] = []
+    original = Workers._started
+
+    def spy(self: Workers) -> Any:
+        pools.append(self.processes)
+        return original(self)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Workers, "_started", spy)
+        result = _grouped(project_dir, two, workers=2)
+    assert pools and set(pools) == {2}  # worker processes did the reading and the rendering
+    assert result.letters == 9
+    assert {k: v[2] for k, v in _files(one).items()} == {k: v[2] for k, v in _files(two).items()}
+    before = _files(two)
+    code, output = _render(project_dir, two, "--workers", "2", "--force")
+    assert code == 0, output
+    assert "9 letters written for 3 outlets" in output
+    after = _files(two)
+    assert all(after[name][:2] != before[name][:2] and after[name][2] == before[name][2] for name in before)
+
+
+def test_grouped_runs_count_warnings_as_single_runs_do(project_dir: Path, tmp_path: Path) -> None:
+    _outlet_batch(project_dir)
+    single = complaints.render_batch([project_dir], out=tmp_path / "single", letter_date=LETTER_DATE)
+    grouped = _grouped(project_dir, tmp_path / "grouped")
+    assert single.warnings == grouped.warnings == 1
+    assert _grouped(project_dir, tmp_path / "grouped").warnings == 1  # unchanged, still counted
+    write_yaml(project_dir / "zona-2.yaml", case_data(**{"id": "zona-2", "outlet.url": OUTLETS["zona"],
+                                                         "comment.posted": None}))
+    assert _grouped(project_dir, tmp_path / "grouped").warnings == 2
+
+
+def test_a_bad_case_is_read_again_until_it_is_mended(project_dir: Path, tmp_path: Path) -> None:
+    _outlet_batch(project_dir)
+    write_yaml(project_dir / "nur-3.yaml", case_data(**{"id": "nur-3", "comment.posted": "yesterday"}))
+    out = tmp_path / "out"
+    assert _grouped(project_dir, out).failed == 1
+    before = _files(out)
+    again = _grouped(project_dir, out)
+    assert (again.failed, again.unchanged, again.letters) == (1, 4, 0)
+    assert _files(out) == before
+    write_yaml(project_dir / "nur-3.yaml", case_data(**{"id": "nur-3", "comment.text": "Третий\n"}))
+    mended = _grouped(project_dir, out)
+    assert (mended.failed, mended.rendered, mended.unchanged) == (0, 1, 2)
+    rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert ("nur-1", "nur-2", "nur-3") in {tuple(r["covers"]) for r in rows["files"]} and rows["failures"] == []
+
+
+def test_a_second_case_with_the_same_id_fails_in_grouped_runs_too(project_dir: Path, tmp_path: Path) -> None:
+    _outlet_batch(project_dir)
+    out = tmp_path / "out"
+    _grouped(project_dir, out)
+    write_yaml(project_dir / "a-first.yaml", case_data(**{"id": "zona-1", "outlet.url": OUTLETS["tengri"]}))
+    result = _grouped(project_dir, out)
+    [failure] = result.failures
+    assert failure.source.endswith("zona-1.yaml") and "already used by" in failure.errors[0]
+    rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert {tuple(r["covers"]) for r in rows} == {("nur-1", "nur-2"), ("zona-1", "tengri-1")}

@@ -13,8 +13,9 @@ from markdown_it import MarkdownIt
 from markupsafe import escape
 
 import complaints
+from complaints.layout import TEXT_FORMATS as FORMATS
 from complaints.letter.context import group_context
-from complaints.render.text import FORMATS, markdown_escape, render_text
+from complaints.render.text import markdown_escape, render_text
 
 LANGS = ("kk", "ru", "en")
 TEMPLATES = REPO / "templates"

@@ -1,10 +1,15 @@
 """What a batch wrote, what it was made from, and what it could not do: the journal and the manifest.
 
-Each case, once its letters are on disk, is appended to a journal
-(OUT/.complaints/journal.jsonl). At the end the journal becomes OUT/manifest.json
-and OUT/manifest.csv, written row by row so memory does not grow with the batch.
-A run that is killed leaves its journal; the next run reads it with the last
-manifest, so nothing finished is done again.
+Each letter set (a case, or an outlet's cases), once its letters are on disk, is
+appended to a journal (OUT/.complaints/journal.jsonl). At the end the journal becomes
+OUT/manifest.json and OUT/manifest.csv, written row by row so memory does not grow
+with the batch. A run that is killed leaves its journal; the next run reads it with
+the last manifest, so nothing finished is done again.
+
+A letter about several cases is listed under "outlet:<host>", its rows with the
+cases it `covers`; its inputs list each case (id, source, its file's and project
+file's SHA-256, and the group it was gathered in), so that the next run knows an
+unchanged case's outlet without reading it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +33,8 @@ WORK_DIR = ".complaints"  # inside OUT: the journal and the temporary files of a
 
 @dataclass
 class Record:
-    """One case in the manifest: its letters (or its errors) and the inputs they were made from."""
+    """One letter set in the manifest (a case, or an outlet's cases): its letters (or its errors) and the inputs
+    they were made from."""
 
     source: str
     case_id: str | None
@@ -92,8 +97,9 @@ def _parse_lines(lines: Iterable[str]) -> Iterator[Record]:
             continue
 
 
-def previous_state(out: Path) -> dict[str, Record]:
-    """What earlier runs made, by case file: the last manifest, then the journal of a run that was killed."""
+def previous_state(out: Path, *, by_id: bool = False) -> dict[str, Record]:
+    """What earlier runs made, by case file (`by_id`: by letter id, for letters about several cases): the last
+    manifest, then the journal of a run that was killed."""
     state: dict[str, Record] = {}
     manifest = out / "manifest.json"
     if manifest.is_file():
@@ -102,17 +108,18 @@ def previous_state(out: Path) -> dict[str, Record]:
         except ValueError:
             data = {}
         for row in data.get("files", []):
-            record = state.get(row.get("source"))
+            key = row.get("case_id") if by_id else row.get("source")
+            record = state.get(key)
             if record is None:
-                record = state[row["source"]] = Record(row["source"], row.get("case_id"), row.get("inputs", {}),
-                                                       warnings=row.get("warnings", []))
+                record = state[key] = Record(row["source"], row.get("case_id"), row.get("inputs", {}),
+                                             warnings=row.get("warnings", []))
             record.files.append({k: v for k, v in row.items() if k not in ("inputs", "source", "warnings")})
     journal = work_dir(out) / "journal.jsonl"
     if journal.is_file():
         with journal.open(encoding="utf-8") as fh:
             for record in _parse_lines(fh):
                 if not record.failed:
-                    state[record.source] = record
+                    state[(record.case_id or "") if by_id else record.source] = record
     return state
 
 
@@ -189,86 +196,7 @@ def _append(target: Any, part: Path) -> None:
         shutil.copyfileobj(fh, target)
 
 
-def move_into_place(out: Path, letters: dict[str, str]) -> None:
-    """A case's letters, already written whole in the temporary folder, renamed to their places.
-
-    Renames within one disk are atomic: each letter is either the old file or the new one, never a part,
-    whatever stops the run. There is no fsync per file, which would cost more than the rendering: after a
-    power cut, a letter the system had not yet flushed has the wrong size, and the next run makes it again.
-    """
-    for rel, temp in letters.items():
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)
-
-
-# ---------------------------------------------------------------- fingerprints
-
 def sha256_file(path: Path | str) -> str:
+    """The SHA-256 of a file's content, as the manifest lists it."""
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
-class Fingerprints:
-    """Everything a letter is made from, hashed: the same fingerprint means the same letter."""
-
-    def __init__(self, version: str, letter_date: str, templates: Path, *, pdfa: bool = False,
-                 formats: tuple[str, ...] = ()):
-        self.version = version
-        self.formats = formats
-        self.letter_date = letter_date
-        self.templates = templates
-        self.pdfa = pdfa
-        self._files: dict[str, str] = {}
-        self._shared: dict[tuple[str, str], list[Any]] = {}
-        data = resources.files("complaints") / "data"
-        self._data = [str(data / "norms.yaml"), str(data / "authorities.yaml")]
-        self._phrases = {lang: str(data / "phrases" / f"{lang}.yaml") for lang in ("kk", "ru", "en")}
-
-    def file(self, path: Path | str | None) -> str | None:
-        """The SHA-256 of a file, read once per run (None for a file that is not there)."""
-        if path is None:
-            return None
-        key = str(path)
-        if key not in self._files:
-            try:
-                self._files[key] = sha256_file(Path(key))
-            except FileNotFoundError:
-                self._files[key] = ""
-        return self._files[key] or None
-
-    def _made_with(self, lang: str, fmt: str) -> list[Any]:
-        """The templates a letter in this format is made from: a PDF from the DOCX, an e-mail from the text
-        and the letter it attaches."""
-        names = {"pdf": ["docx"], "eml": ["txt", "docx"]}.get(fmt, [fmt])
-        made = [self.file(self.templates / lang / f"letter.{name}") for name in names]
-        if fmt == "pdf":
-            made.append({"pdfa": self.pdfa})
-        if fmt == "eml":  # it attaches the PDF where the batch makes PDFs, else the DOCX
-            made.append({"attach": "pdf", "pdfa": self.pdfa} if "pdf" in self.formats else {"attach": "docx"})
-        return made
-
-    def output(self, lang: str, fmt: str, inputs: dict[str, Any]) -> str:
-        """The fingerprint of one letter of a case whose own inputs are `inputs`."""
-        shared = self._shared.get((lang, fmt))
-        if shared is None:  # what every case's letter in this language and format is made with
-            shared = self._shared[(lang, fmt)] = [
-                self.version, self.letter_date, lang, fmt, self._made_with(lang, fmt),
-                [self.file(p) for p in self._data], self.file(self._phrases.get(lang)),
-            ]
-        parts = [*shared, inputs.get("case"), inputs.get("project"), sorted(e[3] for e in inputs.get("evidence", []))]
-        return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
-
-
-def evidence_unchanged(evidence: list[list[Any]], fingerprints: Fingerprints) -> bool:
-    """Every evidence file as it was: same size and time, or else the same content."""
-    for path, size, mtime_ns, sha in evidence:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return False
-        if st.st_size != size:
-            return False
-        if st.st_mtime_ns != mtime_ns and sha256_file(Path(path)) != sha:
-            return False
-    return True

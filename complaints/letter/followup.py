@@ -1,5 +1,6 @@
-"""A filed letter gone unanswered → the follow-up letter's context and its rendering: a reminder to the authority,
-or a complaint about its inaction to the General Prosecutor's Office.
+"""A filed letter gone unanswered → the follow-up letter's context: a reminder to the authority, or a complaint
+about its inaction to the General Prosecutor's Office. It is rendered like a letter (`render_letter`, with a
+`Kit(document="followup")`: the templates <lang>/followup.*).
 
 The wording is in `data/phrases/<lang>.yaml` under `followup:` (the applicant block and the signature are the
 letters' own); the facts are the register's `Filing` and the project's applicant. Like `letter_context`, the
@@ -9,8 +10,6 @@ context is plain strings and lists of strings, the same for every output format.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..case.law import Authority, authorities, resolve_authority
@@ -19,13 +18,10 @@ from ..case.read import ProjectFile
 from ..case.when import parse_moment
 from ..errors import DataError, UsageError
 from ..register.filing import CHANNELS, Filing
-from ..render.text import FORMATS as TEXT_FORMATS
-from ..render.text import render_text
 from .context import applicant_block, applicant_values, signature
 from .phrases import phrases, pick
 
 KINDS = ("reminder", "prosecutor")
-FORMATS = ("docx", *TEXT_FORMATS)
 PROSECUTOR = "prosecutor-general"  # the authority profile the complaint about inaction goes to
 
 # what each kind asks for, in this order (the wording: followup.<kind>.requests.<name>)
@@ -113,27 +109,6 @@ def followup_context(filing: Filing, project: ProjectFile, kind: str, *, letter_
         "annexes": [text("annex", name=filing.letter_name, sha256=filing.letter_sha256)],
         "signature": signature(applicant, lang, letter_date),
     }
-
-
-def render_followup(context: dict[str, Any], fmt: str, templates: Path) -> bytes:
-    """The follow-up letter in `fmt` (docx, txt, md or html), from `templates/<lang>/followup.<fmt>`."""
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{fmt}' for a follow-up letter: choose from {', '.join(FORMATS)}")
-    template = Path(templates) / context["lang"] / f"followup.{fmt}"
-    if fmt == "docx":
-        if not template.is_file():
-            raise DataError(f"{template}: no such template")
-        stat = template.stat()
-        return _prepared(template, stat.st_mtime_ns, stat.st_size).render(context)
-    return render_text(context, fmt, template)
-
-
-@lru_cache(maxsize=8)
-def _prepared(template: Path, mtime_ns: int, size: int) -> Any:
-    """A Word template prepared once for all the follow-ups of a run (again if the file changes)."""
-    from ..render.fastdocx import PreparedTemplate  # docxtpl loads only when a Word letter is asked for
-
-    return PreparedTemplate(template)
 
 
 def _applicant(project: ProjectFile) -> Applicant:

@@ -19,11 +19,8 @@ from pathlib import Path
 from ..case.when import kz_today
 from ..errors import ComplaintsError, UsageError
 from ..files import write_whole
-from .filing import Filing
 from .filings import standings
 from .store import Register, find_db
-
-FORMATS = ("docx", "pdf", "txt", "md", "html", "eml")
 
 
 @dataclass
@@ -41,25 +38,17 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
            progress: Callable[[str], None] | None = None) -> RemindResult:
     """Write the follow-up letters of every overdue filing into `out`; see the module's docstring."""
     from ..case.read import load_project
-    from ..layout import templates_dir
-    from ..letter.followup import followup_context, render_followup
+    from ..layout import formats_for
+    from ..letter.followup import followup_context
+    from ..render import Kit, render_letter
 
-    fmts = [f for f in FORMATS if f in set(formats)]
-    written = set(fmts) | ({"docx"} if "pdf" in fmts else set())  # a PDF comes with its DOCX, as letters do
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise UsageError(f"unknown format '{unknown[0]}' for follow-up letters: choose from {', '.join(FORMATS)}")
-    if ("pdf" in fmts or "eml" in fmts) and "docx" not in fmts:
-        fmts.insert(0, "docx")  # the PDF is made from it, the e-mail attaches one or the other
-    if "eml" in fmts and "txt" not in fmts:
-        fmts.insert(fmts.index("eml"), "txt")  # the e-mail's body
+    fmts = formats_for(formats)
     if grace < 0:
-        raise UsageError("--grace takes a number of working days, 0 or more")
+        raise UsageError(f"the grace period is a number of working days, 0 or more, not {grace}", about="grace")
     day = letter_date or kz_today()
-    folder = templates_dir(templates)
+    kit = Kit(templates, letter_date=day, formats=fmts, document="followup")
     out = Path(out)
     result = RemindResult()
-    office = None
     register: Register | None = None
     try:
         late = standings(db=db, today=day, overdue=True)
@@ -74,26 +63,17 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
                 result.problems.append(f"{f.case_id} ({f.lang}): its project file {f.project or '(none)'} is gone;"
                                        " the follow-up letter needs the applicant's details from it")
                 continue
+            # an e-mailed follow-up attaches the copy of the original letter the register keeps, where it has one
+            original = register.archived(f.letter_sha256)
+            attachments = [(f.letter_name, original)] if "eml" in fmts and original.is_file() else []
             try:
                 project = load_project(f.project)
                 for kind in kinds:
                     context = followup_context(f, project, kind, letter_date=day, overdue_days=overdue)
-                    made: dict[str, bytes] = {}
+                    name = f"{f.case_id}.{f.lang}.{kind}"
+                    stem = name + (f".{f.again + 1}" if f.again else "")
                     for fmt in fmts:
-                        if fmt == "pdf":
-                            if office is None:
-                                from ..render.pdf import Office
-
-                                office = Office()
-                            made[fmt] = office.convert(made["docx"], letter_date=day)
-                        elif fmt == "eml":
-                            made[fmt] = _email(context, made, f, day, register.archived(f.letter_sha256))
-                        else:
-                            made[fmt] = render_followup(context, fmt, folder)
-                    stem = f"{f.case_id}.{f.lang}.{kind}" + (f".{f.again + 1}" if f.again else "")
-                    for fmt, data in made.items():
-                        if fmt not in written:
-                            continue  # made only for the e-mail
+                        data = render_letter(context, fmt, kit, name=name, attachments=attachments)
                         path = out / f.case_id / f"{stem}.{fmt}"
                         write_whole(path, data)
                         result.paths.append(path)
@@ -107,20 +87,5 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
     finally:
         if register is not None:
             register.close()
-        if office is not None:
-            office.close()
+        kit.close()
     return result
-
-
-def _email(context: dict[str, object], made: dict[str, bytes], filing: Filing, day: date, original: Path) -> bytes:
-    """The follow-up as an e-mail ready to send: its text, the letter (PDF where made, else DOCX), and the copy
-    of the original letter from the register's archive."""
-    from ..render.email import draft
-
-    stem = f"{filing.case_id}.{filing.lang}.{context['kind']}"
-    letter = ("pdf", made["pdf"]) if "pdf" in made else ("docx", made["docx"])
-    attachments = [(f"{stem}.{letter[0]}", letter[1])]
-    if original.is_file():
-        attachments.append((filing.letter_name, original.read_bytes()))
-    return draft(context, body=made["txt"].decode("utf-8"), attachments=attachments, day=day,
-                 ref=f"{stem}.{day.isoformat()}")

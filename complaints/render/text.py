@@ -16,9 +16,8 @@ from typing import Any
 from jinja2 import Environment, Template, TemplateError, TemplateSyntaxError, UndefinedError
 
 from ..errors import DataError, UsageError
+from ..layout import TEXT_FORMATS
 from ..templating import environment
-
-FORMATS = ("txt", "md", "html")
 
 # Markdown that acts wherever it stands: emphasis, code, links, raw HTML and entities, tables, strikethrough,
 # ATX headings' closing `#`, GitHub's `$` maths; and runs of `_`, which are emphasis only when not inside a word.
@@ -81,8 +80,8 @@ def _template(path: Path, fmt: str, stamp: tuple[int, int]) -> Template:
 
 def render_text(context: dict[str, Any], fmt: str, template: Path) -> bytes:
     """The letter in `fmt` (txt, md or html) as UTF-8 bytes; the same context and template give the same bytes."""
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown text format '{fmt}': choose from {', '.join(FORMATS)}")
+    if fmt not in TEXT_FORMATS:
+        raise UsageError(f"unknown text format '{fmt}': choose from {', '.join(TEXT_FORMATS)}")
     path = Path(template)
     try:
         info = path.stat()

@@ -1,0 +1,241 @@
+"""The work a batch hands to its worker processes, one letter set at a time:
+
+    load → validate   each of its cases read and checked (check.py)
+    letter            the context of the letter about its cases, in each language (letter/context.py)
+    render            that letter in each format asked for (render_letter)
+    stage             each file written whole to the batch's temporary folder; the writer moves it into place
+
+`Workers` runs the jobs in processes, in order, a few ahead of the writer; in this process where there is only
+one to do. Grouping asks it first to read the cases whose outlet the last manifest does not tell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import signal
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ComplaintsError
+from ..layout import LANGUAGES
+from ..render import Kit, render_letter
+from .check import Checked, Checker, Options
+
+Todo = tuple[tuple[str, str], ...]  # (language, format) pairs to render; None: every one the letter has
+Job = tuple[tuple[Path, ...], str | None, Todo | None]  # a letter set's case files, its id (None: the case's), todo
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A letter written whole to the batch's temporary folder, waiting to be moved into place."""
+
+    language: str
+    format: str
+    temp: str
+    size: int
+    sha256: str
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.temp)
+
+
+@dataclass
+class Made:
+    """What became of one letter set: each of its cases checked, and its letters staged."""
+
+    cases: list[Checked]
+    letters: list[Staged] = field(default_factory=list)
+    languages: tuple[str, ...] = ()  # the languages its letter comes in
+    error: str | None = None  # why its letter could not be made, where its cases are fine
+    unaddressed: int = 0  # e-mails written with no To: address (the authority profile has no e-mail)
+
+    def discard(self) -> None:
+        """Its letters dropped: they will not be moved into place."""
+        for letter in self.letters:
+            letter.discard()
+        self.letters = []
+
+
+def stage(data: bytes, lang: str, fmt: str, folder: Path | None) -> Staged:
+    """Write a letter to the temporary folder; the writer renames it into place once its letter set is whole."""
+    fd, temp = tempfile.mkstemp(suffix=f".{lang}.{fmt}", dir=folder)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return Staged(lang, fmt, temp, len(data), hashlib.sha256(data).hexdigest())
+
+
+class Worker:
+    """Reads, checks and renders letter sets, keeping what it read or prepared (project files, templates,
+    LibreOffice) for the next."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.check = Checker(options)
+        o = options
+        self.kit = Kit(o.templates, letter_date=o.letter_date, formats=o.formats, pdfa=o.pdfa) \
+            if o.templates is not None else None
+
+    def read(self, path: Path) -> Checked:
+        """One case read and checked, to learn its id and what its letter is gathered by."""
+        return self.check(path)
+
+    def render(self, job: Job) -> Made:
+        """One letter set: its cases read and checked, its letter rendered in what `todo` asks and staged."""
+        paths, letter_id, todo = job
+        o, kit = self.options, self.kit
+        assert kit is not None
+        loaded = [self.check.load(path) for path in paths]
+        made = Made([checked for checked, _ in loaded])
+        good = [(checked, case) for checked, case in loaded if case is not None and checked.ok]
+        if not good:
+            return made
+        cases = [case for _, case in good]
+        languages = good[0][0].languages if letter_id is None else tuple(
+            lang for lang in LANGUAGES if any(lang in checked.languages for checked, _ in good))
+        made.languages = languages
+        wanted = todo if todo is not None else tuple((lang, fmt) for lang in languages for fmt in o.formats)
+        # the evidence an e-mail carries: each file once, however many of the cases cite it
+        evidence = list({found.sha256: (found.path.name, found.path)
+                         for case in cases for found in case.evidence_files.values()}.values())
+        try:
+            from ..letter.context import group_context
+
+            for lang in dict.fromkeys(lang for lang, _ in wanted):
+                context = group_context(cases, lang, letter_date=o.letter_date, letter_id=letter_id)
+                for fmt in (fmt for each, fmt in wanted if each == lang):
+                    data = render_letter(context, fmt, kit, attachments=evidence)
+                    made.letters.append(stage(data, lang, fmt, o.staging))
+                    made.unaddressed += fmt == "eml" and not context["authority_email"]
+        except ComplaintsError as exc:
+            made.error = str(exc)
+        except OSError as exc:
+            made.error = f"could not write the letters: {exc.strerror or exc}"
+        if made.error is not None:
+            made.discard()
+        return made
+
+    def prepare(self, languages: tuple[str, ...]) -> None:
+        """The templates and the wording of `languages` made ready now (before forking, for workers to share)."""
+        from ..letter.phrases import warm_up
+
+        if self.kit is not None:
+            for lang in languages:
+                self.kit.word(lang)
+        warm_up(languages)
+
+    def close(self) -> None:
+        """Stop what this worker started (LibreOffice)."""
+        if self.kit is not None:
+            self.kit.close()
+
+
+class Workers:
+    """The batch's worker processes, started when there is more than one job; `close` (or the end of a `with`
+    block) stops them."""
+
+    def __init__(self, options: Options, processes: int):
+        self.options = options
+        self.processes = processes
+        self._here: Worker | None = None  # this process's own, for a single job
+        self._pool: Any = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def map(self, task: str, jobs: list[Any]) -> Generator[Any, None, None]:
+        """Each job done by the workers' `task` ("read" or "render"), yielded in order; closed before the end
+        (Ctrl-C, an error), it stops the workers."""
+        if not jobs:
+            return
+        if self.processes <= 1 or len(jobs) <= 1:
+            if self._here is None:
+                self._here = Worker(self.options)
+            for job in jobs:
+                yield getattr(self._here, task)(job)
+            return
+        pool = self._started()
+        waiting = iter(jobs)
+        in_flight: deque[Any] = deque()  # a few jobs ahead of the writer: memory stays flat
+        handed = 0
+        try:
+            while handed < len(jobs):
+                while len(in_flight) < 4 * self.processes:
+                    job = next(waiting, None)
+                    if job is None:
+                        break
+                    in_flight.append(pool.apply_async(_work, (task, job)))
+                result = in_flight.popleft().get()
+                handed += 1
+                yield result
+        finally:
+            if handed < len(jobs):  # the workers are busy with jobs no one will ask for
+                self._stop()
+
+    def _started(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            if method == "fork":
+                _prepare_before_fork(self.options)
+            self._pool = multiprocessing.get_context(method).Pool(self.processes, initializer=_start_worker,
+                                                                  initargs=(self.options,))
+        return self._pool
+
+    def _stop(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+    def close(self) -> None:
+        """Stop the worker processes, and the LibreOffice this process started."""
+        self._stop()
+        if self._here is not None:
+            self._here.close()
+            self._here = None
+
+
+_WORKER: Worker | None = None  # a worker process's own
+
+
+def _prepare_before_fork(options: Options) -> None:
+    """The templates and the wording prepared once in the main process, for forked workers to inherit."""
+    global _WORKER
+    _WORKER = Worker(options)
+    if options.templates is not None:
+        _WORKER.prepare(options.languages or LANGUAGES)
+
+
+def _start_worker(options: Options) -> None:
+    """A worker process: Ctrl-C is the main process's to handle; the worker just stops when told."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the batch's own handler, inherited through fork
+    # What a worker raises reaches the main process with the result; the only thing a worker would print
+    # itself is the broken pipe of a main process that was killed, which is noise to the user.
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    if _WORKER is None or _WORKER.options != options:  # else prepared before the fork, and shared
+        _WORKER = Worker(options)
+    from multiprocessing.util import Finalize
+
+    Finalize(_WORKER, _WORKER.close, exitpriority=10)  # LibreOffice stops with the worker
+    if "pdf" in options.formats and _WORKER.kit is not None:  # LibreOffice gets ready while the first letters are
+        with contextlib.suppress(ComplaintsError):  # checked; told when the first PDF is asked for
+            _WORKER.kit.office.launch()
+
+
+def _work(task: str, job: Any) -> Any:
+    assert _WORKER is not None
+    return getattr(_WORKER, task)(job)

@@ -1,0 +1,316 @@
+"""This process's part of a batch: the letters the workers staged moved into place and journalled, letter set
+by letter set in the plan's order; what became of each case told (CaseEvent) and counted (BatchResult); at
+the end the journal becomes the manifest.
+
+Single letters claim their case's id as they are written, so ids are claimed the same way every run. Ctrl-C
+or SIGTERM stops the batch, but never between a letter set's letters and its journal lines: the manifest then
+lists exactly what is on disk, and KeyboardInterrupt is raised.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem, UsageError
+from ..layout import LANGUAGES, letter_path
+from . import manifest
+from .check import Checked, broken_project, claim_id, taken
+from .manifest import Record
+from .plan import Fingerprints, Step
+from .workers import Made
+
+Outcome = tuple[Record, list["CaseEvent"]]  # a manifest record, and what became of each of its cases
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """What happened to one case, for progress displays: rendered, unchanged or failed."""
+
+    source: str
+    status: str
+    letters: int
+    problems: tuple[Problem, ...] = ()
+
+
+Progress = Callable[[CaseEvent], None]
+
+
+@dataclass
+class BatchResult:
+    """What `render` did, counted; the failed cases (and letters) with their errors."""
+
+    out: Path
+    rendered: int = 0  # letters sets with at least one letter written in this run: cases, or outlets
+    letters: int = 0  # letters written in this run
+    unchanged: int = 0  # cases whose letters were all up to date
+    failures: list[Record] = field(default_factory=list)
+    warnings: int = 0  # the warnings of the cases that have letters, each case's counted
+    project_problems: list[Problem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # what went wrong for the whole batch (no LibreOffice)
+    notes: list[str] = field(default_factory=list)  # what the user should know about the whole batch
+    grouped: bool = False  # letters per outlet: `rendered` counts outlets
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures or self.errors or any(p.is_error for p in self.project_problems) else 0
+
+
+class Writer:
+    """Writes a batch's letter sets in the plan's order, journals them, and counts what became of them."""
+
+    def __init__(self, out: Path, prints: Fingerprints, progress: Progress | None, *, group_by: str | None = None):
+        self.out = out
+        self.prints = prints
+        self.progress = progress
+        self.group_by = group_by
+        self.result = BatchResult(out, grouped=group_by is not None)
+        self.seen: dict[str, str] = {}  # the ids single letters have claimed so far
+        self.reported: set[str] = set()  # broken project files already reported
+        self.unaddressed = 0
+
+    def unchanged(self, steps: list[Step]) -> None:
+        """A batch with nothing to do: each letter set told and counted; the manifest stays as it is."""
+        for step in steps:
+            self._tell(self._kept(step))
+
+    def write(self, steps: list[Step], made: Generator[Made, None, None]) -> None:
+        """Each letter set's letters moved into place and journalled, `made` by the workers for the steps with
+        something to do; then the manifest. KeyboardInterrupt, once the manifest lists what is on disk."""
+        manifest.start(self.out)
+        journal = manifest.Journal(self.out)
+        done = 0
+        interrupted = False
+        with Interrupts() as interrupts:
+            try:
+                try:
+                    for step in steps:
+                        result = next(made) if step.todo != () else None
+                        with interrupts.held():  # a letter set's letters and its journal lines: both or neither
+                            outcomes = self._outcomes(step, result)
+                            for record, _ in outcomes:
+                                journal.add(record)
+                        for outcome in outcomes:
+                            self._tell(outcome)
+                        done += 1
+                finally:
+                    made.close()  # stops the workers
+            except KeyboardInterrupt:
+                interrupted = True
+        journal.close()
+        records: Iterable[Record | None] = journal.records()
+        if interrupted:  # the letters not reached keep what an earlier run made, where it is still on disk
+            records = itertools.chain(records, (_still_there(step.previous, self.out) for step in steps[done:]))
+        header = {"tool": "complaints", "tool_version": self.prints.version, "letter_date": self.prints.letter_date,
+                  **({"group_by": self.group_by} if self.group_by else {})}
+        manifest.finish(self.out, header, (r for r in records if r is not None))
+        if interrupted:
+            raise KeyboardInterrupt
+        if self.unaddressed:
+            self.result.notes.append(f"note: {self.unaddressed} e-mail messages have no To: address, because the"
+                                     " authority profile gives no e-mail address; fill it in in your mail program"
+                                     " before sending, or set authority.email in complaints.yaml")
+
+    def _outcomes(self, step: Step, made: Made | None) -> list[Outcome]:
+        if step.failed is not None:
+            return [self._failed(step.failed)]
+        if made is None:
+            return [self._kept(step)]
+        if step.letters.id is None:
+            return [self._single(step, made)]
+        return self._grouped(step, made)
+
+    def _kept(self, step: Step) -> Outcome:
+        """A letter set whose letters are all up to date."""
+        record = step.kept
+        assert record is not None
+        if step.letters.id is not None:
+            return record, [CaseEvent(entry["source"], "unchanged", 0) for entry in record.inputs["cases"]]
+        if record.case_id in self.seen:  # a new case earlier in the batch has taken this id
+            problem = Problem(record.source, 1, 1, "id", taken(record.case_id, self.seen))
+            return Record(record.source, record.case_id, errors=[str(problem)]), [
+                CaseEvent(record.source, "failed", 0, (problem,))]
+        self.seen[record.case_id or ""] = record.source
+        return record, [CaseEvent(record.source, "unchanged", 0)]
+
+    def _single(self, step: Step, made: Made) -> Outcome:
+        """A case's own letters into place; the case fails if they cannot be made or written."""
+        (checked,) = made.cases
+        if made.error is not None:
+            checked.problems.append(Problem(checked.source, 1, 1, "", made.error))
+        if not claim_id(checked, self.seen):
+            made.discard()
+            return self._failed(checked)
+        error = self._move(made, checked.case_id or "")
+        if error is not None:
+            checked.problems.append(Problem(checked.source, 1, 1, "", error))
+            return self._failed(checked)
+        inputs = {**step.inputs, "evidence": [list(e) for e in checked.evidence], "languages": list(made.languages)}
+        record = Record(checked.source, checked.case_id, inputs, self._rows(step, made, inputs),
+                        [str(p) for p in checked.problems if not p.is_error])
+        return record, [CaseEvent(checked.source, "rendered", len(made.letters), tuple(checked.problems))]
+
+    def _grouped(self, step: Step, made: Made) -> list[Outcome]:
+        """A letter about several cases into place: the cases that fail are left out of it."""
+        letters = step.letters
+        outcomes = [self._failed(checked) for checked in made.cases if not checked.ok]
+        good = [(checked, entry) for checked, entry in zip(made.cases, step.inputs["cases"]) if checked.ok]
+        if not good:
+            return outcomes
+        covers = [checked.case_id or "" for checked, _ in good]
+        error = made.error if made.error is not None else self._move(made, letters.id or "")
+        if error is not None:
+            made.discard()
+            message = f"{letters.source}: error: the letter about {', '.join(covers)} could not be made: {error}"
+            told = (Problem(letters.source, 1, 1, "", error),)
+            events = [CaseEvent(checked.source, "failed", 0, told if n == 0 else ()) for n, (checked, _) in
+                      enumerate(good)]
+            return [*outcomes, (Record(letters.source, letters.id, errors=[message]), events)]
+        inputs = {"cases": [entry for _, entry in good],
+                  "evidence": [list(e) for checked, _ in good for e in checked.evidence],
+                  "languages": list(made.languages)}
+        warnings = [str(p) for checked, _ in good for p in checked.problems if not p.is_error]
+        last = len(good) - 1  # the letters are counted once, with the last of the cases they are about
+        events = [CaseEvent(checked.source, "rendered", len(made.letters) if n == last else 0, tuple(checked.problems))
+                  for n, (checked, _) in enumerate(good)]
+        record = Record(letters.source, letters.id, inputs, self._rows(step, made, inputs, covers), warnings)
+        return [*outcomes, (record, events)]
+
+    def _move(self, made: Made, letter_id: str) -> str | None:
+        """A letter set's staged letters into their places; what went wrong, if anything."""
+        try:
+            move_into_place(self.out, {letter_path(letter_id, s.language, s.format): s.temp for s in made.letters})
+        except OSError as exc:
+            made.discard()
+            return f"could not write the letters: {exc.strerror or exc} ({exc.filename or ''})"
+        self.unaddressed += made.unaddressed
+        return None
+
+    def _rows(self, step: Step, made: Made, inputs: dict[str, Any], covers: list[str] | None = None) -> list[Any]:
+        """The manifest rows of a letter set: the letters kept from the last run, and those just written."""
+        letter_id = step.letters.id or made.cases[0].case_id or ""
+        rows = list(step.kept.files) if step.kept is not None else []
+        for s in made.letters:
+            row: dict[str, Any] = {"language": s.language, "format": s.format,
+                                   "path": letter_path(letter_id, s.language, s.format), "size": s.size,
+                                   "sha256": s.sha256}
+            if covers is not None:
+                row["covers"] = covers
+            row["fingerprint"] = self.prints.output(s.language, s.format, inputs)
+            rows.append(row)
+        rows.sort(key=lambda r: (LANGUAGES.index(r["language"]), r["format"]))
+        return rows
+
+    def _failed(self, checked: Checked) -> Outcome:
+        """A case that gets no letter: its errors recorded; the problems of the broken project file it depends
+        on told with the first such case."""
+        errors = [str(p) for p in checked.problems if p.is_error]
+        problems = list(checked.problems)
+        if checked.project_failed and checked.project_failed not in self.reported:
+            self.reported.add(checked.project_failed)
+            problems = broken_project(checked.project_failed) + problems
+        return Record(checked.source, checked.case_id, errors=errors), [
+            CaseEvent(checked.source, "failed", 0, tuple(problems))]
+
+    def _tell(self, outcome: Outcome) -> None:
+        """Count what became of a letter set's cases, and tell the progress display."""
+        record, events = outcome
+        result = self.result
+        if record.failed:
+            result.failures.append(record)
+        elif any(event.status == "rendered" for event in events):
+            result.rendered += 1
+        else:
+            result.unchanged += len(events)
+        result.letters += sum(event.letters for event in events)
+        result.warnings += len(record.warnings) if not record.failed else 0
+        # the project file's own problems: those of neither the case nor its letter
+        result.project_problems.extend(p for event in events for p in event.problems
+                                       if p.file not in (event.source, record.source))
+        if self.progress is not None:
+            for event in events:
+                self.progress(event)
+
+
+def move_into_place(out: Path, letters: dict[str, str]) -> None:
+    """A letter set's letters, already written whole in the temporary folder, renamed to their places.
+
+    Renames within one disk are atomic: each letter is either the old file or the new one, never a part,
+    whatever stops the run. There is no fsync per file, which would cost more than the rendering: after a
+    power cut, a letter the system had not yet flushed has the wrong size, and the next run makes it again.
+    """
+    for rel, temp in letters.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp, target)
+
+
+def _still_there(record: Record | None, out: Path) -> Record | None:
+    if record is None or record.failed:
+        return None
+    files = [f for f in record.files if manifest.on_disk(out, f)]
+    return Record(record.source, record.case_id, record.inputs, files, record.warnings) if files else None
+
+
+@contextmanager
+def only_writer(out: Path) -> Iterator[None]:
+    """One `render` at a time writes to a folder: a second one is told so instead of mixing their files."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Windows
+        yield
+        return
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another `complaints render` is writing to {out}; wait for it to finish") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+class Interrupts:
+    """While a batch runs, Ctrl-C and SIGTERM stop it, but never between a letter set's letters and its journal
+    lines."""
+
+    def __enter__(self) -> Interrupts:
+        self.holding = False
+        self.pending = False
+        self.previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.holding:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending:
+            raise KeyboardInterrupt
