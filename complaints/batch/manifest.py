@@ -158,15 +158,15 @@ def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
         first_file = first_failure = True
         for record in records:
             if record.failed:
-                row = {"source": record.source, "case_id": record.case_id, "errors": record.errors}
-                ff.write(("" if first_failure else ",\n") + "    " + json.dumps(row, ensure_ascii=False))
+                failure: dict[str, Any] = {"source": record.source, "case_id": record.case_id, "errors": record.errors}
+                ff.write(("" if first_failure else ",\n") + "    " + json.dumps(failure, ensure_ascii=False))
                 first_failure = False
                 failures.append(["failed", record.case_id or "", "", "", "", "", "", record.source,
                                  " | ".join(record.errors), ""])
                 continue
             for f in record.files:
                 covers = f.get("covers") or [record.case_id]
-                row = {"case_id": record.case_id, "language": f["language"], "format": f["format"],
+                row: dict[str, Any] = {"case_id": record.case_id, "language": f["language"], "format": f["format"],
                        "path": f["path"], "size": f["size"], "sha256": f["sha256"], "source": record.source,
                        "covers": covers, "warnings": record.warnings, "fingerprint": f["fingerprint"],
                        "inputs": record.inputs}
@@ -174,8 +174,8 @@ def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
                 first_file = False
                 table.writerow(["rendered", record.case_id, f["language"], f["format"], f["path"], f["size"],
                                 f["sha256"], record.source, " | ".join(record.warnings), " ".join(map(str, covers))])
-        for row in failures:
-            table.writerow(row)
+        for line in failures:
+            table.writerow(line)
     head = json.dumps(header, ensure_ascii=False, indent=2)[:-2]  # the header's fields, still open
     json_part = tmp / "manifest.json.part"
     with json_part.open("w", encoding="utf-8") as out_fh:
