@@ -14,7 +14,7 @@ from .errors import UsageError
 
 LANGUAGES = ("kk", "ru", "en")
 FORMATS = ("docx", "pdf", "txt", "md", "html", "eml")  # what letters come in, in the order they are made
-TEXT_FORMATS = ("txt", "md", "html")  # the formats laid out by a text template, <lang>/letter.<format>
+TEXT_FORMATS = ("txt", "md", "html")  # the formats laid out by a text template, letter.<format> (see template_file)
 GROUP_BY = ("outlet",)  # what `render --group-by` can gather several comments' letters by
 PROJECT_FILE = "complaints.yaml"
 
@@ -71,6 +71,13 @@ def templates_dir(override: str | Path | None = None) -> Path:
         if (candidate / "ru" / "letter.docx").is_file():
             return candidate
     raise UsageError("the letter templates are missing; reinstall the tool")  # pragma: no cover
+
+
+def template_file(folder: Path, lang: str, name: str) -> Path:
+    """A template by name: `folder/<lang>/<name>` where a language is laid out apart (the Word templates are, one
+    per language), else the layout all three languages share, `folder/<name>`."""
+    own = folder / lang / name
+    return own if own.is_file() else folder / name
 
 
 def formats_for(asked: Iterable[str]) -> tuple[str, ...]:

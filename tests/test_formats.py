@@ -124,12 +124,33 @@ def test_changing_the_text_template_renders_again_only_its_format_and_the_email(
     args = ("--templates", str(templates), "--lang", "ru")
     _render(project_dir, out, "docx,txt,html,eml", *args)
     before = {p.name: p.stat().st_mtime_ns for p in out.glob("*/*")}
-    text = templates / "ru" / "letter.txt"
+    text = templates / "letter.txt"
     text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     _render(project_dir, out, "docx,txt,html,eml", *args)
     after = {p.name: p.stat().st_mtime_ns for p in out.glob("*/*")}
     changed = sorted(name for name in before if after[name] != before[name])
     assert changed == ["test-case.ru.eml", "test-case.ru.txt"]
+
+
+def test_a_layout_in_a_language_folder_wins_for_that_language_only(project_dir: Path, tmp_path: Path) -> None:
+    """templates/letter.txt lays out every language; templates/ru/letter.txt, where a lawyer puts one, lays out
+    the Russian letters alone; and taking it away brings the shared layout back."""
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    write_yaml(project_dir / "c.yaml", case_data())
+    out = tmp_path / "out"
+    args = ("--templates", str(templates), "--lang", "ru,kk")
+    _render(project_dir, out, "txt", *args)
+    shared = {lang: (out / "test-case" / f"test-case.{lang}.txt").read_text(encoding="utf-8") for lang in ("ru", "kk")}
+    own = templates / "ru" / "letter.txt"
+    own.write_text("РУССКИЙ МАКЕТ\n" + (templates / "letter.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    _render(project_dir, out, "txt", *args)
+    ru = (out / "test-case" / "test-case.ru.txt").read_text(encoding="utf-8")
+    assert ru.startswith("РУССКИЙ МАКЕТ") and ru != shared["ru"]
+    assert (out / "test-case" / "test-case.kk.txt").read_text(encoding="utf-8") == shared["kk"]
+    own.unlink()
+    _render(project_dir, out, "txt", *args)
+    assert (out / "test-case" / "test-case.ru.txt").read_text(encoding="utf-8") == shared["ru"]
 
 
 def test_asking_for_pdfs_later_makes_the_email_attach_the_pdf(project_dir: Path, tmp_path: Path) -> None:

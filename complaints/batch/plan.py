@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
-from ..layout import LANGUAGES, find_project, made_from, shown
+from ..layout import LANGUAGES, find_project, made_from, shown, template_file
 from .check import Checked, Options, claim_id, taken
 from .groups import LetterSet, Member, letter_sets
 from .manifest import Record, on_disk, sha256_file, work_dir
@@ -55,7 +55,7 @@ class Fingerprints:
 
     def _made_with(self, lang: str, fmt: str) -> list[Any]:
         """The templates a letter in this format is made from, and how."""
-        made: list[Any] = [self.file(self.templates / lang / f"letter.{name}") for name in made_from(fmt)]
+        made: list[Any] = [self.file(template_file(self.templates, lang, f"letter.{name}")) for name in made_from(fmt)]
         if fmt == "pdf":
             made.append({"pdfa": self.pdfa})
         if fmt == "eml":  # it attaches the PDF where the batch makes PDFs, else the DOCX

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, UsageError
-from ..layout import FORMATS, TEXT_FORMATS, templates_dir
+from ..layout import FORMATS, TEXT_FORMATS, template_file, templates_dir
 
 if TYPE_CHECKING:
     from .fastdocx import PreparedTemplate
@@ -30,7 +30,7 @@ __all__ = ["Kit", "PreparedTemplate", "render_docx", "render_letter"]
 class Kit:
     """What letters are rendered with, kept for many letters; `close` stops the LibreOffice it started.
 
-    `document` names the templates: <lang>/letter.* for letters, <lang>/followup.* for follow-ups. `formats`
+    `document` names the templates: letter.* for letters, followup.* for follow-ups (see `template`). `formats`
     are the formats of the whole run: an e-mail attaches the PDF where they include it, else the DOCX.
     `pdfa`: PDF letters as PDF/A-2b. Not for sharing between threads or processes.
     """
@@ -49,8 +49,9 @@ class Kit:
         self._last: tuple[dict[str, Any], dict[str, bytes]] | None = None
 
     def template(self, lang: str, fmt: str) -> Path:
-        """The template of one language and format: <templates>/<lang>/<document>.<fmt>."""
-        return self.templates / lang / f"{self.document}.{fmt}"
+        """The template of one language and format: <templates>/<lang>/<document>.<fmt> where there is one (the
+        Word templates), else the layout the languages share, <templates>/<document>.<fmt>."""
+        return template_file(self.templates, lang, f"{self.document}.{fmt}")
 
     def word(self, lang: str) -> PreparedTemplate:
         """The language's Word template, prepared on first use."""
