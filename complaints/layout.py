@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import UsageError
 
@@ -99,6 +101,27 @@ def made_from(fmt: str) -> tuple[str, ...]:
     """The templates a letter in `fmt` is made from: a PDF from the DOCX, an e-mail from its text body and the
     letter it attaches (the DOCX, or the PDF made from it); every other format from its own."""
     return {"pdf": ("docx",), "eml": ("txt", "docx")}.get(fmt, (fmt,))
+
+
+def outlet_slug(url: str) -> str:
+    """An outlet's home page as a name: its host without `www.`, other than letters and digits as `-`
+    (https://www.Nur.kz/ → nur-kz; a host in another script by its IDNA form); "" when the text has no host.
+    The one naming of outlets: case ids (case/write.py) and the grouped letters' folders (outlet-nur-kz/)."""
+    try:
+        host = urlsplit(str(url).strip()).hostname or ""
+    except ValueError:  # an address with a broken [IPv6] part
+        host = ""
+    return host_slug(host)
+
+
+def host_slug(host: str) -> str:
+    """A host as a name, as `outlet_slug` makes it: www.Nur.kz → nur-kz."""
+    host = host.lower().removeprefix("www.")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:  # a label too long for IDNA: what is ASCII in it still names the outlet
+        pass
+    return re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")
 
 
 def letter_path(case_id: str, lang: str, fmt: str) -> str:

@@ -255,3 +255,16 @@ def test_a_second_case_with_the_same_id_fails_in_grouped_runs_too(project_dir: P
     assert failure.source.endswith("zona-1.yaml") and "already used by" in failure.errors[0]
     rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert {tuple(r["covers"]) for r in rows} == {("nur-1", "nur-2"), ("zona-1", "tengri-1")}
+
+
+def test_grouped_letters_name_their_outlet_as_case_ids_do() -> None:
+    """One naming of outlets: the folder of an outlet's letter is outlet-<the slug that starts its cases' ids>."""
+    from complaints.batch.groups import Member, letter_sets, outlet_key
+    from complaints.layout import outlet_slug
+
+    urls = ["https://www.Nur.kz/", "https://қазақстан.kz/"]
+    members = [Member(Path(f"c{i}.yaml"), f"c{i}.yaml", {}, f"c{i}", ("p", outlet_key(url)))
+               for i, url in enumerate(urls)]
+    ids = [letters.id for letters in letter_sets(members, "outlet")]
+    assert ids == ["outlet-nur-kz", "outlet-" + outlet_slug(urls[1])]
+    assert outlet_slug(urls[1]).startswith("xn-")  # a host in another script by its IDNA name, not dropped

@@ -9,11 +9,12 @@ cases it covers.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from ..layout import host_slug
 
 if TYPE_CHECKING:
     from ..case.read import CaseFile
@@ -69,7 +70,7 @@ def letter_sets(cases: list[Member], group_by: str | None) -> list[LetterSet]:
         groups[case.group].cases.append(case)
     taken: dict[str, int] = {}
     for (_, outlet), letters in groups.items():
-        base = "outlet-" + (re.sub(r"[^a-z0-9]+", "-", outlet).strip("-") or "unknown")
+        base = "outlet-" + (host_slug(outlet) or "unknown")  # named as case ids name outlets
         taken[base] = taken.get(base, 0) + 1
         letters.id = base if taken[base] == 1 else f"{base}-{taken[base]}"
     return list(groups.values())

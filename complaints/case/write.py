@@ -28,13 +28,12 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import CaseError, DataError, Problem, UsageError
 from ..files import write_new, write_whole
-from ..layout import shown
+from ..layout import outlet_slug, shown
 from . import yamltext
 from .model import ID_PATTERN, Case, Day, Localized, When
 from .when import Moment, parse_moment
@@ -52,21 +51,6 @@ _COMMENT_COLUMN = 36
 
 
 # ---------------------------------------------------------------- the id scheme
-
-def outlet_slug(url: str) -> str:
-    """An outlet's home page as a name: its host without `www.`, other than letters and digits as `-`
-    (https://www.Nur.kz/ → nur-kz; a host in another script by its IDNA form); "" when the text has no host."""
-    try:
-        host = urlsplit(str(url).strip()).hostname or ""
-    except ValueError:  # an address with a broken [IPv6] part
-        host = ""
-    host = host.removeprefix("www.")
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:  # a label too long for IDNA: what is ASCII in it still names the outlet
-        pass
-    return re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")
-
 
 def _at(data: Any, *path: str) -> Any:
     for part in path:
