@@ -1,4 +1,4 @@
-"""The register's commands: filed, extended, reply, status, due, remind. Each parses, calls ledger, prints."""
+"""The register's commands: filed, extended, reply, status, due, remind. Each parses, calls the library, prints."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The evidence files of the cases against the records of the letters they were in (compare)."""

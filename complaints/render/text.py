@@ -1,4 +1,5 @@
-"""The letter as plain text, Markdown or HTML: the language's Jinja template filled in with the letter's context.
+"""The letter as plain text, Markdown or HTML: a Jinja layout (one for every language, or a language's own)
+filled in with the letter's context.
 
 The wording is all in the context (see `complaints.letter`); these templates only lay it out. Case text is
 only ever a value here, never template source, so `{{ … }}` or `{% … %}` in a quoted comment stays as written.
