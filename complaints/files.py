@@ -3,6 +3,8 @@
     write_whole   replace: a temporary file beside the target, renamed over it in one step
     write_new     create: the same, linked into place only if nothing is there yet (never overwrites,
                   with no window between a check and the write)
+    stage, place  the same two steps apart, for a batch: worker processes stage each letter whole in a
+                  temporary folder on the same disk; the writer places a letter set's files together, in order
 
 A reader, or a crash, only ever sees the old file or the new one whole, never a part.
 """
@@ -14,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_new", "write_whole"]
+__all__ = ["place", "stage", "write_new", "write_whole"]
 
 
 def _temporary(path: Path, data: bytes, durable: bool) -> str:
@@ -62,3 +64,24 @@ def write_new(path: str | Path, data: bytes, *, durable: bool = False) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)
+
+
+def stage(folder: str | Path, data: bytes, *, suffix: str = "") -> str:
+    """`data` written whole to a new temporary file in `folder` (on the disk of its final place); its path, for
+    `place`. Nobody reads it there: a batch that is stopped leaves only such files, and clears them next run."""
+    fd, temp = tempfile.mkstemp(suffix=suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return temp
+
+
+def place(temp: str | Path, target: str | Path) -> None:
+    """A staged file renamed to its place in one step (replacing what is there), its folder made if need be."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(temp, target)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from ..errors import UsageError
 from ..layout import shown
 
@@ -187,7 +188,7 @@ def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
     for part, name in ((json_part, "manifest.json"), (csv_part, "manifest.csv")):
         target = out / name
         if not (target.is_file() and filecmp.cmp(part, target, shallow=False)):  # unchanged: leave it be
-            os.replace(part, target)
+            files.place(part, target)
     shutil.rmtree(work_dir(out), ignore_errors=True)
 
 

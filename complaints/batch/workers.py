@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from ..errors import ComplaintsError
 from ..layout import LANGUAGES
 from ..render import Kit, render_letter
@@ -66,9 +67,7 @@ class Made:
 
 def stage(data: bytes, lang: str, fmt: str, folder: Path | None) -> Staged:
     """Write a letter to the temporary folder; the writer renames it into place once its letter set is whole."""
-    fd, temp = tempfile.mkstemp(suffix=f".{lang}.{fmt}", dir=folder)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    temp = files.stage(folder or tempfile.gettempdir(), data, suffix=f".{lang}.{fmt}")
     return Staged(lang, fmt, temp, len(data), hashlib.sha256(data).hexdigest())
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from ..errors import Problem, UsageError
 from ..layout import LANGUAGES, letter_path
 from . import manifest
@@ -251,9 +252,7 @@ def move_into_place(out: Path, letters: dict[str, str]) -> None:
     power cut, a letter the system had not yet flushed has the wrong size, and the next run makes it again.
     """
     for rel, temp in letters.items():
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)
+        files.place(temp, out / rel)
 
 
 def _still_there(record: Record | None, out: Path) -> Record | None:
