@@ -22,6 +22,10 @@ TodayOpt = Annotated[str | None, typer.Option("--today", help=f"Count days as of
                                                  "(default: today in Kazakhstan).")]
 
 
+CsvOpt = Annotated[bool, typer.Option("--csv", help="CSV, for a spreadsheet.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON.")]
+
+
 def _today(value: str | None) -> date | None:
     return parse_date(value, "--today")
 
@@ -43,13 +47,13 @@ def filed(
 ) -> None:
     """Record that a letter was filed; its copy is frozen in the archive, with the evidence files it was made with,
     and its reply date computed."""
-    from ..register import filings as ledger
+    from ..register import filings
 
     with user_errors():
         try:
-            f = ledger.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
+            f = filings.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
                                      file=file, db=db)
-        except ledger.AlreadyFiled as exc:
+        except filings.AlreadyFiled as exc:
             err.print(f"error: {exc}; if this is a new filing of the same letter, add --again", markup=False)
             raise typer.Exit(1) from None
     from ..case.when import utc_offset_label
@@ -73,10 +77,10 @@ def extended(
     db: DbOpt = None,
 ) -> None:
     """Record that the authority extended the term (APPC Article 76 allows up to two months)."""
-    from ..register import filings as ledger
+    from ..register import filings
 
     with user_errors():
-        f = ledger.record_extension(case, until=until, ref=ref, lang=lang, db=db)
+        f = filings.record_extension(case, until=until, ref=ref, lang=lang, db=db)
     err.print(f"recorded: the term for {f.case_id} ({f.lang}) is extended to {f.deadline.isoformat()}", markup=False)
 
 
@@ -91,10 +95,10 @@ def reply(
     db: DbOpt = None,
 ) -> None:
     """Record the authority's reply to a filed letter."""
-    from ..register import filings as ledger
+    from ..register import filings
 
     with user_errors():
-        f = ledger.record_reply(case, on=on, outcome=outcome, file=file, note=note, lang=lang, db=db)
+        f = filings.record_reply(case, on=on, outcome=outcome, file=file, note=note, lang=lang, db=db)
     err.print(f"recorded: {f.case_id} ({f.lang}) answered on {f.replied_on}: {f.outcome}", markup=False)
 
 
@@ -135,17 +139,17 @@ def _table(as_csv: bool, empty: str, **options: Any) -> None:
 @app.command()
 def status(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only the filings whose reply is late.")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="CSV, for a spreadsheet.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON.")] = False,
+    as_csv: CsvOpt = False,
+    as_json: JsonOpt = False,
     today: TodayOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Every filing: filed, registered, due, working days left or overdue, and its status."""
-    from ..register import filings as ledger
+    from ..register import filings
 
     with user_errors():
         if as_json:
-            _json(ledger.standings(db=db, today=_today(today), overdue=overdue))
+            _json(filings.standings(db=db, today=_today(today), overdue=overdue))
         else:
             _table(as_csv, "no filings" + (" overdue" if overdue else "") + " in the register",
                    db=db, today=_today(today), overdue=overdue)
@@ -154,17 +158,17 @@ def status(
 @app.command()
 def due(
     within: Annotated[int, typer.Option("--within", help="Working days ahead.")] = 5,
-    as_csv: Annotated[bool, typer.Option("--csv", help="CSV, for a spreadsheet.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON.")] = False,
+    as_csv: CsvOpt = False,
+    as_json: JsonOpt = False,
     today: TodayOpt = None,
     db: DbOpt = None,
 ) -> None:
     """The filings still waiting whose reply falls due in the next N working days (`status --overdue`: the late)."""
-    from ..register import filings as ledger
+    from ..register import filings
 
     with user_errors():
         if as_json:
-            _json(ledger.due_within(within, db=db, today=_today(today)))
+            _json(filings.due_within(within, db=db, today=_today(today)))
         else:
             _table(as_csv, f"nothing falls due in the next {within} working days",
                    db=db, today=_today(today), within=within)
@@ -175,7 +179,7 @@ def remind(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the follow-up letters.")] = Path("reminders"),
     grace: Annotated[int, typer.Option("--grace", help="Working days overdue after which a complaint to the "
                                        "Prosecutor's office is written too.")] = 10,
-    format_: Annotated[str, typer.Option("--format", help="docx, pdf, txt, md, html (comma-separated).")] = "docx",
+    format_: Annotated[str, typer.Option("--format", help="docx, pdf, txt, md, html, eml (comma-separated).")] = "docx",
     date_: Annotated[str | None, typer.Option("--date", help=f"The letters' date, {DAY_FORMS} (default: today in "
                                                  "Kazakhstan).")] = None,
     db: DbOpt = None,
@@ -195,8 +199,8 @@ def remind(
     if not result.letters:
         err.print("no filing is overdue: nothing to write", markup=False)
     else:
-        filings = "1 overdue filing" if result.filings == 1 else f"{result.filings} overdue filings"
-        err.print(f"{result.letters} follow-up letters written into {out_dir} for {filings}", markup=False)
+        late = "1 overdue filing" if result.filings == 1 else f"{result.filings} overdue filings"
+        err.print(f"{result.letters} follow-up letters written into {out_dir} for {late}", markup=False)
     for problem in result.problems:
         err.print(f"error: {problem}", markup=False)
     raise typer.Exit(1 if result.problems else 0)

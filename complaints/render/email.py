@@ -45,7 +45,7 @@ def draft(context: Mapping[str, Any], *, body: str, attachments: list[tuple[str,
     the real date when it sends)."""
     sender_email = context.get("sender_email")
     if not sender_email:
-        raise ComplaintsError("e-mail letters (--format eml) need the applicant's e-mail address: add"
+        raise ComplaintsError("e-mail letters (.eml) need the applicant's e-mail address: add"
                               " applicant.email to the project file (complaints.yaml)")
     return render_eml(sender_name=str(context["sender"]), sender_email=str(sender_email),
                       to=str(context.get("authority_email") or "") or None, subject=str(context["email_subject"]),
