@@ -214,3 +214,16 @@ def test_paths_are_shown_relative_to_the_folder_in_use_now(tmp_path: Path, monke
     assert shown(target) == "a/b/case.yaml"
     monkeypatch.chdir(tmp_path / "a")  # os.chdir: $PWD stays as it was
     assert shown(target) == "b/case.yaml"
+
+
+def test_a_message_names_a_flag_only_as_the_user_typed_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library error is about an argument: the flag goes before the message where the user typed it, after it
+    (as what to give) where they did not, and nowhere for a positional argument."""
+    monkeypatch.chdir(tmp_path)
+    typed = run("status", "--db", str(tmp_path / "none" / "x.db"), "--today", "31.02.2026")
+    assert typed.exit_code == 2 and "error: --today: '31.02.2026' is not a real date" in typed.output
+    left_out = run("status")  # no complaints.yaml here: the register is found by --db, which was not typed
+    assert left_out.exit_code == 2 and left_out.output.startswith("error: no complaints.yaml")
+    assert left_out.output.rstrip().endswith("(--db)")
+    positional = run("filed", "no-such-case", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    assert positional.exit_code == 2 and "--case" not in positional.output and "no-such-case" in positional.output

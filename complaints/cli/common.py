@@ -42,15 +42,17 @@ def fail_usage(message: str) -> None:
 
 
 @contextmanager
-def user_errors(writing: Path | None = None, flags: dict[str, str] | None = None) -> Iterator[None]:
+def user_errors(ctx: typer.Context, writing: Path | None = None, names: dict[str, str] | None = None) -> Iterator[None]:
     """A user's mistake is a message and an exit status (2 for bad usage, 1 otherwise), never a traceback;
-    `writing`: the folder being written, named when the disk refuses; `flags`: the command's flag for each
-    argument a library error can be about (UsageError.about), shown before the message."""
+    `ctx`: the running command, whose flag is named where the user typed it; `writing`: the folder being written,
+    named when the disk refuses; `names`: the command's parameter for an argument of the library named otherwise
+    (UsageError.about → parameter name)."""
     try:
         yield
     except UsageError as exc:
-        flag = (flags or {}).get(exc.about or "") or (f"--{exc.about.replace('_', '-')}" if exc.about else None)
-        fail_usage(f"{flag}: {exc}" if flag else str(exc))
+        flag, typed = option_flag(ctx, (names or {}).get(exc.about or "", exc.about))
+        # the flag the user typed goes before the message; one left out, after it, as what to give
+        fail_usage(f"{flag}: {exc}" if typed else f"{exc} ({flag})" if flag else str(exc))
     except ComplaintsError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(1) from None
@@ -59,6 +61,18 @@ def user_errors(writing: Path | None = None, flags: dict[str, str] | None = None
             raise
         err.print(f"error: cannot write to {writing}: {exc.strerror or exc}", markup=False)
         raise typer.Exit(1) from None
+
+
+def option_flag(ctx: typer.Context, about: str | None) -> tuple[str | None, bool]:
+    """The flag of the command's option a library error is `about` (by its parameter name or its flag), and
+    whether the user typed it; (None, False) for an argument or no such option."""
+    if not about:
+        return None, False
+    for each in ctx.command.params:
+        if each.param_type_name == "option" and (each.name == about or f"--{about.replace('_', '-')}" in each.opts):
+            source = ctx.get_parameter_source(each.name or "")
+            return max(each.opts, key=len), source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
+    return None, False
 
 
 def split(value: str | None) -> list[str] | None:

@@ -13,6 +13,7 @@ from .common import PathsArg, app, err, out, user_errors
 
 @app.command()
 def evidence(
+    ctx: typer.Context,
     paths: PathsArg,
     letters: Annotated[Path | None, typer.Option("--letters", help="The letters' folder, whose manifest.json "
                                                  "says what each letter was made with (default: letters).")] = None,
@@ -25,7 +26,7 @@ def evidence(
     """
     from ..evidence.compare import check_evidence, summary
 
-    with user_errors():
+    with user_errors(ctx):
         findings = check_evidence(paths, letters=letters, db=db)
     for finding in findings:
         if finding.is_change or finding.kind == "error":

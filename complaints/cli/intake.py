@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 @app.command("import")
 def import_(
+    ctx: typer.Context,
     sheet: Annotated[Path, typer.Argument(help="The monitoring spreadsheet: .xlsx, or .csv with , ; tab or | between "
                                           "columns (UTF-8 or Windows-1251).", metavar="SHEET", show_default=False)],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the case files, one <id>.yaml per row.",
@@ -33,7 +34,7 @@ def import_(
     """
     from ..intake import importer as intake
 
-    with user_errors(writing=out_dir, flags={"mapping": "--map"}):
+    with user_errors(ctx, writing=out_dir):
         if err.is_terminal and not quiet:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -96,6 +96,7 @@ class _LettersPerSecond(ProgressColumn):
 
 @app.command()
 def render(
+    ctx: typer.Context,
     paths: PathsArg,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the letters.")] = Path("letters"),
     lang: LangOpt = None,
@@ -155,7 +156,7 @@ def render(
                                   letter_date=letter_date, project=project, templates=templates, workers=workers,
                                   force=force, pdfa=pdfa, group_by=group_by, progress=progress)
 
-    with user_errors(writing=out_dir):
+    with user_errors(ctx, writing=out_dir):
         try:
             if talk and err.is_terminal and total > 3:
                 with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), _LettersPerSecond(),

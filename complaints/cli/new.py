@@ -33,6 +33,7 @@ def _print_problems(problems: list[Problem]) -> None:
 
 @app.command()
 def new(
+    ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="The folder the case file goes in (its complaints.yaml "
                                           "is the nearest one above it).")] = Path("cases"),
     from_json: Annotated[Path | None, typer.Option("--from-json", help="Take the fields from this JSON object "
@@ -45,7 +46,7 @@ def new(
     from ..case.read import load_case
     from ..intake import fromjson, wizard
 
-    with user_errors(writing=out_dir, flags={"source": "--from-json"}):
+    with user_errors(ctx, writing=out_dir, names={"source": "from_json"}):
         try:
             if from_json is not None:
                 path = fromjson.case_from_json(from_json, out_dir)

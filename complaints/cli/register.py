@@ -32,6 +32,7 @@ def _today(value: str | None) -> date | None:
 
 @app.command()
 def filed(
+    ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="The case file (or its id, looked up in the letters' manifest).")],
     lang: Annotated[str, typer.Option("--lang", help="The language of the letter filed: kk, ru or en.")],
     on: Annotated[str, typer.Option("--on", help=f"When it was filed, Kazakhstan time unless an offset is given: "
@@ -49,7 +50,7 @@ def filed(
     and its reply date computed."""
     from ..register import filings
 
-    with user_errors():
+    with user_errors(ctx):
         try:
             f = filings.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
                                      file=file, db=db)
@@ -70,6 +71,7 @@ def filed(
 
 @app.command()
 def extended(
+    ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="The case id.")],
     until: Annotated[str, typer.Option("--until", help=f"The new term: {DAY_FORMS}.")],
     ref: Annotated[str | None, typer.Option("--ref", help="The number of the authority's decision.")] = None,
@@ -79,13 +81,14 @@ def extended(
     """Record that the authority extended the term (APPC Article 76 allows up to two months)."""
     from ..register import filings
 
-    with user_errors():
+    with user_errors(ctx):
         f = filings.record_extension(case, until=until, ref=ref, lang=lang, db=db)
     err.print(f"recorded: the term for {f.case_id} ({f.lang}) is extended to {f.deadline.isoformat()}", markup=False)
 
 
 @app.command()
 def reply(
+    ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="The case id.")],
     on: Annotated[str, typer.Option("--on", help=f"The date of the reply: {DAY_FORMS}.")],
     outcome: Annotated[str, typer.Option("--outcome", help="answered, measures-taken, refused or forwarded.")],
@@ -97,7 +100,7 @@ def reply(
     """Record the authority's reply to a filed letter."""
     from ..register import filings
 
-    with user_errors():
+    with user_errors(ctx):
         f = filings.record_reply(case, on=on, outcome=outcome, file=file, note=note, lang=lang, db=db)
     err.print(f"recorded: {f.case_id} ({f.lang}) answered on {f.replied_on}: {f.outcome}", markup=False)
 
@@ -138,6 +141,7 @@ def _table(as_csv: bool, empty: str, **options: Any) -> None:
 
 @app.command()
 def status(
+    ctx: typer.Context,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only the filings whose reply is late.")] = False,
     as_csv: CsvOpt = False,
     as_json: JsonOpt = False,
@@ -147,7 +151,7 @@ def status(
     """Every filing: filed, registered, due, working days left or overdue, and its status."""
     from ..register import filings
 
-    with user_errors():
+    with user_errors(ctx):
         if as_json:
             _json(filings.standings(db=db, today=_today(today), overdue=overdue))
         else:
@@ -157,6 +161,7 @@ def status(
 
 @app.command()
 def due(
+    ctx: typer.Context,
     within: Annotated[int, typer.Option("--within", help="Working days ahead.")] = 5,
     as_csv: CsvOpt = False,
     as_json: JsonOpt = False,
@@ -166,7 +171,7 @@ def due(
     """The filings still waiting whose reply falls due in the next N working days (`status --overdue`: the late)."""
     from ..register import filings
 
-    with user_errors():
+    with user_errors(ctx):
         if as_json:
             _json(filings.due_within(within, db=db, today=_today(today)))
         else:
@@ -176,6 +181,7 @@ def due(
 
 @app.command()
 def remind(
+    ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the follow-up letters.")] = Path("reminders"),
     grace: Annotated[int, typer.Option("--grace", help="Working days overdue after which a complaint to the "
                                        "Prosecutor's office is written too.")] = 10,
@@ -193,7 +199,7 @@ def remind(
         written.append(line)
         err.print(line, markup=False)
 
-    with user_errors():
+    with user_errors(ctx):
         result = followups.remind(out=out_dir, grace=grace, formats=split(format_) or ["docx"],
                                   letter_date=parse_date(date_), db=db, progress=show)
     if not result.letters:
