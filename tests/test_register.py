@@ -304,3 +304,31 @@ def test_a_register_of_schema_1_is_migrated_and_its_filings_kept(tmp_path: Path)
         (filing,) = reg.filings()
         assert (filing.case_id, filing.evidence_from) == ("old-case", None)
         assert reg.annexes([filing.id]) == {filing.id: []}
+
+
+def test_a_case_is_filed_by_its_id_from_another_folder(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendered from the folder above the cases, filed by id from inside the cases folder: the manifest's case
+    file is found beside the letters' folder, not only where the command runs."""
+    write_yaml(project_dir / "c1.yaml", case_data(id="case-1"))
+    monkeypatch.chdir(project_dir.parent)
+    rendered = runner.invoke(app, ["render", project_dir.name, "--out", "letters", "--date", LETTER_DATE.isoformat(),
+                                   "-q"])
+    assert rendered.exit_code == 0, rendered.output
+    monkeypatch.chdir(project_dir)
+    code, output = _cli("filed", "case-1", "--letters", "../letters", "--lang", "ru", "--on", "03.11.2026 10:00",
+                        "--channel", "post")
+    assert code == 0, output
+    assert "recorded: case-1 (ru)" in output
+
+
+def test_a_letter_about_an_outlet_is_not_taken_for_a_case_file(project_dir: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in (1, 2):
+        write_yaml(project_dir / f"c{n}.yaml", case_data(id=f"case-{n}"))
+    monkeypatch.chdir(project_dir)
+    rendered = runner.invoke(app, ["render", ".", "--out", "by-outlet", "--group-by", "outlet", "-q"])
+    assert rendered.exit_code == 0, rendered.output
+    outlet = next(p.name for p in (project_dir / "by-outlet").iterdir() if p.name.startswith("outlet-"))
+    code, output = _cli("filed", outlet, "--letters", "by-outlet", "--lang", "ru", "--on", "2026-11-03T10:00",
+                        "--channel", "post")
+    assert code == 2 and "only as a letter about an outlet's comments" in output and "cannot read" not in output

@@ -244,11 +244,26 @@ def _case_path(case: str | Path, folder: Path) -> Path:
     path = Path(case)
     if path.is_file():
         return path
-    sources = sorted({r["source"] for r in listed(folder) or [] if r.get("case_id") == str(case)})
+    rows = listed(folder) or []
+    sources = sorted({r["source"] for r in rows if r.get("case_id") == str(case) and not _grouped(r)})
     if not sources:
+        if any(str(case) in (r.get("covers") or []) or r.get("case_id") == str(case) for r in rows):
+            raise UsageError(f"'{case}' is in {folder / 'manifest.json'} only as a letter about an outlet's comments;"
+                             " record its filing by the case file of one of them, naming the letter file you filed",
+                             about="case")
         raise UsageError(f"no case file '{case}', and no case with that id in {folder / 'manifest.json'}",
                          about="case")
+    # the manifest names the case file as it was typed where `render` ran: most often the folder that holds
+    # the letters' folder; else where this command runs
+    for candidate in (folder.parent / sources[0], Path(sources[0])):
+        if candidate.is_file():
+            return candidate
     return Path(sources[0])
+
+
+def _grouped(row: dict[str, Any]) -> bool:
+    """A manifest row of a letter about an outlet's comments (its source is outlet:<host>, not a file)."""
+    return str(row.get("source", "")).startswith("outlet:")
 
 
 def _letter(case_id: str, lang: str, folder: Path, file: str | Path | None) -> tuple[Path, dict[str, Any] | None]:
