@@ -16,7 +16,23 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["place", "stage", "write_new", "write_whole"]
+__all__ = ["output_folder", "place", "stage", "write_new", "write_whole"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# A temporary file is made readable by its owner only; the file it becomes gets the mode any file the user makes
+# gets (their umask), as a letter saved from Word would: colleagues sharing the folder can read it.
+_MODE = 0o666 & ~_umask()
+
+
+def _usual_mode(fd: int) -> None:
+    if hasattr(os, "fchmod"):  # not on Windows, where files have no such modes
+        os.fchmod(fd, _MODE)
 
 
 def _temporary(path: Path, data: bytes, durable: bool) -> str:
@@ -24,6 +40,7 @@ def _temporary(path: Path, data: bytes, durable: bool) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
     try:
+        _usual_mode(fd)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             if durable:
@@ -71,6 +88,7 @@ def stage(folder: str | Path, data: bytes, *, suffix: str = "") -> str:
     `place`. Nobody reads it there: a batch that is stopped leaves only such files, and clears them next run."""
     fd, temp = tempfile.mkstemp(suffix=suffix, dir=folder)
     try:
+        _usual_mode(fd)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
     except BaseException:
@@ -85,3 +103,21 @@ def place(temp: str | Path, target: str | Path) -> None:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(temp, target)
+
+
+def output_folder(path: str | Path, what: str, *, make: bool = True) -> Path:
+    """The folder things are written into, made if need be (`make`: now, else by the first file written);
+    UsageError (about "out") when it is a file, or cannot be made. `what` says what it is for, for the message
+    ("the letters' folder")."""
+    from .errors import UsageError
+
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{what} {folder} is a file, not a folder", about="out")
+    if not make:
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot make {what} {folder}: {exc.strerror or exc}", about="out") from None
+    return folder

@@ -227,3 +227,30 @@ def test_a_message_names_a_flag_only_as_the_user_typed_it(tmp_path: Path, monkey
     assert left_out.output.rstrip().endswith("(--db)")
     positional = run("filed", "no-such-case", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
     assert positional.exit_code == 2 and "--case" not in positional.output and "no-such-case" in positional.output
+
+
+def test_an_output_folder_that_is_a_file_is_refused_before_anything_is_done(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("mine", encoding="utf-8")
+    result = run("render", str(EXAMPLES), "--out", str(afile), "-q")
+    assert result.exit_code == 2
+    assert f"error: --out: the letters' folder {afile} is a file, not a folder" in result.output
+    assert afile.read_text(encoding="utf-8") == "mine"
+
+
+def test_files_written_get_the_users_usual_mode(tmp_path: Path) -> None:
+    """Letters and case files are created as any file the user makes (their umask), not readable by them alone."""
+    import os
+
+    from complaints.files import write_new, write_whole
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "out"
+        assert run("render", str(EXAMPLES), "--out", str(out), "-q").exit_code == 0
+        write_new(tmp_path / "new.yaml", b"x")
+        write_whole(tmp_path / "whole.yaml", b"x")
+    finally:
+        os.umask(old)
+    made = [*out.rglob("*.docx"), tmp_path / "new.yaml", tmp_path / "whole.yaml"]
+    assert made and {p.stat().st_mode & 0o777 for p in made} == {0o644}

@@ -98,3 +98,17 @@ def test_follow_ups_as_email_attach_the_letter_and_the_original(fifty: Path, tmp
     original = [p for p in msg.iter_attachments()][1].get_content()
     assert original == (fifty / "letters" / case / f"{case}.ru.docx").read_bytes()
     assert "76" in msg.get_body(("plain",)).get_content()
+
+
+def test_remind_into_a_file_is_refused_before_saying_anything_else(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from complaints.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(app, ["remind", "--out", "afile", "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 2
+    assert "error: --out: the follow-up letters' folder afile is a file, not a folder" in result.output
+    assert "overdue" not in result.output and (tmp_path / "afile").read_text(encoding="utf-8") == "mine"

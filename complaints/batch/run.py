@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..case.when import kz_today
 from ..errors import Problem, UsageError
+from ..files import output_folder
 from ..layout import GROUP_BY, LANGUAGES, find_case_files, formats_for, letter_path, templates_dir
 from . import manifest
 from .check import Checked, Checker, Options, broken_project, claim_id
@@ -59,7 +60,7 @@ def render_batch(
     out = Path(out)
     files = _case_files(paths, project)
     options, prints, office_error = _options(out, project, languages, formats, letter_date, templates, pdfa, group_by)
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out, "the letters' folder")
     writer = Writer(out, prints, progress, group_by=group_by)
     with only_writer(out), Workers(options, workers or os.cpu_count() or 1) as pool:
         state = {} if force else manifest.previous_state(out, by_id=group_by is not None)

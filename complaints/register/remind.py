@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..case.when import kz_today
 from ..errors import ComplaintsError, UsageError
-from ..files import write_whole
+from ..files import output_folder, write_whole
 from .filings import standings
 from .store import Register, find_db
 
@@ -47,7 +47,7 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
         raise UsageError(f"the grace period is a number of working days, 0 or more, not {grace}", about="grace")
     day = letter_date or kz_today()
     kit = Kit(templates, letter_date=day, formats=fmts, document="followup")
-    out = Path(out)
+    out = output_folder(out, "the follow-up letters' folder", make=False)
     result = RemindResult()
     register: Register | None = None
     try:
