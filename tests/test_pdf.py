@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import subprocess
+import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -155,6 +158,30 @@ def test_pdfa_writes_pdf_a_2b(project_dir: Path, tmp_path: Path) -> None:
                                  "--lang", "ru", "--date", LETTER_DATE.isoformat(), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert b"pdfaid:part" not in pdf.read_bytes()
+
+
+def test_the_same_letter_gives_the_same_pdf_a_bytes_a_second_later(project_dir: Path, tmp_path: Path) -> None:
+    """PDF/A embeds a colour profile that LibreOffice stamps with the time of export: the tool sets it to the
+    letter's date, and the PDF stays whole (every cross-reference offset points at its object)."""
+    write_yaml(project_dir / "c.yaml", case_data())
+    _render(project_dir, tmp_path / "one", "--lang", "ru", "--pdfa")
+    time.sleep(1.1)  # the profile's clock counts seconds
+    _render(project_dir, tmp_path / "two", "--lang", "ru", "--pdfa")
+    first, second = (next((tmp_path / name).glob("*/*.ru.pdf")).read_bytes() for name in ("one", "two"))
+    assert first == second
+    profile = re.search(rb"/N 3/Length (\d+) 0 R/Filter/FlateDecode>>\nstream\n", first)
+    assert profile is not None
+    header = zlib.decompress(first[profile.end():first.index(b"\nendstream", profile.end())])[:40]
+    assert header[36:40] == b"acsp" and struct.unpack(">6H", header[24:36]) == (*LETTER_DATE.timetuple()[:3], 0, 0, 0)
+    start = int(re.search(rb"startxref\n(\d+)", first[-64:])[1])  # type: ignore[index]
+    table = re.compile(rb"xref\n0 (\d+)\n").match(first, start)
+    assert table is not None
+    for n in range(int(table[1])):
+        row = first[table.end() + 20 * n: table.end() + 20 * n + 20]
+        if row[17:18] == b"n":
+            assert first[int(row[:10]):].startswith(b"%d 0 obj" % n), n
+    text = _text(next((tmp_path / "two").glob("*/*.ru.pdf")))
+    assert "Министр" in text
 
 
 def test_without_libreoffice_the_docx_is_still_written_and_the_error_says_what_to_install(

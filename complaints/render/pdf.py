@@ -18,8 +18,10 @@ import os
 import re
 import select
 import shutil
+import struct
 import subprocess
 import tempfile
+import zlib
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -223,10 +225,13 @@ class Office:
 def settle(pdf: bytes, letter_date: date | None) -> bytes:
     """A PDF with LibreOffice's clock times replaced by the letter's date and its id by a hash of the content.
 
-    Every replacement keeps the length, so the file's cross-reference offsets stay right.
+    Every replacement keeps the length, so the file's cross-reference offsets stay right; but for the colour
+    profile of a PDF/A (see `_settled_colour_profile`), which moves the objects after it and says so in the
+    cross-reference table.
     """
     if letter_date is None:
         return pdf
+    pdf = _settled_colour_profile(pdf, letter_date)
     day = letter_date.strftime("%Y%m%d")
 
     def pdf_date(m: re.Match[bytes]) -> bytes:
@@ -255,3 +260,56 @@ def settle(pdf: bytes, letter_date: date | None) -> bytes:
         pdf = pdf.replace(b"uuid:" + old, b"uuid:" + new)
     return pdf
 
+
+
+_ICC_STREAM = re.compile(rb"(\d+) 0 obj\n<</N 3/Length (\d+) 0 R/Filter/FlateDecode>>\nstream\n")
+
+
+def _settled_colour_profile(pdf: bytes, letter_date: date) -> bytes:
+    """A PDF/A's sRGB colour profile (ICC) with its creation time set to the letter's date: LibreOffice's colour
+    library stamps the moment of export into the profile's header, so two runs gave two files.
+
+    The profile is a compressed stream: compressed again it may change length, so the objects after it move, and
+    the cross-reference table's offsets, the stream's /Length object and `startxref` are moved with them.
+    Anything not as expected (another writer, a table in another form) leaves the PDF as it was.
+    """
+    found = _ICC_STREAM.search(pdf)
+    if found is None:
+        return pdf
+    start = found.end()
+    end = pdf.find(b"\nendstream", start)
+    length_obj = re.compile(rb"\n" + found.group(2) + rb" 0 obj\n(\d+)\nendobj")
+    length = length_obj.search(pdf, end)
+    startxref = re.search(rb"startxref\n(\d+)\n%%EOF\s*$", pdf)
+    if end < 0 or length is None or startxref is None or int(length.group(1)) != end - start:
+        return pdf
+    try:
+        profile = bytearray(zlib.decompress(pdf[start:end]))
+    except zlib.error:
+        return pdf
+    if profile[36:40] != b"acsp":  # not an ICC profile
+        return pdf
+    profile[24:36] = struct.pack(">6H", letter_date.year, letter_date.month, letter_date.day, 0, 0, 0)
+    stream = zlib.compress(bytes(profile), 9)
+    moved = len(stream) - (end - start)
+    new_length = str(len(stream)).encode()
+    moved_more = len(new_length) - len(length.group(1))
+
+    def shifted(offset: int) -> int:
+        return offset + (moved if offset > start else 0) + (moved_more if offset > length.start(1) else 0)
+
+    xref_at = int(startxref.group(1))
+    table = re.compile(rb"xref\n(\d+) (\d+)\n").match(pdf, xref_at)
+    if table is None:
+        return pdf
+    entries, rows_at = int(table.group(2)), table.end()
+    rows = []
+    for i in range(entries):
+        row = pdf[rows_at + 20 * i: rows_at + 20 * (i + 1)]
+        if len(row) != 20 or row[17:18] not in (b"n", b"f"):
+            return pdf  # not the classic table of fixed-width rows
+        rows.append(b"%010d" % shifted(int(row[:10])) + row[10:] if row[17:18] == b"n" else row)
+    out = (pdf[:start] + stream + pdf[end:length.start(1)] + new_length + pdf[length.end(1):rows_at]
+           + b"".join(rows) + pdf[rows_at + 20 * entries:startxref.start(1)] + str(shifted(xref_at)).encode()
+           + pdf[startxref.end(1):])
+    return out
