@@ -148,9 +148,17 @@ def due_within(n: int, *, db: str | Path | None = None, today: date | None = Non
     return standings(db=db, today=today, within=n)
 
 
+# Ten thousand working days are forty years: more than any term, and the dates looked at (2n + 14 days from today)
+# stay dates the calendar has (a billion would be past the year 9999: OverflowError).
+MAX_WITHIN = 10_000
+
+
 def _within(n: int | None) -> None:
     if n is not None and n < 0:
         raise UsageError(f"the number of working days ahead must be 0 or more, not {n}", about="within")
+    if n is not None and n > MAX_WITHIN:
+        raise UsageError(f"the number of working days ahead must be at most {MAX_WITHIN:,} (forty years), not {n:,}",
+                         about="within")
 
 
 # The status of a filing, the one place it is worked out: its reply's outcome, else overdue once the day is past
