@@ -192,6 +192,17 @@ def test_a_date_or_span_out_of_range_on_the_command_line_is_refused(rendered: Pa
     assert "good" not in _run("status")[1]
 
 
+def test_a_reference_number_with_a_line_break_is_refused_when_filed(rendered: Path) -> None:
+    """The reference goes in the follow-ups' e-mail Subject: refused at `filed`, not at `remind --format eml`."""
+    code, output = _run("filed", "good.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "eotinish",
+                        "--ref", "ЖТ-1\nBcc: everyone@example.org")
+    assert code == 2 and "--ref: the reference number 'ЖТ-1\\nBcc: everyone@example.org' has a line break" in output, \
+        output
+    assert "good" not in _run("status")[1]
+    code, output = _run("remind", "--out", "rem", "--date", "2026-12-20", "--format", "eml")
+    assert code == 0, output
+
+
 # item 13
 @pytest.mark.parametrize(("name", "escaped"), [
     ("bad\nFORGED.yaml:1:1: error: forged.yaml", '"bad\\nFORGED.yaml:1:1: error: forged.yaml"'),
