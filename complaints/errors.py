@@ -2,8 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# What must not reach a terminal or a log as it is: C0 and C1 controls and DEL (a line break would forge a line of
+# its own, an escape sequence recolour or rewrite the screen), the line and paragraph separators, the marks that
+# reorder text from right to left, and lone surrogates (the bytes of a file name that is not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with every character that could forge or hide a line of output written as an escape (\\n, \\x1b,
+    \\u202e); the same text again if it has none."""
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def has_unsafe(text: str) -> bool:
+    """True if `printable` would change `text`."""
+    return _UNSAFE.search(text) is not None
 
 
 @dataclass(frozen=True, order=True)
@@ -16,6 +44,14 @@ class Problem:
     field: str
     message: str
     severity: str = "error"  # "error" or "warning"
+
+    def __post_init__(self) -> None:
+        # what the user wrote (a file name, a value quoted in the message) is never printed raw: a line break in
+        # it would make a line of its own that reads like another problem
+        for name in ("file", "field", "message"):
+            value = getattr(self, name)
+            if isinstance(value, str) and has_unsafe(value):
+                object.__setattr__(self, name, printable(value))
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import UsageError
+from .errors import UsageError, has_unsafe, printable
 
 LANGUAGES = ("kk", "ru", "en")
 FORMATS = ("docx", "pdf", "txt", "md", "html", "eml")  # what letters come in, in the order they are made
@@ -130,7 +130,12 @@ def letter_path(case_id: str, lang: str, fmt: str) -> str:
 
 
 def shown(path: Path) -> str:
-    """A path as the user will recognise it: as typed when relative, else relative to the working folder."""
+    """A path as the user will recognise it: as typed when relative, else relative to the working folder; one
+    with a control character in it (a line break, an escape) in double quotes, escaped (see `_quoted`)."""
+    return _quoted(_relative(path))
+
+
+def _relative(path: Path) -> str:
     if not path.is_absolute() and ".." not in path.parts:
         return str(path)
     if ".." in path.parts:
@@ -138,3 +143,12 @@ def shown(path: Path) -> str:
     # asked afresh each time (a microsecond): a library caller may have changed folder since the last call
     here, text = os.getcwd(), str(path)
     return text[len(here) + 1:] if text.startswith(here + os.sep) else text
+
+
+def _quoted(text: str) -> str:
+    """`text` as it is, or, if it holds a character that could forge or hide a line of output, or begins with a
+    double quote, in double quotes with backslashes and quotes escaped and those characters written as escapes
+    (`printable`). Two files never look the same: the manifest knows a case file by how it is shown."""
+    if not has_unsafe(text) and not text.startswith('"'):
+        return text
+    return '"' + printable(text.replace("\\", "\\\\").replace('"', '\\"')) + '"'

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import CaseError, DataError
 from .load import read_yaml
-from .model import ALL, AuthorityOverride, Day, InlineNorm, Localized, NonEmpty, Url, structure_problems
+from .model import ALL, AuthorityOverride, Day, InlineNorm, Localized, NonEmpty, Recipients, Url, structure_problems
 
 DATA = resources.files("complaints") / "data"
 
@@ -64,7 +64,7 @@ class Authority(_Data):
     possessive: Localized
     addressee: dict[str, list[NonEmpty]]
     address: Localized
-    email: str = ""
+    email: Recipients = ""  # the rules an e-mail draft follows, as for an override (case/mail.py)
     channels: list[str] = Field(default_factory=list)
     reply_term: ReplyTerm
     source: Url

@@ -80,8 +80,44 @@ def dotted(path: Path_) -> str:
     return out
 
 
-# libyaml (C) where PyYAML was built with it: composing is most of the time a case takes.
-_LOADER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+class _DepthLimit:
+    """A composer that refuses a value nested deeper than MAX_DEPTH as it reaches it, before composing further:
+    composing recurses once a level, so a file nested thousands deep would otherwise end in RecursionError."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:  # the root is at depth 0, as the builder counts
+                at = self.peek_event().start_mark  # type: ignore[attr-defined]
+                raise _TooBig(f"nested deeper than {MAX_DEPTH} levels: refused", Mark(at.line + 1, at.column + 1))
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+
+
+class _PyLoader(_DepthLimit, yaml.SafeLoader):
+    """PyYAML's own reader: slower, but it words a mistake best ("found character '\\t' …")."""
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+    from yaml.composer import Composer
+    from yaml.resolver import Resolver
+
+    class _CLoader(_DepthLimit, Composer, CParser, Resolver):
+        """libyaml's (C) events, composed in Python so that the depth is counted: parsing is most of the time
+        a case takes, and stays in C."""
+
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+    _LOADER: type = _CLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _LOADER = _PyLoader
 
 
 def _compose(text: str, loader_class: type = _LOADER) -> Node | None:
@@ -90,10 +126,10 @@ def _compose(text: str, loader_class: type = _LOADER) -> Node | None:
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError:
-        if loader_class is yaml.SafeLoader:
+        if loader_class is _PyLoader:
             raise
         # A mistake is rare and PyYAML's own reader words it better ("found character '\t' …"): ask it.
-        return _compose(text, yaml.SafeLoader)
+        return _compose(text, _PyLoader)
     finally:
         loader.dispose()
 

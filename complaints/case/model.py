@@ -31,6 +31,7 @@ from pydantic import (
 from ..errors import Problem
 from ..layout import LANGUAGES
 from .load import Document
+from .mail import address_problem, line_break_problem, recipients_problem
 from .when import Moment, parse_day, parse_moment
 
 FORMAT_VERSIONS = (1,)
@@ -84,6 +85,36 @@ def _localized(value: Any, info: ValidationInfo) -> dict[str, str]:
     return {ALL: _nonempty(value)}
 
 
+def _one_line(value: str) -> str:
+    """A text that goes in an e-mail's header (the outlet's name in the Subject, the applicant's in From)."""
+    problem = line_break_problem(value)
+    if problem:
+        raise ValueError(f"'{value}' {problem}")
+    return value
+
+
+def _one_line_each(value: dict[str, str]) -> dict[str, str]:
+    for key, text in value.items():
+        problem = line_break_problem(text)
+        if problem:
+            raise ValueError(f"'{text}' {problem}") if key == ALL else _AtKey(f"'{text}' {problem}", key)
+    return value
+
+
+def _email(value: str | None) -> str | None:
+    problem = address_problem(value) if value is not None else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _recipients(value: str | None) -> str | None:
+    problem = recipients_problem(value) if value is not None else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 def _url(value: Any) -> str:
     text = _plain(value).strip()
     parts = urlsplit(text)
@@ -124,10 +155,12 @@ def _case_id(value: Any) -> str:
 
 def _format(value: Any) -> int:
     text = _plain(value).strip()
-    if text.isdigit() and int(text) in FORMAT_VERSIONS:
+    # ASCII digits only, and few: str.isdigit() takes '¹' and '١', and int() of thousands of digits refuses
+    if re.fullmatch(r"[0-9]{1,9}", text) and int(text) in FORMAT_VERSIONS:
         return int(text)
     versions = ", ".join(str(v) for v in FORMAT_VERSIONS)
-    raise ValueError(f"format '{text}' is not one this tool reads (it reads format {versions})")
+    said = text if len(text) <= 20 else f"{text[:20]}… ({len(text):,} characters)"
+    raise ValueError(f"format '{said}' is not one this tool reads (it reads format {versions})")
 
 
 def iin_is_valid(number: str) -> bool:
@@ -194,8 +227,15 @@ class Registration(_Model):
     issued: Day | None = None
 
 
+OneLine = Annotated[NonEmpty, AfterValidator(_one_line)]
+LocalizedLine = Annotated[Localized, AfterValidator(_one_line_each)]
+Email = Annotated[Plain, AfterValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
+Recipients = Annotated[Plain, AfterValidator(_recipients),
+                       WithJsonSchema({"type": "string", "description": "e-mail addresses, separated by commas"})]
+
+
 class Outlet(_Model):
-    name: NonEmpty
+    name: OneLine
     url: Url
     owner: Localized | None = None
     registration: Registration | None = None
@@ -268,12 +308,12 @@ class Signatory(_Model):
 
 class Applicant(_Model):
     kind: Literal["person", "organisation"] = "person"
-    name: Localized
+    name: LocalizedLine
     iin: Iin | None = None
     bin: Bin | None = None
     address: Localized
     phone: Plain | None = None
-    email: Plain | None = None
+    email: Email | None = None
     signatory: Signatory | None = None
 
 
@@ -283,7 +323,7 @@ class AuthorityOverride(_Model):
     possessive: Localized | None = None
     addressee: dict[Literal["kk", "ru", "en"], list[NonEmpty]] | None = None
     address: Localized | None = None
-    email: Plain | None = None
+    email: Recipients | None = None
 
 
 def _authority_kind(value: Any) -> str:

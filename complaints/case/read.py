@@ -17,6 +17,7 @@ from ..layout import LANGUAGES, find_project
 from ..layout import shown as _shown
 from . import law
 from .load import Document, read_yaml
+from .mail import line_break_problem
 from .model import Applicant, AuthorityRef, Case, Evidence, Project, RequestId, structure_problems
 from .rules import check_applicant, check_case, check_requests
 from .when import kz_today
@@ -210,6 +211,11 @@ def _evidence_files(doc: Document, evidence: list[Evidence], path: Path,
         if item.file is None:
             continue
         rel = Path(item.file)
+        if line_break_problem(item.file):
+            problems.append(doc.problem(at + ("file",), f"'{item.file}': a file name with a line break cannot be"
+                                                         " listed in the letter's annexes or attached to an e-mail:"
+                                                         " rename the file"))
+            continue
         if rel.is_absolute():
             problems.append(doc.problem(at + ("file",), "give the path relative to the case file, not from /"))
             continue
@@ -225,6 +231,11 @@ def _evidence_files(doc: Document, evidence: list[Evidence], path: Path,
             continue
         if not real.is_file():
             problems.append(doc.problem(at + ("file",), f"'{item.file}' is not a file"))
+            continue
+        if line_break_problem(real.name):  # what an e-mail attaches it as: the name of the file itself
+            problems.append(doc.problem(at + ("file",), f"'{item.file}' is a link to '{real.name}', a file name with"
+                                                         " a line break, which cannot be attached to an e-mail:"
+                                                         " rename the file"))
             continue
         try:
             found[i] = _hash(real)

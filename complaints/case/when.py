@@ -36,6 +36,11 @@ _YEAR_WORD = re.compile(r"\s*(г|ж)\.?$")  # "06.10.2023 г." (ru), "06.10.2023
 FORMS = "2023-10-06, 2023-10-06T22:53 (or with +05:00), 06.10.2023, 06.10.2023 22:53 or 06.10.2023 22.53"
 DAY_FORMS = "2023-10-06 or 06.10.2023"
 
+# The years a date may fall in: wide enough for any law, outlet or comment, narrow enough that a date with any
+# UTC offset still converts to Kazakhstan time, and that counting working days from it stays quick (no
+# OverflowError at year 1 or 9999, no minutes-long walk from year 1 to today).
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
 
 @lru_cache(maxsize=1)
 def kz_zone() -> ZoneInfo:
@@ -88,6 +93,10 @@ class _Refused(ValueError):
     """What is wrong with a date, before the forms a user may write are added."""
 
 
+class _OutOfRange(ValueError):
+    """A real date the tool does not handle: said as it is, without the forms (it is written well)."""
+
+
 def parse_moment(value: object) -> Moment:
     """A date, or a date and time, in any of FORMS (or a date/datetime already); ValueError naming the forms."""
     try:
@@ -112,6 +121,13 @@ def parse_day(value: object) -> date:
 
 
 def _moment(value: object) -> Moment:
+    moment = _read_moment(value)
+    if not MIN_YEAR <= moment.day.year <= MAX_YEAR:
+        raise _OutOfRange(f"'{value}' is out of range: the tool takes dates from {MIN_YEAR} to {MAX_YEAR}")
+    return moment
+
+
+def _read_moment(value: object) -> Moment:
     if isinstance(value, Moment):
         return value
     if isinstance(value, datetime):

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..batch.manifest import listed, sha256_file
+from ..case.mail import line_break_problem
 from ..case.when import kz_today, kz_zone, parse_day, parse_moment
-from ..errors import UsageError
+from ..errors import UsageError, printable
 from ..layout import LANGUAGES, shown
 from .filing import CHANNELS, OUTCOMES, Annex, Filing
 from .store import AlreadyFiled, Register, RegisterError, find_db
@@ -52,6 +53,7 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     if lang not in LANGUAGES:
         raise UsageError(f"unknown letter language '{lang}': choose from {', '.join(LANGUAGES)}", about="lang")
     filed_at = _moment(on, "the time of filing", "on")
+    _one_line_ref(ref)
     folder = Path(letters) if letters is not None else Path("letters")
     case_path = _case_path(case, folder)
     found = load_case(case_path)
@@ -78,10 +80,18 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
         return register.add(filing, again=again, annexes=annexes)
 
 
+def _one_line_ref(ref: str | None) -> None:
+    """A reference number goes in the follow-ups' e-mail Subject: one line, by the e-mail writer's rule."""
+    problem = line_break_problem(ref) if ref else None
+    if problem:
+        raise UsageError(f"the reference number '{printable(ref or '')}' {problem}", about="ref")
+
+
 def record_extension(case_id: str, *, until: str | date, ref: str | None = None, lang: str | None = None,
                      db: str | Path | None = None) -> Filing:
     """Record that the authority extended the term of a filing to `until` (APPC Article 76: up to two months)."""
     day = _day(until, "the extension date", "until")
+    _one_line_ref(ref)
     with Register(find_db(".", db)) as register:
         filing = register.latest(case_id, lang)
         if day <= filing.due:  # an extension moves the term later; an earlier "term" is a mistyped date
@@ -148,9 +158,17 @@ def due_within(n: int, *, db: str | Path | None = None, today: date | None = Non
     return standings(db=db, today=today, within=n)
 
 
+# Ten thousand working days are forty years: more than any term, and the dates looked at (2n + 14 days from today)
+# stay dates the calendar has (a billion would be past the year 9999: OverflowError).
+MAX_WITHIN = 10_000
+
+
 def _within(n: int | None) -> None:
     if n is not None and n < 0:
         raise UsageError(f"the number of working days ahead must be 0 or more, not {n}", about="within")
+    if n is not None and n > MAX_WITHIN:
+        raise UsageError(f"the number of working days ahead must be at most {MAX_WITHIN:,} (forty years), not {n:,}",
+                         about="within")
 
 
 # The status of a filing, the one place it is worked out: its reply's outcome, else overdue once the day is past

@@ -23,6 +23,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
+from ..case.mail import ascii_address, line_break_problem, recipients
 from ..case.when import kz_zone
 from ..errors import ComplaintsError
 
@@ -59,13 +60,13 @@ def render_eml(*, sender_name: str, sender_email: str, to: str | None, subject: 
     if sent.utcoffset() is None:
         raise ValueError("sent must be a timezone-aware datetime")
     msg = EmailMessage(policy=_POLICY)
+    # the rules validation checks (case/mail.py): what it lets through is written here, the rest refused the same
+    sender = Address(display_name=_one_line(sender_name, "the sender's name"), addr_spec=ascii_address(sender_email))
     # set_raw: written as given, so the policy's folding never touches the text
-    msg.set_raw("From", _mailbox(Address(display_name=sender_name, addr_spec=sender_email), "From"))
+    msg.set_raw("From", _mailbox(sender, "From"))
     if to and to.strip():
-        recipients = _POLICY.header_factory("To", to)
-        if recipients.defects or not recipients.addresses:
-            raise ValueError(f"not an e-mail address: {to!r}")
-        msg.set_raw("To", ",\r\n ".join(_mailbox(address, "To") for address in recipients.addresses))
+        msg.set_raw("To", ",\r\n ".join(_mailbox(Address(display_name=name, addr_spec=spec), "To")
+                                          for name, spec in recipients(to)))
     msg.set_raw("Subject", _text(subject, _UNSTRUCTURED, "Subject"))
     msg["Date"] = format_datetime(sent)
     msg["Message-ID"] = f"<{hashlib.sha256(ref.encode()).hexdigest()[:32]}@complaints.invalid>"
@@ -74,6 +75,7 @@ def render_eml(*, sender_name: str, sender_email: str, to: str | None, subject: 
     canonical = body.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
     msg.set_content(canonical.encode(), "text", "plain", params={"charset": "utf-8"})
     for name, data in attachments:
+        _one_line(name, f"the attachment's name '{name}'")
         maintype, subtype = _mime_type(name).split("/")
         msg.add_attachment(data, maintype, subtype, filename=name)
     for part in msg.iter_attachments():
@@ -97,8 +99,7 @@ def _mailbox(address: Address, field: str) -> str:
 
 def _text(text: str, plain: frozenset[str], field: str, after: int = 0) -> str:
     """Header text as written: as is if it is short and `plain`, else RFC 2047 encoded words, one a line."""
-    if "\r" in text or "\n" in text:
-        raise ValueError(f"header text may not contain line breaks: {text!r}")
+    _one_line(text, f"the {field} '{text}'")
     room = 78 - len(f"{field}: ")
     if set(text) <= plain and "=?" not in text and text == " ".join(text.split()) and len(text) + after <= room:
         return text
@@ -112,6 +113,13 @@ def _text(text: str, plain: frozenset[str], field: str, after: int = 0) -> str:
         chunk += char.encode()
     words.append(chunk)
     return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(word).decode()}?=" for word in words)
+
+
+def _one_line(text: str, what: str) -> str:
+    problem = line_break_problem(text)
+    if problem:
+        raise ValueError(f"{what} {problem}")
+    return text
 
 
 def _mime_type(name: str) -> str:
