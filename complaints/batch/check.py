@@ -43,6 +43,7 @@ class Checked:
     project_failed: str | None = None  # the broken project file this case depends on
     group: tuple[str, str] | None = None  # what its letter is gathered by (Options.group_by), where it is
     sha256: str | None = None  # of the bytes that were checked (and rendered): what the manifest records
+    project_read: list[str | None] | None = None  # its project file and the SHA-256 of the bytes read of it
 
     @property
     def ok(self) -> bool:
@@ -56,6 +57,7 @@ class Projects:
     explicit: str | Path | None
     languages: tuple[str, ...] | None
     cache: dict[Path | None, ProjectFile | CaseError] = field(default_factory=dict)
+    hashes: dict[Path | None, str | None] = field(default_factory=dict)  # of the bytes each one was read from
     found: dict[Path, Path | None] = field(default_factory=dict)  # case folder → its complaints.yaml
 
     def path_for(self, case: Path) -> Path | None:
@@ -69,12 +71,32 @@ class Projects:
             self.found[folder] = find_project(folder)
         return self.found[folder]
 
+    def read_as(self, path: Path) -> list[str | None] | None:
+        """The project file of a case as the manifest lists it, [path, SHA-256 of the bytes read], once read."""
+        where = self.path_for(path)
+        if where is None:
+            return None
+        return [str(where), self.hashes.get(where.resolve())]
+
     def for_case(self, path: Path) -> ProjectFile:
         from ..case.read import load_project
 
         where = self.path_for(path)
         key = where.resolve() if where is not None else None
-        if key not in self.cache:
+        for _attempt in range(3):  # hashed before and after it is read, as a case file is (Checker.load)
+            if key in self.cache:
+                break
+            before = _sha256(where) if where is not None else None
+            try:
+                self.cache[key] = load_project(where, languages=self.languages)
+            except CaseError as exc:
+                self.cache[key] = exc
+            after = _sha256(where) if where is not None else None
+            self.hashes[key] = after
+            if after != before:  # saved while it was read: read again
+                self.hashes[key] = None  # kept changing: listed as unknown, so the next run makes its letters again
+                del self.cache[key]
+        if key not in self.cache:  # kept changing: the last reading, whatever it read, its hash unknown
             try:
                 self.cache[key] = load_project(where, languages=self.languages)
             except CaseError as exc:
@@ -130,7 +152,8 @@ class Checker:
         result = Checked(shown, case.id, list(case.warnings), languages=tuple(o.languages or case.languages),
                          evidence=[(str(e.path), e.size, e.mtime_ns, e.sha256) for e in case.evidence_files.values()],
                          id_at=(at.line, at.column) if at else (1, 1),
-                         group=group_key(case, o.group_by) if o.group_by else None, sha256=digest)
+                         group=group_key(case, o.group_by) if o.group_by else None, sha256=digest,
+                         project_read=self.projects.read_as(path))
         return result, case
 
     def __call__(self, path: Path) -> Checked:

@@ -164,8 +164,8 @@ class Writer:
         if error is not None:
             checked.problems.append(Problem(checked.source, 1, 1, "", error))
             return self._failed(checked)
-        inputs = {**step.inputs, **({"case": checked.sha256} if checked.sha256 else {}),
-                  "evidence": [list(e) for e in checked.evidence], "languages": list(made.languages)}
+        inputs = {**as_read(step.inputs, checked), "evidence": [list(e) for e in checked.evidence],
+                  "languages": list(made.languages)}
         record = Record(checked.source, checked.case_id, inputs, self._rows(step, made, inputs),
                         [str(p) for p in checked.problems if not p.is_error])
         return record, [CaseEvent(checked.source, "rendered", len(made.letters), tuple(checked.problems))]
@@ -187,7 +187,7 @@ class Writer:
                       enumerate(good)]
             return [*outcomes, (Record(letters.source, letters.id, errors=[message]), events)]
         # each case as the worker read it: the hash of the bytes its letter was made from
-        inputs = {"cases": [{**entry, **({"case": checked.sha256} if checked.sha256 else {})} for checked, entry in good],
+        inputs = {"cases": [as_read(entry, checked) for checked, entry in good],
                   "evidence": [list(e) for checked, _ in good for e in checked.evidence],
                   "languages": list(made.languages)}
         warnings = [str(p) for checked, _ in good for p in checked.problems if not p.is_error]
@@ -256,6 +256,18 @@ class Writer:
         if self.progress is not None:
             for event in events:
                 self.progress(event)
+
+
+def as_read(inputs: dict[str, Any], checked: Checked) -> dict[str, Any]:
+    """A case's inputs with the hashes of the bytes the worker read of its file and its project file (the plan
+    hashed them earlier: a file saved in between is listed as the letter was made from it)."""
+    found = dict(inputs)
+    if checked.sha256:
+        found["case"] = checked.sha256
+    project = found.get("project")
+    if project and checked.project_read and checked.project_read[0] == project[0]:
+        found["project"] = list(checked.project_read)
+    return found
 
 
 def move_into_place(out: Path, letters: dict[str, str]) -> None:
