@@ -16,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["output_folder", "place", "stage", "write_new", "write_whole"]
+__all__ = ["output_folder", "place", "spreadsheet_cell", "stage", "write_new", "write_whole"]
 
 
 def _umask() -> int:
@@ -121,3 +121,17 @@ def output_folder(path: str | Path, what: str, *, make: bool = True) -> Path:
     except OSError as exc:
         raise UsageError(f"cannot make {what} {folder}: {exc.strerror or exc}", about="out") from None
     return folder
+
+
+# What a spreadsheet reads as the start of a formula (or, tab and CR, as a cell to shift): a cell that begins with
+# one of them is written with a leading apostrophe, which Excel, LibreOffice and Google Sheets show as text (the
+# convention OWASP's "CSV Injection" page recommends); a number stays a number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as the text it is, never runs: text beginning with = + - @, tab or CR gets a
+    leading apostrophe (numbers are left as they are)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

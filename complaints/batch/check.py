@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,6 +42,8 @@ class Checked:
     id_at: tuple[int, int] = (1, 1)
     project_failed: str | None = None  # the broken project file this case depends on
     group: tuple[str, str] | None = None  # what its letter is gathered by (Options.group_by), where it is
+    sha256: str | None = None  # of the bytes that were checked (and rendered): what the manifest records
+    project_read: list[str | None] | None = None  # its project file and the SHA-256 of the bytes read of it
 
     @property
     def ok(self) -> bool:
@@ -53,6 +57,7 @@ class Projects:
     explicit: str | Path | None
     languages: tuple[str, ...] | None
     cache: dict[Path | None, ProjectFile | CaseError] = field(default_factory=dict)
+    hashes: dict[Path | None, str | None] = field(default_factory=dict)  # of the bytes each one was read from
     found: dict[Path, Path | None] = field(default_factory=dict)  # case folder → its complaints.yaml
 
     def path_for(self, case: Path) -> Path | None:
@@ -66,12 +71,32 @@ class Projects:
             self.found[folder] = find_project(folder)
         return self.found[folder]
 
+    def read_as(self, path: Path) -> list[str | None] | None:
+        """The project file of a case as the manifest lists it, [path, SHA-256 of the bytes read], once read."""
+        where = self.path_for(path)
+        if where is None:
+            return None
+        return [str(where), self.hashes.get(where.resolve())]
+
     def for_case(self, path: Path) -> ProjectFile:
         from ..case.read import load_project
 
         where = self.path_for(path)
         key = where.resolve() if where is not None else None
-        if key not in self.cache:
+        for _attempt in range(3):  # hashed before and after it is read, as a case file is (Checker.load)
+            if key in self.cache:
+                break
+            before = _sha256(where) if where is not None else None
+            try:
+                self.cache[key] = load_project(where, languages=self.languages)
+            except CaseError as exc:
+                self.cache[key] = exc
+            after = _sha256(where) if where is not None else None
+            self.hashes[key] = after
+            if after != before:  # saved while it was read: read again
+                self.hashes[key] = None  # kept changing: listed as unknown, so the next run makes its letters again
+                del self.cache[key]
+        if key not in self.cache:  # kept changing: the last reading, whatever it read, its hash unknown
             try:
                 self.cache[key] = load_project(where, languages=self.languages)
             except CaseError as exc:
@@ -90,29 +115,77 @@ class Checker:
         self.projects = Projects(options.project, options.languages)
 
     def load(self, path: Path) -> tuple[Checked, CaseFile | None]:
-        """One case file read and checked: what is wrong with it, and the case where nothing is."""
+        """One case file read and checked: what is wrong with it, and the case where nothing is. Whatever goes
+        wrong (a bug too) is that case's failure, never the batch's."""
+        try:
+            return self._load(path)
+        except Exception as exc:  # the boundary of one case: any bug fails this case alone
+            return Checked(str(path), None, [internal_error(str(path), exc, "checking it")]), None
+
+    def _load(self, path: Path) -> tuple[Checked, CaseFile | None]:
         from ..case.read import load_case
 
         o = self.options
         shown = str(path)
-        try:
-            project_file = self.projects.for_case(path)
-            case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date)
-        except ProjectError as exc:
-            return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
-                           project_failed=exc.path), None
-        except CaseError as exc:
-            return Checked(exc.path, None, exc.problems), None
+        # The file is hashed before and after it is read: the hash recorded is that of the very bytes checked
+        # and rendered, so a file saved while the batch runs is rendered again next run. A file that changes
+        # while it is read is read again.
+        for _attempt in range(3):
+            before = _sha256(path)
+            try:
+                fault("check", path)
+                project_file = self.projects.for_case(path)
+                case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date)
+            except ProjectError as exc:
+                return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
+                               project_failed=exc.path), None
+            except CaseError as exc:
+                return Checked(exc.path, None, exc.problems), None
+            digest = _sha256(path)
+            if digest == before:
+                break
+        else:
+            return Checked(shown, None, [Problem(shown, 1, 1, "", "the file kept changing while it was read; run"
+                                                 " again once it is saved")]), None
         shown = case.document.path if case.document else shown
         at = case.document.mark(("id",)) if case.document else None
         result = Checked(shown, case.id, list(case.warnings), languages=tuple(o.languages or case.languages),
                          evidence=[(str(e.path), e.size, e.mtime_ns, e.sha256) for e in case.evidence_files.values()],
                          id_at=(at.line, at.column) if at else (1, 1),
-                         group=group_key(case, o.group_by) if o.group_by else None)
+                         group=group_key(case, o.group_by) if o.group_by else None, sha256=digest,
+                         project_read=self.projects.read_as(path))
         return result, case
 
     def __call__(self, path: Path) -> Checked:
         return self.load(path)[0]
+
+
+def internal_error(source: str, exc: BaseException, doing: str) -> Problem:
+    """A bug met in one case, as that case's error: the exception's type only, never its text, which could
+    quote the case (its applicant's IIN)."""
+    return Problem(source, 1, 1, "", f"internal error while {doing} — please report it (a {type(exc).__name__});"
+                                     " no letter is written for this case, the others go on")
+
+
+class InjectedFault(RuntimeError):
+    """Tests only: the bug COMPLAINTS_FAULT=<point>:<case file name> makes happen in one case."""
+
+
+def fault(point: str, path: Path) -> None:
+    """Tests only: raise InjectedFault at `point` (check, render or render-<format>) of the case file named in
+    COMPLAINTS_FAULT, its message quoting the file (as a careless bug's could), to show one bug fails one case."""
+    if os.environ.get("COMPLAINTS_FAULT") == f"{point}:{path.name}":
+        raise InjectedFault(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def _sha256(path: Path) -> str | None:
+    if not path.is_file():  # a FIFO or a device would never end: the reading refuses it
+        return None
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None  # the reading says what is wrong with it
 
 
 def claim_id(checked: Checked, seen: dict[str, str]) -> bool:

@@ -14,7 +14,9 @@ unchanged case's outlet without reading it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import filecmp
 import hashlib
 import json
@@ -27,7 +29,7 @@ from typing import Any
 
 from .. import files
 from ..errors import UsageError
-from ..layout import shown
+from ..layout import LANGUAGES, shown
 
 WORK_DIR = ".complaints"  # inside OUT: the journal and the temporary files of a run
 
@@ -58,10 +60,43 @@ def temp_dir(out: Path) -> Path:
     return work_dir(out) / "tmp"
 
 
+STALE = "manifest-stale"  # in WORK_DIR: the manifest beside it could not be rewritten and lists what was
+
+
+def clear_leftovers(out: Path) -> None:
+    """What a killed run may have left half-made in the temporary folder (staged letters, LibreOffice's scratch
+    files): removed before this run starts anything, never a finished letter."""
+    if temp_dir(out).exists():
+        shutil.rmtree(temp_dir(out), ignore_errors=True)
+
+
 def start(out: Path) -> None:
-    """Clear what a killed run may have left half-made: temporary files, never finished letters."""
-    shutil.rmtree(temp_dir(out), ignore_errors=True)
+    """The temporary folder made ready for this run's letters."""
     temp_dir(out).mkdir(parents=True, exist_ok=True)
+
+
+def interrupted(out: Path) -> bool:
+    """An earlier run did not finish: its journal is there, or its manifest could not be written."""
+    return (work_dir(out) / "journal.jsonl").exists() or is_stale(out)
+
+
+def is_stale(out: Path) -> bool:
+    """The manifest on disk is out of date: the run that should have rewritten it could not."""
+    return (work_dir(out) / STALE).exists()
+
+
+def drop_scratch(out: Path) -> None:
+    """The temporary folder removed once this run's processes have stopped, where nothing in it is kept for the
+    next run (LibreOffice's scratch files of workers that were stopped are not)."""
+    shutil.rmtree(temp_dir(out), ignore_errors=True)
+    with contextlib.suppress(OSError):
+        work_dir(out).rmdir()  # only if empty: a journal or a stale mark stays for the next run
+
+
+def sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A letter set's manifest rows in the one fixed order (language, then format), however they were made."""
+    return sorted(rows, key=lambda r: (LANGUAGES.index(r["language"]) if r["language"] in LANGUAGES else len(LANGUAGES),
+                                       str(r["language"]), str(r["format"])))
 
 
 class Journal:
@@ -103,6 +138,7 @@ def previous_state(out: Path, *, by_id: bool = False) -> dict[str, Record]:
     manifest, then the journal of a run that was killed."""
     state: dict[str, Record] = {}
     manifest = out / "manifest.json"
+    verify = is_stale(out)  # its rows may not be the letters on disk: each letter is checked by its content
     if manifest.is_file():
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -114,6 +150,8 @@ def previous_state(out: Path, *, by_id: bool = False) -> dict[str, Record]:
             if record is None:
                 record = state[key] = Record(row["source"], row.get("case_id"), row.get("inputs", {}),
                                              warnings=row.get("warnings", []))
+            if verify and not _same_content(out, row):
+                continue  # made again
             record.files.append({k: v for k, v in row.items() if k not in ("inputs", "source", "warnings")})
     journal = work_dir(out) / "journal.jsonl"
     if journal.is_file():
@@ -144,15 +182,47 @@ def on_disk(out: Path, row: dict[str, Any]) -> bool:
         return False
 
 
-def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None:
-    """Write manifest.json and manifest.csv from the records, then drop the journal and temporary files."""
+def _same_content(out: Path, row: dict[str, Any]) -> bool:
+    """The file a manifest row lists is there, with its SHA-256."""
+    try:
+        return on_disk(out, row) and sha256_file(os.path.join(out, row["path"])) == row["sha256"]
+    except (OSError, KeyError, TypeError):
+        return False
+
+
+def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> str | None:
+    """Write manifest.json and manifest.csv from the records, then drop the journal and temporary files.
+
+    Where they cannot be written (a full disk), the old ones stay as they are, marked stale: the journal is kept,
+    and the next run checks every letter the old manifest lists against its content. What went wrong is returned.
+    """
+    try:
+        _write(out, header, records)
+    except OSError as exc:
+        shutil.rmtree(temp_dir(out), ignore_errors=True)  # the parts: room for the mark, and nothing half-made
+        with contextlib.suppress(OSError):
+            (work_dir(out) / STALE).touch()
+        return (f"error: could not write the manifest in {shown(out)}: {exc.strerror or exc}; every letter written"
+                " is whole, and the manifest.json there (if any) is left as it was, out of date: run the same"
+                " command again to bring it up to date")
+    shutil.rmtree(work_dir(out), ignore_errors=True)
+    return None
+
+
+def _fault() -> None:
+    """Tests only: COMPLAINTS_FAULT=manifest-full makes the disk seem full while the manifest is written."""
+    if os.environ.get("COMPLAINTS_FAULT") == "manifest-full":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _write(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None:
     tmp = temp_dir(out)
     tmp.mkdir(parents=True, exist_ok=True)
     files_json, fail_json = tmp / "files.part", tmp / "failures.part"
     csv_part = tmp / "manifest.csv.part"
     with files_json.open("w", encoding="utf-8") as fj, fail_json.open("w", encoding="utf-8") as ff, \
             csv_part.open("w", encoding="utf-8", newline="") as fc:
-        table = csv.writer(fc, lineterminator="\n")
+        table = _SafeWriter(csv.writer(fc, lineterminator="\n"))
         table.writerow(["status", "case_id", "language", "format", "path", "size", "sha256", "source", "messages",
                         "covers"])
         failures: list[list[str]] = []
@@ -165,7 +235,7 @@ def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
                 failures.append(["failed", record.case_id or "", "", "", "", "", "", record.source,
                                  " | ".join(record.errors), ""])
                 continue
-            for f in record.files:
+            for f in sorted_rows(record.files):
                 covers = f.get("covers") or [record.case_id]
                 row: dict[str, Any] = {"case_id": record.case_id, "language": f["language"], "format": f["format"],
                        "path": f["path"], "size": f["size"], "sha256": f["sha256"], "source": record.source,
@@ -177,6 +247,7 @@ def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
                                 f["sha256"], record.source, " | ".join(record.warnings), " ".join(map(str, covers))])
         for line in failures:
             table.writerow(line)
+        _fault()
     head = json.dumps(header, ensure_ascii=False, indent=2)[:-2]  # the header's fields, still open
     json_part = tmp / "manifest.json.part"
     with json_part.open("w", encoding="utf-8") as out_fh:
@@ -189,7 +260,16 @@ def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
         target = out / name
         if not (target.is_file() and filecmp.cmp(part, target, shallow=False)):  # unchanged: leave it be
             files.place(part, target)
-    shutil.rmtree(work_dir(out), ignore_errors=True)
+
+
+class _SafeWriter:
+    """A CSV writer whose cells a spreadsheet never runs as formulas (files.spreadsheet_cell)."""
+
+    def __init__(self, writer: Any):
+        self._writer = writer
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([files.spreadsheet_cell(cell) for cell in row])
 
 
 def _append(target: Any, part: Path) -> None:

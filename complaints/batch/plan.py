@@ -21,7 +21,7 @@ from ..errors import Problem
 from ..layout import LANGUAGES, find_project, made_from, shown, template_file
 from .check import Checked, Options, claim_id, taken
 from .groups import LetterSet, Member, letter_sets
-from .manifest import Record, on_disk, sha256_file, work_dir
+from .manifest import Record, interrupted, on_disk, sha256_file
 from .workers import Job, Todo, Workers
 
 
@@ -119,7 +119,7 @@ def plan(files: list[Path], out: Path, state: dict[str, Record], prints: Fingerp
 def nothing_to_do(steps: list[Step], state: dict[str, Record], out: Path) -> bool:
     """Every letter unchanged, none added or removed, and no interrupted run to finish."""
     return (all(step.todo == () and step.failed is None for step in steps) and len(steps) == len(state)
-            and {_key(step.letters) for step in steps} == set(state) and not work_dir(out).exists())
+            and {_key(step.letters) for step in steps} == set(state) and not interrupted(out))
 
 
 def _key(letters: LetterSet) -> str:
@@ -142,6 +142,8 @@ def _hashed(files: list[Path], project: str | Path | None, prints: Fingerprints)
         if project_file is not None and project_file not in shared:
             shared[project_file] = [str(project_file), prints.file(project_file)]
         try:
+            if not path.is_file():  # a FIFO or a device would never end: the checker refuses it
+                raise OSError(f"{path} is not a regular file")
             inputs: dict[str, Any] | None = {"case": sha256_file(path),
                                              "project": shared[project_file] if project_file else None}
         except OSError:

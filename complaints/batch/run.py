@@ -13,7 +13,6 @@ next run does the rest. Nothing heavy is imported until a case needs rendering.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,7 @@ from ..layout import GROUP_BY, LANGUAGES, find_case_files, formats_for, letter_p
 from . import manifest
 from .check import Checked, Checker, Options, broken_project, claim_id
 from .plan import Fingerprints, nothing_to_do, plan
-from .workers import Workers
+from .workers import Workers, worker_count
 from .write import BatchResult, CaseEvent, Progress, Writer, only_writer
 
 __all__ = ["BatchResult", "CaseEvent", "ValidationReport", "find_case_files", "letter_path", "render_batch",
@@ -62,13 +61,21 @@ def render_batch(
     options, prints, office_error = _options(out, project, languages, formats, letter_date, templates, pdfa, group_by)
     output_folder(out, "the letters' folder")
     writer = Writer(out, prints, progress, group_by=group_by)
-    with only_writer(out), Workers(options, workers or os.cpu_count() or 1) as pool:
-        state = {} if force else manifest.previous_state(out, by_id=group_by is not None)
-        steps = plan(files, out, state, prints, options, pool)  # reads only the cases it must, to group them
-        if nothing_to_do(steps, state, out):  # the manifest on disk already says all there is to say
-            writer.unchanged(steps)
-        else:  # the workers render, this process writes and journals, then the manifest
-            writer.write(steps, pool.map("render", [step.job for step in steps if step.todo != ()]))
+    processes, capped = worker_count(workers, len(files))
+    if capped:
+        writer.result.notes.append(capped)
+    with only_writer(out):
+        manifest.clear_leftovers(out)  # before any worker starts: what is in the temporary folder is a killed run's
+        try:
+            with Workers(options, processes) as pool:
+                state = {} if force else manifest.previous_state(out, by_id=group_by is not None)
+                steps = plan(files, out, state, prints, options, pool)  # reads only the cases it must, to group them
+                if nothing_to_do(steps, state, out):  # the manifest on disk already says all there is to say
+                    writer.unchanged(steps)
+                else:  # the workers render, this process writes and journals, then the manifest
+                    writer.write(steps, pool.map("render", [step.job for step in steps if step.todo != ()]))
+        finally:  # the workers have stopped: their LibreOffice scratch files go with the temporary folder
+            manifest.drop_scratch(out)
     if office_error:
         writer.result.errors.append(office_error)
     return writer.result

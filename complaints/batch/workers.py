@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import files
-from ..errors import ComplaintsError
+from ..errors import ComplaintsError, Problem
 from ..layout import LANGUAGES
-from ..render import Kit, render_letter
-from .check import Checked, Checker, Options
+from ..render import MAIL_LIMIT, Kit, render_letter
+from .check import Checked, Checker, Options, fault, internal_error
 
 Todo = tuple[tuple[str, str], ...]  # (language, format) pairs to render; None: every one the letter has
 Job = tuple[tuple[Path, ...], str | None, Todo | None]  # a letter set's case files, its id (None: the case's), todo
@@ -56,6 +56,7 @@ class Made:
     letters: list[Staged] = field(default_factory=list)
     languages: tuple[str, ...] = ()  # the languages its letter comes in
     error: str | None = None  # why its letter could not be made, where its cases are fine
+    problem: Problem | None = None  # the same, where it has a place in one of its case files
     unaddressed: int = 0  # e-mails written with no To: address (the authority profile has no e-mail)
 
     def discard(self) -> None:
@@ -63,6 +64,25 @@ class Made:
         for letter in self.letters:
             letter.discard()
         self.letters = []
+
+
+def _too_big_to_mail(good: list[tuple[Checked, Any]]) -> Problem | None:
+    """Evidence too big for one e-mail, told at the largest file, from the sizes the check found (before any is
+    read into memory)."""
+    sizes: dict[str, tuple[int, Any, int]] = {}  # each file once: its size, its case, its place in the case
+    for _, case in good:
+        for i, found in case.evidence_files.items():
+            sizes.setdefault(found.sha256, (found.size, case, i))
+    total = sum(size for size, _, _ in sizes.values())
+    if total <= MAIL_LIMIT:
+        return None
+    size, case, i = max(sizes.values(), key=lambda each: each[0])
+    message = (f"the evidence files come to {total:,} bytes (this one {size:,}), more than an e-mail can carry"
+               f" ({MAIL_LIMIT:,} bytes, the common limit of mail servers): no e-mail is made; leave out"
+               " --format eml, or send the large files another way")
+    if case.document is None:
+        return Problem(str(case.path), 1, 1, f"evidence[{i}].file", message)
+    return case.document.problem(("evidence", i, "file"), message)
 
 
 def stage(data: bytes, lang: str, fmt: str, folder: Path | None) -> Staged:
@@ -79,7 +99,8 @@ class Worker:
         self.options = options
         self.check = Checker(options)
         o = options
-        self.kit = Kit(o.templates, letter_date=o.letter_date, formats=o.formats, pdfa=o.pdfa) \
+        # LibreOffice's scratch files (the letter, with the IIN) in the batch's temporary folder: they go with it
+        self.kit = Kit(o.templates, letter_date=o.letter_date, formats=o.formats, pdfa=o.pdfa, scratch=o.staging) \
             if o.templates is not None else None
 
     def read(self, path: Path) -> Checked:
@@ -87,15 +108,29 @@ class Worker:
         return self.check(path)
 
     def render(self, job: Job) -> Made:
-        """One letter set: its cases read and checked, its letter rendered in what `todo` asks and staged."""
+        """One letter set: its cases read and checked, its letter rendered in what `todo` asks and staged.
+        Whatever goes wrong (a bug too) fails this letter set alone, never the batch."""
+        made = Made([])
+        try:
+            self._render(job, made)
+        except Exception as exc:  # the boundary of one letter set: any bug fails it alone
+            made.discard()
+            if not made.cases:  # it failed before its cases were read: each is failed with it
+                made.cases = [Checked(str(path), None, [internal_error(str(path), exc, "checking it")])
+                              for path in job[0]]
+            else:
+                made.error = internal_error(made.cases[0].source, exc, "making its letter").message
+        return made
+
+    def _render(self, job: Job, made: Made) -> None:
         paths, letter_id, todo = job
         o, kit = self.options, self.kit
         assert kit is not None
         loaded = [self.check.load(path) for path in paths]
-        made = Made([checked for checked, _ in loaded])
+        made.cases = [checked for checked, _ in loaded]
         good = [(checked, case) for checked, case in loaded if case is not None and checked.ok]
         if not good:
-            return made
+            return
         cases = [case for _, case in good]
         languages = good[0][0].languages if letter_id is None else tuple(
             lang for lang in LANGUAGES if any(lang in checked.languages for checked, _ in good))
@@ -104,12 +139,19 @@ class Worker:
         # the evidence an e-mail carries: each file once, however many of the cases cite it
         evidence = list({found.sha256: (found.path.name, found.path)
                          for case in cases for found in case.evidence_files.values()}.values())
+        if any(fmt == "eml" for _, fmt in wanted):
+            made.problem = _too_big_to_mail(good)
+            if made.problem is not None:
+                made.error = made.problem.message
+                return
         try:
             from ..letter.context import group_context
 
             for lang in dict.fromkeys(lang for lang, _ in wanted):
                 context = group_context(cases, lang, letter_date=o.letter_date, letter_id=letter_id)
                 for fmt in (fmt for each, fmt in wanted if each == lang):
+                    for path in paths:
+                        fault(f"render-{fmt}", path)
                     data = render_letter(context, fmt, kit, attachments=evidence)
                     made.letters.append(stage(data, lang, fmt, o.staging))
                     made.unaddressed += fmt == "eml" and not context["authority_email"]
@@ -119,7 +161,6 @@ class Worker:
             made.error = f"could not write the letters: {exc.strerror or exc}"
         if made.error is not None:
             made.discard()
-        return made
 
     def prepare(self, languages: tuple[str, ...]) -> None:
         """The templates and the wording of `languages` made ready now (before forking, for workers to share)."""
@@ -134,6 +175,25 @@ class Worker:
         """Stop what this worker started (LibreOffice)."""
         if self.kit is not None:
             self.kit.close()
+
+
+# Rendering is bound by the CPU (and LibreOffice, one per worker): more processes than twice the CPUs only cost
+# memory and start-up time, and a thousand would fork a thousand Pythons and LibreOffices.
+PER_CPU = 2
+
+
+def worker_count(asked: int | None, jobs: int) -> tuple[int, str | None]:
+    """How many worker processes a batch of `jobs` letter sets starts for `asked` (None: one per CPU): never more
+    than PER_CPU per CPU, nor more than there are jobs; and the note to show where fewer than asked are started
+    because of the CPUs."""
+    cpus = os.cpu_count() or 1
+    limit = PER_CPU * cpus
+    wanted = asked or cpus
+    note = None
+    if wanted > limit:
+        note = (f"note: {wanted:,} worker processes are more than this computer's {cpus} CPUs can use; {limit} are"
+                f" started ({PER_CPU} per CPU)")
+    return max(1, min(wanted, limit, jobs)), note
 
 
 class Workers:

@@ -21,9 +21,9 @@ from typing import Any
 
 from .. import files
 from ..errors import Problem, UsageError
-from ..layout import LANGUAGES, letter_path
+from ..layout import letter_path
 from . import manifest
-from .check import Checked, broken_project, claim_id, taken
+from .check import Checked, broken_project, claim_id, internal_error, taken
 from .manifest import Record
 from .plan import Fingerprints, Step
 from .workers import Made
@@ -99,7 +99,12 @@ class Writer:
                     for step in steps:
                         result = next(made) if step.todo != () else None
                         with interrupts.held():  # a letter set's letters and its journal lines: both or neither
-                            outcomes = self._outcomes(step, result)
+                            try:
+                                outcomes = self._outcomes(step, result)
+                            except Exception as exc:  # a bug in this letter set fails it alone, not the batch
+                                if result is not None:
+                                    result.discard()
+                                outcomes = [self._broken(step, exc)]
                             for record, _ in outcomes:
                                 journal.add(record)
                         for outcome in outcomes:
@@ -115,7 +120,9 @@ class Writer:
             records = itertools.chain(records, (_still_there(step.previous, self.out) for step in steps[done:]))
         header = {"tool": "complaints", "tool_version": self.prints.version, "letter_date": self.prints.letter_date,
                   **({"group_by": self.group_by} if self.group_by else {})}
-        manifest.finish(self.out, header, (r for r in records if r is not None))
+        problem = manifest.finish(self.out, header, (r for r in records if r is not None))
+        if problem is not None:
+            self.result.errors.append(problem)
         if interrupted:
             raise KeyboardInterrupt
         if self.unaddressed:
@@ -149,7 +156,7 @@ class Writer:
         """A case's own letters into place; the case fails if they cannot be made or written."""
         (checked,) = made.cases
         if made.error is not None:
-            checked.problems.append(Problem(checked.source, 1, 1, "", made.error))
+            checked.problems.append(made.problem or Problem(checked.source, 1, 1, "", made.error))
         if not claim_id(checked, self.seen):
             made.discard()
             return self._failed(checked)
@@ -157,7 +164,8 @@ class Writer:
         if error is not None:
             checked.problems.append(Problem(checked.source, 1, 1, "", error))
             return self._failed(checked)
-        inputs = {**step.inputs, "evidence": [list(e) for e in checked.evidence], "languages": list(made.languages)}
+        inputs = {**as_read(step.inputs, checked), "evidence": [list(e) for e in checked.evidence],
+                  "languages": list(made.languages)}
         record = Record(checked.source, checked.case_id, inputs, self._rows(step, made, inputs),
                         [str(p) for p in checked.problems if not p.is_error])
         return record, [CaseEvent(checked.source, "rendered", len(made.letters), tuple(checked.problems))]
@@ -174,11 +182,12 @@ class Writer:
         if error is not None:
             made.discard()
             message = f"{letters.source}: error: the letter about {', '.join(covers)} could not be made: {error}"
-            told = (Problem(letters.source, 1, 1, "", error),)
+            told = (made.problem or Problem(letters.source, 1, 1, "", error),)
             events = [CaseEvent(checked.source, "failed", 0, told if n == 0 else ()) for n, (checked, _) in
                       enumerate(good)]
             return [*outcomes, (Record(letters.source, letters.id, errors=[message]), events)]
-        inputs = {"cases": [entry for _, entry in good],
+        # each case as the worker read it: the hash of the bytes its letter was made from
+        inputs = {"cases": [as_read(entry, checked) for checked, entry in good],
                   "evidence": [list(e) for checked, _ in good for e in checked.evidence],
                   "languages": list(made.languages)}
         warnings = [str(p) for checked, _ in good for p in checked.problems if not p.is_error]
@@ -210,8 +219,13 @@ class Writer:
                 row["covers"] = covers
             row["fingerprint"] = self.prints.output(s.language, s.format, inputs)
             rows.append(row)
-        rows.sort(key=lambda r: (LANGUAGES.index(r["language"]), r["format"]))
-        return rows
+        return manifest.sorted_rows(rows)
+
+    def _broken(self, step: Step, exc: Exception) -> Outcome:
+        """A letter set this process could not finish because of a bug: each of its cases failed with it."""
+        problem = internal_error(step.letters.source, exc, "writing its letters")
+        return Record(step.letters.source, step.letters.id, errors=[str(problem)]), [
+            CaseEvent(case.source, "failed", 0, (problem,) if n == 0 else ()) for n, case in enumerate(step.letters.cases)]
 
     def _failed(self, checked: Checked) -> Outcome:
         """A case that gets no letter: its errors recorded; the problems of the broken project file it depends
@@ -242,6 +256,18 @@ class Writer:
         if self.progress is not None:
             for event in events:
                 self.progress(event)
+
+
+def as_read(inputs: dict[str, Any], checked: Checked) -> dict[str, Any]:
+    """A case's inputs with the hashes of the bytes the worker read of its file and its project file (the plan
+    hashed them earlier: a file saved in between is listed as the letter was made from it)."""
+    found = dict(inputs)
+    if checked.sha256:
+        found["case"] = checked.sha256
+    project = found.get("project")
+    if project and checked.project_read and checked.project_read[0] == project[0]:
+        found["project"] = list(checked.project_read)
+    return found
 
 
 def move_into_place(out: Path, letters: dict[str, str]) -> None:

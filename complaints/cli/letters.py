@@ -106,7 +106,8 @@ def render(
     group_by: Annotated[str | None, typer.Option("--group-by", help="One letter per outlet about all its "
                                                     "comments: --group-by outlet.")] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Processes that render in parallel "
-                                                   "(default: the CPU count).")] = None,
+                                                   "(default: the CPU count; at most 2 per CPU, and no more than "
+                                                   "the cases).")] = None,
     date_: DateOpt = None,
     project: ProjectOpt = None,
     templates: Annotated[Path | None, typer.Option("--templates", help="A folder of your own letter "

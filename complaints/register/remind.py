@@ -11,6 +11,8 @@ and renamed, so none is ever half-written.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,8 +48,10 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
     if grace < 0:
         raise UsageError(f"the grace period is a number of working days, 0 or more, not {grace}", about="grace")
     day = letter_date or kz_today()
-    kit = Kit(templates, letter_date=day, formats=fmts, document="followup")
     out = output_folder(out, "the follow-up letters' folder", make=False)
+    # LibreOffice's scratch files (the letter, with the IIN) in OUT's own hidden temporary folder, removed at the end
+    scratch = out / ".complaints" / "tmp"
+    kit = Kit(templates, letter_date=day, formats=fmts, document="followup", scratch=scratch)
     result = RemindResult()
     register: Register | None = None
     try:
@@ -88,4 +92,12 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
         if register is not None:
             register.close()
         kit.close()
+        _drop(scratch)
     return result
+
+
+def _drop(scratch: Path) -> None:
+    """The temporary folder removed, and its hidden parent where nothing else is in it."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        scratch.parent.rmdir()

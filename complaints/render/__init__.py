@@ -17,14 +17,19 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, UsageError
+from ..errors import ComplaintsError, DataError, UsageError
 from ..layout import FORMATS, TEXT_FORMATS, template_file, templates_dir
 
 if TYPE_CHECKING:
     from .fastdocx import PreparedTemplate
     from .pdf import Office
 
-__all__ = ["Kit", "PreparedTemplate", "render_docx", "render_letter"]
+__all__ = ["MAIL_LIMIT", "Kit", "PreparedTemplate", "render_docx", "render_letter"]
+
+# What the files an e-mail attaches may come to, at most: 25 MB is the common limit of mail servers (Gmail: "You
+# can send up to 25 MB in attachments", support.google.com/mail/answer/6584; Outlook.com allows less). Checked from
+# the files' sizes before any is read, so a huge evidence file is a message, not gigabytes read into memory.
+MAIL_LIMIT = 25_000_000
 
 
 class Kit:
@@ -32,11 +37,13 @@ class Kit:
 
     `document` names the templates: letter.* for letters, followup.* for follow-ups (see `template`). `formats`
     are the formats of the whole run: an e-mail attaches the PDF where they include it, else the DOCX.
-    `pdfa`: PDF letters as PDF/A-2b. Not for sharing between threads or processes.
+    `pdfa`: PDF letters as PDF/A-2b. `scratch`: the folder LibreOffice's scratch files are made in (the output's
+    own temporary folder, so that nothing is left outside it). Not for sharing between threads or processes.
     """
 
     def __init__(self, templates: str | Path | None = None, *, letter_date: date | None = None,
-                 formats: Sequence[str] = (), pdfa: bool = False, document: str = "letter"):
+                 formats: Sequence[str] = (), pdfa: bool = False, document: str = "letter",
+                 scratch: str | Path | None = None):
         from ..case.when import kz_today
 
         self.templates = templates_dir(templates)
@@ -44,6 +51,7 @@ class Kit:
         self.formats = tuple(formats)
         self.pdfa = pdfa
         self.document = document
+        self.scratch = scratch  # where LibreOffice's scratch files go (None: the system's temporary folder)
         self._word: dict[str, PreparedTemplate] = {}
         self._office: Office | None = None
         self._last: tuple[dict[str, Any], dict[str, bytes]] | None = None
@@ -70,7 +78,7 @@ class Kit:
         if self._office is None:
             from .pdf import Office
 
-            self._office = Office()
+            self._office = Office(self.scratch)
         return self._office
 
     def made(self, context: dict[str, Any]) -> dict[str, bytes]:
@@ -117,6 +125,10 @@ def _render(context: dict[str, Any], fmt: str, kit: Kit, name: str | None,
 
         stem = name or f"{context['letter_id']}.{lang}"
         letter = "pdf" if "pdf" in kit.formats else "docx"
+        sizes = [Path(path).stat().st_size for _, path in attachments]
+        if sum(sizes) > MAIL_LIMIT:
+            raise ComplaintsError(f"the files the e-mail attaches come to {sum(sizes):,} bytes, more than an e-mail can"
+                             f" carry ({MAIL_LIMIT:,} bytes, the common limit of mail servers)")
         files = [(f"{stem}.{letter}", render_letter(context, letter, kit))]
         files += [(file_name, Path(path).read_bytes()) for file_name, path in attachments]
         body = render_letter(context, "txt", kit).decode("utf-8")

@@ -95,7 +95,9 @@ def _find_office(named: str | None) -> tuple[str, str]:
 class Office:
     """One running LibreOffice that converts letters to PDF, started on first use and stopped by `close`."""
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: str | Path | None = None) -> None:
+        # where its scratch folder is made (None: the system's temporary folder); LibreOffice wants a whole path
+        self._root = os.path.abspath(scratch) if scratch is not None else None
         self._proc: subprocess.Popen[bytes] | None = None
         self._ready = False
         self._scratch: str | None = None
@@ -130,7 +132,11 @@ class Office:
         if self._proc is not None and self._proc.poll() is None:
             return
         soffice, python = find_office()
-        self._scratch = tempfile.mkdtemp(prefix="complaints-pdf-")
+        if self._root is not None:
+            os.makedirs(self._root, exist_ok=True)
+        # the letter passes through this folder (with the IIN): made inside the output's own temporary folder,
+        # it goes with it, even when this process is killed before `close`
+        self._scratch = tempfile.mkdtemp(prefix="complaints-pdf-", dir=self._root)
         script = str(Path(__file__).with_name("uno_convert.py"))
         args = [python, script, soffice]
         profile = self._kept_profile()
