@@ -238,3 +238,25 @@ def test_a_second_render_into_the_same_folder_is_refused_while_one_runs(tmp_path
     finally:
         os.close(fd)
     assert render(folder, out).letters == 3
+
+
+def _deaf_to_sigterm() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def test_stopping_the_workers_never_hangs_on_a_worker_that_missed_sigterm() -> None:
+    """A worker that misses the pool's SIGTERM (forked again at that moment, under load) used to keep the batch
+    waiting for ever; it is killed after a grace period."""
+    import multiprocessing
+    import time as clock
+
+    from complaints.batch.workers import _terminate
+
+    pool = multiprocessing.get_context("fork").Pool(2, initializer=_deaf_to_sigterm)
+    pool.apply(len, ([1],))  # the workers are up, and ignore SIGTERM
+    started = clock.monotonic()
+    _terminate(pool, grace=1.0)
+    assert clock.monotonic() - started < 20
+    assert not multiprocessing.active_children()

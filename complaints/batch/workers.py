@@ -255,8 +255,7 @@ class Workers:
     def _stop(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            _terminate(pool)
 
     def close(self) -> None:
         """Stop the worker processes, and the LibreOffice this process started."""
@@ -264,6 +263,26 @@ class Workers:
         if self._here is not None:
             self._here.close()
             self._here = None
+
+
+def _terminate(pool: Any, grace: float = 10.0) -> None:
+    """Stop a pool's workers, and never hang doing it.
+
+    Pool.terminate sends each worker SIGTERM and waits for it; a worker the pool forked again at that moment
+    (or one that missed the signal while it was starting) waits on the pool's queue for ever, and so would the
+    batch (seen under load). After `grace` seconds the workers still there are killed.
+    """
+    import multiprocessing
+    import threading
+
+    stopping = threading.Thread(target=pool.terminate, daemon=True)
+    stopping.start()
+    stopping.join(grace)
+    while stopping.is_alive():
+        for child in multiprocessing.active_children():  # this process's worker processes, still running
+            child.kill()
+        stopping.join(1.0)
+    pool.join()
 
 
 _WORKER: Worker | None = None  # a worker process's own
