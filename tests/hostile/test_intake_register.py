@@ -1,0 +1,143 @@
+"""Hostile inputs to import, new --from-json and the register, each through the real command: a damaged register,
+files that are not regular files, formula cells in CSV output, colliding ids, hostile JSON, mixed encodings,
+a million-row sheet, a letter damaged after rendering."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import LETTER_DATE, PROJECT, case_data, write_yaml
+from typer.testing import CliRunner
+
+from complaints.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    """The command's exit status and everything it printed; an exception escaping it fails the test."""
+    result = runner.invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"{args}: {type(result.exception).__name__}: {result.exception}\n{result.output}")
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def command(*args: str, cwd: Path, timeout: float = 20, user: int | None = None) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own, so a hang is a failed test (timeout), not a hung suite."""
+    proc = subprocess.run([sys.executable, "-m", "complaints.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, user=user, env={**os.environ, "COLUMNS": "200"})
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+# ---------------------------------------------------------------- 14: a damaged, foreign or read-only register
+
+@pytest.fixture(scope="module")
+def filed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cases folder with one case rendered and its Russian letter filed: a register with one filing."""
+    folder = tmp_path_factory.mktemp("filed") / "cases"
+    write_yaml(folder / "complaints.yaml", PROJECT)
+    write_yaml(folder / "c1.yaml", case_data(id="case-1"))
+    old = Path.cwd()
+    os.chdir(folder)
+    try:
+        code, output = run("render", ".", "--out", "letters", "--date", LETTER_DATE.isoformat(), "--workers", "1",
+                           "--format", "docx", "-q")
+        assert code == 0, output
+        code, output = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "eotinish")
+        assert code == 0, output
+    finally:
+        os.chdir(old)
+    return folder
+
+
+@pytest.fixture
+def project(filed_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cases"
+    shutil.copytree(filed_project, folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def _not_sqlite(db: Path) -> None:
+    db.write_bytes(b"these are my notes, not a database\n" * 300)
+
+
+def _truncated(db: Path) -> None:
+    os.truncate(db, 4096)  # the first page only: the tables' pages are gone
+
+
+def _corrupt(db: Path) -> None:
+    data = bytearray(db.read_bytes())
+    data[4096:] = b"\xa5" * (len(data) - 4096)
+    db.write_bytes(bytes(data))
+
+
+def _foreign(db: Path) -> None:
+    db.unlink()
+    with sqlite3.connect(db) as other:
+        other.execute("CREATE TABLE contacts (name TEXT, phone TEXT)")
+        other.execute("INSERT INTO contacts VALUES ('a', 'b')")
+    other.close()
+
+
+DAMAGE = {"not-sqlite": _not_sqlite, "truncated": _truncated, "corrupt": _corrupt, "foreign": _foreign}
+COMMANDS = {
+    "status": ["status", "--csv", "--today", "2026-11-10"],
+    "due": ["due", "--csv", "--today", "2026-11-10"],
+    "filed": ["filed", "c1.yaml", "--lang", "kk", "--on", "2026-11-03T10:00", "--channel", "eotinish"],
+    "extended": ["extended", "case-1", "--until", "2026-12-30", "--lang", "ru"],
+    "reply": ["reply", "case-1", "--on", "2026-11-10", "--outcome", "answered", "--lang", "ru"],
+    "remind": ["remind", "--date", "2026-12-30", "--out", "rem"],
+    "evidence": ["evidence", "c1.yaml"],
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_damaged_or_foreign_register_is_one_line_saying_what_to_do(project: Path, damage: str, name: str) -> None:
+    db = project / "complaints.db"
+    DAMAGE[damage](db)
+    before = db.read_bytes()
+    code, output = run(*COMMANDS[name])
+    assert code == 1, output
+    lines = [line for line in output.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, output
+    if damage == "foreign":
+        assert "an SQLite database of another program, not a complaints register" in lines[0]
+    else:
+        assert "is damaged or is not a complaints register" in lines[0]
+        assert "sqlite3 complaints.db .recover" in lines[0] and "backup" in lines[0]
+    assert db.read_bytes() == before  # nothing written into it
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.parametrize("name", ["filed", "extended", "reply", "status"])
+def test_a_read_only_register_is_a_message(project: Path, name: str) -> None:
+    db = project / "complaints.db"
+    if os.geteuid() == 0:  # root writes through permissions: make the file immutable instead
+        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(db)]).returncode != 0:
+            pytest.skip("running as root without chattr")
+    else:
+        db.chmod(0o444)
+    try:
+        code, output = run(*COMMANDS[name])
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(db)], check=True)
+        db.chmod(0o644)
+    if name == "status":  # reading needs no writing
+        assert code in (0, 1), output
+        if code == 1:
+            assert output.count("error:") == 1 and "cannot be written" in output, output
+        return
+    assert code == 1, output
+    assert output.count("error:") == 1, output
+    assert "cannot be written" in output and "writable" in output, output
