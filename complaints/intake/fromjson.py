@@ -13,8 +13,9 @@ import yaml
 from ..case.load import MAX_BYTES
 from ..case.model import ID_PATTERN
 from ..case.write import dates_as_written, suggest_id, write_case
-from ..errors import CaseError, Problem, UsageError
+from ..errors import CaseError, Problem
 from ..layout import shown as _shown
+from .sheets import regular_file
 from .wizard import field_path
 
 __all__ = ["case_from_json"]
@@ -43,9 +44,7 @@ def case_from_json(source: str | Path, out: str | Path) -> Path:
         if len(raw.encode("utf-8")) > MAX_BYTES:
             raise CaseError(name, [Problem(name, 1, 1, "", "the input is larger than 1 MiB")])
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise UsageError(f"no such file: {source}", about="source")
+        path = regular_file(Path(source), "the JSON file of the case's fields", about="source")
         if path.stat().st_size > MAX_BYTES:
             raise CaseError(name, [Problem(name, 1, 1, "", "the file is larger than 1 MiB")])
         try:

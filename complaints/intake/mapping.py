@@ -91,8 +91,11 @@ def load_mapping(path: Path | None = None) -> Mapping:
             raise DataError(str(exc)) from None
     if path is None:
         return base
-    if not Path(path).is_file():
+    from .sheets import regular_file
+
+    if not Path(path).exists():
         raise UsageError(f"no such mapping file: {path}", about="mapping")
+    regular_file(Path(path), "the mapping file (.yaml)", about="mapping")
     try:
         mine = _read_mapping(read_yaml(path, display=shown(Path(path))), own=True)
     except CaseError as exc:

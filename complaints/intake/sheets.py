@@ -26,11 +26,25 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
 
 
+def regular_file(path: Path, what: str, about: str | None = None) -> Path:
+    """`path` if it is a regular file: a FIFO would hang the read, a device never end it."""
+    import stat
+
+    try:
+        info = path.stat()  # follows a symbolic link: what it points to is what would be read
+    except OSError:
+        raise UsageError(f"no such file: {path}", about=about) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{path} is a folder; give {what}", about=about)
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode) or \
+            stat.S_ISBLK(info.st_mode) else "not a regular file"
+        raise UsageError(f"{path} is {kind}, not a file; give {what}", about=about)
+    return path
+
+
 def read_sheet(path: Path) -> Sheet:
-    if not path.exists():
-        raise UsageError(f"no such file: {path}")
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give the spreadsheet file (.xlsx or .csv)")
+    regular_file(path, "the spreadsheet file (.xlsx or .csv)")
     suffix = path.suffix.lower()
     with path.open("rb") as fh:
         zipped = fh.read(4) == b"PK\x03\x04"  # a workbook, whatever its name says

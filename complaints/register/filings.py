@@ -21,7 +21,7 @@ from ..case.when import kz_today, kz_zone, parse_day, parse_moment
 from ..errors import UsageError
 from ..layout import LANGUAGES, shown
 from .filing import CHANNELS, OUTCOMES, Annex, Filing
-from .store import AlreadyFiled, Register, RegisterError, find_db
+from .store import AlreadyFiled, Register, RegisterError, find_db, regular_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +96,8 @@ def record_reply(case_id: str, *, on: str | date, outcome: str, file: str | Path
     if outcome not in OUTCOMES:
         raise UsageError(f"unknown outcome '{outcome}': choose from {', '.join(OUTCOMES)}", about="outcome")
     day = _day(on, "the date of the reply", "on")
-    if file is not None and not Path(file).is_file():
-        raise UsageError(f"no such file: {file} (the reply to archive)", about="file")
+    if file is not None:
+        regular_file(Path(file), "the reply to archive")
     with Register(find_db(".", db)) as register:
         filing = register.latest(case_id, lang)
         filed = filing.filed_at.astimezone(kz_zone()).date()
@@ -270,10 +270,7 @@ def _letter(case_id: str, lang: str, folder: Path, file: str | Path | None) -> t
     """The letter file that was filed: `file`, else the one the last render wrote (the PDF, else the DOCX), with
     the manifest's row of it in that case."""
     if file is not None:
-        letter = Path(file)
-        if not letter.is_file():
-            raise UsageError(f"no such file: {letter} (the letter filed)", about="file")
-        return letter, None
+        return regular_file(Path(file), "the letter filed"), None
     mine = {r["format"]: r for r in listed(folder) or [] if r.get("case_id") == case_id and r.get("language") == lang}
     for fmt in ("pdf", "docx"):  # the PDF is what goes into eOtinish, signed; else the Word letter
         if fmt in mine and (folder / mine[fmt]["path"]).is_file():

@@ -101,6 +101,27 @@ class AlreadyFiled(RegisterError):
     """A case is already filed in that language, and this filing was not said to be a new one."""
 
 
+MAX_ARCHIVED = 256 * 1024 * 1024  # a letter or a reply; a larger file is a mistaken name, not a document
+
+
+def regular_file(path: Path, what: str, limit: int = MAX_ARCHIVED) -> Path:
+    """`path` if it is a regular file (a FIFO or a device would hang or never end) no larger than `limit`."""
+    import stat
+
+    try:
+        info = path.stat()  # follows a symbolic link: what it points to is what would be read
+    except OSError:
+        raise UsageError(f"no such file: {shown(path)} ({what})", about="file") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) \
+            else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file"
+        raise UsageError(f"{shown(path)} is {kind}, not a file ({what})", about="file")
+    if info.st_size > limit:
+        raise UsageError(f"{shown(path)} is {info.st_size / 2**20:,.0f} MiB, larger than the {limit // 2**20} MiB"
+                         f" a document may be ({what}): is it the right file?", about="file")
+    return path
+
+
 def find_db(start: str | Path = ".", explicit: str | Path | None = None) -> Path:
     """The register's file: `explicit`, else complaints.db beside the complaints.yaml found walking up."""
     if explicit is not None:
@@ -281,6 +302,7 @@ class Register:
     def freeze(self, source: str | Path) -> tuple[str, str]:
         """A copy of a file in the archive, named by its SHA-256; returns (its name, its SHA-256)."""
         source = Path(source)
+        regular_file(source, "the file to archive")
         try:
             data = source.read_bytes()
         except OSError as exc:

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from complaints.cli import app
 
 runner = CliRunner()
+REPO_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -141,3 +142,75 @@ def test_a_read_only_register_is_a_message(project: Path, name: str) -> None:
     assert code == 1, output
     assert output.count("error:") == 1, output
     assert "cannot be written" in output and "writable" in output, output
+
+
+# ---------------------------------------------------------------- 8: every file read is a regular file first
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _device(path: Path) -> Path:
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def _huge(path: Path) -> Path:
+    with open(path, "wb") as fh:
+        fh.truncate(3 * 2**30)  # 3 GB, sparse: nothing on the disk
+    return path
+
+
+NOT_FILES = {"fifo": (_fifo, "is a FIFO"), "device": (_device, "is a device")}
+
+
+@pytest.mark.parametrize("kind", NOT_FILES)
+def test_import_of_a_fifo_or_a_device_is_refused_not_hung(project_dir: Path, kind: str) -> None:
+    make, said = NOT_FILES[kind]
+    sheet = make(project_dir.parent / "sheet.csv")
+    proc = command("import", str(sheet), "--out", "cases", cwd=project_dir.parent, timeout=10)
+    assert proc.returncode == 2 and said in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("kind", NOT_FILES)
+def test_a_mapping_file_that_is_a_fifo_or_a_device_is_refused(project_dir: Path, kind: str) -> None:
+    make, said = NOT_FILES[kind]
+    sheet = REPO_DATA / "monitoring-500.csv"
+    mapping = make(project_dir.parent / "map.yaml")
+    proc = command("import", str(sheet), "--out", "cases", "--map", str(mapping), cwd=project_dir.parent, timeout=10)
+    assert proc.returncode == 2 and said in proc.stderr and "--map" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("kind", NOT_FILES)
+def test_new_from_json_of_a_fifo_or_a_device_is_refused(project_dir: Path, kind: str) -> None:
+    make, said = NOT_FILES[kind]
+    source = make(project_dir.parent / "case.json")
+    proc = command("new", "--out", "cases", "--from-json", str(source), cwd=project_dir.parent, timeout=10)
+    assert proc.returncode == 2 and said in proc.stderr and "--from-json" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("kind", [*NOT_FILES, "huge"])
+@pytest.mark.parametrize("name", ["reply", "filed"])
+def test_reply_and_filed_file_that_is_not_a_document_is_refused(project: Path, kind: str, name: str) -> None:
+    make, said = NOT_FILES.get(kind, (_huge, "larger than the 256 MiB a document may be"))
+    file = make(project / "reply.pdf")
+    proc = command(*COMMANDS[name], "--file", str(file), cwd=project, timeout=10)
+    assert proc.returncode == 2 and said in proc.stderr and "--file" in proc.stderr, proc.stderr
+    assert not any(p.stat().st_size > 2**20 for p in (project / "complaints.archive").rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("how", ["path", "glob", "link"])
+def test_a_case_file_that_is_a_fifo_or_a_device_is_refused_not_hung(project_dir: Path, how: str) -> None:
+    write_yaml(project_dir / "good.yaml", case_data(id="good"))
+    if how == "link":
+        _device(project_dir / "zero.yaml")
+    else:
+        _fifo(project_dir / "pipe.yaml")
+    given = {"path": "pipe.yaml", "glob": "*.yaml", "link": "zero.yaml"}[how]
+    proc = command("validate", given, cwd=project_dir, timeout=10)
+    assert proc.returncode == 2, proc.stderr
+    assert "is not a regular file" in proc.stderr and ("pipe.yaml" in proc.stderr or "zero.yaml" in proc.stderr)
+    # a folder of cases skips what is not a file, and says nothing of it
+    proc = command("validate", ".", cwd=project_dir, timeout=10)
+    assert proc.returncode == 0, proc.stderr
