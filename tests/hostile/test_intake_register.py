@@ -234,3 +234,62 @@ def test_a_reference_that_is_a_formula_is_text_in_the_csv(project: Path, ref: st
     cells = [row[3] for row in rows[1:] if row[1] == "kk"]
     assert cells == ["'" + ref], result.stdout
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+# ---------------------------------------------------------------- 4: ids that collide are told apart by content
+
+HEADER = "Заголовок;Дата комментария;Издание;Адрес сайта;Ссылка на статью;Автор комментария;Текст комментария;Язык;Нормы\n"
+
+
+def _sheet(path: Path, numbers: range, *, repeat: int | None = None) -> Path:
+    rows = [f"Статья;06.10.2023 22:53;Nur.kz;https://www.nur.kz;https://www.nur.kz/a/;Автор;Комментарий номер {n};ru;"
+            "criminal-code-174-1\n" for n in numbers]
+    if repeat is not None:
+        rows.append(rows[repeat])
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def test_ids_have_64_bits_and_no_collision_among_a_million_comments_of_one_outlet_and_day() -> None:
+    from complaints.case.write import suggest_id
+
+    base = {"outlet": {"name": "Nur.kz", "url": "https://www.nur.kz"}, "comment": {"posted": "2023-10-06"}}
+    ids = {suggest_id({**base, "comment": {"posted": "2023-10-06", "text": f"Комментарий номер {n}"}})
+           for n in range(200_000)}  # the issue's 833 and 3022 among them
+    assert len(ids) == 200_000
+    assert all(len(i.rsplit("-", 1)[1]) == 16 for i in list(ids)[:10])
+
+
+def test_in_one_sheet_a_collision_is_not_called_the_same_comment(project_dir: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("complaints.case.write.HASH_HEX", 1)  # 16 ids: collisions certain, as 24 bits were at 100k
+    sheet = _sheet(project_dir.parent / "s.csv", range(40), repeat=0)
+    code, output = run("import", str(sheet), "--out", str(project_dir))
+    assert code == 1
+    assert "is a different comment from row" not in output
+    assert "a different comment from row" in output and "collision" in output
+    assert output.count("the same comment as row 2") == 1  # the true duplicate, the last row, only
+    assert f"s.csv:{40 + 2}:" in output.split("the same comment as row 2")[0].rsplit("\n", 1)[-1], output
+
+
+@pytest.mark.parametrize("update", [False, True])
+def test_across_imports_a_collision_never_turns_one_case_into_another(project_dir: Path, update: bool,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("complaints.case.write.HASH_HEX", 1)
+    first = _sheet(project_dir.parent / "first.csv", range(1))
+    code, output = run("import", str(first), "--out", str(project_dir))
+    assert code == 0, output
+    (case,) = sorted(project_dir.glob("nur-kz-*.yaml"))
+    before = case.read_bytes()
+    from complaints.case.write import suggest_id
+
+    target = case.stem
+    other = next(n for n in range(1, 500) if suggest_id(
+        {"outlet": {"name": "Nur.kz", "url": "https://www.nur.kz"}, "article": {"url": "https://www.nur.kz/a/"},
+         "comment": {"author": "Автор", "posted": "2023-10-06T22:53", "text": f"Комментарий номер {n}"}}) == target)
+    second = _sheet(project_dir.parent / "second.csv", range(other, other + 1))
+    code, output = run("import", str(second), "--out", str(project_dir), *(["--update"] if update else []))
+    assert code == 1, output
+    assert "a different comment with the same id" in output and case.name in output and "second.csv" in output
+    assert "unchanged" in output and "0 unchanged" in output
+    assert case.read_bytes() == before
