@@ -293,3 +293,26 @@ def test_across_imports_a_collision_never_turns_one_case_into_another(project_di
     assert "a different comment with the same id" in output and case.name in output and "second.csv" in output
     assert "unchanged" in output and "0 unchanged" in output
     assert case.read_bytes() == before
+
+
+# ---------------------------------------------------------------- 17: new --from-json, hostile JSON
+
+JSON_ATTACKS = {
+    "deep": ('{"comment": ' + "[" * 50_000 + "]" * 50_000 + "}", "1:", "nested deeper than 64 levels"),
+    "surrogate": ('{\n  "comment": {"text": "a\\ud800b"}\n}', "2:25:", "half of a UTF-16 surrogate pair"),
+    "nan": ('{\n  "comment": {"text": NaN}\n}', "2:23:", "NaN is not a number JSON allows"),
+    "infinity": ('{\n  "format": Infinity\n}', "2:13:", "Infinity is not a number JSON allows"),
+    "digits": ('{\n  "format": ' + "9" * 5000 + "\n}", "2:13:", "a number of 5000 characters"),
+}
+
+
+@pytest.mark.parametrize("attack", JSON_ATTACKS)
+def test_hostile_json_is_a_located_error_and_nothing_written(project_dir: Path, attack: str) -> None:
+    text, where, said = JSON_ATTACKS[attack]
+    source = project_dir.parent / "case.json"
+    source.write_text(text, encoding="utf-8")
+    proc = command("new", "--out", "cases", "--from-json", str(source), cwd=project_dir.parent)
+    assert proc.returncode == 1, proc.stderr
+    assert f"case.json:{where}" in proc.stderr and said in proc.stderr, proc.stderr
+    assert "nothing written" in proc.stderr
+    assert sorted(p.name for p in project_dir.iterdir()) == ["complaints.yaml"]
