@@ -13,6 +13,7 @@ the outlet, the comment's date and a hash of the comment), and a file is only wr
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time
@@ -205,7 +206,7 @@ class _Context:
     has_project: bool
     update: bool
     result: ImportResult
-    seen_ids: dict[str, tuple[int, str]] = field(default_factory=dict)  # id → (first row, comment_identity)
+    seen_ids: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # id → (first row, its comment)
     seen_map_problems: set[str] = field(default_factory=set)
 
 
@@ -232,14 +233,21 @@ def import_sheet(sheet: Path, out: Path, *, mapping: Path | None = None, update:
         file, line, col = source.where
         return Problem(file, line, col, name, message + " (the value given in the mapping file)")
 
-    rows = [r for r in ctx.sheet.rows if r[0] > columns.header_row]
-    for done, (number, row, formats) in enumerate(rows, start=1):
+    # rows streamed: read, checked and written one at a time, so memory stays flat however long the sheet
+    total = max(table.total - columns.header_row, 0) if table.total is not None else 0
+    done = 0
+    for number, row, formats in ctx.sheet.rows:
+        if number <= columns.header_row:
+            continue
+        done += 1
         built = _build(number, row, formats, columns, the_mapping, table, map_problem)
         if built is not None:
             result.rows += 1
             _import_row(ctx, built)
-        if progress is not None:
-            progress(done, len(rows))
+        if progress is not None and (done % 100 == 0 or done == total):
+            progress(done, max(total, done))
+    if progress is not None:
+        progress(done, done)
     if result.with_warnings:
         cases = "1 case has" if result.with_warnings == 1 else f"{result.with_warnings} cases have"
         result.notes.append(f"{cases} warnings (a missing translation, a norm not in force then, …):"
@@ -275,7 +283,8 @@ def _import_row(ctx: _Context, built: _Built) -> None:
     problems = list(built.problems)
     duplicate = False
     if not problems:
-        identity = case_write.comment_identity(built.data)
+        # the comment itself, as a full SHA-256 (not the id's 64 bits): equal exactly when the comments are
+        identity = hashlib.sha256(case_write.comment_identity(built.data).encode("utf-8")).digest()
         first, known = ctx.seen_ids.setdefault(built.id, (built.row, identity))
         if first != built.row:
             duplicate = True
