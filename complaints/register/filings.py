@@ -56,6 +56,7 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     case_path = _case_path(case, folder)
     found = load_case(case_path)
     letter, picked = _letter(found.id, lang, folder, file)
+    _intact(letter, "file" if file is not None else None)
     try:
         digest = sha256_file(letter)
     except OSError as exc:
@@ -277,6 +278,32 @@ def _letter(case_id: str, lang: str, folder: Path, file: str | Path | None) -> t
             return folder / mine[fmt]["path"], mine[fmt]
     raise UsageError(f"no {lang} letter of '{case_id}' in {folder}: render it first, or name the file that was"
                      " filed", about="file")
+
+
+def _intact(letter: Path, about: str | None) -> None:
+    """Refuse a letter that is no longer a document of its kind (a DOCX that is no Word file, a PDF that is
+    none: damaged since it was rendered, or cut short in copying), rather than archive it as the letter filed."""
+    import zipfile
+
+    kind = letter.suffix.lower()
+    problem = None
+    if kind == ".docx":
+        try:
+            with zipfile.ZipFile(letter) as docx:
+                if "word/document.xml" not in docx.namelist():
+                    problem = "it has no word/document.xml"
+                elif (bad := docx.testzip()) is not None:
+                    problem = f"its part {bad} is damaged"
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            problem = f"it cannot be opened as one ({exc})"
+    elif kind == ".pdf":
+        with open(letter, "rb") as fh:
+            if b"%PDF-" not in fh.read(1024):
+                problem = "it does not begin as a PDF does (%PDF-)"
+    if problem is not None:
+        raise UsageError(f"{shown(letter)} is not a valid {kind[1:].upper()} file: {problem}. It was damaged since it"
+                         " was rendered, or is not the letter: render it again, or name the file you filed",
+                         about=about or "file")
 
 
 def _rendered(case_id: str, digest: str, folder: Path, picked: dict[str, Any] | None) -> dict[str, Any] | None:

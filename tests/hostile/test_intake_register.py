@@ -373,3 +373,28 @@ def test_sheet_rows_are_streamed_in_flat_memory(tmp_path: Path, project_dir: Pat
     large = _peak_import(tmp_path, project_dir, 150_000)
     # every row kept (main): some 60 MiB more for the larger sheet; streamed, the same
     assert large - small < 15 * 2**20, f"{small / 2**20:.0f} MiB for 10,000 rows, {large / 2**20:.0f} for 150,000"
+
+
+# ---------------------------------------------------------------- 20: a letter damaged after rendering
+
+@pytest.mark.parametrize("damage", ["truncated", "overwritten", "pdf"])
+def test_filed_refuses_a_letter_damaged_after_rendering(project: Path, tmp_path: Path, damage: str) -> None:
+    letter = project / "letters" / "case-1" / "case-1.kk.docx"
+    extra: list[str] = []
+    if damage == "truncated":
+        os.truncate(letter, letter.stat().st_size // 2)
+    elif damage == "overwritten":
+        letter.write_bytes(b"\0" * 4096)
+    else:
+        letter = tmp_path / "signed.pdf"
+        letter.write_bytes(b"<html>not the PDF</html>")
+        extra = ["--file", str(letter)]
+    db = project / "complaints.db"
+    before = db.read_bytes()
+    code, output = run(*COMMANDS["filed"], *extra)
+    assert code == 2, output
+    assert f"{letter.name} is not a valid {letter.suffix[1:].upper()} file" in output and "render it again" in output
+    with sqlite3.connect(db) as check:
+        assert check.execute("SELECT count(*) FROM filings").fetchone()[0] == 1  # the ru filing only
+    check.close()
+    assert before  # the register was there before, and nothing was added to it
