@@ -240,8 +240,8 @@ class Register:
         # a file that is not SQLite at all is refused by the first read
         tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if tables - _TABLES or (version and "filings" not in tables) \
-                or (tables and not version):
+        newer = version > len(MIGRATIONS) and "filings" in tables  # said by _migrate: update the tool
+        if not newer and (tables - _TABLES or (version and "filings" not in tables) or (tables and not version)):
             raise RegisterError(f"{shown(self.path)} is an SQLite database of another program, not a complaints register"
                                 f" (its tables: {', '.join(sorted(tables)) or 'none'}): name the register with --db,"
                                 " or move that file away")

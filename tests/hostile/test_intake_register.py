@@ -398,3 +398,12 @@ def test_filed_refuses_a_letter_damaged_after_rendering(project: Path, tmp_path:
         assert check.execute("SELECT count(*) FROM filings").fetchone()[0] == 1  # the ru filing only
     check.close()
     assert before  # the register was there before, and nothing was added to it
+
+
+def test_a_register_of_a_newer_version_with_tables_of_its_own_asks_to_update(project: Path) -> None:
+    with sqlite3.connect(project / "complaints.db") as db:
+        db.execute("CREATE TABLE later (x)")
+        db.execute("PRAGMA user_version = 99")
+    db.close()
+    code, output = run(*COMMANDS["status"])
+    assert code == 1 and "made by a newer version of complaints" in output, output
