@@ -45,6 +45,9 @@ def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
             if match.is_dir():
                 for item in _yaml_files(match):
                     found.setdefault(item, None)
+            elif not match.is_file():  # a FIFO would hang the read, a device (or a link to one) never end it
+                raise UsageError(f"{shown(match)} is not a regular file (a FIFO, a device, or a link to one):"
+                                 " give case files, or a folder of them")
             elif match.name != PROJECT_FILE or len(matches) == 1 and not glob.has_magic(text):
                 found.setdefault(match, None)
     return sorted(found, key=lambda p: str(p))

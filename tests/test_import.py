@@ -209,7 +209,7 @@ def test_the_case_files_say_where_they_came_from_and_carry_comments(imported: tu
     text = case_files(out)[0].read_text(encoding="utf-8")
     assert text.startswith(f"# Imported by `complaints import` from {sheet.name}, row ")
     assert "# the name or nickname the outlet displays" in text
-    assert re.search(r"^id: [a-z0-9-]+-\d{4}-\d{2}-\d{2}-[0-9a-f]{12} +#", text, re.M)
+    assert re.search(r"^id: [a-z0-9-]+-\d{4}-\d{2}-\d{2}-[0-9a-f]{16} +#", text, re.M)
 
 
 # ---------------------------------------------------------------- encodings, dates, mappings

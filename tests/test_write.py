@@ -28,7 +28,7 @@ def test_an_outlet_is_named_by_its_host_as_the_grouped_letters_name_their_folder
 
 def test_the_id_is_outlet_date_and_a_hash_of_the_comment() -> None:
     case_id = suggest_id(SEED)
-    assert re.fullmatch(r"nur-kz-2023-10-06-[0-9a-f]{12}", case_id)
+    assert re.fullmatch(r"nur-kz-2023-10-06-[0-9a-f]{16}", case_id)
     # however the same comment was typed: day first, spaces around the name, Windows line ends
     assert suggest_id(with_comment(posted="06.10.2023 22:53")) == case_id
     assert suggest_id(with_comment(posted="2023-10-06T22:53+06:00")) == case_id  # the same instant
@@ -45,7 +45,7 @@ def test_the_id_is_outlet_date_and_a_hash_of_the_comment() -> None:
 def test_the_id_falls_back_to_the_articles_date_and_to_undated() -> None:
     assert suggest_id(with_comment(posted=None)).startswith("nur-kz-2023-10-06-")
     bare = {"outlet": {"name": "Сайт"}, "comment": {"text": "x"}}
-    assert re.fullmatch(r"case-undated-[0-9a-f]{12}", suggest_id(bare))
+    assert re.fullmatch(r"case-undated-[0-9a-f]{16}", suggest_id(bare))
     long = {**SEED, "outlet": {"url": "https://" + "very-long-name." * 10 + "kz"}}
     assert len(suggest_id(long)) <= 80 and re.fullmatch(r"[a-z0-9][a-z0-9-]*", suggest_id(long))
 

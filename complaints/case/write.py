@@ -1,7 +1,7 @@
 """Writing case files: the one writer and the one id scheme of `new` and `import`.
 
     outlet_slug(url)             `nur-kz`: an outlet's host as a name (case ids; the grouped letters' folders)
-    suggest_id(fields)           `nur-kz-2023-10-06-1a2b3c4d5e6f`: outlet, date, a hash of the comment's identity
+    suggest_id(fields)           `nur-kz-2023-10-06-1a2b3c4d5e6f7a8b`: outlet, date, a hash of the comment's identity
     case_text(data, header)      the fields as commented YAML that reads back exactly (wording: data/case-file.yaml)
     updated_text(text, changes)  an existing file with some fields set, its other lines and comments as they were
     check_text(text, target)     what `complaints validate` says of the text as the file it is about to become
@@ -41,11 +41,16 @@ from .when import Moment, parse_moment
 if TYPE_CHECKING:
     from .read import CaseFile, ProjectFile
 
-__all__ = ["case_folder", "case_text", "check_text", "date_as_written", "dates_as_written", "field_type", "fill",
-           "header", "is_localized", "moment_text", "outlet_slug", "put", "suggest_id", "updated_text", "wording",
-           "write_case"]
+__all__ = ["case_folder", "case_text", "check_text", "comment_identity", "date_as_written", "dates_as_written",
+           "field_type", "fill", "header", "is_localized", "moment_text", "outlet_slug", "put", "suggest_id",
+           "updated_text", "wording", "write_case"]
 
-HASH_HEX = 12  # 48 bits: two comments on one outlet and day practically never meet (24 bits did, at 100,000 rows)
+# The hash's length. Ids collide only between comments on one outlet and day (both are in the id); for n such
+# comments and b bits, the chance that any two share an id is about n²/2^(b+1) (the birthday bound). A sheet of
+# 1,000,000 rows, all of one outlet and one day, the worst case: 24 bits: certain (262 pairs at 100,000 rows);
+# 48 bits: 10^12/2^49 ≈ 1.8e-3; 64 bits: 10^12/2^65 ≈ 2.7e-8. And should two ever meet, the import compares the
+# comments themselves (comment_identity) and refuses the second, naming both: a collision never loses a case.
+HASH_HEX = 16  # 64 bits
 _FLOW_WIDTH = 120  # a text by language on one line, `{ru: …, kk: …, en: …}`, while the line stays this short
 _COMMENT_COLUMN = 36
 
@@ -81,12 +86,11 @@ def suggest_id(fields: Mapping[str, Any]) -> str:
     """The id for a new case with these fields (the case file's names and nesting): `<outlet>-<date>-<hash>`.
 
     The outlet is `outlet_slug` of its home page (else of the article's address); the date is the comment's
-    (else the article's; `undated` without either); the hash, 12 hex digits, is of the comment's identity:
-    the outlet, the article's address, the author, the time posted and the text. The same comment gets the
-    same id from `new`, `new --from-json` and `import`, however its date or spacing was typed.
+    (else the article's; `undated` without either); the hash, 16 hex digits, is of the comment's identity
+    (comment_identity): the outlet, the article's address, the author, the time posted and the text. The same
+    comment gets the same id from `new`, `new --from-json` and `import`, however its date or spacing was typed.
     """
-    slug = (outlet_slug(_at(fields, "outlet", "url") or "") or outlet_slug(_at(fields, "article", "url") or "")
-            or re.sub(r"[^a-z0-9]+", "-", _words(_at(fields, "outlet", "name")).lower()).strip("-") or "case")
+    slug = _slug(fields)
     posted = _at(fields, "comment", "posted")
     day = "undated"
     for when in (posted, _at(fields, "article", "published")):
@@ -95,12 +99,24 @@ def suggest_id(fields: Mapping[str, Any]) -> str:
             break
         except ValueError:
             continue
-    text = unicodedata.normalize("NFC", str(_at(fields, "comment", "text") or ""))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    identity = "\x1f".join((slug, str(_at(fields, "article", "url") or "").strip(),
-                            _words(_at(fields, "comment", "author")), _instant(posted), text))
+    identity = comment_identity(fields)
     tail = f"{day}-{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:HASH_HEX]}"
     return f"{slug[:80 - len(tail) - 1].rstrip('-')}-{tail}"
+
+
+def _slug(fields: Mapping[str, Any]) -> str:
+    return (outlet_slug(_at(fields, "outlet", "url") or "") or outlet_slug(_at(fields, "article", "url") or "")
+            or re.sub(r"[^a-z0-9]+", "-", _words(_at(fields, "outlet", "name")).lower()).strip("-") or "case")
+
+
+def comment_identity(fields: Mapping[str, Any]) -> str:
+    """What makes a comment the same comment, as one text: its outlet, the article's address, the author, the
+    time posted and the text (spacing, line ends and the way the date is written aside). Two rows or files
+    are the same comment exactly when these are equal; the id is a hash of it."""
+    text = unicodedata.normalize("NFC", str(_at(fields, "comment", "text") or ""))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "\x1f".join((_slug(fields), str(_at(fields, "article", "url") or "").strip(),
+                        _words(_at(fields, "comment", "author")), _instant(_at(fields, "comment", "posted")), text))
 
 
 # ---------------------------------------------------------------- wording

@@ -116,14 +116,31 @@ def _json(rows: list[Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_row(row: tuple[str, ...]) -> list[str]:
+    """A row for a spreadsheet: a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
+    leading ' , which spreadsheets show as text and do not display (OWASP's convention for CSV injection)."""
+    return [f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA) else cell for cell in row]
+
+
+class _LineEnds:
+    """Standard output for csv.writer, rows ending in LF: the writer is told CRLF, so that a cell holding a CR is
+    quoted too (it quotes only the line terminator's characters), and each row's CRLF is written as LF."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text[:-2] + "\n" if text.endswith("\r\n") else text)
+
+
 def _table(as_csv: bool, empty: str, **options: Any) -> None:
     from ..register.filings import STATUS_COLUMNS, status_rows
 
     if as_csv or not out.is_terminal:  # a file or a pipe: CSV, rows written as SQLite hands them over
         stream = status_rows(**options)  # a mistake is refused here, before the header
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csv.writer(_LineEnds(), lineterminator="\r\n")
         writer.writerow(STATUS_COLUMNS)
-        writer.writerows(stream)
+        writer.writerows(map(_safe_row, stream))
         return
     rows = list(status_rows(**options))
     if not rows:

@@ -4,17 +4,19 @@ reported at its line and column in the JSON."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..case.load import MAX_BYTES
+from ..case.load import MAX_BYTES, MAX_DEPTH
 from ..case.model import ID_PATTERN
 from ..case.write import dates_as_written, suggest_id, write_case
-from ..errors import CaseError, Problem, UsageError
+from ..errors import CaseError, Problem
 from ..layout import shown as _shown
+from .sheets import regular_file
 from .wizard import field_path
 
 __all__ = ["case_from_json"]
@@ -43,15 +45,17 @@ def case_from_json(source: str | Path, out: str | Path) -> Path:
         if len(raw.encode("utf-8")) > MAX_BYTES:
             raise CaseError(name, [Problem(name, 1, 1, "", "the input is larger than 1 MiB")])
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise UsageError(f"no such file: {source}", about="source")
+        path = regular_file(Path(source), "the JSON file of the case's fields", about="source")
         if path.stat().st_size > MAX_BYTES:
             raise CaseError(name, [Problem(name, 1, 1, "", "the file is larger than 1 MiB")])
         try:
             raw = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CaseError(name, [Problem(name, 0, 0, "", f"cannot read it as UTF-8 text: {exc}")]) from None
+    refused = _refused(raw)  # before parsing: json's parser recurses, and takes NaN and lone surrogates
+    if refused is not None:
+        line, column, message = refused
+        raise CaseError(name, [Problem(name, line, column, "", message)])
     try:
         data = json.loads(raw, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
@@ -80,6 +84,56 @@ def case_from_json(source: str | Path, out: str | Path) -> Path:
             line, column = positions.mark(field_path(p.field), key=on_key)
             problems.append(Problem(name, line, column, p.field, p.message, p.severity))
         raise CaseError(name, problems) from None
+
+
+_MAX_DIGITS = 40  # a number longer than this is no field of a case (and int() of 4,300 digits raises)
+_SURROGATE = re.compile(r"\\u[dD]([89abAB])[0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?|\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _refused(raw: str) -> tuple[int, int, str] | None:
+    """The first place where the JSON text holds what no case field can take, and why: nesting deeper than
+    case files may be, NaN or Infinity (not JSON), a number too long to be one, or an escaped lone
+    surrogate (half of a UTF-16 pair, no character); None when there is none."""
+    depth, line, start = 0, 1, 0  # start: where the current line begins
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if c == "\n":
+            line, start = line + 1, i + 1
+        elif c == '"':
+            j = i + 1
+            while j < n and raw[j] != '"':
+                if raw[j] == "\\":
+                    if raw.startswith("\\u", j):
+                        m = _SURROGATE.match(raw, j)
+                        if m and (m.group(1) is None or m.end() - j == 6):  # a low half alone, or a high one
+                            return line, j - start + 1, (f"'{m.group(0)}' is half of a UTF-16 surrogate pair, no"
+                                                         " character: write the character itself")
+                        if m:
+                            j = m.end() - 1
+                    j += 1
+                elif raw[j] == "\n":
+                    break  # an unclosed string: json's own message says so
+                j += 1
+            i = j
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, i - start + 1, f"nested deeper than {MAX_DEPTH} levels: refused"
+        elif c in "]}":
+            depth -= 1
+        elif c.isalnum() or c == "-":
+            j = i
+            while j < n and (raw[j].isalnum() or raw[j] in "+-."):
+                j += 1
+            word = raw[i:j]
+            if word.lstrip("-") in ("NaN", "Infinity"):
+                return line, i - start + 1, f"{word} is not a number JSON allows: write the value as text or leave it out"
+            if sum(ch.isdigit() for ch in word) > _MAX_DIGITS:
+                return line, i - start + 1, f"a number of {len(word)} characters: no field of a case takes one"
+            i = j - 1
+        i += 1
+    return None
 
 
 class _Positions:

@@ -13,6 +13,7 @@ the outlet, the comment's date and a hash of the comment), and a file is only wr
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..case import write as case_write
 from ..case.load import read_yaml
 from ..case.model import ID_PATTERN
 from ..case.when import DAY_FORMS
@@ -204,7 +206,7 @@ class _Context:
     has_project: bool
     update: bool
     result: ImportResult
-    seen_ids: dict[str, int] = field(default_factory=dict)
+    seen_ids: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # id → (first row, its comment)
     seen_map_problems: set[str] = field(default_factory=set)
 
 
@@ -231,14 +233,21 @@ def import_sheet(sheet: Path, out: Path, *, mapping: Path | None = None, update:
         file, line, col = source.where
         return Problem(file, line, col, name, message + " (the value given in the mapping file)")
 
-    rows = [r for r in ctx.sheet.rows if r[0] > columns.header_row]
-    for done, (number, row, formats) in enumerate(rows, start=1):
+    # rows streamed: read, checked and written one at a time, so memory stays flat however long the sheet
+    total = max(table.total - columns.header_row, 0) if table.total is not None else 0
+    done = 0
+    for number, row, formats in ctx.sheet.rows:
+        if number <= columns.header_row:
+            continue
+        done += 1
         built = _build(number, row, formats, columns, the_mapping, table, map_problem)
         if built is not None:
             result.rows += 1
             _import_row(ctx, built)
-        if progress is not None:
-            progress(done, len(rows))
+        if progress is not None and (done % 100 == 0 or done == total):
+            progress(done, max(total, done))
+    if progress is not None:
+        progress(done, done)
     if result.with_warnings:
         cases = "1 case has" if result.with_warnings == 1 else f"{result.with_warnings} cases have"
         result.notes.append(f"{cases} warnings (a missing translation, a norm not in force then, …):"
@@ -274,13 +283,21 @@ def _import_row(ctx: _Context, built: _Built) -> None:
     problems = list(built.problems)
     duplicate = False
     if not problems:
-        first = ctx.seen_ids.setdefault(built.id, built.row)
+        # the comment itself, as a full SHA-256 (not the id's 64 bits): equal exactly when the comments are
+        identity = hashlib.sha256(case_write.comment_identity(built.data).encode("utf-8")).digest()
+        first, known = ctx.seen_ids.setdefault(built.id, (built.row, identity))
         if first != built.row:
             duplicate = True
             name, letter, _ = built.origin.get("comment.text", ("comment.text", "A", None))
-            problems.append(Problem(ctx.sheet.name, built.row, letter, name,
-                                    f"the same comment as row {first} (the same outlet, article, author, time and"
-                                    f" text, so the same case {built.id}); delete one of the two rows"))
+            if known == identity:
+                problems.append(Problem(ctx.sheet.name, built.row, letter, name,
+                                        f"the same comment as row {first} (the same outlet, article, author, time and"
+                                        f" text, so the same case {built.id}); delete one of the two rows"))
+            else:  # the same id for another comment: a hash collision, told apart by the comments themselves
+                problems.append(Problem(ctx.sheet.name, built.row, letter, name,
+                                        f"a different comment from row {first}, but its id {built.id} came out the"
+                                        " same (a collision of the id's hash): not imported; add an `id` column"
+                                        " giving this row an id of its own"))
     text = case_text(built.data, header=header("import", sheet=Path(ctx.sheet.name).name, row=built.row),
                      comments=built.comments)
     # a bad id still gets its row checked, under a name that stays in the folder
@@ -376,6 +393,14 @@ def _place(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -
             return
         _fail(ctx, built.row, [Problem(p.file, p.line, p.column, p.field, f"cannot update this case from"
                                        f" row {built.row}: {p.message}") for p in broken])
+        return
+    if case_write.comment_identity(doc.data) != case_write.comment_identity(built.data) and suggest_id(doc.data) == built.id:
+        # the file's own comment gives this id, and it is another comment: a collision of the id's hash, never
+        # a reason to turn one case into another (a file whose comment was edited since gives another id)
+        _fail(ctx, built.row, [Problem(shown(final), 1, 1, "id", f"row {built.row} of {ctx.sheet.name} is a different"
+                                       f" comment with the same id {built.id} (a collision of the id's hash): the case"
+                                       " file was left as it is and the row not imported; add an `id` column giving"
+                                       " the row an id of its own")])
         return
     changes = _changes(doc.data, built)
     if not changes:

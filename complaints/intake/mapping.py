@@ -91,8 +91,11 @@ def load_mapping(path: Path | None = None) -> Mapping:
             raise DataError(str(exc)) from None
     if path is None:
         return base
-    if not Path(path).is_file():
+    from .sheets import regular_file
+
+    if not Path(path).exists():
         raise UsageError(f"no such mapping file: {path}", about="mapping")
+    regular_file(Path(path), "the mapping file (.yaml)", about="mapping")
     try:
         mine = _read_mapping(read_yaml(path, display=shown(Path(path))), own=True)
     except CaseError as exc:
@@ -194,7 +197,7 @@ def find_columns(sheet: Sheet, mapping: Mapping) -> tuple[Columns, list[str]]:
     wanted = {name: [_header(h) for h in source.headers] for name, source in mapping.fields.items()}
     known = {h for hs in wanted.values() for h in hs}
     header_row, headers = 0, list[str]()
-    for number, cells, _ in sheet.rows[:10]:  # a title line or two may sit above the header
+    for number, cells, _ in sheet.head:  # a title line or two may sit above the header
         texts = [cell_text(c, None).strip() for c in cells]
         if not any(texts):
             continue

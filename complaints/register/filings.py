@@ -22,7 +22,7 @@ from ..case.when import kz_today, kz_zone, parse_day, parse_moment
 from ..errors import UsageError, printable
 from ..layout import LANGUAGES, shown
 from .filing import CHANNELS, OUTCOMES, Annex, Filing
-from .store import AlreadyFiled, Register, RegisterError, find_db
+from .store import AlreadyFiled, Register, RegisterError, find_db, regular_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,7 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     case_path = _case_path(case, folder)
     found = load_case(case_path)
     letter, picked = _letter(found.id, lang, folder, file)
+    _intact(letter, "file" if file is not None else None)
     try:
         digest = sha256_file(letter)
     except OSError as exc:
@@ -106,8 +107,8 @@ def record_reply(case_id: str, *, on: str | date, outcome: str, file: str | Path
     if outcome not in OUTCOMES:
         raise UsageError(f"unknown outcome '{outcome}': choose from {', '.join(OUTCOMES)}", about="outcome")
     day = _day(on, "the date of the reply", "on")
-    if file is not None and not Path(file).is_file():
-        raise UsageError(f"no such file: {file} (the reply to archive)", about="file")
+    if file is not None:
+        regular_file(Path(file), "the reply to archive")
     with Register(find_db(".", db)) as register:
         filing = register.latest(case_id, lang)
         filed = filing.filed_at.astimezone(kz_zone()).date()
@@ -288,16 +289,39 @@ def _letter(case_id: str, lang: str, folder: Path, file: str | Path | None) -> t
     """The letter file that was filed: `file`, else the one the last render wrote (the PDF, else the DOCX), with
     the manifest's row of it in that case."""
     if file is not None:
-        letter = Path(file)
-        if not letter.is_file():
-            raise UsageError(f"no such file: {letter} (the letter filed)", about="file")
-        return letter, None
+        return regular_file(Path(file), "the letter filed"), None
     mine = {r["format"]: r for r in listed(folder) or [] if r.get("case_id") == case_id and r.get("language") == lang}
     for fmt in ("pdf", "docx"):  # the PDF is what goes into eOtinish, signed; else the Word letter
         if fmt in mine and (folder / mine[fmt]["path"]).is_file():
             return folder / mine[fmt]["path"], mine[fmt]
     raise UsageError(f"no {lang} letter of '{case_id}' in {folder}: render it first, or name the file that was"
                      " filed", about="file")
+
+
+def _intact(letter: Path, about: str | None) -> None:
+    """Refuse a letter that is no longer a document of its kind (a DOCX that is no Word file, a PDF that is
+    none: damaged since it was rendered, or cut short in copying), rather than archive it as the letter filed."""
+    import zipfile
+
+    kind = letter.suffix.lower()
+    problem = None
+    if kind == ".docx":
+        try:
+            with zipfile.ZipFile(letter) as docx:
+                if "word/document.xml" not in docx.namelist():
+                    problem = "it has no word/document.xml"
+                elif (bad := docx.testzip()) is not None:
+                    problem = f"its part {bad} is damaged"
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            problem = f"it cannot be opened as one ({exc})"
+    elif kind == ".pdf":
+        with open(letter, "rb") as fh:
+            if b"%PDF-" not in fh.read(1024):
+                problem = "it does not begin as a PDF does (%PDF-)"
+    if problem is not None:
+        raise UsageError(f"{shown(letter)} is not a valid {kind[1:].upper()} file: {problem}. It was damaged since it"
+                         " was rendered, or is not the letter: render it again, or name the file you filed",
+                         about=about or "file")
 
 
 def _rendered(case_id: str, digest: str, folder: Path, picked: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from typing import Any
 
 from ..errors import ComplaintsError, UsageError
 from ..files import write_whole
+from ..layout import shown
 from .filing import Annex, Filing
 
 DB_FILE = "complaints.db"
@@ -88,6 +90,7 @@ MIGRATIONS = (
     ) WITHOUT ROWID;
     """,
 )
+_TABLES = set(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))  # the tables a register of ours has
 
 
 class RegisterError(ComplaintsError):
@@ -96,6 +99,27 @@ class RegisterError(ComplaintsError):
 
 class AlreadyFiled(RegisterError):
     """A case is already filed in that language, and this filing was not said to be a new one."""
+
+
+MAX_ARCHIVED = 256 * 1024 * 1024  # a letter or a reply; a larger file is a mistaken name, not a document
+
+
+def regular_file(path: Path, what: str, limit: int = MAX_ARCHIVED) -> Path:
+    """`path` if it is a regular file (a FIFO or a device would hang or never end) no larger than `limit`."""
+    import stat
+
+    try:
+        info = path.stat()  # follows a symbolic link: what it points to is what would be read
+    except OSError:
+        raise UsageError(f"no such file: {shown(path)} ({what})", about="file") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) \
+            else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file"
+        raise UsageError(f"{shown(path)} is {kind}, not a file ({what})", about="file")
+    if info.st_size > limit:
+        raise UsageError(f"{shown(path)} is {info.st_size / 2**20:,.0f} MiB, larger than the {limit // 2**20} MiB"
+                         f" a document may be ({what}): is it the right file?", about="file")
+    return path
 
 
 def find_db(start: str | Path = ".", explicit: str | Path | None = None) -> Path:
@@ -117,18 +141,110 @@ def find_db(start: str | Path = ".", explicit: str | Path | None = None) -> Path
                      about="db")
 
 
+def damaged(path: Path, exc: BaseException) -> RegisterError:
+    """SQLite's refusal of the register file as a message saying what is wrong with it and what to do."""
+    reason = str(exc) or type(exc).__name__
+    low = reason.lower()
+    name, archive = shown(path), shown(path.parent / ARCHIVE)
+    if "readonly" in low or "read-only" in low or "unable to open" in low or "access permission" in low:
+        return RegisterError(f"the register {name} cannot be written ({reason}): make it and its folder writable"
+                             " (SQLite keeps its journal beside it), or work on a copy with --db")
+    if "locked" in low or "busy" in low:
+        return RegisterError(f"the register {name} is busy ({reason}): another command is using it; try again")
+    if "disk is full" in low or "disk i/o" in low:
+        return RegisterError(f"the register {name} cannot be written ({reason}): free some space, then try again")
+    return RegisterError(f"the register {name} is damaged or is not a complaints register ({reason}): restore it"
+                         f" from your backup copy (the letters filed stay in {archive}), or try"
+                         f" `sqlite3 {name} .recover | sqlite3 recovered.db` and use that with --db")
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose every SQLite error (a damaged page met half-way through a read) is a RegisterError."""
+
+    path: Path
+
+    def execute(self, *args: Any) -> _Cursor:
+        try:
+            return super().execute(*args)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
+    def executemany(self, *args: Any) -> _Cursor:
+        try:
+            return super().executemany(*args)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose statements run on _Cursor, so no sqlite3 error reaches the user as a traceback."""
+
+    path: Path
+
+    def cursor(self, factory: Any = None) -> _Cursor:  # type: ignore[override]
+        cursor = super().cursor(factory or _Cursor)
+        cursor.path = self.path
+        return cursor
+
+    def execute(self, sql: str, parameters: Any = ()) -> _Cursor:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any) -> _Cursor:
+        return self.cursor().executemany(sql, parameters)
+
+
 class Register:
     """An open register: read its filings, or change them in one transaction."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.archive = self.path.parent / ARCHIVE
+        if self.path.exists() and not self.path.is_file():
+            raise RegisterError(f"the register {shown(self.path)} is not a file: name the register file with --db")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, factory=_Connection)
         except (OSError, sqlite3.Error) as exc:
-            raise RegisterError(f"cannot open the register {self.path}: {exc}") from None
+            raise damaged(self.path, exc) from None
+        self.db.path = self.path
         self.db.row_factory = sqlite3.Row
+        try:
+            self._open()
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _open(self) -> None:
+        # a file that is not SQLite at all is refused by the first read
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        newer = version > len(MIGRATIONS) and "filings" in tables  # said by _migrate: update the tool
+        if not newer and (tables - _TABLES or (version and "filings" not in tables) or (tables and not version)):
+            raise RegisterError(f"{shown(self.path)} is an SQLite database of another program, not a complaints register"
+                                f" (its tables: {', '.join(sorted(tables)) or 'none'}): name the register with --db,"
+                                " or move that file away")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = FULL")  # a filing recorded is a filing kept, even after a power cut
         self.db.execute("PRAGMA foreign_keys = ON")
@@ -173,7 +289,11 @@ class Register:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                try:
+                    self.db.execute("ROLLBACK")
+                except RegisterError:
+                    pass  # the first error is the one to tell
             raise
         _fault("before-commit")
         self.db.execute("COMMIT")
@@ -182,6 +302,7 @@ class Register:
     def freeze(self, source: str | Path) -> tuple[str, str]:
         """A copy of a file in the archive, named by its SHA-256; returns (its name, its SHA-256)."""
         source = Path(source)
+        regular_file(source, "the file to archive")
         try:
             data = source.read_bytes()
         except OSError as exc:
