@@ -2,8 +2,9 @@
 
 LibreOffice draws a character missing from the letter's font (Liberation Serif) with another installed font
 that has it, found through fontconfig; a character no installed font has is left out of the PDF without a
-word. So what a PDF can draw is what fontconfig's fonts cover, asked once per run (`fc-list`), and a case
-whose text has anything else gets a warning at its field, naming the character and the font to install.
+word, and so is one only a colour font has (LibreOffice 7.4 embeds Noto Color Emoji and draws nothing). So what
+a PDF can draw is what fontconfig's outline fonts but the colour ones cover, asked once per run (`fc-list`), and
+a case whose text has anything else gets a warning at its field, naming the character and the font to install.
 Where fontconfig cannot be asked (no `fc-list`: Windows, most Macs) nothing is known and nothing is said.
 """
 
@@ -29,9 +30,12 @@ _IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe0
 
 # The Debian package that draws a kind of character: (first, last code point, package), the first match wins.
 _FONTS: tuple[tuple[int, int, str], ...] = (
-    (0x1F000, 0x1FAFF, "fonts-noto-color-emoji"),  # emoji, flags (regional indicators), playing cards
-    (0x2600, 0x27BF, "fonts-noto-color-emoji"),  # the older symbols and dingbats emoji use
-    (0x20000, 0x3FFFF, "fonts-hanazono"),  # the rarer CJK ideographs (extensions B to F: its HanaMinB)
+    # emoji, flags (regional indicators), playing cards; and the older symbols and dingbats emoji use. Symbola's
+    # black-and-white glyphs, because LibreOffice 7.4 (Debian 12's) leaves a colour font's glyphs (Noto Color
+    # Emoji's) out of a PDF: it embeds the font and draws nothing (tried: 🇰🇿 and 👨‍👩‍👧, both ways)
+    (0x1F000, 0x1FAFF, "fonts-symbola"),
+    (0x2600, 0x27BF, "fonts-symbola"),
+    (0x20000, 0x3FFFF, "fonts-hanazono"),  # the rarer CJK ideographs, extensions B to F (HanaMinB; tried: 𠜎)
     (0x2E80, 0x9FFF, "fonts-noto-cjk"),  # CJK: radicals, kana, Bopomofo, Hangul Jamo, ideographs
     (0xAC00, 0xD7FF, "fonts-noto-cjk"),  # Hangul syllables
     (0xF900, 0xFAFF, "fonts-noto-cjk"),  # CJK compatibility ideographs
@@ -47,14 +51,15 @@ def coverage() -> tuple[list[int], list[int]] | None:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
-    try:
-        # scalable fonts only: the bitmap ones are not embedded in a PDF
-        done = subprocess.run([fc_list, ":scalable=true", "--format=%{charset}\n"], capture_output=True,
-                              timeout=60, check=True)
-    except (OSError, subprocess.SubprocessError):
+    # outline fonts only: bitmap fonts are not embedded in a PDF, and LibreOffice draws nothing of a colour font's
+    # glyphs there (see _FONTS); a fontconfig older than 2.13.1 knows no `color` and is asked without it
+    charsets = _fc_list(fc_list, ":scalable=true:color=false")
+    if charsets is None or not charsets.strip():
+        charsets = _fc_list(fc_list, ":scalable=true")
+    if charsets is None:
         return None
     ranges = []
-    for part in done.stdout.decode("ascii", "replace").split():
+    for part in charsets.split():
         low, _, high = part.partition("-")
         try:
             ranges.append((int(low, 16), int(high or low, 16)))
@@ -69,6 +74,15 @@ def coverage() -> tuple[list[int], list[int]] | None:
             starts.append(first)
             ends.append(last)
     return starts, ends
+
+
+def _fc_list(fc_list: str, pattern: str) -> str | None:
+    """The character sets of the fonts fontconfig matches to `pattern`, as `fc-list` writes them."""
+    try:
+        done = subprocess.run([fc_list, pattern, "--format=%{charset}\n"], capture_output=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.decode("ascii", "replace")
 
 
 def _needs_glyph(char: str) -> bool:

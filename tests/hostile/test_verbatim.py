@@ -28,8 +28,8 @@ FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"  # man, woman, girl joined
 # what no font of a Debian with only LibreOffice's own (Liberation, DejaVu, OpenSymbol) has, and the package to name
 UNDRAWABLE = [("\U0002070E", ["U+2070E CJK UNIFIED IDEOGRAPH-2070E"], "fonts-hanazono"),
               ("\U0001F1F0\U0001F1FF", ["U+1F1F0 REGIONAL INDICATOR SYMBOL LETTER K",
-                                        "U+1F1FF REGIONAL INDICATOR SYMBOL LETTER Z"], "fonts-noto-color-emoji"),
-              (FAMILY, ["U+1F468 MAN", "U+1F469 WOMAN", "U+1F467 GIRL"], "fonts-noto-color-emoji")]
+                                        "U+1F1FF REGIONAL INDICATOR SYMBOL LETTER Z"], "fonts-symbola"),
+              (FAMILY, ["U+1F468 MAN", "U+1F469 WOMAN", "U+1F467 GIRL"], "fonts-symbola")]
 # wired: the batch's Checker adds render.glyphs.glyph_warnings to a case's warnings (see the h4 report)
 WIRED = pytest.mark.xfail(strict=True, reason="until batch/check.py adds glyph_warnings to the case's warnings")
 
