@@ -7,6 +7,7 @@ every output format.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -230,5 +231,12 @@ def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tupl
 
 
 def _lines(text: str) -> list[str]:
-    """A quoted text as its lines, without the final newline YAML's `|` adds."""
-    return text.rstrip("\n").split("\n")
+    """A quoted text as its lines, without the final newline YAML's `|` adds.
+
+    A carriage return alone (an old Mac's line end, or a sheet cell's) or before a newline ends a line too: it is
+    a line break where it was written, and every format shows it as one (Word would make it a space).
+    """
+    return _LINE_END.split(text.rstrip("\r\n"))
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")

@@ -26,6 +26,9 @@ _INLINE = re.compile(r"[\\`*\[\]<&|~#$]|_+")
 # Markdown that acts only at the start of a line: blockquote, list, setext underline, ordered list.
 _LINE_START = re.compile(r"^([>+\-=])|^(\d{1,9})([.)])")
 _LEADING_SPACE = re.compile(r"^[ \t]+")
+_SPACES = re.compile(r" {2,}| +$")  # spaces HTML shows fewer of: a run of them folds into one, and a line's last go
+_NBSP = "&nbsp;"
+_LINE_END = re.compile(r"\r\n|\r|\n")  # where Markdown sees a line end (CommonMark, "Line ending")
 
 
 def markdown_escape(text: Any) -> str:
@@ -33,11 +36,13 @@ def markdown_escape(text: Any) -> str:
 
     A backslash goes before these, wherever they are: \ ` * [ ] < & | ~ # $ and `_` (unless it stands
     inside a word, as in snake_case); and at the start of a line before > + - = and the `.` or `)` of `1.`
-    or `1)`. Spaces and tabs at the start of a line become `&#32;` and `&#9;`, so that Markdown neither drops
-    them nor takes the line for code. A CommonMark reader (GitHub, markdown-it, Pandoc's commonmark) then
-    shows the text character for character.
+    or `1)`. Spaces and tabs at the start of a line become `&nbsp;` and `&#9;`, so that Markdown neither drops
+    them nor takes the line for code; so do the spaces at the end of a line and all but the first of two or more
+    together, which HTML would fold into one or drop (a non-breaking space is never folded). A carriage return
+    ends a line, as it does for Markdown. A CommonMark reader (GitHub, markdown-it, Pandoc's commonmark) then
+    shows the text character for character, spaces as wide as they were.
     """
-    return "\n".join(_escape_line(line) for line in str(text).split("\n"))
+    return "\n".join(_escape_line(line) for line in _LINE_END.split(str(text)))
 
 
 def _escape_line(line: str) -> str:
@@ -52,7 +57,16 @@ def _escape_line(line: str) -> str:
 
     escaped = _INLINE.sub(escape, line)
     escaped = _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
-    return _LEADING_SPACE.sub(lambda m: m[0].replace(" ", "&#32;").replace("\t", "&#9;"), escaped)
+    escaped = _LEADING_SPACE.sub(lambda m: m[0].replace(" ", _NBSP).replace("\t", "&#9;"), escaped)
+    return _SPACES.sub(_spaces, escaped)
+
+
+def _spaces(match: re.Match[str]) -> str:
+    """Spaces HTML would fold or drop as non-breaking ones: all at the end of a line, else all but the first."""
+    run = match[0]
+    if match.end() == len(match.string):
+        return _NBSP * len(run)
+    return " " + _NBSP * (len(run) - 1)
 
 
 @cache
