@@ -158,44 +158,42 @@ def damaged(path: Path, exc: BaseException) -> RegisterError:
                          f" `sqlite3 {name} .recover | sqlite3 recovered.db` and use that with --db")
 
 
+@contextmanager
+def _told(path: Path) -> Iterator[None]:
+    """Any SQLite error but a broken constraint (which the register turns into its own message) as a message
+    saying what is wrong with the register and what to do."""
+    try:
+        yield
+    except sqlite3.IntegrityError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise damaged(path, exc) from None
+
+
 class _Cursor(sqlite3.Cursor):
     """A cursor whose every SQLite error (a damaged page met half-way through a read) is a RegisterError."""
 
     path: Path
 
     def execute(self, *args: Any) -> _Cursor:
-        try:
+        with _told(self.path):
             return super().execute(*args)
-        except sqlite3.IntegrityError:
-            raise
-        except sqlite3.DatabaseError as exc:
-            raise damaged(self.path, exc) from None
 
     def executemany(self, *args: Any) -> _Cursor:
-        try:
+        with _told(self.path):
             return super().executemany(*args)
-        except sqlite3.IntegrityError:
-            raise
-        except sqlite3.DatabaseError as exc:
-            raise damaged(self.path, exc) from None
 
     def fetchone(self) -> Any:
-        try:
+        with _told(self.path):
             return super().fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise damaged(self.path, exc) from None
 
     def fetchall(self) -> list[Any]:
-        try:
+        with _told(self.path):
             return super().fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise damaged(self.path, exc) from None
 
     def __next__(self) -> Any:
-        try:
+        with _told(self.path):
             return super().__next__()
-        except sqlite3.DatabaseError as exc:
-            raise damaged(self.path, exc) from None
 
 
 class _Connection(sqlite3.Connection):
