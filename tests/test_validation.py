@@ -1063,3 +1063,26 @@ def test_case_dates_day_first_as_in_kazakhstan(tmp_path, written, shown):
     text = re.sub(r"(?m)^(  posted: )\S+", lambda m: m[1] + written, case_file.read_text(encoding="utf-8"))
     case_file.write_text(text, encoding="utf-8")
     assert load_case(case_file).case.comment.posted.iso() == shown
+
+
+@pytest.mark.parametrize("line, field", [
+    ("  text: Уезжайте отсюда #казахстандляказахов и точка", "comment.text"),
+    ("  translations:\n    en: Leave here #kazakhstanforkazakhs\n    kk: Кетіңдер", "comment.translations.en"),
+])
+def test_a_quote_cut_by_a_yaml_comment_is_an_error_not_a_shorter_quote(tmp_path: Path, line: str, field: str) -> None:
+    """' #' in an unquoted text starts a YAML comment: the letter, which quotes the comment verbatim, would quote
+    only what comes before it. validate refuses it at the field; render writes no letter for it."""
+    source = Path(__file__).resolve().parent.parent / "cases"
+    shutil.copytree(source, tmp_path / "cases")
+    case_file = tmp_path / "cases" / "nurkz-2023-10-06-kazakh-language.yaml"
+    text = case_file.read_text(encoding="utf-8")
+    key = line.split(":")[0] + ":"
+    start = text.index("\n" + key) + 1
+    end = re.search(r"\n  \S", text[start + 1:]).start() + start + 1  # type: ignore[union-attr]
+    case_file.write_text(text[:start] + line + text[end:], encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load_case(case_file)
+    assert [p.field for p in caught.value.errors] == [field]
+    assert "YAML reads ' #' and what follows as a comment" in caught.value.errors[0].message
+    # a comment after any other value is the user's note, as the example cases use it
+    assert load_case(source / "nurkz-2023-10-06-kazakh-language.yaml").case.comment.posted is not None

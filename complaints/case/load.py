@@ -49,6 +49,9 @@ class Document:
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # a plain (unquoted) value followed on its line, one space away, by `#…`, which YAML reads as a comment
+    # (a hashtag in a sentence): value path → that text
+    comments_after: dict[Path_, str] = field(default_factory=dict)
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """The position of the value at `path` (or its key), else of the nearest enclosing value."""
@@ -272,6 +275,11 @@ class _TooBig(Exception):
         self.mark = mark
 
 
+# One space (or tab) before "#": what a person typing a hashtag into a sentence writes. A note aligned after a
+# value, as the examples and the files the tool writes have them, stands two or more spaces away.
+_COMMENT_AFTER = re.compile(r"[ \t](#[^\r\n]*)")
+
+
 class _Builder:
     """Turns composed YAML nodes into dicts, lists and strings, recording positions."""
 
@@ -302,6 +310,10 @@ class _Builder:
                 return None
             if node.style == '"' and _BAD_CHAR.search(node.value):
                 self._bad_escapes(node, path)
+            if not node.style:  # plain: "" from libyaml, None from PyYAML
+                after = _COMMENT_AFTER.match(self.text, node.end_mark.index)
+                if after:
+                    self.doc.comments_after[path] = after.group(1)
             return unicodedata.normalize("NFC", node.value)
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
