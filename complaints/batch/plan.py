@@ -76,7 +76,7 @@ class Fingerprints:
         return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
-def evidence_unchanged(evidence: list[list[Any]], fingerprints: Fingerprints) -> bool:
+def evidence_unchanged(evidence: list[list[Any]]) -> bool:
     """Every evidence file as it was: same size and time, or else the same content."""
     for path, size, mtime_ns, sha in evidence:
         try:
@@ -203,7 +203,7 @@ def _step(letters: LetterSet, out: Path, state: dict[str, Record], prints: Finge
                              "group": list(case.group or ())} for case in letters.cases]}
         same = previous is not None and _members(previous.inputs) == _members(inputs)
     if (previous is None or not same or previous.failed
-            or not evidence_unchanged(previous.inputs.get("evidence", []), prints)):
+            or not evidence_unchanged(previous.inputs.get("evidence", []))):
         return Step(letters, None, inputs, previous=previous)
     rows = {(f["language"], f["format"]): f for f in previous.files}
     wanted = [(lang, fmt) for lang in options.languages or tuple(previous.inputs.get("languages", ()))

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -146,8 +145,3 @@ def cited(ref: str | InlineNorm) -> CitedNorm:
         n = norm(ref)
         return CitedNorm(n.id, n.citation, n.text, n.in_force.from_, n.in_force.until, n.source)
     return CitedNorm(None, ref.citation, ref.text, ref.in_force_from, ref.in_force_until, ref.source)
-
-
-def data_path(name: str) -> Path:
-    """The path of a shipped data file (for messages and fingerprints)."""
-    return Path(str(DATA / name))

@@ -229,10 +229,6 @@ class _Count:
         for n in range(1, last.toordinal() - self.first + 1):
             self.running.append(self.running[-1] + calendar.is_working_day(date.fromordinal(self.first + n)))
 
-    def between(self, start: date, end: date) -> int:
-        """Working days in (start, end]; negative, those in (end, start], when end is before start."""
-        return self.running[end.toordinal() - self.first] - self.running[start.toordinal() - self.first]
-
 
 def _moment(on: str | datetime, what: str, about: str) -> datetime:
     try:
