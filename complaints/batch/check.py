@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -180,6 +181,8 @@ def fault(point: str, path: Path) -> None:
     COMPLAINTS_FAULT, its message quoting the file (as a careless bug's could), to show one bug fails one case."""
     if os.environ.get("COMPLAINTS_FAULT") == f"{point}:{path.name}":
         raise InjectedFault(path.read_text(encoding="utf-8", errors="replace"))
+    if os.environ.get("COMPLAINTS_FAULT") == f"kill-{point}:{path.name}":  # the process killed, as by the OOM killer
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _sha256(path: Path) -> str | None:

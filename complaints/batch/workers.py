@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -205,6 +206,9 @@ class Workers:
         self.processes = processes
         self._here: Worker | None = None  # this process's own, for a single job
         self._pool: Any = None
+        self._tags = Path()  # where each worker process notes the job it is doing
+        self._known: set[int | None] = set()  # the worker processes last seen alive
+        self._lost: set[int] = set()  # the jobs whose worker process was killed
 
     def __enter__(self) -> Workers:
         return self
@@ -214,7 +218,8 @@ class Workers:
 
     def map(self, task: str, jobs: list[Any]) -> Generator[Any, None, None]:
         """Each job done by the workers' `task` ("read" or "render"), yielded in order; closed before the end
-        (Ctrl-C, an error), it stops the workers."""
+        (Ctrl-C, an error), it stops the workers. A job whose worker process was killed (the system out of
+        memory, say) is yielded failed, and the others go on."""
         if not jobs:
             return
         if self.processes <= 1 or len(jobs) <= 1:
@@ -224,22 +229,41 @@ class Workers:
                 yield getattr(self._here, task)(job)
             return
         pool = self._started()
-        waiting = iter(jobs)
-        in_flight: deque[Any] = deque()  # a few jobs ahead of the writer: memory stays flat
+        waiting = enumerate(jobs)
+        in_flight: deque[tuple[int, Any, Any]] = deque()  # a few jobs ahead of the writer: memory stays flat
         handed = 0
         try:
             while handed < len(jobs):
                 while len(in_flight) < 4 * self.processes:
-                    job = next(waiting, None)
-                    if job is None:
+                    each = next(waiting, None)
+                    if each is None:
                         break
-                    in_flight.append(pool.apply_async(_work, (task, job)))
-                result = in_flight.popleft().get()
+                    seq, job = each
+                    in_flight.append((seq, job, pool.apply_async(_work, (task, job, seq))))
+                seq, job, result = in_flight.popleft()
+                while not result.ready() and seq not in self._lost:
+                    result.wait(0.5)
+                    self._find_lost({s: r for s, _, r in ((seq, job, result), *in_flight)})
                 handed += 1
-                yield result
+                yield lost(task, job) if seq in self._lost else result.get()
         finally:
             if handed < len(jobs):  # the workers are busy with jobs no one will ask for
                 self._stop()
+
+    def _find_lost(self, unfinished: dict[int, Any]) -> None:
+        """The jobs whose worker process is gone: each worker writes the number of the job it takes to a file of
+        its own (its process id); a worker the pool no longer has took the job in its file with it."""
+        import multiprocessing
+
+        alive = {child.pid for child in multiprocessing.active_children()}
+        for pid in self._known - alive:
+            tag = self._tags / str(pid)
+            with contextlib.suppress(OSError, ValueError):
+                seq = int.from_bytes(tag.read_bytes()[:8], "little")
+                if seq in unfinished and not unfinished[seq].ready():
+                    self._lost.add(seq)
+                tag.unlink()
+        self._known = alive
 
     def _started(self) -> Any:
         if self._pool is None:
@@ -248,14 +272,17 @@ class Workers:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             if method == "fork":
                 _prepare_before_fork(self.options)
+            self._tags = Path(tempfile.mkdtemp(prefix="complaints-workers-", dir=self.options.staging))
             self._pool = multiprocessing.get_context(method).Pool(self.processes, initializer=_start_worker,
-                                                                  initargs=(self.options,))
+                                                                  initargs=(self.options, str(self._tags)))
+            self._known = {child.pid for child in multiprocessing.active_children()}
         return self._pool
 
     def _stop(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
             _terminate(pool)
+            shutil.rmtree(self._tags, ignore_errors=True)
 
     def close(self) -> None:
         """Stop the worker processes, and the LibreOffice this process started."""
@@ -286,6 +313,7 @@ def _terminate(pool: Any, grace: float = 10.0) -> None:
 
 
 _WORKER: Worker | None = None  # a worker process's own
+_TAG: int | None = None  # a worker process's file where it notes the job it is doing
 
 
 def _prepare_before_fork(options: Options) -> None:
@@ -296,9 +324,10 @@ def _prepare_before_fork(options: Options) -> None:
         _WORKER.prepare(options.languages or LANGUAGES)
 
 
-def _start_worker(options: Options) -> None:
+def _start_worker(options: Options, tags: str) -> None:
     """A worker process: Ctrl-C is the main process's to handle; the worker just stops when told."""
-    global _WORKER
+    global _WORKER, _TAG
+    _TAG = os.open(os.path.join(tags, str(os.getpid())), os.O_CREAT | os.O_WRONLY, 0o600)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the batch's own handler, inherited through fork
     # What a worker raises reaches the main process with the result; the only thing a worker would print
@@ -314,6 +343,19 @@ def _start_worker(options: Options) -> None:
             _WORKER.kit.office.launch()
 
 
-def _work(task: str, job: Any) -> Any:
-    assert _WORKER is not None
+def _work(task: str, job: Any, seq: int) -> Any:
+    assert _WORKER is not None and _TAG is not None
+    os.lseek(_TAG, 0, os.SEEK_SET)
+    os.write(_TAG, seq.to_bytes(8, "little"))  # the job this process is doing, should it be killed doing it
     return getattr(_WORKER, task)(job)
+
+
+def lost(task: str, job: Any) -> Any:
+    """What a job whose worker process was killed yields: each of its case files failed, saying so."""
+    paths = (job,) if task == "read" else job[0]
+    failed = [Checked(str(path), None, [Problem(str(path), 1, 1, "", KILLED)]) for path in paths]
+    return failed[0] if task == "read" else Made(failed)
+
+
+KILLED = ("the worker process making its letter was stopped from outside (killed; perhaps the computer ran out of"
+          " memory): no letter is written for this case, the others go on; run render again")

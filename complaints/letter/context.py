@@ -234,9 +234,10 @@ def _lines(text: str) -> list[str]:
     """A quoted text as its lines, without the final newline YAML's `|` adds.
 
     A carriage return alone (an old Mac's line end, or a sheet cell's) or before a newline ends a line too: it is
-    a line break where it was written, and every format shows it as one (Word would make it a space).
+    a line break where it was written, and every format shows it as one (Word would make it a space). So do
+    Unicode's line and paragraph separators (U+2028, U+2029), which the PDF would drop, joining two words.
     """
     return _LINE_END.split(text.rstrip("\r\n"))
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END = re.compile("\r\n|\r|\n|\u2028|\u2029")

@@ -142,7 +142,13 @@ class Office:
         profile = self._kept_profile()
         if profile is not None:
             args.append(profile)
-        self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        # The converter runs in a session of its own: a kill of this process's whole group (a terminal closed, a
+        # job killed) does not reach it, it sees its input end and stops LibreOffice, which would otherwise run
+        # on, holding the profile. It keeps the profile's lock until then, so no other run takes the profile.
+        posix = os.name == "posix"
+        self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                      start_new_session=posix,
+                                      pass_fds=(self._profile_lock,) if posix and self._profile_lock is not None else ())
         self._ready = False
         atexit.register(self.close)
 

@@ -4,6 +4,7 @@ worker process or a kill is the point), and is judged by what the user gets."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -180,6 +181,23 @@ def test_a_bug_in_a_worker_process_fails_one_case(tmp_path: Path, point: str) ->
     assert {row["case_id"] for row in data["files"]} == {"c1", "c3"}
 
 
+@pytest.mark.parametrize("point", ["check", "render-txt"])
+def test_a_worker_process_killed_outright_fails_its_cases_alone(tmp_path: Path, point: str) -> None:
+    """A worker process killed in the middle of a case (SIGKILL, as the system's out-of-memory killer does): the
+    batch does not wait for it for ever; that case is failed saying so, the others' letters and the manifest are
+    written."""
+    folder = batch(tmp_path / "cases", {f"c{n}": case_data(id=f"c{n}") for n in range(1, 7)})
+    out = tmp_path / "out"
+    done = subprocess_cli("render", str(folder), "--out", str(out), "--date", DATE, "--workers", "2",
+                          "--format", "txt", env={"COMPLAINTS_FAULT": f"kill-{point}:c2.yaml"}, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and IIN not in done.stderr
+    assert "c2.yaml:1:1: error: the worker process making its letter was stopped from outside" in done.stderr
+    data = manifest_is_the_disk(out)
+    assert {row["case_id"] for row in data["files"]} == {"c1", "c3", "c4", "c5", "c6"}
+    assert not (out / ".complaints").exists()
+
+
 # --- 5. Read once, hash what you read ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("when", ["before", "during"])
@@ -334,14 +352,27 @@ def test_a_killed_pdf_render_leaves_nothing_outside_out(tmp_path: Path) -> None:
 
 
 def _kill_office_of(profile_root: Path) -> None:
-    """The LibreOffice a killed run left running (it runs in a session of its own, so it outlives the kill and
-    would hold the profile): stopped by its id, found by the profile folder this test gave it."""
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if str(profile_root).encode() in cmdline.read_bytes():
-                os.kill(int(cmdline.parent.name), signal.SIGKILL)
-        except (OSError, ValueError):
-            continue
+    """The LibreOffice of a killed run (found by the profile folder this test gave it) stops by itself: its
+    converter, in a session of its own, outlives the kill of the run's group, sees its input end and stops it.
+    One still running after 30 seconds is killed here and the test fails."""
+    def running() -> list[int]:
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if str(profile_root).encode() in cmdline.read_bytes():
+                    found.append(int(cmdline.parent.name))
+            except (OSError, ValueError):
+                continue
+        return found
+
+    deadline = time.monotonic() + 30
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = running()
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, "LibreOffice was left running after its run was killed"
 
 
 def _office_or_skip() -> None:

@@ -130,8 +130,12 @@ def test_characters_the_fonts_have_reach_the_pdf_without_a_warning(office: None,
 
 # ------------------------------------------------------------------ a carriage return alone
 
-def test_a_lone_carriage_return_is_a_line_break_in_every_format(office: None, tmp_path: Path) -> None:
-    folder = one_case(tmp_path, "первая строка\rвторая строка\r\nтретья строка")
+@pytest.mark.parametrize("first,second", [("\r", "\r\n"), ("\u2028", "\u2029")], ids=["cr", "unicode-separators"])
+def test_every_kind_of_line_break_is_a_line_break_in_every_format(office: None, tmp_path: Path, first: str,
+                                                                 second: str) -> None:
+    """A lone CR, and Unicode's line and paragraph separators (which the PDF dropped, joining the words), are a
+    line break in every format."""
+    folder = one_case(tmp_path, f"первая строка{first}вторая строка{second}третья строка")
     out = tmp_path / "out"
     rendered = run("render", str(folder), "--out", str(out), "--format", "docx,pdf,txt,md,html", "--lang", "ru",
                    "--date", DATE)
@@ -145,7 +149,7 @@ def test_a_lone_carriage_return_is_a_line_break_in_every_format(office: None, tm
     paragraphs = "\n".join(docx_paragraphs(letter.with_suffix(".docx")))
     assert "\r" not in paragraphs and "\n".join(lines) in paragraphs
     txt = letter.with_suffix(".txt").read_text("utf-8")
-    assert "\r" not in txt and "\n".join(f"    {line}" for line in lines) in txt
+    assert first not in txt and "\n".join(f"    {line}" for line in lines) in txt
     assert blockquote(letter.with_suffix(".md").read_text("utf-8"))[0] == lines
     html = letter.with_suffix(".html").read_bytes()
     assert b"\r" not in html and "\n".join(lines).encode() in html
