@@ -228,6 +228,31 @@ def test_windows_1251_is_detected_and_the_cyrillic_comes_out_right(tmp_path: Pat
     assert run("validate", out).exit_code == 0
 
 
+def test_a_windows_1251_sheet_that_lost_kazakh_letters_is_refused_at_its_rows(tmp_path: Path) -> None:
+    """Excel saves Қ, Ә, Ң… as '?' in a Windows-1251 CSV: such rows (and rows of comments said to be in Kazakh)
+    are errors at their cell saying how to save the sheet as UTF-8; nothing of them reaches a case file."""
+    out = project(tmp_path)
+    rows = [small_row(1), small_row(2), small_row(3), small_row(4)]
+    rows[1][5] = "?аза? тілі ?андай?"  # "Қазақ тілі қандай?" as Excel wrote it: Қ and қ lost
+    rows[2][6] = "kk"
+    rows[3][5] = "Зачем? Это вопрос."  # a question mark before a space is punctuation, not a lost letter
+    sheet = tmp_path / "lost.csv"
+    text = "\r\n".join(";".join(row) for row in [SMALL_HEADER, *rows]) + "\r\n"
+    sheet.write_bytes(text.encode("cp1251"))
+    result = run("import", sheet, "--out", out)
+    assert result.exit_code == 1, result.output
+    assert problems(result.output, sheet) == {(3, "F", "comment.text"), (4, "G", "comment.language")}
+    assert "'?аза?' has a '?' where a letter stood: the sheet was saved as Windows-1251" in result.output
+    assert "a comment in Kazakh, in a sheet saved as Windows-1251" in result.output
+    assert "Save the sheet as “CSV UTF-8”" in result.output
+    texts = {load_case(p).case.comment.text for p in case_files(out)}
+    assert texts == {"Комментарий номер 1", "Зачем? Это вопрос."}
+    # the same sheet in UTF-8 holds the letters: nothing is refused
+    sheet.write_text(text.replace("?аза? тілі ?андай?", "Қазақ тілі қандай?"), encoding="utf-8")
+    again = run("import", sheet, "--out", out)
+    assert again.exit_code == 0, again.output
+
+
 def test_dates_are_read_day_first_in_the_forms_monitors_type(tmp_path: Path) -> None:
     forms = {"06.10.2023 22:53": "2023-10-06T22:53", "6.10.23": "2023-10-06", "2023-10-06 22:53": "2023-10-06T22:53",
              "07.10.2023": "2023-10-07", "2023-10-06T22:53:10": "2023-10-06T22:53:10",

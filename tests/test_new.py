@@ -116,8 +116,9 @@ def test_what_only_the_whole_file_shows_is_asked_again_after_validation(project_
 def test_evidence_is_checked_to_exist_and_written_relative_to_the_case(project_dir: Path) -> None:
     (project_dir / "evidence").mkdir()
     (project_dir / "evidence" / "shot.png").write_bytes(b"a screenshot")
-    evidence = ["evidence/missing.png", "evidence/shot.png", "Пікірдің скриншоты", "Снимок экрана", "", "",
-                "https://web.archive.org/web/2023/https://www.nur.kz/a/", "Архив", "", "", ""]
+    evidence = ["evidence/missing.png", "evidence/shot.png", "Пікірдің экраннан түсірілген суреті", "Снимок экрана",
+                "", "Screenshot of the comment", "",
+                "https://web.archive.org/web/2023/https://www.nur.kz/a/", "Мұрағат", "Архив", "Archive copy", ""]
     result = new(project_dir, answers(evidence=tuple(evidence)))
     assert result.exit_code == 0, result.output
     assert "not accepted: no such file: evidence/missing.png" in result.output
@@ -125,9 +126,13 @@ def test_evidence_is_checked_to_exist_and_written_relative_to_the_case(project_d
     found = load_case(path)
     first, second = found.case.evidence
     assert first.file == "evidence/shot.png"
-    # Enter for a language gives it the first language's text
-    assert first.description == {"kk": "Пікірдің скриншоты", "ru": "Снимок экрана", "en": "Пікірдің скриншоты"}
-    assert second.url == "https://web.archive.org/web/2023/https://www.nur.kz/a/" and second.description == {"*": "Архив"}
+    # each language's text asked for: Enter does not put the Kazakh text into the English letter
+    assert "in English: the English letter shows it as you write it" in result.output
+    assert "an answer is needed here" in result.output
+    assert first.description == {"kk": "Пікірдің экраннан түсірілген суреті", "ru": "Снимок экрана",
+                                 "en": "Screenshot of the comment"}
+    assert second.url == "https://web.archive.org/web/2023/https://www.nur.kz/a/"
+    assert second.description == {"kk": "Мұрағат", "ru": "Архив", "en": "Archive copy"}
     assert found.evidence_files[0].size == len(b"a screenshot")
 
 

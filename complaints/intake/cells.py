@@ -98,6 +98,27 @@ def moment(value: Any, number_format: str | None, epoch: datetime) -> Moment:
         raise CellError(str(exc)) from None
 
 
+WINDOWS_1251 = "Windows-1251"
+_LOST_LETTER = re.compile(r"\S*\?[\u0400-\u04ff]\S*")  # a '?' followed by a Cyrillic letter: one stood there
+_SAVE_AS_UTF8 = ("Save the sheet as “CSV UTF-8” (Excel: File → Save As → CSV UTF-8 (Comma delimited); LibreOffice:"
+                 " Save As → Text CSV, character set Unicode (UTF-8)) and import that")
+
+
+def held(value: str, field_kind: str, encoding: str | None) -> None:
+    """A cell of a Windows-1251 sheet that cannot be what was typed: Windows-1251 has no Kazakh letters (Ә, Ғ,
+    Қ, Ң, Ө, Ұ, Ү, Һ, І), and Excel saves each as '?'. A '?' followed by a Cyrillic letter is one of them lost
+    ("?аза? тілі"); a comment said to be in Kazakh cannot have been kept at all."""
+    if encoding != WINDOWS_1251:
+        return
+    if field_kind == "language" and value == "kk":
+        raise CellError(f"a comment in Kazakh, in a sheet saved as Windows-1251, which has no Kazakh letters"
+                        f" (Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І): they were lost when it was saved. {_SAVE_AS_UTF8}")
+    lost = _LOST_LETTER.search(value)
+    if lost is not None:
+        raise CellError(f"'{lost.group(0)}' has a '?' where a letter stood: the sheet was saved as Windows-1251,"
+                        f" which has no Kazakh letters (Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І). {_SAVE_AS_UTF8}")
+
+
 def in_future(when: Moment) -> bool:
     """Later than now in Kazakhstan (a date alone: later than today)."""
     if when.clock is None:

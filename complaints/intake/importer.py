@@ -131,6 +131,8 @@ def _build(number: int, row: list[Any], formats: list[str | None], columns: Colu
                 value = cells.text(cell, fmt, limit=spec.limit, lines=spec.lines)
                 if spec.kind == "language":
                     value = cells.language(value, mapping.languages)
+                if spec.kind in ("text", "longtext", "language"):
+                    cells.held(value, spec.kind, sheet.encoding)
                 elif spec.kind == "norms":
                     value = cells.norm_ids(value)
         except CellError as exc:

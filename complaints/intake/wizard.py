@@ -54,7 +54,7 @@ class _Wording(BaseModel):
     project: dict[str, str]
     optional: str
     multiline: str
-    same_text: str
+    written_in: str
     retry: str
     required: str
     catalogue: str
@@ -268,7 +268,8 @@ class Interview:
 
     # -- kinds of question
     def field(self, q: _Question, **words: Any) -> Any:
-        """One field; a localized one in each letter language (Enter: the same as the first)."""
+        """One field; a localized one in each letter language, each asked for: one language's text is never
+        put in another's letter (skipped in the first language, it is skipped in all)."""
         if not is_localized(q.field) or len(self.languages) == 1:
             return self.one(q, q.field, **words)
         first_lang = self.languages[0]
@@ -277,16 +278,18 @@ class Interview:
             return None
         texts = {first_lang: first}
         for lang in self.languages[1:]:
-            same = fill(self.words.same_text, first=first_lang)
-            texts[lang] = self.one(q, q.field, suffix=f" ({lang}; {same})", show_help=False, empty=first, **words)
-        return first if len(set(texts.values())) == 1 else texts
+            written_in = fill(self.words.written_in, **self._lang_words(lang))
+            texts[lang] = self.one(q, q.field, suffix=f" ({lang}; {written_in})", show_help=False, required=True,
+                                   **words)
+        return texts
 
     def one(self, q: _Question, field: str, *, suffix: str = "", show_help: bool = True, empty: Any = None,
-            **words: Any) -> Any:
-        """Ask until the answer is accepted; None for an optional question skipped, `empty` for an Enter."""
+            required: bool = False, **words: Any) -> Any:
+        """Ask until the answer is accepted; None for an optional question skipped, `empty` for an Enter; with
+        `required`, an answer is needed even where the question is optional."""
         if show_help:
             self.tell(fill(q.help, folder=_shown(self.out), **words))
-        optional = q.optional or empty is not None
+        optional = (q.optional or empty is not None) and not required
         notes = [self.words.multiline] if q.multiline else []
         if optional and empty is None:
             notes.append(self.words.optional)
