@@ -192,6 +192,16 @@ def authorities() -> dict[str, Authority]:
     return {key: a.model_copy(update={"id": key}) for key, a in data.authorities.items()}
 
 
+def check_data() -> None:
+    """Read the catalogue and the authority profiles now: DataError lists every located problem of either file.
+
+    Commands call it before a batch, so that a mistake in a data file a lawyer edited is shown at its line once,
+    rather than as every case's failure.
+    """
+    catalogue()
+    authorities()
+
+
 def norm(norm_id: str) -> Norm:
     """One norm of the catalogue; KeyError names the unknown id."""
     return catalogue()[norm_id]
