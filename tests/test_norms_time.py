@@ -302,3 +302,17 @@ def test_a_broken_link_or_period_in_the_catalogue_is_located(tmp_path: Path, old
         assert "Traceback" not in done.stderr
         assert "error: the tool's own data is broken:" in done.stderr
         assert f"complaints/data/norms.yaml:{line}:{column}: error: {message}" in done.stderr, done.stderr
+
+
+def test_a_case_citing_only_norms_not_yet_in_force_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    write_yaml(folder / "complaints.yaml", PROJECT)
+    path = write_yaml(folder / "case.yaml", case_data(**{
+        "comment.posted": "2018-07-12T10:00", "article.published": "2018-07-12",
+        "legal_basis.norms": ["online-platforms-2023-art-9-4"]}))
+    result = run("render", str(folder), "--out", str(tmp_path / "out"), "--date", DATE)
+    assert result.exit_code == 1
+    line = path.read_text(encoding="utf-8").splitlines().index("  norms:") + 1
+    assert (f"{path}:{line}:3: error: legal_basis.norms: none of these norms was in force on 2018-07-12, when the"
+            " comment was posted, and the letter would cite none") in " ".join(result.output.split())
+    assert not (tmp_path / "out" / "test-case").exists()
