@@ -30,9 +30,9 @@ LANGS = ("kk", "ru", "en")
 WHEN_POSTED = {"ru": "(действовала на момент размещения комментария)",
                "kk": "(пікір орналастырылған кезде қолданыста болған)",
                "en": "(in force when the comment was posted)"}
-ON_LETTER_DATE = {"ru": "(действует на дату настоящего обращения; комментарий по-прежнему размещён)",
-                  "kk": "(осы өтініш жасалған күні қолданыста; пікір әлі де орналастырылған)",
-                  "en": "(in force on the date of this letter; the comment is still online)"}
+ON_LETTER_DATE = {"ru": "(действует на дату настоящего обращения)",
+                  "kk": "(осы өтініш жасалған күні қолданыста)",
+                  "en": "(in force on the date of this letter)"}
 # what picks out each norm's line in a letter
 MEDIA_1999 = {lang: "451-I" for lang in LANGS}
 MEDIA_2024 = {lang: "93-VIII" for lang in LANGS}

@@ -130,7 +130,9 @@ def check_norms_in_time(doc: Document, case: Case, letter_date: date) -> list[Pr
         name = n.id or "this norm"
         if n.in_force_on(day):
             continue
-        instead = [c for c in citations if c.listed == i and c.why == "replaced_before"]
+        # the norm then in force that the letter cites in its place (marked, if it was repealed in its turn)
+        instead = [c for c in citations if c.listed == i and c.norm.id != n.id
+                   and c.why in ("replaced_before", "when_posted")]
         if instead:
             later = instead[0].norm
             link = law.replacement_of(n, later.id or "")
