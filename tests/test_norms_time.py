@@ -316,3 +316,19 @@ def test_a_case_citing_only_norms_not_yet_in_force_is_an_error(tmp_path: Path) -
     assert (f"{path}:{line}:3: error: legal_basis.norms: none of these norms was in force on 2018-07-12, when the"
             " comment was posted, and the letter would cite none") in " ".join(result.output.split())
     assert not (tmp_path / "out" / "test-case").exists()
+
+
+def test_a_comment_last_seen_before_the_new_constitution_does_not_cite_it(tmp_path: Path) -> None:
+    # seen online in May 2026, under the 1995 Constitution: nothing shows it was still online under the new one
+    path = _posted_2025(tmp_path / "cases", **{"comment.still_online": "2026-05-01T10:00+05:00"})
+    output = " ".join(render(tmp_path / "cases", tmp_path / "out").split())
+    for lang, letter in letters(tmp_path / "out", "posted-2025").items():
+        items = norm_items(docx_paragraphs(letter))
+        _, old = item(items, CONSTITUTION_1995[lang])
+        assert WHEN_POSTED[lang] in old
+        assert not any(CONSTITUTION_2026[lang] in i for i in items)
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                if text.startswith("  still_online:"))
+    assert (f"{path}:{line}:17: warning: comment.still_online: the comment was last seen online on 2026-05-01,"
+            " before constitution-2026 took effect (2026-07-01): the letter does not cite it"
+            " (legal_basis.norms[2])") in output

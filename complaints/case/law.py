@@ -332,21 +332,29 @@ class Citation:
 
 @dataclass(frozen=True)
 class Omitted:
-    """A listed norm the letter leaves out: not yet in force when the comment was posted, and not online now."""
+    """A norm the letter leaves out, and why.
+
+    `listed` is the index in the case's `legal_basis.norms` it comes from. `why`:
+      not_yet_in_force  came into force after the comment was posted, which is not known to be online since;
+      seen_before       in force on the letter's date (a listed norm, or the successor of one), but the comment
+                        was last seen online (`still_online`) before it took effect.
+    """
 
     norm: CitedNorm
     listed: int
+    why: str
 
 
 def cite_in_time(refs: list[str | InlineNorm] | tuple[str | InlineNorm, ...], posted: date | None,
-                 letter_date: date, still_online: bool) -> tuple[list[Citation], list[Omitted]]:
+                 letter_date: date, still_online: date | None) -> tuple[list[Citation], list[Omitted]]:
     """The norms a letter cites for a comment posted on `posted` (None: unknown), in the order the case lists them.
 
-    A listed norm repealed before `posted` gives way to the catalogue norm that replaced it then; a norm in force
-    when posted but not on `letter_date` is cited as in force then and, where the comment is `still_online`,
-    followed by its successor in force on `letter_date`; a norm that came into force after `posted` is cited
-    only for a comment still online (as in force on the letter's date), else left out. A norm reached twice is
-    cited once.
+    `still_online` is the day the comment was last seen online (None: not known to be). A listed norm repealed
+    before `posted` gives way to the catalogue norm that replaced it then; a norm in force when posted but not on
+    `letter_date` is cited as in force then and, for a comment seen online while its successor was in force,
+    followed by that successor (in force on `letter_date`); a norm that came into force after `posted` is cited
+    likewise only for a comment seen online since it did (as in force on the letter's date), else left out.
+    A norm reached twice is cited once.
     """
     out: list[Citation] = []
     omitted: list[Omitted] = []
@@ -357,6 +365,12 @@ def cite_in_time(refs: list[str | InlineNorm] | tuple[str | InlineNorm, ...], po
         if key not in seen:
             seen.add(key)
             out.append(Citation(n, i, why))
+
+    def online_under(n: CitedNorm) -> bool | None:
+        """Whether the comment was seen online while `n` was in force: None if it is not known to be online."""
+        if still_online is None:
+            return None
+        return n.in_force_from is None or still_online >= n.in_force_from
 
     for i, ref in enumerate(refs):
         n = cited(ref)
@@ -372,18 +386,23 @@ def cite_in_time(refs: list[str | InlineNorm] | tuple[str | InlineNorm, ...], po
             elif n.in_force_from is not None and posted < n.in_force_from:
                 then = None
         if then is None:
-            if still_online and n.in_force_on(letter_date):
+            online = online_under(n)
+            if online and n.in_force_on(letter_date):
                 add(n, i, "later_in_force")
             else:
-                omitted.append(Omitted(n, i))
+                omitted.append(Omitted(n, i, "seen_before" if online is False else "not_yet_in_force"))
             continue
         if then.in_force_on(letter_date) or not then.in_force_on(posted):
             add(then, i, why)  # in force throughout, or out of force when posted with no successor (a warning)
             continue
         add(then, i, "when_posted")
-        now = successor(then, letter_date) if still_online else None
+        now = successor(then, letter_date)
         if now is not None:
-            add(_as_cited(now), i, "successor")
+            online = online_under(_as_cited(now))
+            if online:
+                add(_as_cited(now), i, "successor")
+            elif online is False:
+                omitted.append(Omitted(_as_cited(now), i, "seen_before"))
     return out, omitted
 
 
@@ -403,4 +422,5 @@ def posting_day(case: Case) -> tuple[date | None, bool]:
 def letter_citations(case: Case, letter_date: date) -> tuple[list[Citation], list[Omitted]]:
     """cite_in_time for one case: its norms, its posting day (posting_day), still online or not."""
     day, _ = posting_day(case)
-    return cite_in_time(case.legal_basis.norms, day, letter_date, case.comment.still_online is not None)
+    seen = case.comment.still_online.kz_date() if case.comment.still_online is not None else None
+    return cite_in_time(case.legal_basis.norms, day, letter_date, seen)

@@ -142,11 +142,21 @@ def check_norms_in_time(doc: Document, case: Case, letter_date: date) -> list[Pr
         elif any(c.listed == i and c.why == "later_in_force" for c in citations):
             warn(i, f"{name} was not in force {when} ({period(n)}); the letter cites it as in force on the"
                     " letter's date only, the comment being still online")
-        elif any(o.listed == i for o in omitted):
+        elif any(o.listed == i and o.why == "not_yet_in_force" for o in omitted):
             warn(i, f"{name} was not in force {when} ({period(n)}), and the comment is not known to be still"
                     " online (no comment.still_online): the letter leaves it out")
         else:
             warn(i, f"{name} was not in force {when} ({period(n)})")
+
+    # a norm in force on the letter's date, left out: the comment was last seen online before it took effect
+    for o in omitted:
+        if o.why == "seen_before" and case.comment.still_online is not None:
+            problems.append(doc.problem(
+                ("comment", "still_online"),
+                f"the comment was last seen online on {case.comment.still_online.kz_date().isoformat()}, before"
+                f" {o.norm.id or 'the norm'} took effect ({o.norm.in_force_from}): the letter does not cite it"
+                f" (legal_basis.norms[{o.listed}]); if the comment is still online, check and give the new date",
+                severity="warning"))
 
     # a posting day on which an unconfirmed replacement day decides which norm was in force
     for c in citations:
