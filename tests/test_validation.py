@@ -858,11 +858,20 @@ def test_warning_for_a_norm_not_in_force_when_posted(root: Path) -> None:
     [w] = warnings_of(root, text)
     assert where(w) == (23, 7, "legal_basis.norms[1]")
     assert w.message.startswith("media-law-1999-art-2 was not in force on 2025-01-01")
+    assert "the letter cites media-law-2024, which replaced it on 2024-08-19 (unconfirmed), instead" in w.message
 
 
 def test_norm_in_force_when_posted_gives_no_warning(root: Path) -> None:
-    text = edit(BASE, {13: "  posted: 2024-08-18T23:00", 22: "    - media-law-1999-art-2"})
+    text = edit(BASE, {13: "  posted: 2023-10-06T22:53", 22: "    - media-law-1999-art-2"})
     assert warnings_of(root, text) == []
+
+
+def test_a_comment_posted_when_the_day_of_a_replacement_is_unconfirmed_is_a_warning(root: Path) -> None:
+    # the day the 2024 media law took effect is not confirmed (its Article 70): which law then applied is not certain
+    text = edit(BASE, {13: "  posted: 2024-08-18T23:00", 22: "    - media-law-1999-art-2"})
+    [w] = warnings_of(root, text)
+    assert where(w) == (22, 7, "legal_basis.norms[0]")
+    assert "the day media-law-2024 replaced the norm before it is unconfirmed (2024-08-19 is assumed" in w.message
 
 
 def test_warning_for_an_ambiguous_local_time(root: Path) -> None:

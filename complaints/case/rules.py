@@ -67,17 +67,10 @@ def check_case(doc: Document, case: Case, languages: tuple[str, ...], letter_dat
         if posted.instant() > now or posted.kz_date() > letter_date:
             problems.append(doc.problem(("comment", "posted"), "the comment is dated in the future",
                                         severity="warning"))
-        day = posted.kz_date()
-        for i, ref in enumerate(case.legal_basis.norms):
-            norm = law.cited(ref)
-            if not norm.in_force_on(day):
-                name = norm.id or "this norm"
-                period = f"{norm.in_force_from or '…'} to {norm.in_force_until or 'now'}"
-                problems.append(doc.problem(("legal_basis", "norms", i),
-                                            f"{name} was not in force on {day.isoformat()}, when the comment was"
-                                            f" posted (in force {period})", severity="warning"))
         if comment.still_online is not None and comment.still_online.instant() < posted.instant():
             problems.append(doc.problem(("comment", "still_online"), "is earlier than the comment was posted"))
+
+    problems += check_norms_in_time(doc, case, letter_date)
 
     if comment.still_online is not None:
         seen_on = comment.still_online.kz_date()
@@ -107,3 +100,90 @@ def check_case(doc: Document, case: Case, languages: tuple[str, ...], letter_dat
                                         "a translation into the comment's own language is never used",
                                         severity="warning"))
     return problems
+
+
+def check_norms_in_time(doc: Document, case: Case, letter_date: date) -> list[Problem]:
+    """What the letter does with norms not in force when the comment was posted, or no longer on the letter's date.
+
+    The choice itself is law.cite_in_time's; these warnings say it at the norm's line: a norm repealed before the
+    comment gives way to its successor, one that came later is cited for a comment still online or left out; a
+    posting date on which the day a norm was replaced is unconfirmed; an unknown posting date where it matters.
+    None of the listed norms in force when the comment was posted is an error: the letter would cite nothing.
+    """
+    problems: list[Problem] = []
+    day, own_date = law.posting_day(case)
+    if day is None:
+        return problems
+    refs = case.legal_basis.norms
+    citations, omitted = law.letter_citations(case, letter_date)
+    when = f"on {day.isoformat()}, when the comment was posted" if own_date else \
+        f"on {day.isoformat()}, the article's date (the comment's own is not given)"
+
+    def period(n: law.CitedNorm) -> str:
+        return f"in force {n.in_force_from or '…'} to {n.in_force_until or 'now'}"
+
+    def warn(i: int, message: str) -> None:
+        problems.append(doc.problem(("legal_basis", "norms", i), message, severity="warning"))
+
+    for i, ref in enumerate(refs):
+        n = law.cited(ref)
+        name = n.id or "this norm"
+        if n.in_force_on(day):
+            continue
+        # the norm then in force that the letter cites in its place (marked, if it was repealed in its turn)
+        instead = [c for c in citations if c.listed == i and c.norm.id != n.id
+                   and c.why in ("replaced_before", "when_posted")]
+        if instead:
+            later = instead[0].norm
+            link = law.replacement_of(n, later.id or "")
+            on = f" on {link.on}{'' if link.confirmed else ' (unconfirmed)'}" if link else ""
+            warn(i, f"{name} was not in force {when} ({period(n)}); the letter cites {later.id}, which replaced"
+                    f" it{on}, instead")
+        elif any(c.listed == i and c.why == "later_in_force" for c in citations):
+            warn(i, f"{name} was not in force {when} ({period(n)}); the letter cites it as in force on the"
+                    " letter's date only, the comment being still online")
+        elif any(o.listed == i and o.why == "not_yet_in_force" for o in omitted):
+            warn(i, f"{name} was not in force {when} ({period(n)}), and the comment is not known to be still"
+                    " online (no comment.still_online): the letter leaves it out")
+        else:
+            warn(i, f"{name} was not in force {when} ({period(n)})")
+
+    # a norm in force on the letter's date, left out: the comment was last seen online before it took effect
+    for o in omitted:
+        if o.why == "seen_before" and case.comment.still_online is not None:
+            problems.append(doc.problem(
+                ("comment", "still_online"),
+                f"the comment was last seen online on {case.comment.still_online.kz_date().isoformat()}, before"
+                f" {o.norm.id or 'the norm'} took effect ({o.norm.in_force_from}): the letter does not cite it"
+                f" (legal_basis.norms[{o.listed}]); if the comment is still online, check and give the new date",
+                severity="warning"))
+
+    # a posting day on which an unconfirmed replacement day decides which norm was in force
+    for c in citations:
+        link = _unconfirmed_link(c)
+        if link is not None and (link.earliest or link.on) <= day <= (link.latest or link.on):
+            warn(c.listed, f"the comment was posted {when}: the day {link.norm} replaced the norm before it is"
+                           f" unconfirmed ({link.on} is assumed; it lies between {link.earliest or '…'} and"
+                           f" {link.latest or '…'}), so which of the two was in force then is not certain;"
+                           " check the date against the official text (complaints norms show)")
+            break
+    if not own_date and (omitted or any(c.why != "as_listed" for c in citations)):
+        problems.append(doc.problem(("comment",), f"no `posted` date: the norms are chosen as in force {when};"
+                                                  " give comment.posted if the comment is later", severity="warning"))
+    if refs and not citations:
+        problems.append(doc.problem(("legal_basis", "norms"), f"none of these norms was in force {when}, and the"
+                                                              " letter would cite none; cite the norm then in force"))
+    return problems
+
+
+def _unconfirmed_link(c: law.Citation) -> law.Replacement | None:
+    """The unconfirmed `replaced_by` link that `c`'s norm hangs on (its own, or the one that led to it)."""
+    if c.norm.id is None:
+        return None
+    own = law.norm(c.norm.id).replaced_by
+    if own is not None and not own.confirmed:
+        return own
+    for n in law.catalogue().values():
+        if n.replaced_by and n.replaced_by.norm == c.norm.id and not n.replaced_by.confirmed:
+            return n.replaced_by
+    return None

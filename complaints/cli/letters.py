@@ -66,7 +66,9 @@ def validate(
     """Check case files and print every problem as FILE:LINE:COLUMN: error: FIELD: message."""
     try:
         from ..batch import run as batch
+        from ..case import law
 
+        law.check_data()
         report = batch.validate_paths(paths, languages=split(lang), project=project, letter_date=parse_date(date_))
     except UsageError as exc:
         fail_usage(str(exc))
@@ -159,6 +161,7 @@ def render(
 
     with user_errors(ctx, writing=out_dir):
         try:
+            _check_data()
             if talk and err.is_terminal and total > 3:
                 with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), _LettersPerSecond(),
                               TimeRemainingColumn(), console=err, transient=True) as bar:
@@ -206,11 +209,15 @@ def norms(
     from ..case import law
     from ..letter.phrases import pick
 
+    _check_data()
     for n in law.catalogue().values():
         start = n.in_force.from_.isoformat() if n.in_force.from_ else "…"
         until = n.in_force.until.isoformat() if n.in_force.until else "now"
         mark = "" if n.in_force.confirmed else " (dates unconfirmed)"
-        out.print(f"{n.id}\n  {pick(n.citation, lang)}\n  in force {start} – {until}{mark}", markup=False)
+        link = n.replaced_by
+        replaced = (f"\n  replaced by {link.norm} on {link.on}{'' if link.confirmed else ' (date unconfirmed)'}"
+                    if link else "")
+        out.print(f"{n.id}\n  {pick(n.citation, lang)}\n  in force {start} – {until}{mark}{replaced}", markup=False)
 
 
 @norms_app.command("show")
@@ -226,6 +233,7 @@ def norms_show(
     from ..case import law
     from ..letter.phrases import pick
 
+    _check_data()
     try:
         n = law.norm(norm_id)
     except KeyError:
@@ -239,12 +247,31 @@ def norms_show(
         f"citation ({language}): {pick(n.citation, language)}",
         f"in force:      {start} – {until}" + ("" if n.in_force.confirmed else " (dates unconfirmed: check the source)"),
         f"text:          {text if text else 'not quoted (wording unconfirmed; the letter cites it by number)'}",
+        f"article:       {n.article or 'none: cited by title, number and date only'}",
         f"source:        {n.source}",
         f"checked:       {n.checked.isoformat()}",
     ]
+    link = n.replaced_by
+    if link:
+        lines.append(f"replaced by:   {link.norm} on {link.on}"
+                     + ("" if link.confirmed else f" (date unconfirmed: {link.unconfirmed})")
+                     + f"; source {link.source}, checked {link.checked.isoformat()}")
+    if n.unconfirmed:
+        lines.append(f"unconfirmed:   {n.unconfirmed}")
     if n.note:
         lines.append(f"note:          {n.note}")
     out.print("\n".join(lines), markup=False)
+
+
+def _check_data() -> None:
+    """The tool's data files (norms, authorities) read before anything uses them; a broken one exits here, located."""
+    from ..case import law
+
+    try:
+        law.check_data()
+    except DataError as exc:
+        err.print(f"error: the tool's own data is broken:\n{exc}", markup=False)
+        raise typer.Exit(1) from None
 
 
 @app.command()

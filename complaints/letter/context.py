@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..case.law import cited
+from ..case.law import letter_citations
 from ..case.model import LANGUAGES, REQUESTS, Applicant
 from ..case.read import CaseFile
 from ..case.when import kz_today
@@ -58,7 +58,7 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
     comments: list[dict[str, Any]] = []
     annexes: dict[tuple[str, str], str] = {}  # one annex for evidence two comments share
     for n, case in enumerate(cases, start=1):
-        comments.append(_comment(case, lang, say, n if many else 0, annexes, shared))
+        comments.append(_comment(case, lang, say, n if many else 0, annexes, shared, letter_date or kz_today()))
 
     # one comment: its requests in its order; several: every request any of them makes, in the usual order
     requested = ([r for r in REQUESTS if any(r in case.case.requests for case in cases)] if many
@@ -146,10 +146,12 @@ def signature(applicant: Applicant, lang: str, letter_date: date) -> dict[str, s
 
 
 def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tuple[str, str], str],
-             shared: dict[str, Any]) -> dict[str, Any]:
+             shared: dict[str, Any], letter_date: date) -> dict[str, Any]:
     """One comment's part of a letter (its facts, quote, norms); its annexes added to `annexes`, numbered on.
 
-    `n` is the comment's number in a letter about several, 0 in a letter about one (no heading then).
+    `n` is the comment's number in a letter about several, 0 in a letter about one (no heading then). The norms
+    are those in force when the comment was posted, and those in force on `letter_date` where it is still online
+    (case/law.py, cite_in_time); a norm no longer in force is marked with the `norm_time` phrases.
     """
     c = case.case
     comment, outlet, article = c.comment, c.outlet, c.article
@@ -189,12 +191,13 @@ def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tupl
     if comment.still_online:
         after_quote.append(say("facts", "still_online", **facts))
 
-    refs = c.legal_basis.norms
+    citations, _ = letter_citations(c, letter_date)
     norms = []
-    for i, ref in enumerate(refs, start=1):
-        cite = cited(ref)
-        norms.append(say("norm", n=i, last=i == len(refs), citation=pick(cite.citation, lang),
-                         text=pick(cite.text, lang)))
+    for i, cite in enumerate(citations, start=1):
+        citation = pick(cite.norm.citation, lang)
+        if cite.mark:
+            citation = say("norm_time", cite.mark, citation=citation)
+        norms.append(say("norm", n=i, last=i == len(citations), citation=citation, text=pick(cite.norm.text, lang)))
     law_after = []
     clause = c.legal_basis.licence_clause
     if clause:
