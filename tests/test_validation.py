@@ -627,7 +627,7 @@ def test_yaml_syntax_error_line(root: Path, changes: dict[int, str], line: int, 
     """A syntax error in plain words, at its place, naming the field; YAML's own words after it."""
     p = one_error(root, edit(BASE, changes))
     assert (p.line, p.column, p.field) == (line, column, field)
-    assert p.message.startswith(f"YAML syntax: {words}") and f"(YAML: " in p.message and message in p.message
+    assert p.message.startswith(f"YAML syntax: {words}") and "(YAML: " in p.message and message in p.message
 
 
 def test_no_object_construction(root: Path, tmp_path: Path) -> None:

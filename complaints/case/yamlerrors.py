@@ -70,6 +70,10 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Explained:
         return out(line, col, "the text goes on after its closing quote: a quote inside the text ends it. Inside"
                               ' "…" write a quote as \\", inside \'…\' an apostrophe as \'\'; or write the text as'
                               " a `|` block (the text on the lines below the field, indented two spaces more)")
+    flow = _flow_ending_before(text, line, col, error_at)
+    if flow is not None:
+        return out(flow[0], flow[1], f"a value starting with '[' or '{{' is a list or a mapping to YAML, and ends at"
+                                     f" ']' or '}}', so the text after it is a mistake; if it is all text, {_FIX}")
     if "could not find expected ':'" in problem and exc.context_mark:
         return _no_colon(lines, exc.context_mark.line, out)
     if "mapping values are not allowed" in problem:
@@ -200,4 +204,26 @@ def _quote_ending_before(text: str, line: int, col: int, limit: int) -> yaml.Sca
             if "#" not in between and "," not in between and ":" not in between:
                 return token
         break
+    return None
+
+
+def _flow_ending_before(text: str, line: int, col: int, limit: int) -> tuple[int, int] | None:
+    """Where a `[…]` or `{…}` starts that closes on `line` before `col`, right before the mistake."""
+    tokens: list[yaml.Token] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= limit:
+                break
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    ends = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+    starts = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+    if not tokens or not isinstance(tokens[-1], ends) or tokens[-1].end_mark.line != line:
+        return None
+    depth = 0
+    for token in reversed(tokens):
+        depth += isinstance(token, ends) - isinstance(token, starts)
+        if depth == 0:
+            return token.start_mark.line, token.start_mark.column
     return None
