@@ -325,3 +325,16 @@ def test_a_long_line_broken_by_hand_is_still_refused(tmp_path: Path) -> None:
     first = "  text: " + " ".join(["слово"] * 18)  # 8 + 18*6-1 = 115 characters, spaces well past 80
     status, errors = validate(tmp_path, replaced(TEXT_LINE, first + "\n    вторая строка"))
     assert status == 1 and re.match(r"14:9: error: comment\.text: the line break on line 14 is lost", errors[0])
+
+
+def test_a_hashtag_inside_braces_and_a_block_line_indented_too_little(tmp_path: Path) -> None:
+    flow = CASE.replace('  translations:\n    en: "Not enough words in Kazakh?"\n    kk: "Қазақ тілінде сөз жетпей ме?"',
+                        "  translations: {en: Leave here #x, kk: Кетіңдер}")
+    status, errors = validate(tmp_path, flow)
+    assert status == 1 and len(errors) == 1, errors
+    assert errors[0].startswith("15:33: error: comment.translations: YAML syntax: ' #' inside `{…}` or `[…]` starts"
+                                " a note to YAML"), errors[0]
+    status, errors = validate(tmp_path, replaced(TEXT_LINE, "  text: |\n    первая строка\n   вторая строка"))
+    assert status == 1 and len(errors) == 1, errors
+    assert errors[0].startswith("16:4: error: comment.text: YAML syntax: this line is indented less than the first"
+                                " line of the `|` block on line 14"), errors[0]

@@ -112,6 +112,17 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Explained:
                        f"'{sign}' at the start of a value is YAML's {what}; if it is text, {_FIX}")
     if "while parsing a flow" in context and exc.context_mark:
         line, col = exc.context_mark.line, exc.context_mark.column
+        note = re.search(r"[ \t]#", lines[line][col:]) if line < len(lines) else None
+        if note:
+            return out(line, col + note.start() + 1, "' #' inside `{…}` or `[…]` starts a note to YAML, which drops"
+                                                     " the rest of the line, its closing bracket too: write that"
+                                                     " text in quotes (`en: \"Leave here #x\"`), or each text on a"
+                                                     " line of its own as a `|` block")
+    short = _short_block_line(lines, line)
+    if short is not None:
+        return out(line, _indent(here), f"this line is indented less than the first line of the `|` block on line"
+                                        f" {short + 1}, so YAML ends the block above it: indent every line of the"
+                                        " text at least as far as the first")
     if "while parsing a flow" in context or "while scanning a plain scalar" in context:
         return out(line, col, f"a value starting with '[' or '{{' is a list or a mapping to YAML, and ends at"
                               f" ']' or '}}'; if it is text, {_FIX}")
@@ -226,4 +237,25 @@ def _flow_ending_before(text: str, line: int, col: int, limit: int) -> tuple[int
         depth += isinstance(token, ends) - isinstance(token, starts)
         if depth == 0:
             return token.start_mark.line, token.start_mark.column
+    return None
+
+
+_BLOCK_HEADER = re.compile(r"[^#]*:[ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def _short_block_line(lines: list[str], n: int) -> int | None:
+    """The line of the `|` (or `>`) header whose block line `n` was meant to belong to, where `n` is indented
+    more than the header but less than the block's first line."""
+    if n >= len(lines) or not lines[n].strip():
+        return None
+    for i in range(n - 1, -1, -1):
+        if not lines[i].strip():
+            continue
+        if _BLOCK_HEADER.match(lines[i]):
+            first = next((j for j in range(i + 1, n) if lines[j].strip()), None)
+            if first is not None and _indent(lines[i]) < _indent(lines[n]) < _indent(lines[first]):
+                return i
+            return None
+        if _indent(lines[i]) <= _indent(lines[n]):
+            return None
     return None
