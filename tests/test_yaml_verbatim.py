@@ -338,3 +338,9 @@ def test_a_hashtag_inside_braces_and_a_block_line_indented_too_little(tmp_path: 
     assert status == 1 and len(errors) == 1, errors
     assert errors[0].startswith("16:4: error: comment.text: YAML syntax: this line is indented less than the first"
                                 " line of the `|` block on line 14"), errors[0]
+
+
+def test_the_loader_records_every_section_a_quoted_field_is_in() -> None:
+    from complaints.case import load, verbatim
+
+    assert {pattern[0] for pattern in verbatim._VERBATIM} <= load._QUOTED_IN

@@ -60,7 +60,8 @@ class Document:
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # every scalar value's path → how it was written; and the text it was read from
+    # the path of every scalar under the sections that hold quoted texts (_QUOTED_IN) → how it was written; and
+    # the text it was read from
     scalars: dict[Path_, Scalar] = field(default_factory=dict)
     source: str = ""
 
@@ -284,6 +285,10 @@ class _TooBig(Exception):
         self.mark = mark
 
 
+# the sections that hold the texts a letter quotes as written (case/verbatim.py): only their scalars are recorded
+_QUOTED_IN = frozenset({"comment", "article", "legal_basis"})
+
+
 class _Builder:
     """Turns composed YAML nodes into dicts, lists and strings, recording positions."""
 
@@ -293,6 +298,7 @@ class _Builder:
         self.count = 0
         self.spans: list[tuple[int, int, Path_]] = []
         self.seen: set[int] = set()  # the scalar nodes built already: met again, through an alias
+        self.aliases = "*" in text  # no asterisk, no alias
 
     def field_at(self, offset: int) -> Path_ | None:
         best: tuple[int, Path_] | None = None
@@ -311,9 +317,11 @@ class _Builder:
         self.doc.values.setdefault(path, mark)
         if isinstance(node, ScalarNode):
             self.spans.append((node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1), path))
-            self.doc.scalars[path] = Scalar(node.style or "", node.tag, node.start_mark.index, node.end_mark.index,
-                                            alias=id(node) in self.seen)
-            self.seen.add(id(node))
+            if path and path[0] in _QUOTED_IN:
+                self.doc.scalars[path] = Scalar(node.style or "", node.tag, node.start_mark.index,
+                                                node.end_mark.index, alias=id(node) in self.seen)
+            if self.aliases:
+                self.seen.add(id(node))
             if not node.style and node.value in _NULLS and node.tag == "tag:yaml.org,2002:null":
                 return None
             if node.style == '"' and _BAD_CHAR.search(node.value):

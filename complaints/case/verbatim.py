@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from ..errors import Problem
 from .load import Document, Path_, Scalar, dotted
 
-# The fields a letter quotes as written: the comment, its translations and its author, the article's title, the
+# The fields a letter quotes as written (load._QUOTED_IN names their sections, whose scalars the loader records):
+# the comment, its translations and its author, the article's title, the
 # licence clause and an inline norm's text (one text, or one per language)
 _VERBATIM: tuple[tuple[str | type, ...], ...] = (
     ("comment", "text"),

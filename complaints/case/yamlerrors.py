@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 import yaml
 
-from .load import Path_, dotted
-
 _KEY = re.compile(r"(\s*)(?:- +)?([^\s#'\"\[\]{}:,&*!|>%@`-][^:#]*?|-[^\s:#][^:#]*?)\s*:(?:[ \t]|$)")
 _TEXTS = {"text", "author", "title", "kk", "ru", "en"}  # fields (or languages of one) that hold a sentence
 _FIX = "write the text in quotes or as a `|` block (the text on the lines below the field, indented two spaces more)"
@@ -30,7 +28,17 @@ class Explained:
 
 
 def explain(text: str, exc: yaml.MarkedYAMLError) -> Explained:
-    """Where the mistake behind `exc` is, and what it is in plain words."""
+    """Where the mistake behind `exc` is, and what it is in plain words (at worst, YAML's words at its mark: the
+    looking back is guesswork about a broken file, and must never turn a mistake into a traceback)."""
+    try:
+        return _explain(text, exc)
+    except (IndexError, ValueError, TypeError, AttributeError, yaml.YAMLError):  # pragma: no cover - a safety net
+        mark = exc.problem_mark or exc.context_mark
+        said = f"{exc.context}: {exc.problem}" if exc.context and exc.problem else exc.problem or str(exc)
+        return Explained(mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "", said)
+
+
+def _explain(text: str, exc: yaml.MarkedYAMLError) -> Explained:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line, mark.column) if mark else (0, 0)  # 0-based from here on
     raw = exc.problem or str(exc)
@@ -126,6 +134,19 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Explained:
     if "while parsing a flow" in context or "while scanning a plain scalar" in context:
         return out(line, col, f"a value starting with '[' or '{{' is a list or a mapping to YAML, and ends at"
                               f" ']' or '}}'; if it is text, {_FIX}")
+    if "unknown escape character" in problem:
+        return out(line, col, "a backslash inside \"…\" starts an escape (\\n, \\\", \\\\): write a backslash"
+                              " as \\\\, or the text as a `|` block, where a backslash is a backslash")
+    if "while scanning a block scalar" in context:
+        return out(line, col, "after `|` (or `>`) only a note (# …) may follow on its line: the text goes on the"
+                              " lines below it, indented two spaces more than the field")
+    if re.search(r"expected (<block end>|'<document start>'), but found '<(block mapping|block sequence) start>'",
+                 problem) or ("expected <block end>" in problem and "'<scalar>'" in problem):
+        previous = _previous_content(lines, line)
+        above = f" (line {previous + 1} is indented {_spaces(_indent(lines[previous]))})" if previous is not None else ""
+        return out(line, _indent(here), f"this line is indented {_spaces(_indent(here))}, which lines it up with no"
+                                        f" field above it{above}: fields side by side start at the same column,"
+                                        " a field's own fields two spaces further in; indent it so")
     return out(line, col, f"the file is not valid YAML here; if the value is text, {_FIX}")
 
 
@@ -138,6 +159,10 @@ def _no_colon(lines: list[str], at: int, out: Callable[..., Explained]) -> Expla
     fld = f"{parent}.{word}" if parent else word
     return out(at, col, f"`{here.strip()[:60]}` has no ':' after the field name `{word}`, so YAML reads it as"
                         f" text running on into the next line: write `{word}: {rest[:40]}`", fld)
+
+
+def _spaces(n: int) -> str:
+    return f"{n} space" if n == 1 else f"{n} spaces"
 
 
 def _indent(line: str) -> int:
@@ -176,8 +201,10 @@ def _field_of(lines: list[str], n: int, below: int | None = None) -> str:
         indent = ind
         if ind == 0:
             break
-    parts: Path_ = tuple(reversed(path))
-    return dotted(parts)
+    out = ""
+    for part in reversed(path):  # as load.dotted writes it (not imported: load imports this module)
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + part
+    return out
 
 
 def _scalar_tokens(text: str, limit: int) -> list[yaml.ScalarToken]:
