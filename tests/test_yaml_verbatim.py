@@ -344,3 +344,10 @@ def test_the_loader_records_every_section_a_quoted_field_is_in() -> None:
     from complaints.case import load, verbatim
 
     assert {pattern[0] for pattern in verbatim._VERBATIM} <= load._QUOTED_IN
+
+
+def test_a_quote_never_closed_to_the_end_of_the_file_is_reported_where_it_opens(tmp_path: Path) -> None:
+    status, errors = validate(tmp_path, replaced(17, '    kk: "Қазақ тілінде сөз жетпей ме?'))
+    assert status == 1 and len(errors) == 1, errors
+    assert errors[0].startswith('17:9: error: comment.translations.kk: YAML syntax: the quote " opened here is never'
+                                " closed"), errors[0]
