@@ -96,7 +96,7 @@ def _check(doc: Document, path: Path_, s: Scalar) -> list[Problem]:
         what = "a tag" if text[s.start] == "!" else "an anchor"
         word = text[s.start:].split(None, 1)[0] if text[s.start:].strip() else text[s.start]
         out.append(at(s.start, f"'{word[:30]}' before the text is {what} to YAML and is not part of the text;"
-                               f" if it is the comment's, {block_example(doc, path, value)}"))
+                               f" if it is part of the text, {block_example(doc, path, value)}"))
         return out
     if s.style == "":
         kind = s.tag[len(_YAML):] if s.tag.startswith(_YAML) else ""
