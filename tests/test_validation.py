@@ -614,17 +614,20 @@ def test_duplicate_top_level_and_note_keys(root: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(("changes", "line", "column", "message"), [
-    pytest.param({12: "\tauthor: Someone"}, 12, 1, "found character '\\t' that cannot start any token",
-                 id="tab-indent"),
-    pytest.param({13: "  posted: 2023-10-06T22:53: oops"}, 13, 27, "mapping values are not allowed here",
-                 id="colon-in-plain-value"),
-    pytest.param({15: '  text: "Текст" комментария"'}, 15, 17, "expected <block end>", id="text-after-quote"),
+@pytest.mark.parametrize(("changes", "line", "column", "field", "words", "message"), [
+    pytest.param({12: "\tauthor: Someone"}, 12, 1, "comment.author", "a tab used for indentation",
+                 "found character '\\t' that cannot start any token", id="tab-indent"),
+    pytest.param({13: "  posted: 2023-10-06T22:53: oops"}, 13, 27, "comment.posted",
+                 "': ' inside the value of `posted`", "mapping values are not allowed here", id="colon-in-plain-value"),
+    pytest.param({15: '  text: "Текст" комментария"'}, 15, 17, "comment.text",
+                 "the text goes on after its closing quote", "expected <block end>", id="text-after-quote"),
 ])
-def test_yaml_syntax_error_line(root: Path, changes: dict[int, str], line: int, column: int, message: str) -> None:
+def test_yaml_syntax_error_line(root: Path, changes: dict[int, str], line: int, column: int, field: str, words: str,
+                                message: str) -> None:
+    """A syntax error in plain words, at its place, naming the field; YAML's own words after it."""
     p = one_error(root, edit(BASE, changes))
-    assert (p.line, p.column, p.field) == (line, column, "")
-    assert p.message.startswith("YAML syntax: ") and message in p.message
+    assert (p.line, p.column, p.field) == (line, column, field)
+    assert p.message.startswith(f"YAML syntax: {words}") and "(YAML: " in p.message and message in p.message
 
 
 def test_no_object_construction(root: Path, tmp_path: Path) -> None:
@@ -634,8 +637,11 @@ def test_no_object_construction(root: Path, tmp_path: Path) -> None:
     with pytest.raises(CaseError):
         load_case(path, letter_date=LETTER_DATE)
     assert not marker.exists()
-    case = load_case(write(root, edit(BASE, {15: "  text: !!python/name:os.system hello"})), letter_date=LETTER_DATE)
-    assert case.case.comment.text == "hello"
+    case = load_case(write(root, edit(BASE, {3: "title: !!python/name:os.system hello"})), letter_date=LETTER_DATE)
+    assert case.case.title == "hello"
+    # in a text the letter quotes, the tag would vanish from the quote: refused there
+    p = one_error(root, edit(BASE, {15: "  text: !!python/name:os.system hello"}))
+    assert where(p) == (15, 9, "comment.text") and "is a tag to YAML and is not part of the text" in p.message
 
 
 def test_file_over_one_mebibyte_is_refused(root: Path) -> None:

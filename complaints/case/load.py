@@ -40,6 +40,17 @@ class Mark:
     column: int  # 1-based
 
 
+@dataclass(frozen=True)
+class Scalar:
+    """How a scalar was written: what case/verbatim.py needs to tell whether YAML read it as written."""
+
+    style: str  # "" plain, "'" or '"' quoted, "|" literal, ">" folded
+    tag: str  # as YAML resolved it: tag:yaml.org,2002:str, …:bool, …:int, …:null, …
+    start: int  # offsets into Document.source
+    end: int
+    alias: bool = False  # read through an alias (*name): its anchor belongs to the value it repeats
+
+
 @dataclass
 class Document:
     """A YAML file read into plain Python values, with the position of each value and key."""
@@ -49,9 +60,10 @@ class Document:
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # a plain (unquoted) value followed on its line, one space away, by `#…`, which YAML reads as a comment
-    # (a hashtag in a sentence): value path → that text
-    comments_after: dict[Path_, str] = field(default_factory=dict)
+    # the path of every scalar under the sections that hold quoted texts (_QUOTED_IN) → how it was written; and
+    # the text it was read from
+    scalars: dict[Path_, Scalar] = field(default_factory=dict)
+    source: str = ""
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """The position of the value at `path` (or its key), else of the nearest enclosing value."""
@@ -233,12 +245,10 @@ def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = F
     except _TooBig as exc:
         raise fail(exc.mark.line, exc.mark.column, str(exc)) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        msg = exc.problem or str(exc)
-        if exc.context and "found" not in (exc.context or ""):
-            msg = f"{exc.context}: {msg}" if exc.problem else exc.context
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise fail(line, col, f"YAML syntax: {msg}") from None
+        from .yamlerrors import explain  # only for a file with a mistake
+
+        said = explain(text, exc)
+        raise fail(said.line, said.column, f"YAML syntax: {said.message}", said.field) from None
     except yaml.YAMLError as exc:
         raise fail(1, 1, f"YAML syntax: {exc}") from None
     except ValueError:  # chr() on an escape such as "\U00110000"
@@ -246,7 +256,7 @@ def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = F
         raise fail(at.line, at.column,
                    "YAML syntax: an escape in a quoted string names no Unicode character (above U+10FFFF)") from None
 
-    doc = Document(shown, None)
+    doc = Document(shown, None, source=text)
     if root is None:
         doc.data = None
         doc.values[()] = Mark(1, 1)
@@ -275,9 +285,8 @@ class _TooBig(Exception):
         self.mark = mark
 
 
-# One space (or tab) before "#": what a person typing a hashtag into a sentence writes. A note aligned after a
-# value, as the examples and the files the tool writes have them, stands two or more spaces away.
-_COMMENT_AFTER = re.compile(r"[ \t](#[^\r\n]*)")
+# the sections that hold the texts a letter quotes as written (case/verbatim.py): only their scalars are recorded
+_QUOTED_IN = frozenset({"comment", "article", "legal_basis"})
 
 
 class _Builder:
@@ -288,6 +297,8 @@ class _Builder:
         self.text = text
         self.count = 0
         self.spans: list[tuple[int, int, Path_]] = []
+        self.seen: set[int] = set()  # the scalar nodes built already: met again, through an alias
+        self.aliases = "*" in text  # no asterisk, no alias
 
     def field_at(self, offset: int) -> Path_ | None:
         best: tuple[int, Path_] | None = None
@@ -306,14 +317,15 @@ class _Builder:
         self.doc.values.setdefault(path, mark)
         if isinstance(node, ScalarNode):
             self.spans.append((node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1), path))
+            if path and path[0] in _QUOTED_IN:
+                self.doc.scalars[path] = Scalar(node.style or "", node.tag, node.start_mark.index,
+                                                node.end_mark.index, alias=id(node) in self.seen)
+            if self.aliases:
+                self.seen.add(id(node))
             if not node.style and node.value in _NULLS and node.tag == "tag:yaml.org,2002:null":
                 return None
             if node.style == '"' and _BAD_CHAR.search(node.value):
                 self._bad_escapes(node, path)
-            if not node.style:  # plain: "" from libyaml, None from PyYAML
-                after = _COMMENT_AFTER.match(self.text, node.end_mark.index)
-                if after:
-                    self.doc.comments_after[path] = after.group(1)
             return unicodedata.normalize("NFC", node.value)
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]

@@ -32,6 +32,7 @@ from ..errors import Problem
 from ..layout import LANGUAGES
 from .load import Document
 from .mail import address_problem, line_break_problem, recipients_problem
+from .verbatim import structure_hint
 from .when import Moment, parse_day, parse_moment
 
 FORMAT_VERSIONS = (1,)
@@ -395,6 +396,8 @@ def structure_problems(doc: Document, exc: ValidationError, model: type[BaseMode
             message = f"must be one of {expected}"
         elif kind in ("value_error", "assertion_error"):
             message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
+            if message.startswith("expected text here"):
+                message += structure_hint(loc)
             if isinstance(err.get("ctx", {}).get("error"), _AtKey):
                 loc, on_key = loc + (err["ctx"]["error"].key,), True
         elif kind in _MESSAGES:

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..errors import CaseError, Problem, ProjectError
 from ..layout import LANGUAGES, find_project
 from ..layout import shown as _shown
-from . import law
+from . import law, verbatim
 from .load import Document, read_yaml
 from .mail import line_break_problem
 from .model import Applicant, AuthorityRef, Case, Evidence, Project, RequestId, structure_problems
@@ -114,12 +114,17 @@ def load_case(
     doc = read_yaml(path, display=_shown(path), collect=True)
     context = {"languages": langs, "norm_ids": set(law.catalogue())}
     root = (project.root or path.parent).resolve()
+    # a quoted field YAML would read otherwise than it is written: refused at the place (and said once, so not
+    # again as the empty or not-a-text value it became)
+    changed = verbatim.problems(doc)
+    said = {p.field for p in changed}
+    doc.problems += changed
     try:
         case = Case.model_validate(doc.data, context=context)
     except ValidationError as exc:
         # The sections that are themselves valid still get their cross-field checks,
         # so that one reading shows every problem of the file.
-        problems = doc.problems + structure_problems(doc, exc, Case)
+        problems = doc.problems + [p for p in structure_problems(doc, exc, Case) if p.field not in said]
         sections = _valid_sections(doc.data, exc, context)
         problems += _cross_checks(doc, project, path, root, **sections)[1]
         raise CaseError(doc.path, problems) from None

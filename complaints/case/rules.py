@@ -87,13 +87,6 @@ def check_case(doc: Document, case: Case, languages: tuple[str, ...], letter_dat
             problems.append(doc.problem(("comment", "translations"),
                                         f"no '{lang}' translation: the {lang} letter quotes the original and says"
                                         " that no translation was supplied", severity="warning"))
-    # A quote is verbatim: where YAML took the rest of its line for a comment ("#казахстандляказахов …"), the
-    # letter would quote it cut short without a word.
-    for path, cut in doc.comments_after.items():
-        if path[:2] == ("comment", "text") or path[:2] == ("comment", "translations"):
-            problems.append(doc.problem(path, f"the text stops before '{cut[:40]}': YAML reads ' #' and what follows"
-                                        " as a comment, so the letter would quote it cut short; write the text on"
-                                        " the lines after `text: |`, indented, or in quotes"))
     for lang in comment.translations:
         if lang == comment.language:
             problems.append(doc.problem(("comment", "translations", lang),

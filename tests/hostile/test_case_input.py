@@ -238,3 +238,37 @@ def test_an_odd_format_number_gets_a_plain_message(tmp_path: Path, value: str) -
     for leak in ("int_max_str_digits", "invalid literal", "Exceeds the limit"):
         assert leak not in output
     assert len(output) < 2000  # 5,000 digits are not echoed back
+
+
+# issue 12, item 1: a quoted field YAML would change, beside a good case
+def test_every_quoted_field_yaml_would_change_is_reported_in_one_reading_and_fails_alone(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    good = (folder / "good.yaml").read_text(encoding="utf-8")
+    bad = (good.replace("id: good", "id: bad")
+           .replace("author: ZapadNamNePomozhet", "author: Патриот #77")
+           .replace("title: Заголовок статьи", "title: Заголовок #срочно")
+           .replace("text: Не хватает слов в казахском языке?", "text: Уезжайте отсюда #казахстандляказахов")
+           .replace("en: Not enough words in Kazakh?", "en: yes"))
+    assert bad.count("#") == 3 and "en: yes" in bad
+    (folder / "bad.yaml").write_text(bad, encoding="utf-8")
+    code, output = _run("validate", folder)
+    assert code == 1
+    fields = re.findall(r"bad\.yaml:\d+:\d+: error: ([\w.]+): ", output)
+    assert fields == ["article.title", "comment.author", "comment.text", "comment.translations.en"], output
+    assert "good.yaml" not in output
+    _assert_bad_case_fails_alone(folder, tmp_path / "out", r"bad\.yaml:\d+:\d+: error: comment\.text: the text stops")
+
+
+def test_a_quote_left_open_nine_lines_up_is_reported_where_it_opens(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    good = (folder / "good.yaml").read_text(encoding="utf-8")
+    lines = good.replace("id: good", "id: bad").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  title:"))
+    lines[at] = '  title: "Заголовок статьи'
+    lines.insert(at + 1, "  x-1: a\n  x-2: b\n  x-3: c\n  x-4: d\n  x-5: e\n"
+                 "  x-6: f\n  x-7: g\n  x-8: \"h\"")
+    (folder / "bad.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, output = _run("validate", folder)
+    assert code == 1
+    assert re.search(rf"bad\.yaml:{at + 1}:10: error: article\.title: YAML syntax: the quote \" opened here is not"
+                     r" closed on its line", output), output
