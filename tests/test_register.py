@@ -300,10 +300,13 @@ def test_a_register_of_schema_1_is_migrated_and_its_filings_kept(tmp_path: Path)
     db.commit()
     db.close()
     with Register(path) as reg:
-        assert reg.schema_version == len(register_module.MIGRATIONS) == 2
+        assert reg.schema_version == len(register_module.MIGRATIONS) == 3
         (filing,) = reg.filings()
         assert (filing.case_id, filing.evidence_from) == ("old-case", None)
         assert reg.annexes([filing.id]) == {filing.id: []}
+        # schema 3: its registration date was computed (no receipt recorded), and no follow-up was written
+        assert filing.registration is None and not filing.registered_known
+        assert reg.followups([filing.id]) == {filing.id: []}
 
 
 def test_a_case_is_filed_by_its_id_from_another_folder(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

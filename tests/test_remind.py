@@ -56,23 +56,80 @@ def test_fifty_filings_at_a_glance(fifty: Path) -> None:
     assert len(overdue) == len([r for r in rows if r["status"] == "overdue"]) > 0
 
 
-def test_every_follow_up_with_one_command(fifty: Path, tmp_path: Path) -> None:
+def _late(today: str) -> dict[str, int]:
+    rows = list(csv.DictReader(io.StringIO(_cli("status", "--overdue", "--csv", "--today", today)[1])))
+    return {r["case"]: int(r["days"].split()[0]) for r in rows}
+
+
+def test_every_follow_up_with_one_command_reminder_first_then_the_prosecutor(fifty: Path, tmp_path: Path) -> None:
+    """Escalation is staged: a run writes the reminders; the letter to the prosecutor only on a later run, once the
+    reminder has gone unanswered for --grace working days, and it cites the reminder."""
     out = tmp_path / "reminders"
     code, output = _cli("remind", "--out", str(out), "--date", "2026-12-01", "--grace", "5", "--format", "docx,txt")
     assert code == 0, output
-    rows = list(csv.DictReader(io.StringIO(_cli("status", "--overdue", "--csv", "--today", "2026-12-01")[1])))
-    late = {r["case"]: int(r["days"].split()[0]) for r in rows}
-    for case, days in late.items():
-        reminder = out / case / f"{case}.ru.reminder.docx"
-        text = docx_text(reminder)
+    late = _late("2026-12-01")
+    assert late and max(late.values()) > 5  # overdue long enough that the old rule wrote to the prosecutor at once
+    for case in late:
+        text = docx_text(out / case / f"{case}.ru.reminder.docx")
         assert "76" in text and "ЖТ-2026-" + case[-2:].rjust(5, "0") in text
+        assert "Министерство культуры и информации Республики Казахстан" in text  # the body, named
+        assert "зарегистрировано" not in text  # computed: the letter says when it was filed, not "registered"
         assert (out / case / f"{case}.ru.reminder.txt").is_file()
-        prosecutor = out / case / f"{case}.ru.prosecutor.docx"
-        assert prosecutor.is_file() == (days > 5), (case, days)
-        if prosecutor.is_file():
-            assert "прокуратур" in docx_text(prosecutor).lower()
+    assert not list(out.glob("*/*.prosecutor.*"))  # never on the same run as the first reminder
     assert not (out / "case-00").exists()  # answered: no follow-up
     assert sorted(p.name for p in out.iterdir()) == sorted(late)
+
+    # three working days on: the reminders wait; nothing new for them
+    code, output = _cli("remind", "--out", str(out), "--date", "2026-12-04", "--grace", "5")
+    assert code == 0, output
+    assert "waiting: case-10 (ru): the reminder of 2026-12-01 has waited 3 of 5 working days; the letter to the" \
+           " prosecutor is written from 2026-12-08" in output
+    assert not list(out.glob("*/*.prosecutor.*"))
+
+    # five working days after the reminder: the letter to the prosecutor, citing it
+    code, output = _cli("remind", "--out", str(out), "--date", "2026-12-08", "--grace", "5")
+    assert code == 0, output
+    for case in late:
+        text = docx_text(out / case / f"{case}.ru.prosecutor.docx")
+        assert text.count("ОБРАЩЕНИЕ") == 1 and "ЖАЛОБА" not in text
+        assert "1 декабря 2026 года мною в административный орган было направлено обращение о нарушении" in text
+        assert "прошло 5 рабочих дней" in text
+        assert "меры прокурорского реагирования" in text and "№ 155-VII «О прокуратуре»" in text
+        assert "пункт 2 статьи 91 АППК" in text
+    newly = set(_late("2026-12-08")) - set(late)  # fell overdue since: their first reminder only
+    assert newly
+    for case in newly:
+        assert (out / case / f"{case}.ru.reminder.docx").is_file()
+        assert not (out / case / f"{case}.ru.prosecutor.docx").exists()
+
+    # once both are written, nothing more until a reply comes
+    code, output = _cli("remind", "--out", str(out), "--date", "2026-12-09", "--grace", "5")
+    assert code == 0 and "waiting: case-10 (ru): the reminder of 2026-12-01 and the letter to the prosecutor of" \
+                         " 2026-12-08 are written" in output, output
+
+
+def test_the_reminders_receipt_is_cited_and_its_filing_date_starts_the_grace(fifty: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reminders"
+    assert _cli("remind", "--out", str(out), "--date", "2026-12-01")[0] == 0
+    code, output = _cli("reminded", "case-10", "--ref", "ЖТ-2026-07777", "--on", "2026-12-02")
+    assert code == 0 and "recorded: the reminder of 2026-12-01 for case-10 (ru) has No. ЖТ-2026-07777, filed" \
+                         " 2026-12-02" in output, output
+    code, output = _cli("remind", "--out", str(out), "--date", "2026-12-08", "--grace", "5")  # 4 days after 2 Dec
+    assert code == 0 and not (out / "case-10" / "case-10.ru.prosecutor.docx").exists(), output
+    assert "case-10 (ru): the reminder of 2026-12-01 has waited 4 of 5 working days" in output
+    assert _cli("remind", "--out", str(out), "--date", "2026-12-09", "--grace", "5")[0] == 0
+    text = docx_text(out / "case-10" / "case-10.ru.prosecutor.docx")
+    assert "2 декабря 2026 года мною в административный орган было направлено обращение № ЖТ-2026-07777" in text
+    code, output = _cli("reminded", "case-00", "--ref", "X-1")
+    assert code == 2 and "no reminder was written for 'case-00' (ru)" in output
+    code, output = _cli("reminded", "case-10", "--on", "2026-11-30")
+    assert code == 2 and "--on: the date the reminder was filed, 2026-11-30, is before the reminder's own date," \
+                         " 2026-12-01" in output
+
+
+def test_a_grace_below_zero_is_refused(fifty: Path, tmp_path: Path) -> None:
+    code, output = _cli("remind", "--out", str(tmp_path / "r"), "--date", "2026-12-01", "--grace", "-1")
+    assert code == 2 and "--grace: the grace period is a number of working days, 0 or more, not -1" in output
 
 
 def test_nothing_late_nothing_written(fifty: Path, tmp_path: Path) -> None:
