@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,88 @@ def test_remind_into_a_file_is_refused_before_saying_anything_else(tmp_path: Pat
     assert result.exit_code == 2
     assert "error: --out: the follow-up letters' folder afile is a file, not a folder" in result.output
     assert "overdue" not in result.output and (tmp_path / "afile").read_text(encoding="utf-8") == "mine"
+
+
+READ_BACK = {
+    # the reminder: the Ministry named, "filed" (or the receipt's registration), the computed term said to be one
+    "reminder": {
+        "kk": ["Өтініш берілген әкімшілік орган – Қазақстан Республикасының Мәдениет және ақпарат министрлігі.",
+               "Өтініш 2026 жылғы 3 қарашада тіркелді, тіркеу нөмірі – ЖТ-2026-00742."],
+        "ru": ["Административный орган, в который подано обращение, — Министерство культуры и информации"
+               " Республики Казахстан.", "Обращению присвоен регистрационный № ЖТ-2026-00743.",
+               "По подсчёту заявителя, исходя из даты подачи обращения, этот срок истёк 24 ноября 2026 года."],
+        "en": ["The administrative body to which the appeal was submitted is the Ministry of Culture and"
+               " Information of the Republic of Kazakhstan.",
+               "By the applicant’s reckoning from the date of submission, allowing time for delivery by post, that"
+               " time limit expired on 1 December 2026."],
+    },
+    "prosecutor": {
+        "kk": ["ӨТІНІШ", "2026 жылғы 2 желтоқсанда мен әкімшілік органға өтінішті қарау мерзімінің бұзылуы туралы"
+               " өтініш жолдадым.", "прокурорлық ден қою шараларын қабылдауды",
+               "(ӘРПК-нің 91-бабының 2-тармағы)", "№ 155-VII Конституциялық заңының 24-бабы 1-тармағының 2)"
+               " тармақшасы"],
+        "ru": ["ОБРАЩЕНИЕ", "2 декабря 2026 года мною в административный орган было направлено обращение о"
+               " нарушении срока рассмотрения.", "при выявлении нарушений принять меры прокурорского реагирования;",
+               "(пункт 2 статьи 91 АППК)", "подпункт 2) пункта 1 статьи 24 Конституционного закона Республики"
+               " Казахстан от 5 ноября 2022 года № 155-VII «О прокуратуре»"],
+        "en": ["APPEAL", "On 9 December 2026 I sent the administrative body a reminder of the breach of the time"
+               " limit.", "where breaches are found, take measures of prosecutorial response;",
+               "(Article 91(2) of the APPC)", "Article 24(1)(2) of the Constitutional Law of the Republic of"
+               " Kazakhstan No. 155-VII of 5 November 2022 “On the Prosecutor’s Office”"],
+    },
+}
+
+
+def test_the_follow_ups_read_back_in_three_languages_docx_and_pdf(project_dir: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """One case filed in kk (with the receipt's date), ru (its number only) and en (by post); the reminders, then
+    the letters to the prosecutor, read back out of the DOCX and, for the letters to the prosecutor, the PDF."""
+    import shutil
+    import subprocess
+
+    from conftest import docx_paragraphs
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    write_yaml(project_dir / "c1.yaml", case_data(id="case-1"))
+    monkeypatch.chdir(project_dir)
+    assert _cli("render", ".", "--lang", "kk,ru,en", "--date", LETTER_DATE.isoformat(), "-q")[0] == 0
+    for lang, extra in (("kk", ["--channel", "eotinish", "--ref", "ЖТ-2026-00742", "--registered", "2026-11-03"]),
+                        ("ru", ["--channel", "eotinish", "--ref", "ЖТ-2026-00743"]),
+                        ("en", ["--channel", "post"])):
+        code, output = _cli("filed", "c1.yaml", "--lang", lang, "--on", "2026-11-03T10:00", *extra)
+        assert code == 0, output
+    out = tmp_path / "rem"
+    # kk and ru are due 24 November, en (posted) 1 December: on 2 December all three are late
+    code, output = _cli("remind", "--out", str(out), "--date", "2026-12-02")
+    assert code == 0 and "3 follow-up letters written" in output, output
+    for lang, wanted in READ_BACK["reminder"].items():
+        paragraphs = docx_paragraphs(out / "case-1" / f"case-1.{lang}.reminder.docx")
+        text = "\n".join(paragraphs)
+        for phrase in wanted:
+            assert phrase in text, (lang, phrase)
+        assert {"kk": "тіркелді", "ru": "зарегистрирован", "en": "registered on"}[lang] in text or lang != "kk"
+        if lang != "kk":  # no receipt's date: never "registered on"
+            assert {"ru": "зарегистрирован", "en": "registered on"}[lang] not in text
+    # the English reminder went later by post, and its filing is recorded
+    assert _cli("reminded", "case-1", "--lang", "en", "--on", "2026-12-09")[0] == 0
+    code, output = _cli("remind", "--out", str(out), "--date", "2026-12-09", "--format", "docx,pdf")
+    assert code == 0, output
+    # kk and ru: 5 working days after 2 December; en waits from its filing on 9 December (16 December is a holiday)
+    assert "waiting: case-1 (en): the reminder of 2026-12-02 has waited 0 of 5 working days; the letter to the" \
+           " prosecutor is written from 2026-12-17" in output
+    assert "prosecutor: case-1 (ru), 11 working days overdue; the reminder of 2026-12-02 unanswered for 5 working" \
+           " days" in output
+    assert not (out / "case-1" / "case-1.en.prosecutor.docx").exists()
+    code, output = _cli("remind", "--out", str(out), "--date", "2026-12-17", "--format", "docx,pdf")
+    assert code == 0, output
+    assert "waiting: case-1 (ru): the reminder of 2026-12-02 and the letter to the prosecutor of 2026-12-09 are" \
+           " written" in output
+    for lang, wanted in READ_BACK["prosecutor"].items():
+        docx_words = " ".join(docx_paragraphs(out / "case-1" / f"case-1.{lang}.prosecutor.docx"))
+        pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "case-1" / f"case-1.{lang}.prosecutor.pdf"),
+                              "-"], capture_output=True, check=True).stdout.decode("utf-8")
+        flat = re.sub(r"[\s\-‐‑]", "", pdf)  # the PDF's lines broken and hyphenated where the DOCX's are not
+        for phrase in wanted:
+            assert phrase in docx_words, (lang, phrase)
+            assert re.sub(r"[\s\-‐‑]", "", phrase) in flat, (lang, "pdf", phrase)

@@ -116,17 +116,18 @@ def _filing_moment(on: str | datetime, now: datetime | None) -> datetime:
     return filed_at
 
 
-def _registration_day(value: str | date, filed_at: datetime, now: datetime | None) -> date:
+def _registration_day(value: str | date, filed_at: datetime, now: datetime | None,
+                      about: str = "registered") -> date:
     """The registration date from the receipt: a date, not before the filing, not in the future."""
-    day = _day(value, "the registration date", "registered")
+    day = _day(value, "the registration date", about)
     filed = filed_at.astimezone(kz_zone()).date()
     today = (now or datetime.now(UTC)).astimezone(kz_zone()).date()
     if day < filed:
         raise UsageError(f"the registration date {day.isoformat()} is before the letter was filed,"
-                         f" {filed.isoformat()}", about="registered")
+                         f" {filed.isoformat()}", about=about)
     if day > today:
         raise UsageError(f"the registration date {day.isoformat()} is in the future (today is {today.isoformat()}"
-                         " in Kazakhstan): give the date the receipt shows", about="registered")
+                         " in Kazakhstan): give the date the receipt shows", about=about)
     return day
 
 
@@ -137,7 +138,7 @@ def record_registration(case_id: str, *, on: str | date, ref: str | None = None,
     _one_line_ref(ref)
     with Register(find_db(".", db)) as register:
         filing = register.latest(case_id, lang)
-        day = _registration_day(on, filing.filed_at, now)
+        day = _registration_day(on, filing.filed_at, now, "on")
         if filing.answered:
             raise UsageError(f"'{filing.case_id}' ({filing.lang}) has its reply already, of"
                              f" {filing.replied_on}: its registration no longer moves its due date", about="on")
