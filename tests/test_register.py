@@ -140,6 +140,7 @@ def test_status_shows_overdue_and_days_as_csv_and_json(project: Path) -> None:
     code, output = _cli("status", "--overdue", "--json", "--today", "2026-11-26")
     data = json.loads(output)
     assert [d["case_id"] for d in data] == ["case-1"] and data[0]["working_days_left"] == -2
+    assert data[0]["registered_from"] == "computed"  # no receipt's date recorded: a reading, said to be one
     code, output = _cli("due", "--within", "12", "--csv", "--today", "2026-11-26")
     assert [r["case"] for r in csv.DictReader(io.StringIO(output))] == ["case-2"]  # 11 working days left
     code, output = _cli("due", "--within", "5", "--csv", "--today", "2026-11-26")

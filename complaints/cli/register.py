@@ -170,7 +170,9 @@ def reply(
 def _json(rows: list[Any]) -> None:
     data = [{"case_id": s.filing.case_id, "language": s.filing.lang, "channel": s.filing.channel,
              "reference": s.filing.ref, "filed_at": s.filing.filed_at.isoformat(),
-             "registered": s.filing.registered.isoformat(), "due": s.filing.due.isoformat(),
+             "registered": s.filing.registered.isoformat(),
+             "registered_from": "receipt" if s.filing.registered_known else "computed",
+             "due": s.filing.due.isoformat(),
              "extended_until": s.filing.extended_until.isoformat() if s.filing.extended_until else None,
              "working_days_left": s.days_left, "status": s.status,
              "replied_on": s.filing.replied_on.isoformat() if s.filing.replied_on else None,

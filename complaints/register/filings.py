@@ -73,7 +73,7 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     rendered = _rendered(found.id, digest, folder, picked)
     annexes, evidence_from = _annexes(found, rendered)
     days = found.authority.reply_term.working_days
-    calendar = _calendar(found.project.path)
+    calendar = project_calendar(found.project.path)
     day = receipt or calendar.registration_day(
         calendar.delivered(filed_at) if channel == "post" else filed_at)
     due = calendar.due_date(day, days)
@@ -142,7 +142,7 @@ def record_registration(case_id: str, *, on: str | date, ref: str | None = None,
         if filing.answered:
             raise UsageError(f"'{filing.case_id}' ({filing.lang}) has its reply already, of"
                              f" {filing.replied_on}: its registration no longer moves its due date", about="on")
-        calendar = _calendar(Path(filing.project) if filing.project else None)
+        calendar = project_calendar(Path(filing.project) if filing.project else None)
         from ..case.law import authorities
 
         profile = authorities().get(filing.authority)
@@ -311,7 +311,7 @@ def _query(register: Register, today: date, columns: list[str], *, overdue: bool
                        " GROUP BY 1").fetchall()
     for project, first, last in spans:
         lo, hi = min(date.fromisoformat(first), today), max(date.fromisoformat(last), today)
-        count = _Count(_calendar(Path(project) if project else None), lo, hi)
+        count = _Count(project_calendar(Path(project) if project else None), lo, hi)
         db.executemany("INSERT INTO temp.workdays VALUES (?, ?, ?)",
                        ((project, date.fromordinal(count.first + i).isoformat(), n)
                         for i, n in enumerate(count.running)))
@@ -363,7 +363,8 @@ def _day(value: str | date, what: str, about: str) -> date:
         raise UsageError(f"{what}: {exc}", about=about) from None
 
 
-def _calendar(project: Path | None):  # noqa: ANN202 - workdays.Calendar, imported late
+def project_calendar(project: Path | None):  # noqa: ANN201 - workdays.Calendar, imported late
+    """The working days of a project: the shipped calendar, with its workdays.yaml on top where it has one."""
     from .workdays import calendar
 
     extra = project.parent / "workdays.yaml" if project is not None else None

@@ -131,9 +131,9 @@ def remind(*, out: str | Path = "reminders", grace: int = DEFAULT_GRACE, formats
 
 def _calendar_of(filing: Filing) -> Any:
     """The working days of the filing's project (its workdays.yaml on top of the shipped calendar)."""
-    from .filings import _calendar
+    from .filings import project_calendar
 
-    return _calendar(Path(filing.project) if filing.project else None)
+    return project_calendar(Path(filing.project) if filing.project else None)
 
 
 def _drop(scratch: Path) -> None:
