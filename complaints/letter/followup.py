@@ -1,6 +1,6 @@
-"""A filed letter gone unanswered → the follow-up letter's context: a reminder to the authority, or a complaint
-about its inaction to the General Prosecutor's Office. It is rendered like a letter (`render_letter`, with a
-`Kit(document="followup")`: the templates <lang>/followup.*).
+"""A filed letter gone unanswered → the follow-up letter's context: a reminder to the authority, then (once the
+reminder went unanswered too) an appeal about its inaction to the General Prosecutor's Office. It is rendered like a
+letter (`render_letter`, with a `Kit(document="followup")`: the templates <lang>/followup.*).
 
 The wording is in `data/phrases/<lang>.yaml` under `followup:` (the applicant block and the signature are the
 letters' own); the facts are the register's `Filing` and the project's applicant. Like `letter_context`, the
