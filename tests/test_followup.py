@@ -22,9 +22,9 @@ from markdown_it import MarkdownIt
 import complaints
 from complaints.case.law import authorities
 from complaints.case.read import ProjectFile, load_project
-from complaints.letter.followup import KINDS, followup_context
+from complaints.letter.followup import KINDS, followup_context, followup_norms, unconfirmed_citations
 from complaints.letter.phrases import phrases
-from complaints.register.filing import CHANNELS, Filing
+from complaints.register.filing import CHANNELS, Filing, FollowUp
 from complaints.render import Kit, render_letter
 
 LANGS = ("kk", "ru", "en")
@@ -47,19 +47,40 @@ ADDRESSEE = {
     "prosecutor": {"kk": "Бас прокуратурасына", "ru": "В Генеральную прокуратуру",
                    "en": "General Prosecutor’s Office"},
 }
+PROSECUTOR_LAW = {
+    "kk": "«Прокуратура туралы» Қазақстан Республикасының 2022 жылғы 5 қарашадағы № 155-VII Конституциялық заңының"
+          " 24-бабы 1-тармағының 2) тармақшасы",
+    "ru": "подпункт 2) пункта 1 статьи 24 Конституционного закона Республики Казахстан от 5 ноября 2022 года"
+          " № 155-VII «О прокуратуре»",
+    "en": "Article 24(1)(2) of the Constitutional Law of the Republic of Kazakhstan No. 155-VII of 5 November 2022"
+          " “On the Prosecutor’s Office”",
+}
+APPC_91 = {"kk": "(ӘРПК-нің 91-бабының 2-тармағы)", "ru": "(пункт 2 статьи 91 АППК)", "en": "(Article 91(2) of the APPC)"}
+MEASURES = {"kk": "прокурорлық ден қою шараларын", "ru": "меры прокурорского реагирования",
+            "en": "measures of prosecutorial response"}
+REGISTERED = {"kk": "Өтініш 2026 жылғы 1 қазанда тіркелді, тіркеу нөмірі – ЖТ-2026-00123",
+              "ru": "Обращение зарегистрировано 1 октября 2026 года за № ЖТ-2026-00123",
+              "en": "The appeal was registered on 1 October 2026 under No. ЖТ-2026-00123"}
 MINISTRY = {"kk": "Қазақстан Республикасының Мәдениет және ақпарат министрлігі",
             "ru": "Министерство культуры и информации Республики Казахстан",
             "en": "Ministry of Culture and Information of the Republic of Kazakhstan"}
 
 
+# the reminder that went unanswered, which the letter to the prosecutor cites: 2 November 2026, No. ЖТ-2026-00999
+REMINDER = FollowUp(id=1, filing_id=7, kind="reminder", dated=date(2026, 11, 2), ref="ЖТ-2026-00999")
+REMINDED = {"kk": "2026 жылғы 2 қарашада", "ru": "2 ноября 2026 года", "en": "2 November 2026"}
+WAITED = 17
+
+
 def filing(lang: str, **changes: Any) -> Filing:
-    """A letter filed through eOtinish on 1 October 2026, 14:00 Almaty time, registered that day, due 22 October."""
+    """A letter filed through eOtinish on 1 October 2026, 14:00 Almaty time, registered that day (the receipt says
+    so), due 22 October."""
     base = Filing(
         id=7, case_id="nurkz-2023-10-06-kazakh-language", lang=lang, channel="eotinish", ref="ЖТ-2026-00123",
         filed_at=datetime(2026, 10, 1, 14, 0, tzinfo=ZoneInfo("Asia/Almaty")), registered=date(2026, 10, 1),
         due=date(2026, 10, 22), extended_until=None, extension_ref=None, replied_on=None, outcome=None, note=None,
         letter_name=f"nurkz-2023-10-06-kazakh-language.{lang}.pdf", letter_sha256=SHA, subject=SUBJECTS[lang],
-        outlet="Nur.kz", authority="mki-rk", project=None,
+        outlet="Nur.kz", authority="mki-rk", project=None, registration="receipt",
     )
     return replace(base, **changes)
 
@@ -69,8 +90,11 @@ def project(tmp_path: Path) -> ProjectFile:
     return load_project(write_yaml(tmp_path / "complaints.yaml", PROJECT))
 
 
-def context(project: ProjectFile, lang: str, kind: str, **changes: Any) -> dict[str, Any]:
-    return followup_context(filing(lang, **changes), project, kind, letter_date=LETTER_DATE, overdue_days=OVERDUE)
+def context(project: ProjectFile, lang: str, kind: str, reminder: FollowUp | None = REMINDER,
+            **changes: Any) -> dict[str, Any]:
+    return followup_context(filing(lang, **changes), project, kind, letter_date=LETTER_DATE, overdue_days=OVERDUE,
+                            reminder=reminder if kind == "prosecutor" else None,
+                            waited_days=WAITED if kind == "prosecutor" else None)
 
 
 def render_followup(ctx: dict[str, Any], fmt: str) -> bytes:
@@ -114,8 +138,8 @@ def test_letter_cites_the_filing_the_expired_term_and_the_applicant(project: Pro
         assert text.count("900101300126") == 1  # the IIN, in the applicant's lines only
         assert ADDRESSEE[kind][lang] in text
         assert "None" not in text and "{{" not in text and "{%" not in text
-        if kind == "prosecutor":
-            assert MINISTRY[lang] in text  # the body that has not replied, named for the prosecutor
+        assert MINISTRY[lang] in text  # the body the appeal went to, named in the letter's text
+        assert REGISTERED[lang] in text  # the receipt's date, as a fact
     assert ctx["addressee"] == authorities()["mki-rk" if kind == "reminder" else "prosecutor-general"].addressee[lang]
 
 
@@ -163,16 +187,47 @@ def test_reminder_asks_for_a_reply_and_the_reasons_for_the_delay(project: Projec
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_complaint_to_the_prosecutor_cites_only_appc_article_76(project: ProjectFile, lang: str) -> None:
+def test_letter_to_the_prosecutor_is_an_appeal_citing_the_reminder_and_the_prosecutor_law(project: ProjectFile,
+                                                                                          lang: str) -> None:
     ctx = context(project, lang, "prosecutor")
-    text = txt(ctx)
-    assert ctx["heading"] == {"kk": "ШАҒЫМ", "ru": "ЖАЛОБА", "en": "COMPLAINT"}[lang]
+    # «Обращение», not «Жалоба» (the APPC's word for a complaint to the higher body)
+    assert ctx["heading"] == {"kk": "ӨТІНІШ", "ru": "ОБРАЩЕНИЕ", "en": "APPEAL"}[lang]
     assert len(ctx["requests"]) == 3
-    cited = {"kk": r"(\d+)-баб", "ru": r"стать\w* (\d+)", "en": r"Article (\d+)"}[lang]
-    assert set(re.findall(cited, text)) == {"76"}
-    # neither the Law on the Prosecutor's Office nor the Constitution is cited (their article numbers are unchecked)
-    for unchecked in ("Конституци", "Constitution", "прокуратура туралы", "О прокуратуре", "Prosecutor’s Office Act"):
-        assert unchecked not in text
+    for text in (docx(ctx), txt(ctx)):
+        assert {"kk": "осы шағым", "ru": "настоящей жалоб", "en": "this complaint"}[lang] not in text  # of itself
+        assert {"kk": "ШАҒЫМ\n", "ru": "ЖАЛОБА\n", "en": "COMPLAINT\n"}[lang] not in text
+        cited = {"kk": r"(\d+)-баб", "ru": r"стать\w* (\d+)", "en": r"Article (\d+)"}[lang]
+        assert set(re.findall(cited, text)) == {"76", "91", "24"}
+        assert PROSECUTOR_LAW[lang] in text and APPC_91[lang] in text
+        assert MEASURES[lang] in text
+        # the reminder that went unanswered: its date, its number, how long it waited
+        assert REMINDED[lang] in text and "ЖТ-2026-00999" in text and f"{WAITED} " in text
+
+
+def test_the_prosecutor_letter_cites_a_reminder_or_is_not_written(project: ProjectFile) -> None:
+    with pytest.raises(complaints.UsageError, match="write the reminder first"):
+        context(project, "ru", "prosecutor", reminder=None)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_reminder_without_its_number_is_cited_by_its_date(project: ProjectFile, lang: str) -> None:
+    text = txt(context(project, lang, "prosecutor", reminder=replace(REMINDER, ref=None)))
+    assert REMINDED[lang] in text and "ЖТ-2026-00999" not in text
+    # filed later than written (its receipt recorded with `reminded --on`): the filing date is cited
+    text = txt(context(project, lang, "prosecutor", reminder=replace(REMINDER, sent_on=date(2026, 11, 3))))
+    assert {"kk": "2026 жылғы 3 қарашада", "ru": "3 ноября 2026 года", "en": "3 November 2026"}[lang] in text
+
+
+def test_the_unconfirmed_citations_are_marked_in_the_data_for_check() -> None:
+    found = {u.field: u for u in unconfirmed_citations("prosecutor")}
+    assert set(found) == {"complaints/data/followup.yaml: norms.appc-91-2",
+                          "complaints/data/followup.yaml: norms.prosecutor-law-24-1-2"}
+    for u in found.values():
+        assert u.source.startswith("https://adilet.zan.kz/") and u.checked == date(2026, 12, 1)
+        assert "official text" in u.what
+    assert unconfirmed_citations("reminder") == []
+    norms = followup_norms()
+    assert not norms["prosecutor-law-24-1-2"].confirmed and "155-VII" in norms["prosecutor-law-24-1-2"].cite.ru
 
 
 def test_prosecutor_profile_addresses_the_office_and_says_what_is_unchecked() -> None:
@@ -201,12 +256,39 @@ def test_extended_term_is_cited_instead_of_the_due_date(project: ProjectFile, la
 @pytest.mark.parametrize("lang", LANGS)
 def test_without_a_registration_number_no_empty_number_is_printed(project: ProjectFile, lang: str,
                                                                    kind: str) -> None:
-    ctx = context(project, lang, kind, ref=None)
+    ctx = context(project, lang, kind, reminder=replace(REMINDER, ref=None), ref=None)
     for text in (docx(ctx), txt(ctx)):
         assert "None" not in text
+        text = text.replace(PROSECUTOR_LAW[lang], "the law")  # the law's own number
         assert "№" not in text and "No." not in text
         assert FILED[lang] in text and DUE[lang] in text
         assert re.search(r"\(\s*\)|\s[,.;]", text) is None  # no gap where the number would have stood
+
+
+NUMBERED = {"kk": "Өтінішке № ЖТ-2026-00123 тіркеу нөмірі берілді.",
+            "ru": "Обращению присвоен регистрационный № ЖТ-2026-00123.",
+            "en": "The appeal was given registration No. ЖТ-2026-00123."}
+COUNTED = {"kk": "Өтініш берушінің есебі бойынша, өтініш берілген күннен бастап", "ru": "По подсчёту заявителя, исходя"
+           " из даты подачи обращения", "en": "By the applicant’s reckoning from the date of submission"}
+POSTAL = {"kk": "поштамен жеткізуге қажетті уақытты ескергенде", "ru": "и времени на его доставку почтой",
+          "en": "allowing time for delivery by post"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_computed_registration_is_never_called_the_registration(project: ProjectFile, lang: str,
+                                                                  kind: str) -> None:
+    """Without the receipt's date (`filed --registered`), the letters say when the appeal was filed, give its
+    number if there is one, and present the expired term as the applicant's count."""
+    for channel in ("eotinish", "post"):
+        ctx = context(project, lang, kind, registration=None, channel=channel)
+        for text in (docx(ctx), txt(ctx)):
+            assert {"kk": "тіркелді", "ru": "зарегистрирован", "en": "registered on"}[lang] not in text
+            assert FILED[lang] in text and NUMBERED[lang] in text and COUNTED[lang] in text
+            assert (POSTAL[lang] in text) == (channel == "post"), channel
+            assert DUE[lang] in text
+    text = txt(context(project, lang, kind, registration=None, ref=None))
+    assert NUMBERED[lang] not in text and COUNTED[lang] in text
 
 
 CHANNEL_WORDING = {

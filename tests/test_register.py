@@ -140,6 +140,7 @@ def test_status_shows_overdue_and_days_as_csv_and_json(project: Path) -> None:
     code, output = _cli("status", "--overdue", "--json", "--today", "2026-11-26")
     data = json.loads(output)
     assert [d["case_id"] for d in data] == ["case-1"] and data[0]["working_days_left"] == -2
+    assert data[0]["registered_from"] == "computed"  # no receipt's date recorded: a reading, said to be one
     code, output = _cli("due", "--within", "12", "--csv", "--today", "2026-11-26")
     assert [r["case"] for r in csv.DictReader(io.StringIO(output))] == ["case-2"]  # 11 working days left
     code, output = _cli("due", "--within", "5", "--csv", "--today", "2026-11-26")
@@ -300,10 +301,13 @@ def test_a_register_of_schema_1_is_migrated_and_its_filings_kept(tmp_path: Path)
     db.commit()
     db.close()
     with Register(path) as reg:
-        assert reg.schema_version == len(register_module.MIGRATIONS) == 2
+        assert reg.schema_version == len(register_module.MIGRATIONS) == 3
         (filing,) = reg.filings()
         assert (filing.case_id, filing.evidence_from) == ("old-case", None)
         assert reg.annexes([filing.id]) == {filing.id: []}
+        # schema 3: its registration date was computed (no receipt recorded), and no follow-up was written
+        assert filing.registration is None and not filing.registered_known
+        assert reg.followups([filing.id]) == {filing.id: []}
 
 
 def test_a_case_is_filed_by_its_id_from_another_folder(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,3 +336,126 @@ def test_a_letter_about_an_outlet_is_not_taken_for_a_case_file(project_dir: Path
     code, output = _cli("filed", outlet, "--letters", "by-outlet", "--lang", "ru", "--on", "2026-11-03T10:00",
                         "--channel", "post")
     assert code == 2 and "only as a letter about an outlet's comments" in output and "cannot read" not in output
+
+
+# ------------------------------------------------------------------ the registration date, from the receipt or computed
+
+def test_the_receipts_registration_date_is_recorded_and_the_term_counted_from_it(project: Path) -> None:
+    code, output = _file("c1.yaml", "ru", "2026-11-03T10:00", "--ref", "ЖТ-2026-00742", "--registered", "2026-11-05")
+    assert code == 0, output
+    assert "registered 2026-11-05 (from the receipt)" in output and "computed" not in output
+    assert "reply due 2026-11-26" in output  # 15 working days after Thursday 5 November
+    (s,) = standings(today=date(2026, 11, 10))
+    assert s.filing.registered_known and s.filing.ref == "ЖТ-2026-00742"
+    code, output = _cli("status", "--csv", "--today", "2026-11-10")
+    assert "2026-11-05,2026-11-26" in output
+
+
+def test_without_the_receipt_the_registration_is_said_to_be_computed(project: Path) -> None:
+    code, output = _file("c1.yaml", "ru", "2026-11-03T10:00")
+    assert code == 0, output
+    assert "registered 2026-11-03 (computed: APPC Article 64(3))" in output
+    assert "note: the registration date 2026-11-03 and the due date are computed, a reading for you to confirm" in output
+    assert "complaints registered case-1 --lang ru --on DATE --ref NUMBER" in output
+    code, output = _cli("registered", "case-1", "--on", "2026-11-04", "--ref", "ЖТ-2026-00801")
+    assert code == 0, output
+    assert "recorded: case-1 (ru) registered 2026-11-04 under No. ЖТ-2026-00801 (from the receipt); reply due" \
+           " 2026-11-25" in output
+    (s,) = standings(today=date(2026, 11, 10))
+    assert s.filing.registered_known and s.filing.due == date(2026, 11, 25)
+    code, output = _cli("registered", "case-1", "--on", "2026-11-02")
+    assert code == 2 and "--on: the registration date 2026-11-02 is before the letter was filed, 2026-11-03" in output
+
+
+def test_a_postal_filing_waits_the_delivery_allowance_before_the_term_is_counted(project: Path) -> None:
+    code, output = _cli("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    assert code == 0, output
+    # posted Tuesday 3 November; five working days to arrive → registered Tuesday 10 November; due 1 December
+    assert "registered 2026-11-10 (computed: posted, plus the delivery allowance (workdays.yaml:" \
+           " post_delivery_days), APPC Article 64(3)); reply due 2026-12-01" in output, output
+    # a project sets its own allowance in its workdays.yaml
+    (project / "workdays.yaml").write_text("format: 1\npost_delivery_days: 2\n", encoding="utf-8")
+    code, output = _cli("filed", "c2.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    assert code == 0 and "registered 2026-11-05" in output, output
+    (project / "workdays.yaml").write_text("format: 1\npost_delivery_days: 400\n", encoding="utf-8")
+    code, output = _cli("filed", "c3.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    assert code == 1 and "workdays.yaml:2:" in output and "post_delivery_days" in output, output
+
+
+# ------------------------------------------------------------------ dates that cannot be
+
+def test_a_filing_in_the_future_is_refused_but_a_clock_a_few_minutes_behind_is_not(project: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from complaints.case.when import kz_zone
+
+    code, output = _file("c1.yaml", "ru", "2027-11-03T10:00")
+    assert code == 2 and "--on: the time of filing 2027-11-03 10:00 is in the future (it is " in output, output
+    assert "record a filing once it is made" in output and "Traceback" not in output
+    soon = (datetime.now(kz_zone()) + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    code, output = _file("c1.yaml", "ru", soon)
+    assert code == 0, output
+    assert "c2" not in _cli("status", "--csv")[1]
+
+
+def test_a_filing_date_without_its_time_is_refused_not_taken_for_midnight(project: Path) -> None:
+    code, output = _file("c1.yaml", "ru", "2026-11-03")
+    assert code == 2, output
+    assert ("--on: the time of filing: '2026-11-03' is a date without a time; give the time too, as the receipt or"
+            " the postal slip shows it (e.g. 2026-11-03T14:30)") in output
+    assert "no filings" in _cli("status")[1] or "case-1" not in _cli("status", "--csv")[1]
+
+
+def test_a_registration_date_in_the_future_or_not_a_date_is_refused(project: Path) -> None:
+    code, output = _file("c1.yaml", "ru", "2026-11-03T10:00", "--registered", "2027-11-05")
+    assert code == 2 and "--registered: the registration date 2027-11-05 is in the future" in output, output
+    code, output = _file("c1.yaml", "ru", "2026-11-03T10:00", "--registered", "2026-11-02")
+    assert code == 2 and "--registered: the registration date 2026-11-02 is before the letter was filed," \
+                         " 2026-11-03" in output
+    code, output = _file("c1.yaml", "ru", "2026-11-03T10:00", "--registered", "soon")
+    assert code == 2 and "--registered: the registration date: 'soon' is not a date" in output
+    assert "case-1" not in _cli("status", "--csv")[1]
+
+
+def test_an_extension_beyond_two_months_or_after_the_reply_is_refused(project: Path) -> None:
+    assert _file("c1.yaml", "ru", "2026-11-03T10:00")[0] == 0  # due 24 November
+    code, output = _cli("extended", "case-1", "--until", "2030-01-15")
+    assert code == 2
+    assert ("--until: the extension date 2030-01-15 is more than two months after the due date 2026-11-24 (APPC"
+            " Article 76 allows an extension of up to two months, so to 2027-01-24 at the latest)") in output
+    assert _cli("extended", "case-1", "--until", "2027-01-24")[0] == 0
+    assert _cli("reply", "case-1", "--on", "2026-12-01", "--outcome", "answered")[0] == 0
+    code, output = _cli("extended", "case-1", "--until", "2027-01-20")
+    assert code == 2 and "--until: 'case-1' (ru) was answered on 2026-12-01: a term that has ended with the reply" \
+                         " cannot be extended" in output
+
+
+def test_a_second_reply_is_refused_unless_it_replaces_the_first(project: Path) -> None:
+    assert _file("c1.yaml", "ru", "2026-11-03T10:00")[0] == 0
+    assert _cli("reply", "case-1", "--on", "2026-11-20", "--outcome", "answered")[0] == 0
+    code, output = _cli("reply", "case-1", "--on", "2026-11-25", "--outcome", "refused")
+    assert code == 2
+    assert ("'case-1' (ru) has a reply recorded already, of 2026-11-20 (answered): to record this one in its place,"
+            " say so (--replace)") in output
+    (s,) = standings(today=date(2026, 11, 30))
+    assert (s.filing.replied_on, s.filing.outcome) == (date(2026, 11, 20), "answered")
+    code, output = _cli("reply", "case-1", "--on", "2026-11-25", "--outcome", "refused", "--replace")
+    assert code == 0, output
+    (s,) = standings(today=date(2026, 11, 30))
+    assert (s.filing.replied_on, s.filing.outcome) == (date(2026, 11, 25), "refused")
+
+
+def test_a_comment_posted_before_its_article_is_an_error_at_the_field(project: Path) -> None:
+    path = write_yaml(project / "c1.yaml", case_data(id="case-1", **{"article.published": "2023-10-06",
+                                                                       "comment.posted": "2023-10-05T22:53"}))
+    code, output = _cli("validate", str(path))
+    assert code == 1, output
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "posted:" in text)
+    assert f"c1.yaml:{line}:" in output
+    assert ("error: comment.posted: the comment is dated 2023-10-05, before the article it is under was published"
+            " (2023-10-06, article.published)") in output
+    write_yaml(path, case_data(id="case-1", **{"article.published": "2023-10-06T23:10",
+                                               "comment.posted": "2023-10-06T22:53"}))
+    code, output = _cli("validate", str(path))
+    assert code == 0 and "warning: comment.posted: the comment is timed 22:53, before the article was published at" \
+                         " 23:10 the same day" in output, output

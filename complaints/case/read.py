@@ -19,7 +19,7 @@ from . import law, verbatim
 from .load import Document, read_yaml
 from .mail import line_break_problem
 from .model import Applicant, AuthorityRef, Case, Evidence, Project, RequestId, structure_problems
-from .rules import check_applicant, check_case, check_requests
+from .rules import check_applicant, check_case, check_dates, check_requests
 from .when import kz_today
 
 
@@ -132,6 +132,7 @@ def load_case(
     evidence, problems = _cross_checks(doc, project, path, root, evidence=case.evidence, requests=case.requests,
                                        applicant=case.applicant, authority=case.authority, present=set(doc.data))
     problems = list(doc.problems) + problems + check_case(doc, case, langs, letter_date or kz_today())
+    problems += check_dates(doc, case)
     if any(p.is_error for p in problems):
         raise CaseError(doc.path, problems)
     applicant = case.applicant or project.project.applicant

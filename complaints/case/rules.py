@@ -180,3 +180,23 @@ def _unconfirmed_link(c: law.Citation) -> law.Replacement | None:
         if n.replaced_by and n.replaced_by.norm == c.norm.id and not n.replaced_by.confirmed:
             return n.replaced_by
     return None
+
+
+def check_dates(doc: Document, case: Case) -> list[Problem]:
+    """Dates that contradict each other across sections: a comment posted before the article it is under."""
+    posted, published = case.comment.posted, case.article.published
+    if posted is None or published is None:
+        return []
+    on, out = posted.kz_date(), published.kz_date()
+    if on < out:
+        return [doc.problem(("comment", "posted"),
+                            f"the comment is dated {on.isoformat()}, before the article it is under was published"
+                            f" ({out.isoformat()}, article.published): check both dates; where the outlet shows the"
+                            " date the article was last updated, give the date it was first published, or leave"
+                            " article.published out")]
+    if on == out and posted.has_time and published.has_time and posted.instant() < published.instant():
+        return [doc.problem(("comment", "posted"),
+                            f"the comment is timed {posted.in_kazakhstan().strftime('%H:%M')}, before the article was"
+                            f" published at {published.in_kazakhstan().strftime('%H:%M')} the same day"
+                            " (article.published): check both times", severity="warning")]
+    return []

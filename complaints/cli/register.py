@@ -39,6 +39,10 @@ def filed(
                                     f"{FORMS}.")],
     channel: Annotated[str, typer.Option("--channel", help="eotinish, post, email or in-person.")],
     ref: Annotated[str | None, typer.Option("--ref", help="The registration number you were given.")] = None,
+    registered: Annotated[str | None, typer.Option("--registered", help=f"The registration date the receipt gives, "
+                                                   f"{DAY_FORMS}; the reply is due 15 working days after it. "
+                                                   "Without it the date is computed, and the follow-up letters "
+                                                   "say only when the letter was filed.")] = None,
     again: Annotated[bool, typer.Option("--again", help="A new filing of a letter already filed.")] = False,
     letters: Annotated[Path | None, typer.Option("--letters", help="The folder the letters were rendered into "
                                                     "(default: letters).")] = None,
@@ -53,7 +57,7 @@ def filed(
     with user_errors(ctx):
         try:
             f = filings.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
-                                     file=file, db=db)
+                                     file=file, registered=registered, db=db)
         except filings.AlreadyFiled as exc:
             err.print(f"error: {exc}; if this is a new filing of the same letter, add --again", markup=False)
             raise typer.Exit(1) from None
@@ -61,12 +65,67 @@ def filed(
 
     err.print(f"recorded: {f.case_id} ({f.lang}) filed {f.filed_at.strftime('%Y-%m-%d %H:%M')}"
               f" ({utc_offset_label(f.filed_at)}) via {f.channel}{', ref ' + f.ref if f.ref else ''};"
-              f" registered {f.registered.isoformat()} (APPC Article 64(3)); reply due {f.due.isoformat()}"
+              f" registered {f.registered.isoformat()} ({_registration_basis(f)}); reply due {f.due.isoformat()}"
               f" (APPC Article 76). Archived: {f.letter_name} (SHA-256 {f.letter_sha256[:12]}…)", markup=False)
+    if not f.registered_known:
+        err.print(f"note: the registration date {f.registered.isoformat()} and the due date are computed, a reading"
+                  " for you to confirm; the follow-up letters say when the letter was filed, not when it was"
+                  " registered. When the receipt or the authority's notice gives the date, record it:"
+                  f" complaints registered {f.case_id} --lang {f.lang} --on DATE --ref NUMBER", markup=False)
     if f.evidence_from == "case":
         err.print(f"note: {f.letter_name} is not one of the letters rendered in {letters or Path('letters')}"
                   " (manifest.json), so the evidence recorded with it was taken from the case file as it is now,"
                   " at filing time; `complaints evidence` compares with that", markup=False)
+
+
+def _registration_basis(f: Any) -> str:
+    if f.registered_known:
+        return "from the receipt"
+    if f.channel == "post":
+        return "computed: posted, plus the delivery allowance (workdays.yaml: post_delivery_days), APPC Article 64(3)"
+    return "computed: APPC Article 64(3)"
+
+
+@app.command()
+def registered(
+    ctx: typer.Context,
+    case: Annotated[str, typer.Argument(help="The case id.")],
+    on: Annotated[str, typer.Option("--on", help=f"The registration date the receipt or notice gives: {DAY_FORMS}.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="The registration number it gives.")] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Record a filing's registration date and number from the authority's receipt or notice; the reply is due
+    15 working days after it (the date computed at filing time is replaced)."""
+    from ..register import filings
+
+    with user_errors(ctx):
+        f = filings.record_registration(case, on=on, ref=ref, lang=lang, db=db)
+    err.print(f"recorded: {f.case_id} ({f.lang}) registered {f.registered.isoformat()}"
+              f"{' under No. ' + f.ref if f.ref else ''} (from the receipt); reply due {f.due.isoformat()}"
+              " (APPC Article 76)", markup=False)
+
+
+@app.command()
+def reminded(
+    ctx: typer.Context,
+    case: Annotated[str, typer.Argument(help="The case id.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="The reminder's registration number, from its "
+                                            "receipt.")] = None,
+    on: Annotated[str | None, typer.Option("--on", help=f"When the reminder was filed: {DAY_FORMS} (default: the "
+                                           "date it is written on).")] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Record the registration number (and filing date) of the reminder `remind` wrote: the letter to the
+    prosecutor cites it, and its grace period counts from that date."""
+    from ..register import filings
+
+    with user_errors(ctx):
+        f, r = filings.record_reminder(case, ref=ref, on=on, lang=lang, db=db)
+    err.print(f"recorded: the reminder of {r.dated.isoformat()} for {f.case_id} ({f.lang})"
+              f"{' has No. ' + r.ref if r.ref else ''}{', filed ' + r.sent_on.isoformat() if r.sent_on else ''}",
+              markup=False)
 
 
 @app.command()
@@ -94,6 +153,8 @@ def reply(
     outcome: Annotated[str, typer.Option("--outcome", help="answered, measures-taken, refused or forwarded.")],
     file: Annotated[Path | None, typer.Option("--file", help="The reply, archived by its SHA-256.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note of your own.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the reply recorded already (a second "
+                                          "reply is refused without it).")] = False,
     lang: LangOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -101,14 +162,17 @@ def reply(
     from ..register import filings
 
     with user_errors(ctx):
-        f = filings.record_reply(case, on=on, outcome=outcome, file=file, note=note, lang=lang, db=db)
+        f = filings.record_reply(case, on=on, outcome=outcome, file=file, note=note, lang=lang, db=db,
+                                 replace=replace)
     err.print(f"recorded: {f.case_id} ({f.lang}) answered on {f.replied_on}: {f.outcome}", markup=False)
 
 
 def _json(rows: list[Any]) -> None:
     data = [{"case_id": s.filing.case_id, "language": s.filing.lang, "channel": s.filing.channel,
              "reference": s.filing.ref, "filed_at": s.filing.filed_at.isoformat(),
-             "registered": s.filing.registered.isoformat(), "due": s.filing.due.isoformat(),
+             "registered": s.filing.registered.isoformat(),
+             "registered_from": "receipt" if s.filing.registered_known else "computed",
+             "due": s.filing.due.isoformat(),
              "extended_until": s.filing.extended_until.isoformat() if s.filing.extended_until else None,
              "working_days_left": s.days_left, "status": s.status,
              "replied_on": s.filing.replied_on.isoformat() if s.filing.replied_on else None,
@@ -200,14 +264,15 @@ def due(
 def remind(
     ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the follow-up letters.")] = Path("reminders"),
-    grace: Annotated[int, typer.Option("--grace", help="Working days overdue after which a complaint to the "
-                                       "Prosecutor's office is written too.")] = 10,
+    grace: Annotated[int, typer.Option("--grace", help="Working days a reminder is left unanswered before the "
+                                       "letter to the Prosecutor's office is written (a later run writes it).")] = 5,
     format_: Annotated[str, typer.Option("--format", help="docx, pdf, txt, md, html, eml (comma-separated).")] = "docx",
     date_: Annotated[str | None, typer.Option("--date", help=f"The letters' date, {DAY_FORMS} (default: today in "
                                                  "Kazakhstan).")] = None,
     db: DbOpt = None,
 ) -> None:
-    """For every overdue filing, a follow-up letter to the authority; past the grace period, to the prosecutor."""
+    """For every overdue filing, a reminder to the authority; once a reminder has gone unanswered for the grace
+    period, the letter to the prosecutor (on a later run: never both at once)."""
     from ..register import remind as followups
 
     written: list[str] = []
@@ -219,7 +284,11 @@ def remind(
     with user_errors(ctx):
         result = followups.remind(out=out_dir, grace=grace, formats=split(format_) or ["docx"],
                                   letter_date=parse_date(date_), db=db, progress=show)
-    if not result.letters:
+    for line in result.waiting:
+        err.print(f"waiting: {line}", markup=False)
+    if not result.letters and result.waiting:
+        err.print("nothing new to write", markup=False)
+    elif not result.letters:
         err.print("no filing is overdue: nothing to write", markup=False)
     else:
         late = "1 overdue filing" if result.filings == 1 else f"{result.filings} overdue filings"

@@ -46,6 +46,14 @@ class Filing:
     reply_name: str | None = None  # the reply's file name, archived by its SHA-256
     reply_sha256: str | None = None
     evidence_from: str | None = None  # one of EVIDENCE_FROM; None for a filing recorded before annexes were kept
+    # "receipt": `registered` (and `ref`) are the authority's, from its receipt; None: `registered` was computed
+    # from the filing (Article 64(3), a postal filing's delivery allowance added), a reading for a lawyer to confirm
+    registration: str | None = None
+
+    @property
+    def registered_known(self) -> bool:
+        """True where the registration date is the authority's own (its receipt), not a computation."""
+        return self.registration == "receipt"
 
     @property
     def deadline(self) -> date:
@@ -55,6 +63,18 @@ class Filing:
     @property
     def answered(self) -> bool:
         return self.outcome is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A follow-up letter `remind` wrote for a filing: a reminder, or the letter to the prosecutor."""
+
+    id: int
+    filing_id: int
+    kind: str  # reminder or prosecutor
+    dated: date  # the letter's date
+    ref: str | None = None  # its registration number, once its receipt is recorded
+    sent_on: date | None = None  # when it was filed, once recorded
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from ..case.mail import line_break_problem
 from ..case.when import kz_today, kz_zone, parse_day, parse_moment
 from ..errors import UsageError, printable
 from ..layout import LANGUAGES, shown
-from .filing import CHANNELS, OUTCOMES, Annex, Filing
+from .filing import CHANNELS, OUTCOMES, Annex, Filing, FollowUp
 from .store import AlreadyFiled, Register, RegisterError, find_db, regular_file
 
 
@@ -41,10 +41,16 @@ class Standing:
 
 def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: str, ref: str | None = None,
                   again: bool = False, letters: str | Path | None = None, file: str | Path | None = None,
-                  db: str | Path | None = None) -> Filing:
+                  registered: str | date | None = None, db: str | Path | None = None,
+                  now: datetime | None = None) -> Filing:
     """Record that the `lang` letter of a case was filed `on` (a date and time) through `channel`, with the
     evidence files it was made with: those the letters' manifest lists for it when it is one of the letters
-    rendered, else (Filing.evidence_from == "case") the case file's as they are now."""
+    rendered, else (Filing.evidence_from == "case") the case file's as they are now.
+
+    `registered`: the registration date the authority's receipt gives (with `ref`, its number); the due date is
+    counted from it. Without it the registration day is computed (APPC Article 64(3); for a postal filing after
+    the calendar's delivery allowance), and the follow-up letters say only when the appeal was filed. `now`
+    (default: the clock) is what a filing in the future is measured against."""
     from ..case.read import load_case
     from ..letter.context import letter_context
 
@@ -52,8 +58,9 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
         raise UsageError(f"unknown channel '{channel}': choose from {', '.join(CHANNELS)}", about="channel")
     if lang not in LANGUAGES:
         raise UsageError(f"unknown letter language '{lang}': choose from {', '.join(LANGUAGES)}", about="lang")
-    filed_at = _moment(on, "the time of filing", "on")
+    filed_at = _filing_moment(on, now)
     _one_line_ref(ref)
+    receipt = _registration_day(registered, filed_at, now) if registered is not None else None
     folder = Path(letters) if letters is not None else Path("letters")
     case_path = _case_path(case, folder)
     found = load_case(case_path)
@@ -66,19 +73,101 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     rendered = _rendered(found.id, digest, folder, picked)
     annexes, evidence_from = _annexes(found, rendered)
     days = found.authority.reply_term.working_days
-    calendar = _calendar(found.project.path)
-    registered = calendar.registration_day(filed_at)
-    due = calendar.due_date(registered, days)
+    calendar = project_calendar(found.project.path)
+    day = receipt or calendar.registration_day(
+        calendar.delivered(filed_at) if channel == "post" else filed_at)
+    due = calendar.due_date(day, days)
     subject = str(letter_context(found, lang)["subject"])
     with Register(find_db(case_path.parent, db)) as register:
         name, digest = register.freeze(letter)
         filing = Filing(id=0, case_id=found.id, lang=lang, channel=channel, ref=ref or None, filed_at=filed_at,
-                        registered=registered, due=due, extended_until=None, extension_ref=None, replied_on=None,
+                        registered=day, due=due, extended_until=None, extension_ref=None, replied_on=None,
                         outcome=None, note=None, letter_name=name, letter_sha256=digest, subject=subject,
                         outlet=found.case.outlet.name, authority=found.authority.id or "",
                         project=str(found.project.path.resolve()) if found.project.path else None,
-                        evidence_from=evidence_from)
+                        evidence_from=evidence_from, registration="receipt" if receipt else None)
         return register.add(filing, again=again, annexes=annexes)
+
+
+# A filing a few minutes ahead of this machine's clock is the other computer's clock (the eOtinish receipt's time,
+# a phone's): accepted. Beyond that it has not happened yet: a mistyped year or month.
+CLOCK_SKEW = timedelta(minutes=15)
+
+
+def _filing_moment(on: str | datetime, now: datetime | None) -> datetime:
+    """The moment of filing: a date and a time (the time decides the registration day, APPC Article 64(3)), not
+    in the future."""
+    if isinstance(on, str):
+        try:
+            moment = parse_moment(on)
+        except ValueError as exc:
+            raise UsageError(f"the time of filing: {exc}", about="on") from None
+        if not moment.has_time:
+            raise UsageError(f"the time of filing: '{printable(on)}' is a date without a time; give the time too, as"
+                             f" the receipt or the postal slip shows it (e.g. {moment.day.isoformat()}T14:30): an appeal"
+                             " that arrives after working hours is registered the next working day (APPC Article"
+                             " 64(3)), so the time decides the due date", about="on")
+    filed_at = _moment(on, "the time of filing", "on")
+    clock = (now or datetime.now(UTC)).astimezone(kz_zone())
+    if filed_at > clock + CLOCK_SKEW:
+        raise UsageError(f"the time of filing {filed_at.strftime('%Y-%m-%d %H:%M')} is in the future (it is"
+                         f" {clock.strftime('%Y-%m-%d %H:%M')} now in Kazakhstan): record a filing once it is made",
+                         about="on")
+    return filed_at
+
+
+def _registration_day(value: str | date, filed_at: datetime, now: datetime | None,
+                      about: str = "registered") -> date:
+    """The registration date from the receipt: a date, not before the filing, not in the future."""
+    day = _day(value, "the registration date", about)
+    filed = filed_at.astimezone(kz_zone()).date()
+    today = (now or datetime.now(UTC)).astimezone(kz_zone()).date()
+    if day < filed:
+        raise UsageError(f"the registration date {day.isoformat()} is before the letter was filed,"
+                         f" {filed.isoformat()}", about=about)
+    if day > today:
+        raise UsageError(f"the registration date {day.isoformat()} is in the future (today is {today.isoformat()}"
+                         " in Kazakhstan): give the date the receipt shows", about=about)
+    return day
+
+
+def record_registration(case_id: str, *, on: str | date, ref: str | None = None, lang: str | None = None,
+                        db: str | Path | None = None, now: datetime | None = None) -> Filing:
+    """Record the registration date (and number) of a filing from the authority's receipt or notice, when it came
+    after the filing was recorded (a postal filing): the due date is counted from it again."""
+    _one_line_ref(ref)
+    with Register(find_db(".", db)) as register:
+        filing = register.latest(case_id, lang)
+        day = _registration_day(on, filing.filed_at, now, "on")
+        if filing.answered:
+            raise UsageError(f"'{filing.case_id}' ({filing.lang}) has its reply already, of"
+                             f" {filing.replied_on}: its registration no longer moves its due date", about="on")
+        calendar = project_calendar(Path(filing.project) if filing.project else None)
+        from ..case.law import authorities
+
+        profile = authorities().get(filing.authority)
+        days = profile.reply_term.working_days if profile is not None else 15
+        return register.registration(filing, day, calendar.due_date(day, days), ref or filing.ref)
+
+
+def record_reminder(case_id: str, *, ref: str | None = None, on: str | date | None = None, lang: str | None = None,
+                    db: str | Path | None = None) -> tuple[Filing, FollowUp]:
+    """Record the registration number (and filing date) of the last reminder `remind` wrote for a filing."""
+    _one_line_ref(ref)
+    if ref is None and on is None:
+        raise UsageError("give the reminder's registration number, or the date it was filed, or both", about="ref")
+    day = _day(on, "the date the reminder was filed", "on") if on is not None else None
+    with Register(find_db(".", db)) as register:
+        filing = register.latest(case_id, lang)
+        reminders = [w for w in register.followups([filing.id])[filing.id] if w.kind == "reminder"]
+        if not reminders:
+            raise UsageError(f"no reminder was written for '{filing.case_id}' ({filing.lang}): `complaints remind`"
+                             " writes it once the reply is overdue", about="ref")
+        last = reminders[-1]
+        if day is not None and day < last.dated:
+            raise UsageError(f"the date the reminder was filed, {day.isoformat()}, is before the reminder's own date,"
+                             f" {last.dated.isoformat()}", about="on")
+        return filing, register.followup_receipt(last, ref or None, day)
 
 
 def _one_line_ref(ref: str | None) -> None:
@@ -95,15 +184,38 @@ def record_extension(case_id: str, *, until: str | date, ref: str | None = None,
     _one_line_ref(ref)
     with Register(find_db(".", db)) as register:
         filing = register.latest(case_id, lang)
+        if filing.answered:
+            raise UsageError(f"'{filing.case_id}' ({filing.lang}) was answered on {filing.replied_on}: a term that"
+                             " has ended with the reply cannot be extended", about="until")
         if day <= filing.due:  # an extension moves the term later; an earlier "term" is a mistyped date
             raise UsageError(f"the extension date {day.isoformat()} is not after the due date"
                              f" {filing.due.isoformat()}", about="until")
+        longest = _months_after(filing.due, EXTENSION_MONTHS)
+        if day > longest:
+            raise UsageError(f"the extension date {day.isoformat()} is more than two months after the due date"
+                             f" {filing.due.isoformat()} (APPC Article 76 allows an extension of up to two months,"
+                             f" so to {longest.isoformat()} at the latest): check the authority's decision",
+                             about="until")
         return register.extend(filing, day, ref or None)
 
 
+EXTENSION_MONTHS = 2  # APPC Article 76: the term may be extended by up to two months
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it is shorter: 31 December + 2 → 28/29 February)."""
+    import calendar as months_calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, months_calendar.monthrange(year, month)[1]))
+
+
 def record_reply(case_id: str, *, on: str | date, outcome: str, file: str | Path | None = None,
-                 note: str | None = None, lang: str | None = None, db: str | Path | None = None) -> Filing:
-    """Record the authority's reply to a filing: its date, its outcome, and the reply itself, archived."""
+                 note: str | None = None, lang: str | None = None, db: str | Path | None = None,
+                 replace: bool = False) -> Filing:
+    """Record the authority's reply to a filing: its date, its outcome, and the reply itself, archived. A filing
+    with its reply recorded already is refused unless `replace` (the earlier record is kept in the events)."""
     if outcome not in OUTCOMES:
         raise UsageError(f"unknown outcome '{outcome}': choose from {', '.join(OUTCOMES)}", about="outcome")
     day = _day(on, "the date of the reply", "on")
@@ -111,6 +223,10 @@ def record_reply(case_id: str, *, on: str | date, outcome: str, file: str | Path
         regular_file(Path(file), "the reply to archive")
     with Register(find_db(".", db)) as register:
         filing = register.latest(case_id, lang)
+        if filing.answered and not replace:
+            raise UsageError(f"'{filing.case_id}' ({filing.lang}) has a reply recorded already, of"
+                             f" {filing.replied_on} ({filing.outcome}): to record this one in its place, say so",
+                             about="replace")
         filed = filing.filed_at.astimezone(kz_zone()).date()
         if day < filed:
             raise UsageError(f"the date of the reply {day.isoformat()} is before the letter was filed,"
@@ -195,7 +311,7 @@ def _query(register: Register, today: date, columns: list[str], *, overdue: bool
                        " GROUP BY 1").fetchall()
     for project, first, last in spans:
         lo, hi = min(date.fromisoformat(first), today), max(date.fromisoformat(last), today)
-        count = _Count(_calendar(Path(project) if project else None), lo, hi)
+        count = _Count(project_calendar(Path(project) if project else None), lo, hi)
         db.executemany("INSERT INTO temp.workdays VALUES (?, ?, ?)",
                        ((project, date.fromordinal(count.first + i).isoformat(), n)
                         for i, n in enumerate(count.running)))
@@ -247,7 +363,8 @@ def _day(value: str | date, what: str, about: str) -> date:
         raise UsageError(f"{what}: {exc}", about=about) from None
 
 
-def _calendar(project: Path | None):  # noqa: ANN202 - workdays.Calendar, imported late
+def project_calendar(project: Path | None):  # noqa: ANN201 - workdays.Calendar, imported late
+    """The working days of a project: the shipped calendar, with its workdays.yaml on top where it has one."""
     from .workdays import calendar
 
     extra = project.parent / "workdays.yaml" if project is not None else None
@@ -356,4 +473,4 @@ def _posix(path: str) -> str:
 
 
 __all__ = ["STATUS_COLUMNS", "AlreadyFiled", "RegisterError", "Standing", "due_within", "record_extension", "record_filing",
-           "record_reply", "standings", "status_rows"]
+           "record_registration", "record_reminder", "record_reply", "standings", "status_rows"]

@@ -1,8 +1,11 @@
 """`remind`: for every overdue filing, the follow-up letters, written whole into OUT.
 
-    find     the filings whose reply is late, as of the letter date (ledger.standings)
-    write    a reminder to the authority citing the filing and APPC Article 76; past the grace period, also a
-             complaint about its inaction to the Prosecutor's office (followup.py has the wording)
+    find     the filings whose reply is late, as of the letter date (filings.standings)
+    write    staged: first a reminder to the authority citing the filing and APPC Article 76, recorded in the
+             register with its date; only once that reminder has gone unanswered for `grace` working days, the
+             letter to the Prosecutor's office about the authority's inaction, citing the reminder
+             (followup.py has the wording). A run between the two writes nothing new for that filing and says
+             when the next letter is due; a run on the date of a letter already written writes it again.
     render   in the filing's own language, in each format asked for (PDF by LibreOffice from the DOCX)
 
 Files: OUT/<case id>/<case id>.<lang>.reminder.<ext> and …prosecutor.<ext>; each written to a temporary file
@@ -17,10 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..case.when import kz_today
 from ..errors import ComplaintsError, UsageError
 from ..files import output_folder, write_whole
+from .filing import Filing
 from .filings import standings
 from .store import Register, find_db
 
@@ -33,9 +38,13 @@ class RemindResult:
     letters: int = 0
     paths: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # overdue filings whose next letter is not due yet
 
 
-def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str] | tuple[str, ...] = ("docx",),
+DEFAULT_GRACE = 5  # working days a reminder is given before the prosecutor is written to
+
+
+def remind(*, out: str | Path = "reminders", grace: int = DEFAULT_GRACE, formats: list[str] | tuple[str, ...] = ("docx",),
            letter_date: date | None = None, db: str | Path | None = None, templates: str | Path | None = None,
            progress: Callable[[str], None] | None = None) -> RemindResult:
     """Write the follow-up letters of every overdue filing into `out`; see the module's docstring."""
@@ -59,10 +68,29 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
         register = Register(find_db(".", db))
         ids = ",".join(str(s.filing.id) for s in late)  # the whole record of each late filing, not the brief one
         full = {f.id: f for f in register.filings(f"WHERE id IN ({ids})")} if late else {}
+        written = register.followups(list(full))
         for s in late:
             f = full[s.filing.id]
             overdue = -s.days_left
-            kinds = ["reminder"] + (["prosecutor"] if overdue > grace else [])
+            # the reminders sent since the reply fell due (one before an extension's new term does not count)
+            reminders = [w for w in written[f.id] if w.kind == "reminder" and w.dated > f.deadline]
+            prosecuted = [w for w in written[f.id] if w.kind == "prosecutor" and w.dated > f.deadline]
+            first = reminders[0] if reminders else None
+            waited = _calendar_of(f).working_days_between(first.sent_on or first.dated, day) if first else 0
+            if first is None or first.dated == day:
+                kinds = ["reminder"]
+            elif prosecuted and prosecuted[0].dated != day:
+                result.waiting.append(f"{f.case_id} ({f.lang}): the reminder of {first.dated.isoformat()} and the"
+                                      f" letter to the prosecutor of {prosecuted[0].dated.isoformat()} are written;"
+                                      " nothing more to write until a reply comes (`complaints reply`)")
+                continue
+            elif waited >= grace:
+                kinds = ["prosecutor"]
+            else:
+                result.waiting.append(f"{f.case_id} ({f.lang}): the reminder of {first.dated.isoformat()} has waited"
+                                      f" {waited} of {grace} working days; the letter to the prosecutor is written"
+                                      f" from {_calendar_of(f).add_working_days(first.sent_on or first.dated, grace)}")
+                continue
             if not f.project or not Path(f.project).is_file():
                 result.problems.append(f"{f.case_id} ({f.lang}): its project file {f.project or '(none)'} is gone;"
                                        " the follow-up letter needs the applicant's details from it")
@@ -73,7 +101,9 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
             try:
                 project = load_project(f.project)
                 for kind in kinds:
-                    context = followup_context(f, project, kind, letter_date=day, overdue_days=overdue)
+                    context = followup_context(f, project, kind, letter_date=day, overdue_days=overdue,
+                                               reminder=first if kind == "prosecutor" else None,
+                                               waited_days=waited if kind == "prosecutor" else None)
                     name = f"{f.case_id}.{f.lang}.{kind}"
                     stem = name + (f".{f.again + 1}" if f.again else "")
                     for fmt in fmts:
@@ -82,8 +112,11 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
                         write_whole(path, data)
                         result.paths.append(path)
                         result.letters += 1
+                    register.wrote(f, kind, day)  # after its files: a letter recorded is a letter on disk
                     if progress is not None:
-                        progress(f"{kind}: {f.case_id} ({f.lang}), {overdue} working days overdue")
+                        progress(f"{kind}: {f.case_id} ({f.lang}), {overdue} working days overdue"
+                                 + (f"; the reminder of {first.dated.isoformat()} unanswered for {waited} working days"
+                                    if kind == "prosecutor" and first is not None else ""))
             except (ComplaintsError, OSError) as exc:
                 result.problems.append(f"{f.case_id} ({f.lang}): {exc}")
                 continue
@@ -94,6 +127,13 @@ def remind(*, out: str | Path = "reminders", grace: int = 10, formats: list[str]
         kit.close()
         _drop(scratch)
     return result
+
+
+def _calendar_of(filing: Filing) -> Any:
+    """The working days of the filing's project (its workdays.yaml on top of the shipped calendar)."""
+    from .filings import project_calendar
+
+    return project_calendar(Path(filing.project) if filing.project else None)
 
 
 def _drop(scratch: Path) -> None:

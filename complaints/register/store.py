@@ -26,13 +26,13 @@ from typing import Any
 from ..errors import ComplaintsError, UsageError
 from ..files import write_whole
 from ..layout import shown
-from .filing import Annex, Filing
+from .filing import Annex, Filing, FollowUp
 
 DB_FILE = "complaints.db"
 _COLUMNS = ", ".join(f.name for f in fields(Filing))  # the table's columns named as Filing's fields, in order
-_BRIEF = ", ".join(f.name if f.name in {"id", "case_id", "lang", "channel", "ref", "filed_at", "registered", "due",
-                                        "extended_until", "replied_on", "outcome", "letter_sha256", "project",
-                                        "again"} else ("''" if f.type == "str" else "NULL") for f in fields(Filing))
+_SHOWN = {"id", "case_id", "lang", "channel", "ref", "filed_at", "registered", "due", "extended_until", "replied_on",
+          "outcome", "letter_sha256", "project", "again", "registration"}  # what `status` needs of a filing
+_BRIEF = ", ".join(f.name if f.name in _SHOWN else ("''" if f.type == "str" else "NULL") for f in fields(Filing))
 _MISSING = object()
 ARCHIVE = "complaints.archive"
 
@@ -88,6 +88,24 @@ MIGRATIONS = (
         sha256     TEXT NOT NULL,
         PRIMARY KEY (filing_id, position)
     ) WITHOUT ROWID;
+    """,
+    # 3: where a filing's registration date comes from ('receipt': the date and number the authority's receipt
+    # gives, recorded with `filed --registered`; NULL: computed from the filing, a reading to confirm), and the
+    # follow-up letters written for it (a reminder's date and, once its receipt is in, its number), so that the
+    # prosecutor is written to only after a reminder has gone unanswered. Filings recorded before this have
+    # registration NULL (computed) and no follow-ups.
+    """
+    ALTER TABLE filings ADD COLUMN registration TEXT CHECK (registration IN ('receipt'));
+    CREATE TABLE followups (
+        id         INTEGER PRIMARY KEY,
+        filing_id  INTEGER NOT NULL REFERENCES filings (id),
+        kind       TEXT NOT NULL CHECK (kind IN ('reminder', 'prosecutor')),
+        dated      TEXT NOT NULL,            -- the letter's date
+        ref        TEXT,                     -- its registration number, from its receipt
+        sent_on    TEXT,                     -- when it was filed, from its receipt
+        recorded_at TEXT NOT NULL,
+        UNIQUE (filing_id, kind, dated)
+    );
     """,
 )
 _TABLES = set(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))  # the tables a register of ours has
@@ -399,6 +417,43 @@ class Register:
                                          file[1] if file else None, filing.id))
             _event(db, filing.id, "reply", outcome)
         return self.filings("WHERE id = ?", (filing.id,))[0]
+
+    def registration(self, filing: Filing, on: date, due: date, ref: str | None) -> Filing:
+        """The registration date (and number) from the authority's receipt, and the due date counted from it."""
+        with self.transaction() as db:
+            db.execute("UPDATE filings SET registered = ?, due = ?, ref = ?, registration = 'receipt' WHERE id = ?",
+                       (on.isoformat(), due.isoformat(), ref, filing.id))
+            _event(db, filing.id, "registered", f"{on.isoformat()} {ref or ''}".strip())
+        return self.filings("WHERE id = ?", (filing.id,))[0]
+
+    # -- follow-ups
+    def followups(self, filing_ids: Sequence[int]) -> dict[int, list[FollowUp]]:
+        """The follow-up letters written for these filings, oldest first."""
+        found: dict[int, list[FollowUp]] = {i: [] for i in filing_ids}
+        for start in range(0, len(filing_ids), 500):
+            chunk = list(filing_ids[start:start + 500])
+            for row in self.db.execute("SELECT id, filing_id, kind, dated, ref, sent_on FROM followups"
+                                       f" WHERE filing_id IN ({', '.join('?' for _ in chunk)})"
+                                       " ORDER BY filing_id, dated, id", chunk):
+                found[row[1]].append(FollowUp(row[0], row[1], row[2], date.fromisoformat(row[3]), row[4],
+                                              date.fromisoformat(row[5]) if row[5] else None))
+        return found
+
+    def wrote(self, filing: Filing, kind: str, dated: date) -> None:
+        """Record that a follow-up letter of `kind`, dated `dated`, was written for `filing` (once per date)."""
+        with self.transaction() as db:
+            cursor = db.execute("INSERT OR IGNORE INTO followups (filing_id, kind, dated, recorded_at)"
+                                " VALUES (?, ?, ?, ?)", (filing.id, kind, dated.isoformat(), _now()))
+            if cursor.rowcount:
+                _event(db, filing.id, kind, dated.isoformat())
+
+    def followup_receipt(self, followup: FollowUp, ref: str | None, sent_on: date | None) -> FollowUp:
+        """The registration number (and filing date) of a follow-up letter, from its receipt."""
+        with self.transaction() as db:
+            db.execute("UPDATE followups SET ref = coalesce(?, ref), sent_on = coalesce(?, sent_on) WHERE id = ?",
+                       (ref, sent_on.isoformat() if sent_on else None, followup.id))
+            _event(db, followup.filing_id, f"{followup.kind}-registered", f"{ref or ''} {sent_on or ''}".strip())
+        return next(f for f in self.followups([followup.filing_id])[followup.filing_id] if f.id == followup.id)
 
     def add_many(self, filings: list[Filing]) -> None:
         """Record many filings in one transaction (imports, benchmarks); none is a second filing."""

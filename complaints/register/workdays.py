@@ -50,6 +50,9 @@ from ..errors import CaseError, DataError, Problem
 FORMAT = 1
 DEFAULT_HOURS = (time(9, 0), time(18, 30))
 REPLY_TERM_DAYS = 15  # APPC Article 76
+# A postal filing's registration date, when the receipt is not in: the letter is taken to arrive this many working
+# days after it was posted (workdays.yaml: post_delivery_days). A reading, not a fact: `filed --registered` wins.
+DEFAULT_POST_DELIVERY_DAYS = 5
 SHIPPED = "complaints/data/workdays.yaml"
 
 _HHMM = re.compile(r"^\d{2}:\d{2}$")
@@ -111,6 +114,7 @@ class WorkdaysFile(_Data):
 
     format: int
     working_hours: WorkingHours | None = None
+    post_delivery_days: Annotated[int, Field(ge=0, le=60)] | None = None
     days_off: Entries = Field(default_factory=list)
     working_days: Entries = Field(default_factory=list)
 
@@ -199,6 +203,7 @@ class Calendar:
     days_off: frozenset[date] = frozenset()
     working_days: frozenset[date] = frozenset()
     working_hours: tuple[time, time] = DEFAULT_HOURS
+    post_delivery_days: int = DEFAULT_POST_DELIVERY_DAYS
     package: holidays.HolidayBase = field(default_factory=_package_calendar, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -258,6 +263,14 @@ class Calendar:
             return day
         return self.next_working_day(day)
 
+    def delivered(self, posted: datetime) -> datetime:
+        """When a letter posted at `posted` is taken to arrive, for want of the authority's receipt: the
+        `post_delivery_days`th working day after the posting day, at the start of working hours. A reading for a
+        lawyer to confirm: the registration date the authority gives wins."""
+        local = posted.astimezone(kz_zone())
+        day = self.add_working_days(local.date(), self.post_delivery_days)
+        return datetime.combine(day, self.working_hours[0], tzinfo=kz_zone())
+
     def due_date(self, registered: date, days: int = REPLY_TERM_DAYS) -> date:
         """APPC 76: the term's last day, `days` working days after registration (not counted; a non-working day moves on)."""
         registered = _plain_day(registered)
@@ -290,6 +303,7 @@ def _calendar(extra: Path | None, stamp: tuple[int, int] | None, working_hours: 
     off: set[date] = set()
     on: set[date] = set()
     hours = DEFAULT_HOURS
+    post = DEFAULT_POST_DELIVERY_DAYS
     for data in files:  # a later file wins over an earlier one
         for entry in data.days_off:
             off.add(entry.date)
@@ -299,4 +313,6 @@ def _calendar(extra: Path | None, stamp: tuple[int, int] | None, working_hours: 
             off.discard(entry.date)
         if data.working_hours is not None:
             hours = (data.working_hours.start, data.working_hours.end)
-    return Calendar(frozenset(off), frozenset(on), working_hours or hours)
+        if data.post_delivery_days is not None:
+            post = data.post_delivery_days
+    return Calendar(frozenset(off), frozenset(on), working_hours or hours, post)
