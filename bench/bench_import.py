@@ -44,17 +44,17 @@ MIDDLES = ["с такими соседями нормальной жизни н�
            "этим людям нельзя доверять работу в госорганах", "пусть уезжают туда, откуда приехали"]
 NORMS = ["criminal-code-174-1", "criminal-code-174-1; media-law-1999-art-2",
          "criminal-code-174-1, media-law-2024, online-platforms-2023-art-9-4"]
-FIRST_DAY = date(2023, 1, 1)
+FIRST_DAY = date(2024, 9, 1)  # the norms in NORMS all in force
 
 
 def make_sheet(path: Path, n: int) -> None:
-    """N rows, each a comment of its own: a number in its text and its author, a day among ~700, six outlets."""
+    """N rows, each a comment of its own: a number in its text and its author, a day among 450, six outlets."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, delimiter=";")
         out.writerow(HEADER)
         for i in range(n):
             name, site = OUTLETS[i % len(OUTLETS)]
-            day = FIRST_DAY + timedelta(days=(i * 7) % 700)
+            day = FIRST_DAY + timedelta(days=(i * 7) % 450)
             article = f"{site}/news/{2_100_000 + i // 40}-novost/"
             text = f"{OPENINGS[i % 4]} {MIDDLES[(i // 4) % 4]} (комментарий {i})."
             english = "The same thing again, for the {i}th time." if i % 5 == 0 else ""
