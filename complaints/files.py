@@ -36,21 +36,33 @@ def _usual_mode(fd: int) -> None:
 
 
 def _temporary(path: Path, data: bytes, durable: bool) -> str:
-    """`data` in a new temporary file beside `path` (same disk, so a rename or link is atomic)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    """`data` in a new temporary file beside `path` (same disk, so a rename or link is atomic); the folder made
+    if it is not there yet (asked only then: a batch writes many files into one folder)."""
     try:
-        _usual_mode(fd)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        try:
+            _usual_mode(fd)
+            _write_all(fd, data)
             if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
     return temp
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Every byte of `data` to the open file `fd` (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def write_whole(path: str | Path, data: bytes, *, durable: bool = False) -> None:

@@ -169,7 +169,8 @@ def test_the_library_call_reports_the_same(imported: tuple[Path, Path, str]) -> 
     sheet, out, _ = imported
     result = import_sheet(sheet, out)
     assert isinstance(result, ImportResult)
-    assert (result.rows, len(result.written), len(result.unchanged), result.failed) == (500, 0, 480, 20)
+    assert (result.rows, result.written, result.unchanged, result.failed) == (500, 0, 480, 20)
+    assert len(result.examples["unchanged"]) == 10 and "written" not in result.examples  # a few named, all counted
     assert sorted(result.failed_rows) == sorted(BAD) and result.exit_code == 1
 
 
@@ -262,9 +263,9 @@ def test_dates_are_read_day_first_in_the_forms_monitors_type(tmp_path: Path) -> 
     rows = [small_row(n, posted=form) for n, form in enumerate(forms)]
     sheet = write_csv(tmp_path / "dates.csv", SMALL_HEADER, rows)
     result = import_sheet(sheet, project(tmp_path))
-    assert result.problems == [] and len(result.written) == len(forms)
+    assert result.problems == [] and result.written == len(forms) == len(result.examples["written"])
     got = {}
-    for path in result.written:
+    for path in result.examples["written"]:
         author = load_case(path).case.comment.author
         got[int(author.removeprefix("nick"))] = re.search(r"\n  posted: (\S+)", path.read_text(encoding="utf-8"))[1]
     assert [got[n] for n in range(len(forms))] == list(forms.values())
@@ -286,14 +287,14 @@ def test_any_delimiter_is_found(tmp_path: Path) -> None:
     for delimiter, name in ((",", "comma"), (";", "semicolon"), ("\t", "tab"), ("|", "vertical bar")):
         sheet = write_csv(tmp_path / f"s{ord(delimiter)}.csv", SMALL_HEADER, [small_row(1), small_row(2)], delimiter)
         result = import_sheet(sheet, tmp_path / "cases" / str(ord(delimiter)))
-        assert (result.delimiter, len(result.written), result.problems) == (delimiter, 2, []), name
+        assert (result.delimiter, result.written, result.problems) == (delimiter, 2, []), name
 
 
 def test_headers_match_ignoring_case_and_spaces(tmp_path: Path) -> None:
     header = ["  ИЗДАНИЕ ", "ссылка  на статью", "заголовок", "Автор Комментария", "дата комментария",
               "ТЕКСТ КОММЕНТАРИЯ", "язык", "нормы", "номер свидетельства"]
     result = import_sheet(write_csv(tmp_path / "s.csv", header, [small_row(1)]), project(tmp_path))
-    assert len(result.written) == 1 and result.problems == []
+    assert result.written == 1 and result.problems == []
 
 
 def test_a_missing_required_column_is_a_usage_error_naming_it(tmp_path: Path) -> None:
@@ -453,6 +454,6 @@ def test_a_case_file_made_meanwhile_under_the_same_name_is_not_overwritten(tmp_p
     monkeypatch.setattr(importer, when, someone_else_writes_it)
     out = project(tmp_path)
     result = import_sheet(write_csv(tmp_path / "s.csv", SMALL_HEADER, [small_row(1)]), out)
-    assert (len(result.written), len(result.skipped), result.problems) == (0, 1, [])
-    assert result.skipped[0].read_text(encoding="utf-8") == "# theirs\n"
+    assert (result.written, result.skipped, result.problems) == (0, 1, [])
+    assert result.examples["skipped"][0].read_text(encoding="utf-8") == "# theirs\n"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]

@@ -331,7 +331,7 @@ def test_the_same_comment_gets_the_same_id_from_new_from_json_and_import(tmp_pat
     (tmp_path / "s.csv").write_text(";".join(header) + "\r\n" + ";".join(quoted) + "\r\n", encoding="utf-8")
     result = import_sheet(tmp_path / "s.csv", sheet_out)
     assert result.problems == [], result.problems
-    (imported,) = result.written
+    (imported,) = result.examples["written"]
     assert typed.name == from_json.name == imported.name
     assert re.fullmatch(r"nur-kz-2023-10-06-[0-9a-f]{16}\.yaml", typed.name)
     assert "posted: 2023-10-06T22:53 " in from_json.read_text(encoding="utf-8")  # day first in, ISO in the file

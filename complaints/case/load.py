@@ -200,11 +200,13 @@ def _char_name(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" ({unicodedata.name(ch)})" if unicodedata.name(ch, "") else " (a control character)")
 
 
-def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = False) -> Document:
+def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = False,
+              content: bytes | None = None) -> Document:
     """Read one YAML file safely; raise CaseError with every problem if it cannot be read.
 
     With `collect`, problems that do not stop the reading (duplicate keys, characters XML cannot carry,
     merge keys) are left in `doc.problems` for the caller to report with the rest of the file's.
+    `content`: the bytes the file is about to hold, read as they would be from it (the file is not opened).
     """
     path = Path(path)
     shown = display or str(path)
@@ -212,13 +214,16 @@ def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = F
     def fail(line: int, col: int, message: str, fld: str = "") -> CaseError:
         return CaseError(shown, [Problem(shown, line, col, fld, message)])
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise fail(1, 1, f"file is {size:,} bytes; case files are limited to 1 MiB ({MAX_BYTES:,} bytes)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise fail(1, 1, f"cannot read the file: {exc.strerror or exc}") from None
+    if content is not None:
+        raw = content
+    else:
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise fail(1, 1, f"file is {size:,} bytes; case files are limited to 1 MiB ({MAX_BYTES:,} bytes)")
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise fail(1, 1, f"cannot read the file: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:
         raise fail(1, 1, f"file is larger than 1 MiB ({MAX_BYTES:,} bytes)")
     try:

@@ -98,20 +98,22 @@ def load_case(
     project: ProjectFile | str | Path | None = None,
     languages: tuple[str, ...] | list[str] | None = None,
     letter_date: date | None = None,
+    content: bytes | None = None,
 ) -> CaseFile:
     """Read, validate and prepare one case file; CaseError carries every problem with its place.
 
     The project file is found by walking up from the case unless one is given.
     `languages` are the letter languages to check localized text for (default:
     the project's, else kk, ru, en); `letter_date` is the date warnings are
-    judged against (default: today in Kazakhstan).
+    judged against (default: today in Kazakhstan). `content`: the bytes the file is about to hold, checked as
+    the file `path` (its evidence and project found from there) without being written or read.
     """
     path = Path(path)
     if not isinstance(project, ProjectFile):
         project = load_project(project if project is not None else find_project(path),
                                languages=tuple(languages) if languages else None)
     langs = tuple(languages) if languages else project.languages
-    doc = read_yaml(path, display=_shown(path), collect=True)
+    doc = read_yaml(path, display=_shown(path), collect=True, content=content)
     context = {"languages": langs, "norm_ids": set(law.catalogue())}
     root = (project.root or path.parent).resolve()
     # a quoted field YAML would read otherwise than it is written: refused at the place (and said once, so not

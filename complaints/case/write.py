@@ -13,16 +13,12 @@ Existing case files keep their ids (the id is in the file); only the suggestions
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import os
 import re
-import tempfile
 import types
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import replace as _replaced
 from datetime import UTC, date
 from functools import lru_cache
 from importlib import resources
@@ -452,32 +448,19 @@ def case_folder(out: str | Path, *, make: bool = True) -> Path:
 def check_text(text: str, target: Path, *, project: ProjectFile | None = None,
                expect: Mapping[str, Any] | None = None) -> tuple[CaseFile | None, list[Problem]]:
     """What `complaints validate` would say of `text` as the file `target`: the case (None when it has errors)
-    and every problem, named as `target`. Checked in a temporary file beside it, so that evidence paths and the
-    project file are found as they will be. `expect`: the fields the text must read back as (else the writer has
-    a bug, reported as an error)."""
+    and every problem, named as `target`. Checked as that file, so that evidence paths and the project file are
+    found as they will be, though it is neither written nor read (load_case's `content`). `expect`: the fields the
+    text must read back as (else the writer has a bug, reported as an error)."""
     from .read import load_case
 
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".part")
-    temp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-        shown_temp, shown_target = shown(temp), shown(target)
-
-        def named(problems: list[Problem] | tuple[Problem, ...]) -> list[Problem]:
-            return [_replaced(p, file=shown_target) if p.file == shown_temp else p for p in problems]
-
-        try:
-            case = load_case(temp, project=project)
-        except CaseError as exc:
-            return None, named(exc.problems)
-        if expect is not None and (case.document is None or case.document.data != _as_text(_prepared(expect))):
-            return None, [Problem(shown_target, 1, 1, "", "these fields could not be written faithfully (a bug in"
-                                                         " complaints: please report it with what was given)")]
-        return case, named(case.warnings)
-    finally:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        case = load_case(target, project=project, content=text.encode("utf-8"))
+    except CaseError as exc:
+        return None, list(exc.problems)
+    if expect is not None and (case.document is None or case.document.data != _as_text(_prepared(expect))):
+        return None, [Problem(shown(target), 1, 1, "", "these fields could not be written faithfully (a bug in"
+                                                      " complaints: please report it with what was given)")]
+    return case, list(case.warnings)
 
 
 def put(target: Path, text: str, *, replace: bool = False, durable: bool = False) -> None:

@@ -12,6 +12,7 @@ import contextlib
 import json
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -97,6 +98,7 @@ def scalar(value: Any, field: str = "", *, flow: bool = False) -> str:
     return text if plain_ok(text, field) else quoted(text)
 
 
+@lru_cache(maxsize=1024)  # the case format's few dozen names, asked for in every file written
 def key(name: str) -> str:
     """A mapping key, quoted unless it is a plain name."""
     return name if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name) and plain_ok(name) else quoted(name)

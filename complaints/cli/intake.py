@@ -64,6 +64,6 @@ def describe(result: ImportResult) -> str:
     if result.encoding:
         how = f" ({result.encoding}, {DELIMITERS.get(result.delimiter or ',', repr(result.delimiter))}-separated)"
     rows = "1 row" if result.rows == 1 else f"{result.rows} rows"
-    return (f"{shown(result.sheet)}{how}: {rows}: {len(result.written)} new, {len(result.updated)} updated,"
-            f" {len(result.unchanged)} unchanged, {len(result.skipped)} skipped because they exist (use --update),"
+    return (f"{shown(result.sheet)}{how}: {rows}: {result.written} new, {result.updated} updated,"
+            f" {result.unchanged} unchanged, {result.skipped} skipped because they exist (use --update),"
             f" {result.failed} failed. Case files in {shown(result.out)}/")

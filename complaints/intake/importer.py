@@ -37,9 +37,14 @@ from .sheets import Sheet, column_letter, read_sheet
 _DERIVED = {"outlet.url"}  # may be left out of a sheet: the article's site is the outlet's home page
 
 
+EXAMPLES = 10  # case files named of each kind (written, updated, …): the counts are of all
+
+
 @dataclass
 class ImportResult:
-    """What one import did: the case files written, updated, unchanged or skipped, and every bad row.
+    """What one import did: how many case files were written, updated, unchanged or skipped (and the first
+    EXAMPLES of each kind, in `examples`), and every bad row. Nothing is kept per good row, so a sheet of a
+    million rows is imported in the memory of a small one.
 
     A problem with a cell is SHEET:ROW:COLUMN: error: FIELD: message, its `line` the row as the spreadsheet
     numbers it (the header is row 1) and its `column` the column's letter; a value given in a --map file is
@@ -49,16 +54,24 @@ class ImportResult:
     sheet: Path
     out: Path
     rows: int = 0
-    written: list[Path] = field(default_factory=list)
-    updated: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)
+    written: int = 0  # case files created
+    updated: int = 0  # existing case files whose imported fields changed (--update)
+    unchanged: int = 0  # existing case files that already say what the row says
+    skipped: int = 0  # existing case files that differ from the row, left alone (no --update, or unreadable)
+    examples: dict[str, list[Path]] = field(default_factory=dict)  # "written", …: the first EXAMPLES case files
     problems: list[Problem] = field(default_factory=list)
     failed_rows: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     encoding: str | None = None  # CSV only: "UTF-8", "UTF-8 with BOM", "Windows-1251", "UTF-16"
     delimiter: str | None = None  # CSV only
     with_warnings: int = 0  # cases written or unchanged that `complaints validate` will warn about
+
+    def count(self, kind: str, path: Path) -> None:
+        """One more case file of this kind ("written", "updated", "unchanged" or "skipped")."""
+        setattr(self, kind, getattr(self, kind) + 1)
+        named = self.examples.setdefault(kind, [])
+        if len(named) < EXAMPLES:
+            named.append(path)
 
     @property
     def failed(self) -> int:
@@ -199,6 +212,30 @@ def _derive_outlet_url(built: _Built) -> None:
 # ---------------------------------------------------------------- checking and writing
 
 
+class _Seen:
+    """The ids of the rows imported so far, each with the first row that gave it and a digest of that row's
+    comment (comment_identity): a fixed size per id, however long the comments, so that a second row with an id
+    is told to be the same comment or another one (a collision of the id's hash) without keeping the comments.
+
+    Per id: its 16-byte BLAKE2b digest as the key and 21 bytes (the row, then the comment's 16-byte digest) as
+    the value, some 150 bytes with the dict's own share; two ids, or two comments, meet in a 128-bit digest
+    with a chance of about n²/2^129 (n = 10^6: 1.5e-27).
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[bytes, bytes] = {}
+
+    def first(self, case_id: str, row: int, identity: str) -> tuple[int, bool] | None:
+        """None the first time `case_id` is met (and `row` and its comment remembered); else the row it was first
+        met on, and whether that row's comment is this one."""
+        digest = hashlib.blake2b(identity.encode("utf-8"), digest_size=16).digest()
+        mine = row.to_bytes(5, "big") + digest
+        known = self._first.setdefault(hashlib.blake2b(case_id.encode("utf-8"), digest_size=16).digest(), mine)
+        if known is mine:
+            return None
+        return int.from_bytes(known[:5], "big"), known[5:] == digest
+
+
 @dataclass
 class _Context:
     sheet: Sheet
@@ -208,7 +245,7 @@ class _Context:
     has_project: bool
     update: bool
     result: ImportResult
-    seen_ids: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # id → (first row, its comment)
+    seen_ids: _Seen = field(default_factory=lambda: _Seen())
     seen_map_problems: set[str] = field(default_factory=set)
 
 
@@ -285,13 +322,13 @@ def _import_row(ctx: _Context, built: _Built) -> None:
     problems = list(built.problems)
     duplicate = False
     if not problems:
-        # the comment itself, as a full SHA-256 (not the id's 64 bits): equal exactly when the comments are
-        identity = hashlib.sha256(case_write.comment_identity(built.data).encode("utf-8")).digest()
-        first, known = ctx.seen_ids.setdefault(built.id, (built.row, identity))
-        if first != built.row:
+        # the comment itself (as a 128-bit digest, not the id's 64 bits): the same exactly when the comments are
+        seen = ctx.seen_ids.first(built.id, built.row, case_write.comment_identity(built.data))
+        if seen is not None:
+            first, same = seen
             duplicate = True
             name, letter, _ = built.origin.get("comment.text", ("comment.text", "A", None))
-            if known == identity:
+            if same:
                 problems.append(Problem(ctx.sheet.name, built.row, letter, name,
                                         f"the same comment as row {first} (the same outlet, article, author, time and"
                                         f" text, so the same case {built.id}); delete one of the two rows"))
@@ -374,12 +411,12 @@ def _place(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -
     except FileExistsError:
         pass
     else:
-        result.written.append(final)
+        result.count("written", final)
         result.with_warnings += warned
         return
     old = final.read_bytes()
     if old == text.encode("utf-8"):
-        result.unchanged.append(final)
+        result.count("unchanged", final)
         result.with_warnings += warned
         return
     try:
@@ -391,7 +428,7 @@ def _place(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -
         broken = exc.errors
     if broken:  # the user's file, as it is, cannot be compared with the row: leave it to them
         if not ctx.update:
-            result.skipped.append(final)
+            result.count("skipped", final)
             return
         _fail(ctx, built.row, [Problem(p.file, p.line, p.column, p.field, f"cannot update this case from"
                                        f" row {built.row}: {p.message}") for p in broken])
@@ -406,11 +443,11 @@ def _place(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -
         return
     changes = _changes(doc.data, built)
     if not changes:
-        result.unchanged.append(final)
+        result.count("unchanged", final)
         result.with_warnings += warned
         return
     if not ctx.update:
-        result.skipped.append(final)
+        result.count("skipped", final)
         return
     from ruamel.yaml.error import YAMLError
 
@@ -426,7 +463,7 @@ def _place(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -
                                        f" {built.row} would leave it invalid: {p.message}") for p in errors])
         return
     put(final, merged, replace=True)
-    result.updated.append(final)
+    result.count("updated", final)
     result.with_warnings += warned
 
 
