@@ -45,7 +45,7 @@ ADDRESSEE = {
     "reminder": {"kk": "Мәдениет және ақпарат министрі", "ru": "Министру культуры и информации",
                  "en": "Minister of Culture and Information"},
     "prosecutor": {"kk": "Бас прокуратурасына", "ru": "В Генеральную прокуратуру",
-                   "en": "General Prosecutor’s Office"},
+                   "en": "Prosecutor General’s Office"},
 }
 PROSECUTOR_LAW = {
     "kk": "«Прокуратура туралы» Қазақстан Республикасының 2022 жылғы 5 қарашадағы № 155-VII Конституциялық заңының"
@@ -293,7 +293,7 @@ def test_a_computed_registration_is_never_called_the_registration(project: Proje
 
 CHANNEL_WORDING = {
     "kk": {"eotinish": "eOtinish электрондық өтініштер жүйесі арқылы", "post": "пошта арқылы",
-           "email": "электрондық пошта арқылы", "in-person": "қолма-қол"},
+           "email": "электрондық пошта арқылы", "in-person": "жеке өзім келіп"},
     "ru": {"eotinish": "через систему электронных обращений eOtinish", "post": "по почте",
            "email": "по электронной почте", "in-person": "лично"},
     "en": {"eotinish": "via the eOtinish e-appeals system", "post": "by post", "email": "by e-mail",

@@ -44,7 +44,7 @@ def test_examples_render_six_letters_naming_ministry_and_article_174(tmp_path: P
         lang = file.name.split(".")[-2]
         text = docx_text(file)
         assert expected_names[lang] in text, (file.name, "names the ministry")
-        assert {"kk": "174-бабының 1-бөлігі", "ru": "часть 1 статьи 174", "en": "part 1 of Article 174"}[lang] in text
+        assert {"kk": "174-бабының («", "ru": "часть 1 статьи 174 («", "en": "part 1 of Article 174 (“"}[lang] in text
 
 
 def test_nurkz_example_dates_and_offsets_in_three_languages(tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ FIELD_CASES = [
      "clause 7.1 of the terms, “No hate”."),
     ("evidence", [{"url": "https://web.archive.org/x", "description": "Archived page", "taken": "2026-11-20"}],
      "Archived page: https://web.archive.org/x; saved on 20 November 2026."),
-    ("requests", ["reply_in_writing"], "1) inform the applicant in writing"),
+    ("requests", ["reply_in_writing"], "1) inform me in writing"),
     ("title", "A label for people only", None),
 ]
 
@@ -201,7 +201,7 @@ def test_each_case_field_reaches_the_letter(project_dir: Path, field: str, value
 def test_requests_keep_their_order_and_numbering(project_dir: Path) -> None:
     data = case_data(requests=["refer_to_police", "assess"])
     text = render(project_dir, data, "ru")
-    assert "1) направить материалы в правоохранительные органы" in text
+    assert "1) при выявлении признаков уголовного правонарушения направить материалы в органы внутренних дел" in text
     assert "2) рассмотреть указанный комментарий" in text
     assert "прошу" in text and "3)" not in text.split("прошу:")[1].split("Срок")[0]
 
@@ -242,7 +242,7 @@ def test_organisation_applicant_signs_through_its_signatory(project_dir: Path) -
         "address": "Astana", "signatory": {"name": "Aigerim Bekova", "position": "Chair"}}}
     text = render(project_dir, case_data(), "en", project=project)
     assert "BIN: 123456789013" in text
-    assert "Public Foundation Til hereby submits" in text
+    assert "we, Public Foundation Til, hereby submit" in text
     assert "we respectfully request" in text
     assert "Chair" in text and "Aigerim Bekova" in text
     assert "IIN" not in text
@@ -257,7 +257,7 @@ def test_authority_override_changes_the_addressee(project_dir: Path) -> None:
 def test_missing_translation_is_said_not_invented(project_dir: Path) -> None:
     data = case_data(**{"comment.translations": {}})
     en = render(project_dir, data, "en")
-    assert "has not supplied an English translation" in en
+    assert "I have not supplied an English translation" in en
     assert "English translation of the comment:" not in en
     ru = render(project_dir, data, "ru")
     assert "Перевод комментария" not in ru  # the original is Russian: nothing to translate
@@ -274,7 +274,8 @@ def test_norm_text_is_quoted_only_where_the_catalogue_has_it(project_dir: Path) 
     text = render(project_dir, case_data(), "ru")
     norm = complaints.norm("criminal-code-174-1")
     assert norm.text is None  # unconfirmed wording is never quoted
-    assert "часть 1 статьи 174 Уголовного кодекса Республики Казахстан" in text
+    assert "часть 1 статьи 174 («Возбуждение социальной, национальной, родовой, расовой, сословной или религиозной " \
+           "розни») Уголовного кодекса Республики Казахстан" in text
 
 
 # ------------------------------------------------------------------ the page

@@ -283,7 +283,7 @@ SINGLE_FIELD = [
                  id="evidence-no-description"),
     # requests
     pytest.param({31: "requests: [assess, please_hurry]"}, (31, 20, "requests[1]"),
-                 "must be one of 'assess', 'act_on_outlet', 'refer_to_police' or 'reply_in_writing'",
+                 "must be one of 'assess', 'act_on_outlet', 'check_outlet', 'refer_to_police' or 'reply_in_writing'",
                  id="request-unknown"),
     pytest.param({31: "requests: [assess, refer_to_police, assess]"}, (31, 37, "requests[2]"),
                  "'assess' is asked for twice", id="request-twice"),

@@ -181,7 +181,7 @@ def build(lang: str) -> Document:
     section_heading, quote, comment_heading = styles["section_heading"], styles["quote"], styles["comment_heading"]
     item, annex, plain = styles["item"], styles["annex"], styles["plain"]
 
-    p(addressee, "{{ authority_name }}").paragraph_format.space_after = Pt(6)
+    # the addressee lines name the body (and its official), so its name does not stand above them again
     loop("addressee", addressee)
     p(addressee, "{{ authority_address }}").paragraph_format.space_before = Pt(6)
     p(addressee)
@@ -217,6 +217,9 @@ def build(lang: str) -> Document:
     p(body, "{%p endfor %}")
 
     p(section_heading, "{{ requests_heading }}")
+    p(body, "{%p if competence %}")
+    p(body, "{{ competence }}")
+    p(body, "{%p endif %}")
     p(body, "{{ requests_intro }}")
     loop("requests", item, "request")
     p(body, "{{ reply_term }}")

@@ -78,6 +78,14 @@ class ReplyTerm(_Data):
     basis: Localized
 
 
+class Competence(_Data):
+    """What a body is competent for, as the letter states it before the requests, with where that is written."""
+
+    text: Localized
+    source: Url
+    checked: Day
+
+
 class Authority(_Data):
     """Who a letter is addressed to."""
 
@@ -89,6 +97,7 @@ class Authority(_Data):
     email: Recipients = ""  # the rules an e-mail draft follows, as for an override (case/mail.py)
     channels: list[str] = Field(default_factory=list)
     reply_term: ReplyTerm
+    competence: Competence | None = None
     source: Url
     checked: Day
     note: str | None = None

@@ -37,7 +37,7 @@ from .when import Moment, parse_day, parse_moment
 
 FORMAT_VERSIONS = (1,)
 ALL = "*"  # the key of a localized text given as one plain string
-RequestId = Literal["assess", "act_on_outlet", "refer_to_police", "reply_in_writing"]
+RequestId = Literal["assess", "act_on_outlet", "check_outlet", "refer_to_police", "reply_in_writing"]
 REQUESTS: tuple[RequestId, ...] = get_args(RequestId)  # the requests, in the order the letter makes them
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _LANG_CODE = re.compile(r"^[a-z]{2}$")
@@ -307,6 +307,13 @@ class Signatory(_Model):
     position: Localized
 
 
+class Outgoing(_Model):
+    """An organisation's outgoing reference for the letter: its number in the register and its date."""
+
+    number: Plain
+    date: Day
+
+
 class Applicant(_Model):
     kind: Literal["person", "organisation"] = "person"
     name: LocalizedLine
@@ -316,6 +323,7 @@ class Applicant(_Model):
     phone: Plain | None = None
     email: Email | None = None
     signatory: Signatory | None = None
+    outgoing: Outgoing | None = None
 
 
 class AuthorityOverride(_Model):

@@ -8,6 +8,7 @@ every output format.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,20 +46,22 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
     authority = {"name": pick(first.authority.name, lang), "possessive": pick(first.authority.possessive, lang)}
     outlet = first.case.outlet
     shared = {"outlet": {"name": outlet.name, "url": outlet.url}, "applicant": ap, "authority": authority,
-              "count": len(cases)}
+              "count": len(cases), "kind": kind}
 
     def phrase(*key: str, **values: Any) -> str:
-        """The wording for several comments where the phrases have one (`many`), else the usual one."""
+        """The wording for several comments where the phrases have one (`many`), else the usual one; either
+        split by the applicant's kind where the phrases split it (one grammatical person for the signer)."""
         if many and say.has("many", *key):
-            return say("many", *key, **values)
-        return say(*key, **values)
+            return say.kinded(kind, "many", *key, **values)
+        return say.kinded(kind, *key, **values)
 
     applicant_lines = applicant_block(applicant, lang, shared)
 
     comments: list[dict[str, Any]] = []
-    annexes: dict[tuple[str, str], str] = {}  # one annex for evidence two comments share
+    annexes: dict[tuple[str, str], _Annex] = {}  # one annex for evidence two comments share
     for n, case in enumerate(cases, start=1):
         comments.append(_comment(case, lang, say, n if many else 0, annexes, shared, letter_date or kz_today()))
+    annex_lines = [_annex_line(say, number, annex, many) for number, annex in enumerate(annexes.values(), start=1)]
 
     # one comment: its requests in its order; several: every request any of them makes, in the usual order
     requested = ([r for r in REQUESTS if any(r in case.case.requests for case in cases)] if many
@@ -68,6 +71,7 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
     term = first.authority.reply_term
     reply = say("reply_term", days=term.working_days, basis=pick(term.basis, lang),
                 working_days=say.book["working_days"])
+    competence = first.authority.competence
 
     day = letter_date or kz_today()
     subject = phrase("subject", **shared)
@@ -87,17 +91,18 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
         "sender": ap["name"],
         "sender_email": ap["email"],
         "authority_email": first.authority.email,
-        "intro": phrase("intro", kind, **shared),
+        "intro": phrase("intro", **shared),
         "facts_heading": say("facts_heading"),
         "comments": comments,
         "law_heading": say("law_heading"),
         "law_intro": phrase("law_intro", **shared),
         "requests_heading": say("requests_heading"),
+        "competence": (pick(competence.text, lang) or "") if competence else "",
         "requests_intro": say("requests_intro", kind),
         "requests": requests,
         "reply_term": reply,
         "annexes_heading": say("annexes_heading") if annexes else "",
-        "annexes": list(annexes.values()),
+        "annexes": annex_lines,
         "signature": signature(applicant, lang, day),
     }
 
@@ -107,6 +112,8 @@ def applicant_values(applicant: Applicant, lang: str) -> dict[str, Any]:
     return {
         "name": pick(applicant.name, lang), "iin": applicant.iin, "bin": applicant.bin,
         "address": pick(applicant.address, lang), "phone": applicant.phone, "email": applicant.email,
+        "outgoing": ({"number": applicant.outgoing.number, "date": applicant.outgoing.date}
+                     if applicant.outgoing else None),
     }
 
 
@@ -123,7 +130,7 @@ def applicant_block(applicant: Applicant, lang: str, values: dict[str, Any]) -> 
     if kind == "organisation" and applicant.bin:
         lines.append(say("applicant", "bin", **values))
     lines.append(say("applicant", "address", **values))
-    for optional in ("phone", "email"):
+    for optional in ("phone", "email", "outgoing"):
         if values["applicant"][optional]:
             lines.append(say("applicant", optional, **values))
     return lines
@@ -145,9 +152,24 @@ def signature(applicant: Applicant, lang: str, letter_date: date) -> dict[str, s
     }
 
 
-def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tuple[str, str], str],
+@dataclass
+class _Annex:
+    """One annex of a letter: its phrase, the values that fill it, and the comments (by number) it belongs to."""
+
+    phrase: str
+    values: dict[str, Any]
+    comments: list[int] = field(default_factory=list)
+
+
+def _annex_line(say: Phrases, number: int, annex: _Annex, many: bool) -> str:
+    """The annex's line, numbered; in a letter about several comments it says which of them it belongs to."""
+    belongs = say("many", "annex_for", comments=annex.comments) if many and annex.comments else ""
+    return say(annex.phrase, n=number, belongs=belongs, **annex.values)
+
+
+def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tuple[str, str], _Annex],
              shared: dict[str, Any], letter_date: date) -> dict[str, Any]:
-    """One comment's part of a letter (its facts, quote, norms); its annexes added to `annexes`, numbered on.
+    """One comment's part of a letter (its facts, quote, norms); its annexes added to `annexes`, in order.
 
     `n` is the comment's number in a letter about several, 0 in a letter about one (no heading then). The norms
     are those in force when the comment was posted, and those in force on `letter_date` where it is still online
@@ -187,7 +209,7 @@ def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tupl
 
     after_quote = []
     if lang != comment.language and translation is None:
-        after_quote.append(say("facts", "no_translation", **facts))
+        after_quote.append(say.kinded(shared["kind"], "facts", "no_translation", **facts))
     if comment.still_online:
         after_quote.append(say("facts", "still_online", **facts))
 
@@ -206,17 +228,19 @@ def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tupl
     for i, item in enumerate(c.evidence):
         taken = {"taken": item.taken, "taken_has_time": bool(item.taken and item.taken.has_time)}
         description = pick(item.description, lang)
-        number = len(annexes) + 1
         if item.file is not None:
             found = case.evidence_files[i]
             key = ("file", found.sha256)
             if key not in annexes:
-                annexes[key] = say("annex_file", n=number, description=description, name=Path(item.file).name,
-                                   size=found.size, sha256=found.sha256, bytes=say.book["bytes"], **taken)
+                annexes[key] = _Annex("annex_file", {"description": description, "name": Path(item.file).name,
+                                                     "size": found.size, "sha256": found.sha256,
+                                                     "bytes": say.book["bytes"], **taken})
         else:
             key = ("url", str(item.url))
             if key not in annexes:
-                annexes[key] = say("annex_url", n=number, description=description, url=item.url, **taken)
+                annexes[key] = _Annex("annex_url", {"description": description, "url": item.url, **taken})
+        if n and n not in annexes[key].comments:
+            annexes[key].comments.append(n)
 
     section = {
         "heading": say("many", "comment_heading", **facts) if n else "",

@@ -66,7 +66,7 @@ class Phrases:
         env = environment("phrases")
         env.filters.update(date=self.date, date_in=self.date_in, date_of=self.date_of, time=self.time,
                            time_in=self.time_in, offset=self.offset, number=self.number, plural=self.plural,
-                           inner=_inner)
+                           words=self.words, inner=_inner)
         self.env = env
         self.compiled: dict[tuple[str, ...], Any] = {}
 
@@ -82,6 +82,12 @@ class Phrases:
     def has(self, *key: str) -> bool:
         """Whether the phrases give this wording."""
         return self._node(key) is not _MISSING
+
+    def kinded(self, kind: str, /, *key: str, **values: Any) -> str:
+        """The phrase at `key`, or its variant for the applicant's kind (`key.person`, `key.organisation`)."""
+        if self.has(*key, kind):
+            return self(*key, kind, **values)
+        return self(*key, **values)
 
     def __call__(self, *key: str, **values: Any) -> str:
         template = self.compiled.get(key)
@@ -148,7 +154,20 @@ class Phrases:
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.locale)
 
-    def plural(self, value: int, forms: dict[str, str]) -> str:
+    def words(self, value: int, table: str) -> str:
+        """`value` in words from the phrases' `numbers.<table>` (1 the first entry), or "" beyond the table."""
+        forms = self.book.get("numbers", {}).get(table)
+        if not isinstance(forms, list):
+            raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing number words 'numbers.{table}'")
+        return str(forms[value - 1]) if 1 <= value <= len(forms) else ""
+
+    def plural(self, value: int, forms: dict[str, str] | str) -> str:
+        """The form of a noun after `value`: `forms` by plural category, or the name of such a table here."""
+        if isinstance(forms, str):
+            table = self.book.get(forms)
+            if not isinstance(table, dict):
+                raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing plural forms '{forms}'")
+            forms = table
         form = self.locale.plural_form(value)
         return forms.get(form, forms.get("other", ""))
 
