@@ -272,7 +272,9 @@ class Workers:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             if method == "fork":
                 _prepare_before_fork(self.options)
-            self._tags = Path(tempfile.mkdtemp(prefix="complaints-workers-", dir=self.options.staging))
+            staging = self.options.staging  # the output's temporary folder, where it is made already
+            self._tags = Path(tempfile.mkdtemp(prefix="complaints-workers-",
+                                               dir=staging if staging is not None and staging.is_dir() else None))
             self._pool = multiprocessing.get_context(method).Pool(self.processes, initializer=_start_worker,
                                                                   initargs=(self.options, str(self._tags)))
             self._known = {child.pid for child in multiprocessing.active_children()}
