@@ -30,6 +30,7 @@ class Options:
     staging: Path | None = None  # where rendered letters wait for the writer (render only)
     pdfa: bool = False  # PDF letters as PDF/A-2b
     group_by: str | None = None  # letters about several cases: what gathers them (GROUP_BY)
+    final: bool = False  # letters to sign: a case with anything `check` finds gets none (review/)
 
 
 @dataclass
@@ -154,6 +155,10 @@ class Checker:
         warnings = list(case.warnings)
         if o.templates is None or "pdf" in o.formats:  # validate, or PDF letters: what their fonts cannot draw
             warnings += glyph_warnings(case.document)
+        if o.final:  # letters to sign: whatever a signer must look at first is an error of the case
+            from ..review.content import content_findings
+
+            warnings += [finding.problem("error") for finding in content_findings(case, o.letter_date)]
         result = Checked(shown, case.id, warnings, languages=tuple(o.languages or case.languages),
                          evidence=[(str(e.path), e.size, e.mtime_ns, e.sha256) for e in case.evidence_files.values()],
                          id_at=(at.line, at.column) if at else (1, 1),

@@ -35,7 +35,7 @@ def check(
     except DataError as exc:
         err.print(f"error: the tool's own data is broken:\n{exc}", markup=False)
         raise typer.Exit(1) from None
-    for name, findings in report.projects.items():
+    for findings in report.projects.values():
         for finding in findings:
             out.print(str(finding), markup=False, highlight=False)
     for case in report.cases:

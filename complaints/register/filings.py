@@ -41,10 +41,11 @@ class Standing:
 
 def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: str, ref: str | None = None,
                   again: bool = False, letters: str | Path | None = None, file: str | Path | None = None,
-                  db: str | Path | None = None) -> Filing:
+                  db: str | Path | None = None, anyway: bool = False) -> Filing:
     """Record that the `lang` letter of a case was filed `on` (a date and time) through `channel`, with the
     evidence files it was made with: those the letters' manifest lists for it when it is one of the letters
-    rendered, else (Filing.evidence_from == "case") the case file's as they are now."""
+    rendered, else (Filing.evidence_from == "case") the case file's as they are now. A letter with anything
+    `complaints check` lists is refused (review.NotReady) unless `anyway`."""
     from ..case.read import load_case
     from ..letter.context import letter_context
 
@@ -57,6 +58,10 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     folder = Path(letters) if letters is not None else Path("letters")
     case_path = _case_path(case, folder)
     found = load_case(case_path)
+    if not anyway:
+        from ..review.run import ready_to_file
+
+        ready_to_file(case_path, folder)
     letter, picked = _letter(found.id, lang, folder, file)
     _intact(letter, "file" if file is not None else None)
     try:

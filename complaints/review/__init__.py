@@ -6,7 +6,8 @@
     run       check_paths: every case at some paths; content_findings: what `render --final` refuses
 """
 
+from .content import content_findings
 from .findings import KINDS, Finding
-from .run import CaseReview, CheckReport, check_paths, content_findings, summary
+from .run import CaseReview, CheckReport, check_paths, summary
 
 __all__ = ["KINDS", "CaseReview", "CheckReport", "Finding", "check_paths", "content_findings", "summary"]

@@ -73,6 +73,19 @@ def authority_findings(case: CaseFile) -> tuple[Document | None, list[Finding]]:
     return doc, findings
 
 
+def content_findings(case: CaseFile, letter_date: date) -> list[Finding]:
+    """Everything in a case and its project file that its letters' signer must look at (what `render --final`
+    refuses): nothing that depends on letters already on disk."""
+    found = scan(case.document, case.path) if case.document is not None else []
+    found += case_findings(case, letter_date)
+    project = case.project
+    if project.document is not None:
+        found += scan(project.document, project.path)
+    found += authority_findings(case)[1]
+    return sorted(set(found))
+
+
+
 # ---------------------------------------------------------------- values
 
 def _scalars(data: Any, path: Path_) -> Iterator[tuple[Path_, str]]:

@@ -6,17 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..case.when import kz_today, parse_day
-from ..errors import Problem
+from ..errors import ComplaintsError, Problem
 from ..layout import find_case_files
 from .content import authority_findings, case_findings, scan
 from .findings import Finding
 from .ondisk import Letters, evidence_findings
-
-if TYPE_CHECKING:
-    from ..case.read import CaseFile
 
 
 @dataclass
@@ -59,18 +55,6 @@ class CheckReport:
     @property
     def exit_code(self) -> int:
         return 1 if self.to_look_at or any(self.projects.values()) else 0
-
-
-def content_findings(case: CaseFile, letter_date: date) -> list[Finding]:
-    """Everything in a case and its project file that its letters' signer must look at (what `render --final`
-    refuses): nothing that depends on letters already on disk."""
-    found = scan(case.document, case.path) if case.document is not None else []
-    found += case_findings(case, letter_date)
-    project = case.project
-    if project.document is not None:
-        found += scan(project.document, project.path)
-    found += authority_findings(case)[1]
-    return sorted(set(found))
 
 
 def check_paths(
@@ -156,3 +140,23 @@ def summary(report: CheckReport) -> str:
         text += (f"; {n} of them in {name}, which {users} case{'' if users == 1 else 's'}"
                  f" {'uses' if users == 1 else 'use'}")
     return text
+
+
+class NotReady(ComplaintsError):
+    """A letter recorded as filed while `check` still lists things to look at in it."""
+
+    def __init__(self, case_id: str, findings: list[Finding], problems: list[Problem]):
+        self.findings = findings
+        lines = [str(p) for p in problems] + [str(f) for f in findings]
+        n = len(lines)
+        super().__init__(f"the letter of '{case_id}' has {n} thing{'' if n == 1 else 's'} to look at before it is"
+                         " signed and filed:\n" + "\n".join(lines))
+
+
+def ready_to_file(case_path: Path, letters: Path | None) -> None:
+    """NotReady unless `check` finds nothing for the case (with its letters in `letters`): what `filed` asks."""
+    report = check_paths([case_path], letters=letters)
+    case = report.cases[0]
+    found = report.of(case)
+    if found or case.problems:
+        raise NotReady(case.case_id or str(case_path), found, case.problems)
