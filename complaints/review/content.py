@@ -39,7 +39,8 @@ def scan(doc: Document, source: Path | None) -> list[Finding]:
             found.setdefault((finding.line, finding.field, finding.kind), finding)
     for finding in _translations(doc):
         found.setdefault((finding.line, finding.field, finding.kind), finding)
-    return sorted(found.values())
+    copied = {f.field for f in found.values() if f.kind == "untranslated"}  # its script is the original's: said
+    return sorted(f for f in found.values() if not (f.kind == "script" and f.field in copied))
 
 
 def case_findings(case: CaseFile, letter_date: date) -> list[Finding]:

@@ -71,7 +71,7 @@ class Letters:
         except OSError:
             now = None
         if inputs.get("case") and now != inputs.get("case"):
-            found.append(Finding(doc.path, at.line, at.column, "", "stale",
+            found.append(Finding(doc.path, at.line, at.column, "letters", "stale",
                                  f"the letters in {folder}/ were made from an older version of this case file:"
                                  " render again before signing"))
         then = (inputs.get("project") or [None, None])[1]
@@ -81,12 +81,12 @@ class Letters:
             except OSError:
                 changed = False
             if changed:
-                found.append(Finding(doc.path, at.line, at.column, "", "stale",
+                found.append(Finding(doc.path, at.line, at.column, "letters", "stale",
                                      f"the letters in {folder}/ were made from an older version of {shown(project)}:"
                                      " render again before signing"))
         listed_here = {os.path.normpath(str(r.get("path", ""))) for r in self.rows or []}
         for name in self._others(rows, listed_here):
-            found.append(Finding(doc.path, at.line, at.column, "", "stale",
+            found.append(Finding(doc.path, at.line, at.column, "letters", "stale",
                                  f"{shown(self.folder / name)} is not in the manifest: a letter from an older render;"
                                  " delete it, or render again"))
         return found
