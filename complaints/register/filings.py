@@ -58,10 +58,6 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     folder = Path(letters) if letters is not None else Path("letters")
     case_path = _case_path(case, folder)
     found = load_case(case_path)
-    if not anyway:
-        from ..review.run import ready_to_file
-
-        ready_to_file(case_path, folder)
     letter, picked = _letter(found.id, lang, folder, file)
     _intact(letter, "file" if file is not None else None)
     try:
@@ -75,6 +71,10 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     registered = calendar.registration_day(filed_at)
     due = calendar.due_date(registered, days)
     subject = str(letter_context(found, lang)["subject"])
+    if not anyway:  # the letter is there and whole: what `check` finds in it is the last thing to refuse it for
+        from ..review.run import ready_to_file
+
+        ready_to_file(case_path, folder)
     with Register(find_db(case_path.parent, db)) as register:
         name, digest = register.freeze(letter)
         filing = Filing(id=0, case_id=found.id, lang=lang, channel=channel, ref=ref or None, filed_at=filed_at,

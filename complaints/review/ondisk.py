@@ -60,9 +60,14 @@ class Letters:
     def findings(self, doc: Document, path: Path, project: Path | None) -> list[Finding]:
         """A case's letters against the case now: made from an older case or project file; other letter files."""
         rows = self.rows_of(path)
-        if not rows:
-            return []
         at = doc.mark(("id",))
+        if not rows:  # none listed (never rendered, or failed): what is in its folder is an older run's
+            case_id = doc.data.get("id") if isinstance(doc.data, dict) else None
+            if not self.found or not isinstance(case_id, str) or not (self.folder / case_id).is_dir():
+                return []
+            return [Finding(doc.path, at.line, at.column, "letters", "stale",
+                            f"{shown(self.folder / name)} is not in the manifest: a letter from an older render;"
+                            " delete it, or render again") for name in self._others([{"path": f"{case_id}/x"}], set())]
         found = []
         inputs = rows[0].get("inputs") or {}
         folder = shown(self.folder / Path(str(rows[0].get("path", ""))).parent)
