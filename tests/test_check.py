@@ -169,6 +169,8 @@ def test_check_on_the_examples_lists_every_value_the_seed_did_not_give(examples:
     # the Ministry's unconfirmed details, once, in the project file that chooses the Ministry
     unconfirmed = [(f["file"], f["field"]) for f in found if f["kind"] == "unconfirmed"]
     assert unconfirmed == [("cases/complaints.yaml", "authority.address"), ("cases/complaints.yaml", "authority.addressee")]
+    # nothing else: a name the same in Kazakh and Russian (Серікұлы Нұрлан) is no untranslated text
+    assert {f["kind"] for f in found} == {"placeholder", "unconfirmed", "norm"}, output
     # the IIN never in a message, even a sample one
     assert "900101300126" not in output
     assert "2 case files checked: 2 to look at before signing" in output
@@ -260,6 +262,8 @@ KINDS: list[Any] = [
                  "example.org", id="example-email"),
     pytest.param("project", {"applicant.iin": "900101300126"}, "placeholder", "applicant.iin", "sample IIN",
                  id="sample-iin"),
+    pytest.param("project", {"applicant.iin": "000000000000"}, "placeholder", "applicant.iin", "sample IIN",
+                 id="zeros-iin"),
     pytest.param("project", {"applicant.address.ru": "г. Астана, ул. Мысал, 1"}, "placeholder",
                  "applicant.address.ru", "'Мысал'", id="example-street"),
     pytest.param("project", {"authority": "mki-rk"}, "unconfirmed", "authority.address", "postal address",

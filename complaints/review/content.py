@@ -135,7 +135,8 @@ def _value(doc: Document, path: Path_, value: str) -> Iterator[Finding]:
     if _under(path, s.quotes):
         return
     last = path[-1] if path else ""
-    if last in ("iin", "bin") and value.replace(" ", "") in s.sample_numbers:
+    digits = value.replace(" ", "")
+    if last in ("iin", "bin") and (digits in s.sample_numbers or len(set(digits)) == 1 or "0" * s.zero_run in digits):
         yield finding("placeholder", f"the examples' sample {str(last).upper()}: give the real one")
         return
     host = next((h for h in _HOST.findall(value) if _example_host(h)), None)

@@ -92,8 +92,8 @@ def check_paths(
             review.project = case.project.document.path
             if review.project not in projects:
                 projects[review.project] = scan(case.project.document, case.project.path)
-                if where is case.project.document:
-                    projects[review.project] += addressee
+            if where is case.project.document:  # the same for every case that takes the project's addressee
+                projects[review.project] += addressee
         if where is not case.project.document:
             review.findings += addressee
         review.findings += on_disk.findings(case.document, case.path, case.project.path)
