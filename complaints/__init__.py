@@ -6,6 +6,7 @@ The pipeline, one stage a module:
     letter_context(case, lang)   CaseFile → the letter's wording       (letter/; law and phrases data)
     render_letter(context, fmt, kit)  context → the letter's bytes     (render/)
     render_batch(paths, …)       many cases → OUT/<id>/… + manifest    (batch/)
+    check_paths(paths, …)        what a signer must look at first      (review/)
     record_filing(case, …)       a letter filed → the register         (register/)
 """
 
@@ -27,7 +28,7 @@ _LAZY = {
     "iin_is_valid": "case.model", "render_docx": "render", "PreparedTemplate": "render", "Kit": "render",
     "render_letter": "render",
     "case_schema": "case.schema", "Register": "register.store", "record_filing": "register.filings",
-    "check_evidence": "evidence.compare", "import_sheet": "intake.importer",
+    "check_evidence": "evidence.compare", "import_sheet": "intake.importer", "check_paths": "review.run",
 }
 
 
@@ -42,5 +43,5 @@ __all__ = [
     "case_schema", "catalogue", "find_case_files", "find_project", "iin_is_valid", "letter_context",
     "load_case", "load_project", "norm", "render_batch", "render_docx", "resolve_authority", "templates_dir",
     "validate_paths", "PreparedTemplate", "Register", "record_filing", "check_evidence", "import_sheet", "Kit",
-    "render_letter",
+    "render_letter", "check_paths",
 ]

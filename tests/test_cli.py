@@ -225,7 +225,7 @@ def test_a_message_names_a_flag_only_as_the_user_typed_it(tmp_path: Path, monkey
     left_out = run("status")  # no complaints.yaml here: the register is found by --db, which was not typed
     assert left_out.exit_code == 2 and left_out.output.startswith("error: no complaints.yaml")
     assert left_out.output.rstrip().endswith("(--db)")
-    positional = run("filed", "no-such-case", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    positional = run("filed", "no-such-case", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post", "--anyway")
     assert positional.exit_code == 2 and "--case" not in positional.output and "no-such-case" in positional.output
 
 

@@ -97,7 +97,7 @@ def test_rendering_again_takes_the_new_file_as_the_letters_own(rendered: Path) -
 
 
 def test_the_filed_letter_is_compared_with_the_evidence_recorded_when_it_was_filed(rendered: Path) -> None:
-    filed = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish")
+    filed = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish", "--anyway")
     assert filed.exit_code == 0, filed.output
     before, after = sha(b"the screenshot as taken"), sha(b"the screenshot, edited")
     (rendered / "evidence" / "shot.png").write_bytes(b"the screenshot, edited")
@@ -157,7 +157,7 @@ def test_the_library_gives_one_finding_per_file(rendered: Path) -> None:
 # ---------------------------------------------------------------- the register's record, not the letter's wording
 
 def _filed(*extra: str) -> None:
-    result = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish", *extra)
+    result = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish", "--anyway", *extra)
     assert result.exit_code == 0, result.output
 
 
@@ -215,7 +215,7 @@ def test_a_file_the_tool_did_not_render_takes_the_evidence_of_the_case_at_filing
                                                                                  tmp_path: Path) -> None:
     signed = tmp_path / "signed.pdf"
     signed.write_bytes(b"%PDF-1.7 signed with an EDS")
-    result = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish",
+    result = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish", "--anyway",
                  "--file", str(signed))
     assert result.exit_code == 0, result.output
     assert ("note: signed.pdf is not one of the letters rendered in letters (manifest.json), so the evidence"
@@ -232,7 +232,7 @@ def test_an_edited_rendered_letter_keeps_the_evidence_it_was_made_with(rendered:
     """A lawyer touches up the DOCX in Word before filing: it is still the letter made with that evidence."""
     letter = rendered / "letters" / "case-1" / "case-1.ru.docx"
     letter.write_bytes(letter.read_bytes() + b"\0")  # other bytes, same letter as far as the manifest goes
-    result = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish")
+    result = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish", "--anyway")
     assert result.exit_code == 0, result.output
     assert "is not one of the letters rendered" not in result.output  # no note that the evidence came from the case
     assert [row[0] for row in _annex_rows(rendered)] == ["letter"]
@@ -241,7 +241,7 @@ def test_an_edited_rendered_letter_keeps_the_evidence_it_was_made_with(rendered:
 def test_the_letter_of_another_case_is_refused(rendered: Path) -> None:
     write_yaml(rendered / "c2.yaml", case_data(id="case-2"))
     other = rendered / "letters" / "case-1" / "case-1.ru.docx"
-    result = run("filed", "c2.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish",
+    result = run("filed", "c2.yaml", "--lang", "ru", "--on", "2026-11-26T10:00", "--channel", "eotinish", "--anyway",
                  "--file", str(other))
     assert result.exit_code == 2
     assert ("--file: the file filed is the letter of 'case-1' (letters/case-1/case-1.ru.docx), not of 'case-2'"
@@ -325,7 +325,8 @@ def test_annexes_are_kept_relative_to_the_case_and_to_its_root_folder(project_di
         {"file": "shots/a.png", "description": "Screenshot"}]))
     monkeypatch.chdir(project_dir)
     render()
-    assert run("filed", "2026/c1.yaml", "--lang", "en", "--on", "2026-11-26T10:00", "--channel", "post").exit_code == 0
+    assert run("filed", "2026/c1.yaml", "--lang", "en", "--on", "2026-11-26T10:00", "--channel", "post",
+               "--anyway").exit_code == 0
     assert _annex_rows(project_dir) == [("letter", 1, "shots/a.png", "2026/shots/a.png", 1, sha(b"a"))]
     with Register(project_dir / "complaints.db") as register:
         assert str(project_dir) not in json.dumps([tuple(r) for r in register.db.execute("SELECT * FROM annexes")])

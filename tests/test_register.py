@@ -44,7 +44,7 @@ def _cli(*args: str) -> tuple[int, str]:
 
 
 def _file(case: str = "c1.yaml", lang: str = "ru", on: str = "2026-11-03T10:00", *extra: str) -> tuple[int, str]:
-    return _cli("filed", case, "--lang", lang, "--on", on, "--channel", "eotinish", *extra)
+    return _cli("filed", case, "--lang", lang, "--on", on, "--channel", "eotinish", "--anyway", *extra)
 
 
 def test_filing_records_registration_and_due_date(project: Path) -> None:
@@ -157,14 +157,14 @@ def test_the_register_never_holds_the_iin(project: Path) -> None:
 
 
 def test_bad_input_is_a_clear_error(project: Path) -> None:
-    code, output = _cli("filed", "c1.yaml", "--lang", "ru", "--on", "yesterday", "--channel", "eotinish")
+    code, output = _cli("filed", "c1.yaml", "--lang", "ru", "--on", "yesterday", "--channel", "eotinish", "--anyway")
     assert code == 2
     assert f"--on: the time of filing: 'yesterday' is not a date; write it as one of {FORMS}" in output
-    code, output = _cli("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "fax")
+    code, output = _cli("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "fax", "--anyway")
     assert code == 2 and "eotinish" in output
     code, output = _cli("reply", "case-9", "--on", "2026-11-20", "--outcome", "answered")
     assert code == 1 and "no filing" in output
-    code, output = _cli("filed", "nope.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    code, output = _cli("filed", "nope.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post", "--anyway")
     assert code == 2 and "nope.yaml" in output
     for text in (output,):
         assert "Traceback" not in text
@@ -186,7 +186,8 @@ def test_schema_versions_are_applied_and_a_newer_register_is_refused(tmp_path: P
 
 def _subprocess_filed(cwd: Path, case: str, lang: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "complaints.cli", "filed", case, "--lang", lang, "--on",
-                             "2026-11-03T10:00", "--channel", "post"], cwd=cwd, env={**os.environ, **(env or {})},
+                             "2026-11-03T10:00", "--channel", "post", "--anyway"], cwd=cwd,
+                            env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -270,7 +271,7 @@ def test_refusals_name_the_value_and_the_field_and_the_command_line_adds_the_fla
     assert code == 2 and "--within: the number of working days ahead" in output
     code, output = _file("c2.yaml", "ru", "2026-11-03T10:00", "--file", "nope.pdf")
     assert code == 2 and "--file: no such file: nope.pdf (the letter filed)" in output
-    code, output = _cli("filed", "c2.yaml", "--lang", "de", "--on", "2026-11-03T10:00", "--channel", "post")
+    code, output = _cli("filed", "c2.yaml", "--lang", "de", "--on", "2026-11-03T10:00", "--channel", "post", "--anyway")
     assert code == 2 and "--lang: unknown letter language 'de': choose from kk, ru, en" in output
     assert _file("c1.yaml", "kk")[0] == 0
     code, output = _cli("extended", "case-1", "--until", "2027-01-15")
@@ -320,7 +321,7 @@ def test_a_case_is_filed_by_its_id_from_another_folder(project_dir: Path, monkey
     assert rendered.exit_code == 0, rendered.output
     monkeypatch.chdir(project_dir)
     code, output = _cli("filed", "case-1", "--letters", "../letters", "--lang", "ru", "--on", "03.11.2026 10:00",
-                        "--channel", "post")
+                        "--channel", "post", "--anyway")
     assert code == 0, output
     assert "recorded: case-1 (ru)" in output
 
@@ -334,7 +335,7 @@ def test_a_letter_about_an_outlet_is_not_taken_for_a_case_file(project_dir: Path
     assert rendered.exit_code == 0, rendered.output
     outlet = next(p.name for p in (project_dir / "by-outlet").iterdir() if p.name.startswith("outlet-"))
     code, output = _cli("filed", outlet, "--letters", "by-outlet", "--lang", "ru", "--on", "2026-11-03T10:00",
-                        "--channel", "post")
+                        "--channel", "post", "--anyway")
     assert code == 2 and "only as a letter about an outlet's comments" in output and "cannot read" not in output
 
 

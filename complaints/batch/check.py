@@ -30,6 +30,7 @@ class Options:
     staging: Path | None = None  # where rendered letters wait for the writer (render only)
     pdfa: bool = False  # PDF letters as PDF/A-2b
     group_by: str | None = None  # letters about several cases: what gathers them (GROUP_BY)
+    final: bool = False  # letters to sign: a case with anything `check` finds gets none (review/)
 
 
 @dataclass
@@ -112,9 +113,10 @@ class Projects:
 class Checker:
     """Reads and checks one case file at a time, keeping the project files it read."""
 
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, *, faults: bool = True):
         self.options = options
         self.projects = Projects(options.project, options.languages)
+        self.faults = faults  # tests' injected faults (COMPLAINTS_FAULT) happen here; not in `check`'s reading
 
     def load(self, path: Path) -> tuple[Checked, CaseFile | None]:
         """One case file read and checked: what is wrong with it, and the case where nothing is. Whatever goes
@@ -135,7 +137,8 @@ class Checker:
         for _attempt in range(3):
             before = _sha256(path)
             try:
-                fault("check", path)
+                if self.faults:
+                    fault("check", path)
                 project_file = self.projects.for_case(path)
                 case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date)
             except ProjectError as exc:
@@ -154,6 +157,10 @@ class Checker:
         warnings = list(case.warnings)
         if o.templates is None or "pdf" in o.formats:  # validate, or PDF letters: what their fonts cannot draw
             warnings += glyph_warnings(case.document)
+        if o.final:  # letters to sign: whatever a signer must look at first is an error of the case
+            from ..review.content import content_findings
+
+            warnings += [finding.problem("error") for finding in content_findings(case, o.letter_date)]
         result = Checked(shown, case.id, warnings, languages=tuple(o.languages or case.languages),
                          evidence=[(str(e.path), e.size, e.mtime_ns, e.sha256) for e in case.evidence_files.values()],
                          id_at=(at.line, at.column) if at else (1, 1),

@@ -14,7 +14,7 @@ next run does the rest. Nothing heavy is imported until a case needs rendering.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -46,6 +46,7 @@ def render_batch(
     force: bool = False,
     pdfa: bool = False,
     group_by: str | None = None,
+    final: bool = False,
 ) -> BatchResult:
     """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
 
@@ -53,12 +54,15 @@ def render_batch(
     `workers` processes render (default: the CPU count); this process writes in the cases' order, so ids are
     claimed and the manifest listed the same way every run. `group_by="outlet"`: one letter per outlet and
     language about all its comments (groups.py). PDF letters (`pdfa`: PDF/A-2b) come with their DOCX; without
-    LibreOffice the rest is still written. Ctrl-C or SIGTERM: the manifest is written for what is on disk, then
-    KeyboardInterrupt is raised.
+    LibreOffice the rest is still written. `final`: letters to sign, every case checked again, and a case with
+    anything `complaints check` would list (review.content_findings) fails with it, unwritten. Ctrl-C or
+    SIGTERM: the manifest is written for what is on disk, then KeyboardInterrupt is raised.
     """
     out = Path(out)
     files = _case_files(paths, project)
     options, prints, office_error = _options(out, project, languages, formats, letter_date, templates, pdfa, group_by)
+    if final:  # every case read and checked again, whatever the last run made of it
+        options, force = replace(options, final=True), True
     output_folder(out, "the letters' folder")
     writer = Writer(out, prints, progress, group_by=group_by)
     processes, capped = worker_count(workers, len(files))

@@ -101,6 +101,8 @@ class Authority(_Data):
     source: Url
     checked: Day
     note: str | None = None
+    # the fields not read in an official source, each with why: `complaints check` lists them before signing
+    unconfirmed: dict[str, str] = Field(default_factory=dict)
 
 
 class _Authorities(_Data):
@@ -223,7 +225,10 @@ def resolve_authority(ref: str | AuthorityOverride | None) -> Authority:
     if isinstance(ref, str):
         return authorities()[ref]
     base = authorities()[ref.base]
-    changes = {k: v for k, v in ref.model_dump(exclude={"base"}).items() if v is not None}
+    changes = {k: v for k, v in ref.model_dump(exclude={"base", "unconfirmed"}).items() if v is not None}
+    # a field the project gives is the project's to vouch for: the profile's doubt about it goes, its own stays
+    changes["unconfirmed"] = {**{k: v for k, v in base.unconfirmed.items() if k not in changes},
+                              **(ref.unconfirmed or {})}
     if "addressee" in changes:
         changes["addressee"] = {**base.addressee, **changes["addressee"]}
     for key in ("name", "possessive", "address"):

@@ -333,6 +333,8 @@ class AuthorityOverride(_Model):
     addressee: dict[Literal["kk", "ru", "en"], list[NonEmpty]] | None = None
     address: Localized | None = None
     email: Recipients | None = None
+    # fields given here that are not confirmed yet, each with why (`complaints check` lists them)
+    unconfirmed: dict[NonEmpty, NonEmpty] | None = None
 
 
 def _authority_kind(value: Any) -> str:

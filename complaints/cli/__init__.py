@@ -1,6 +1,7 @@
 """The `complaints` command: one module per group of commands, each a thin skin over the library.
 
     letters    validate, render, norms, schema
+    check      check (before you sign)
     intake     import (cases from a monitoring spreadsheet)
     new        new (the wizard)
     evidence   evidence (changed, vanished, appeared)
@@ -15,7 +16,7 @@ from .common import app
 
 # each module adds its commands to the app, in the order `complaints --help` lists them
 # isort: off
-from . import letters, intake, new, evidence, register  # noqa: F401, E402
+from . import letters, check, intake, new, evidence, register  # noqa: F401, E402
 # isort: on
 
 __all__ = ["app", "main"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -116,6 +117,9 @@ def render(
                                                       "templates (<lang>/letter.docx).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Render every letter, even those already up to "
                                         "date.")] = False,
+    final: Annotated[bool, typer.Option("--final", help="Letters to sign: a case with anything `complaints check` "
+                                        "lists gets no letter (it fails with its findings); the others are "
+                                        "written.")] = False,
     quiet: QuietOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the manifest to stdout instead of a summary.")] = False,
 ) -> None:
@@ -157,7 +161,7 @@ def render(
     def run(progress: batch.Progress) -> batch.BatchResult:
         return batch.render_batch(paths, out=out_dir, languages=split(lang), formats=split(format_) or [],
                                   letter_date=letter_date, project=project, templates=templates, workers=workers,
-                                  force=force, pdfa=pdfa, group_by=group_by, progress=progress)
+                                  force=force, pdfa=pdfa, group_by=group_by, progress=progress, final=final)
 
     with user_errors(ctx, writing=out_dir):
         try:
@@ -192,7 +196,40 @@ def render(
                   f" {'outlets' if result.grouped else 'cases'}"
                   f" ({result.letters / seconds:,.0f} letters/s), {result.unchanged} cases unchanged,"
                   f" {result.failed} failed, {result.warnings} warnings. See {out_dir}/manifest.csv", markup=False)
+    if not quiet and not as_json and not final:
+        _before_signing(paths, out_dir, project, split(lang), letter_date)
     raise typer.Exit(result.exit_code)
+
+
+def _before_signing(paths: list[str], out_dir: Path, project: Path | None, languages: list[str] | None,
+                    letter_date: date | None) -> None:
+    """After a render, what `check` finds, told in a few lines however large the batch: the findings themselves
+    when they are few, else how many of each kind, and the command that lists them."""
+    import shlex
+
+    from ..review import check_paths
+    from ..review.findings import counts
+
+    try:
+        report = check_paths(paths, letters=out_dir, project=project, languages=languages, letter_date=letter_date)
+    except (UsageError, DataError):
+        return
+    findings = report.findings
+    if not findings:
+        return
+    command = "complaints check " + " ".join(shlex.quote(p) for p in paths) + (
+        f" --letters {shlex.quote(str(out_dir))}" if out_dir != Path("letters") else "")
+    waiting = sum(1 for c in report.cases if c.readable and report.of(c))
+    if len(findings) <= _FEW:
+        for finding in findings:
+            err.print(str(finding.problem("warning")), markup=False)
+    n = len(findings)
+    err.print(f"before signing: {n} thing{'' if n == 1 else 's'} to look at in the letters of {waiting}"
+              f" case{'' if waiting == 1 else 's'} ({counts(findings)}); `{command}` lists them,"
+              " and `render --final` writes only letters with none", markup=False)
+
+
+_FEW = 5  # findings told one by one after a render; more are counted
 
 
 @norms_app.callback()

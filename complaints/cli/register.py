@@ -49,17 +49,24 @@ def filed(
     file: Annotated[Path | None, typer.Option("--file", help="The exact file you filed, if not the rendered "
                                                  "PDF or DOCX.")] = None,
     db: DbOpt = None,
+    anyway: Annotated[bool, typer.Option("--anyway", help="Record it even though `complaints check` lists things "
+                                         "to look at in it.")] = False,
 ) -> None:
     """Record that a letter was filed; its copy is frozen in the archive, with the evidence files it was made with,
-    and its reply date computed."""
+    and its reply date computed. A letter `complaints check` finds anything in is refused unless --anyway."""
     from ..register import filings
+    from ..review.run import NotReady
 
     with user_errors(ctx):
         try:
             f = filings.record_filing(case, lang=lang, on=on, channel=channel, ref=ref, again=again, letters=letters,
-                                     file=file, registered=registered, db=db)
+                                     file=file, registered=registered, db=db, anyway=anyway)
         except filings.AlreadyFiled as exc:
             err.print(f"error: {exc}; if this is a new filing of the same letter, add --again", markup=False)
+            raise typer.Exit(1) from None
+        except NotReady as exc:
+            err.print(f"error: {exc}\nnot recorded: fix these and render again, or, if you filed it as it is, add"
+                      " --anyway", markup=False)
             raise typer.Exit(1) from None
     from ..case.when import utc_offset_label
 

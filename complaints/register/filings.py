@@ -42,10 +42,11 @@ class Standing:
 def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: str, ref: str | None = None,
                   again: bool = False, letters: str | Path | None = None, file: str | Path | None = None,
                   registered: str | date | None = None, db: str | Path | None = None,
-                  now: datetime | None = None) -> Filing:
+                  now: datetime | None = None, anyway: bool = False) -> Filing:
     """Record that the `lang` letter of a case was filed `on` (a date and time) through `channel`, with the
     evidence files it was made with: those the letters' manifest lists for it when it is one of the letters
-    rendered, else (Filing.evidence_from == "case") the case file's as they are now.
+    rendered, else (Filing.evidence_from == "case") the case file's as they are now. A letter with anything
+    `complaints check` lists is refused (review.NotReady) unless `anyway`.
 
     `registered`: the registration date the authority's receipt gives (with `ref`, its number); the due date is
     counted from it. Without it the registration day is computed (APPC Article 64(3); for a postal filing after
@@ -78,6 +79,10 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
         calendar.delivered(filed_at) if channel == "post" else filed_at)
     due = calendar.due_date(day, days)
     subject = str(letter_context(found, lang)["subject"])
+    if not anyway:  # the letter is there and whole: what `check` finds in it is the last thing to refuse it for
+        from ..review.run import ready_to_file
+
+        ready_to_file(case_path, folder)
     with Register(find_db(case_path.parent, db)) as register:
         name, digest = register.freeze(letter)
         filing = Filing(id=0, case_id=found.id, lang=lang, channel=channel, ref=ref or None, filed_at=filed_at,

@@ -390,7 +390,8 @@ def test_a_killed_pdf_follow_up_leaves_nothing_outside_out(tmp_path: Path, monke
     folder = batch(tmp_path / "cases", {"c1": case_data(id="c1")})
     monkeypatch.chdir(folder)
     assert cli("render", ".", "--lang", "ru", "--date", DATE, "-q").exit_code == 0
-    assert cli("filed", "c1.yaml", "--lang", "ru", "--on", "2026-09-01T11:00", "--channel", "post").exit_code == 0
+    assert cli("filed", "c1.yaml", "--lang", "ru", "--on", "2026-09-01T11:00", "--channel", "post",
+               "--anyway").exit_code == 0
     system_tmp, out = tmp_path / "system-tmp", tmp_path / "rem"
     system_tmp.mkdir()
     # a LibreOffice profile of its own: one killed while it starts is not the profile the other tests use

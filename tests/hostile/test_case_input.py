@@ -175,9 +175,9 @@ def rendered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.mark.parametrize(("args", "flag", "says"), [
     (("render", ".", "--out", "o", "--date", "0001-01-01"), "--date", "'0001-01-01' is out of range"),
-    (("filed", "good.yaml", "--lang", "ru", "--on", "9999-12-31T23:59", "--channel", "eotinish"), "--on",
+    (("filed", "good.yaml", "--lang", "ru", "--on", "9999-12-31T23:59", "--channel", "eotinish", "--anyway"), "--on",
      "'9999-12-31T23:59' is out of range"),
-    (("filed", "good.yaml", "--lang", "ru", "--on", "0001-01-01T00:00", "--channel", "eotinish"), "--on",
+    (("filed", "good.yaml", "--lang", "ru", "--on", "0001-01-01T00:00", "--channel", "eotinish", "--anyway"), "--on",
      "'0001-01-01T00:00' is out of range"),
     (("remind", "--date", "9999-12-31"), "--date", "'9999-12-31' is out of range"),
     (("status", "--today", "9999-12-31"), "--today", "'9999-12-31' is out of range"),
@@ -195,6 +195,7 @@ def test_a_date_or_span_out_of_range_on_the_command_line_is_refused(rendered: Pa
 def test_a_reference_number_with_a_line_break_is_refused_when_filed(rendered: Path) -> None:
     """The reference goes in the follow-ups' e-mail Subject: refused at `filed`, not at `remind --format eml`."""
     code, output = _run("filed", "good.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "eotinish",
+                        "--anyway",
                         "--ref", "ЖТ-1\nBcc: everyone@example.org")
     assert code == 2 and "--ref: the reference number 'ЖТ-1\\nBcc: everyone@example.org' has a line break" in output, \
         output

@@ -52,7 +52,8 @@ def filed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         code, output = run("render", ".", "--out", "letters", "--date", LETTER_DATE.isoformat(), "--workers", "1",
                            "--format", "docx", "-q")
         assert code == 0, output
-        code, output = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "eotinish")
+        code, output = run("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "eotinish",
+                           "--anyway")
         assert code == 0, output
     finally:
         os.chdir(old)
@@ -93,7 +94,7 @@ DAMAGE = {"not-sqlite": _not_sqlite, "truncated": _truncated, "corrupt": _corrup
 COMMANDS = {
     "status": ["status", "--csv", "--today", "2026-11-10"],
     "due": ["due", "--csv", "--today", "2026-11-10"],
-    "filed": ["filed", "c1.yaml", "--lang", "kk", "--on", "2026-11-03T10:00", "--channel", "eotinish"],
+    "filed": ["filed", "c1.yaml", "--lang", "kk", "--on", "2026-11-03T10:00", "--channel", "eotinish", "--anyway"],
     "extended": ["extended", "case-1", "--until", "2026-12-30", "--lang", "ru"],
     "reply": ["reply", "case-1", "--on", "2026-11-10", "--outcome", "answered", "--lang", "ru"],
     "remind": ["remind", "--date", "2026-12-30", "--out", "rem"],
@@ -222,7 +223,7 @@ def test_a_case_file_that_is_a_fifo_or_a_device_is_refused_not_hung(project_dir:
                                  "\tx"])  # a CR in a reference is refused when it is filed (test_case_input)
 @pytest.mark.parametrize("name", ["status", "due"])
 def test_a_reference_that_is_a_formula_is_text_in_the_csv(project: Path, ref: str, name: str) -> None:
-    code, output = run("filed", "c1.yaml", "--lang", "kk", "--on", "2026-11-03T10:00", "--channel", "eotinish",
+    code, output = run("filed", "c1.yaml", "--lang", "kk", "--on", "2026-11-03T10:00", "--channel", "eotinish", "--anyway",
                        "--ref", ref)
     assert code == 0, output
     result = runner.invoke(app, [*COMMANDS[name], "--csv", *(["--within", "20"] if name == "due" else [])])

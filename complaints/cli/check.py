@@ -1,0 +1,48 @@
+"""`check`: what a letter's signer must look at before signing. Parses, calls the library, prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import DataError, UsageError
+from .common import DateOpt, LangOpt, PathsArg, ProjectOpt, QuietOpt, app, err, fail_usage, out, parse_date, split
+
+
+@app.command()
+def check(
+    paths: PathsArg,
+    letters: Annotated[Path | None, typer.Option("--letters", help="The folder the letters were rendered into, "
+                                                    "to compare with (default: letters).")] = None,
+    lang: LangOpt = None,
+    project: ProjectOpt = None,
+    date_: DateOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Before you sign: list, per case, every placeholder, unconfirmed detail, wrong-script text, lost letter,
+    untranslated text, out-of-force norm, changed evidence and stale letter, as FILE:LINE:COLUMN: KIND: FIELD:
+    what to do. Exit status 1 if there is anything to look at."""
+    from ..review import check_paths, summary
+
+    try:
+        report = check_paths(paths, letters=letters, project=project, languages=split(lang),
+                             letter_date=parse_date(date_))
+    except UsageError as exc:
+        fail_usage(str(exc))
+        return
+    except DataError as exc:
+        err.print(f"error: the tool's own data is broken:\n{exc}", markup=False)
+        raise typer.Exit(1) from None
+    for findings in report.projects.values():
+        for finding in findings:
+            out.print(str(finding), markup=False, highlight=False)
+    for case in report.cases:
+        for problem in case.problems:
+            out.print(str(problem), markup=False, highlight=False)
+        for finding in case.findings:
+            out.print(str(finding), markup=False, highlight=False)
+    if not quiet:
+        err.print(summary(report), markup=False)
+    raise typer.Exit(report.exit_code)
