@@ -24,7 +24,7 @@ from ..files import output_folder
 from ..layout import GROUP_BY, LANGUAGES, find_case_files, formats_for, letter_path, templates_dir
 from . import manifest
 from .check import Checked, Checker, Options, broken_project, claim_id
-from .plan import Fingerprints, nothing_to_do, plan
+from .plan import Fingerprints, left_out, nothing_to_do, plan, remember
 from .workers import Workers, worker_count
 from .write import BatchResult, CaseEvent, Progress, Writer, only_writer
 
@@ -68,12 +68,16 @@ def render_batch(
         manifest.clear_leftovers(out)  # before any worker starts: what is in the temporary folder is a killed run's
         try:
             with Workers(options, processes) as pool:
-                state = {} if force else manifest.previous_state(out, by_id=group_by is not None)
-                steps = plan(files, out, state, prints, options, pool)  # reads only the cases it must, to group them
-                if nothing_to_do(steps, state, out):  # the manifest on disk already says all there is to say
+                state = manifest.previous_state(out, by_id=group_by is not None)
+                # reads only the cases it must, to group them; `force`: every letter made again
+                steps = plan(files, out, {} if force else state, prints, options, pool)
+                if force:
+                    remember(steps, state)  # what the last run made, to be replaced (or deleted) by this run's
+                if not force and nothing_to_do(steps, state, out):  # the manifest on disk already says it all
                     writer.unchanged(steps)
                 else:  # the workers render, this process writes and journals, then the manifest
-                    writer.write(steps, pool.map("render", [step.job for step in steps if step.todo != ()]))
+                    writer.write(steps, pool.map("render", [step.job for step in steps if step.todo != ()]),
+                                 others=left_out(steps, state))
         finally:  # the workers have stopped: their LibreOffice scratch files go with the temporary folder
             manifest.drop_scratch(out)
     if office_error:

@@ -37,6 +37,7 @@ from .common import (
     split,
     user_errors,
 )
+from .counts import counted, rate
 
 if TYPE_CHECKING:
     from ..batch import run as batch
@@ -77,11 +78,15 @@ def validate(
     _print_problems(report, quiet)
     total = len(report.results)
     bad = len(report.failed)
-    warnings = sum(1 for r in report.results for p in r.problems if not p.is_error)
+    problems = [p for r in report.results for p in r.problems] + report.project_problems
+    warnings = sum(1 for p in problems if not p.is_error)
     if not quiet:
-        word = "file" if total == 1 else "files"
-        err.print(f"{total} case {word} checked: {total - bad} valid, {bad} with errors, {warnings} warnings",
-                  markup=False)
+        line = f"{counted(total, 'case file')} checked: {total - bad} valid, {bad} with errors, " + counted(
+            warnings, "warning")
+        broken = dict.fromkeys(p.file for p in report.project_problems if p.is_error)
+        if broken:
+            line += f"; the project file {', '.join(broken)} has errors"
+        err.print(line, markup=False)
     raise typer.Exit(report.exit_code)
 
 
@@ -90,8 +95,7 @@ class _LettersPerSecond(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         letters = task.fields.get("letters", 0)
-        elapsed = task.elapsed or 0
-        return Text(f"{letters / elapsed:,.0f} letters/s" if elapsed > 0 and letters else "")
+        return Text(rate(letters, task.elapsed or 0))
 
 
 @app.command()
@@ -147,9 +151,10 @@ def render(
         now = time.monotonic()
         if talk and (total <= 20 or now - last[0] >= 5 or counts["cases"] == total):
             last[0] = now
-            rate = counts["letters"] / (now - clock) if now > clock else 0
+            speed = rate(counts["letters"], now - clock)
             line = f"{event.status}: {event.source}" if total <= 20 else (
-                f"{counts['cases']}/{total} cases, {counts['letters']} letters written, {rate:,.0f} letters/s")
+                f"{counts['cases']}/{total} cases, {counted(counts['letters'], 'letter')} written"
+                + (f", {speed}" if speed else ""))
             err.print(line, markup=False, highlight=False)
 
     def run(progress: batch.Progress) -> batch.BatchResult:
@@ -184,12 +189,39 @@ def render(
     if as_json:
         sys.stdout.write((out_dir / "manifest.json").read_text(encoding="utf-8"))
     elif not quiet:
-        seconds = time.monotonic() - clock
-        err.print(f"{result.letters} letters written for {result.rendered}"
-                  f" {'outlets' if result.grouped else 'cases'}"
-                  f" ({result.letters / seconds:,.0f} letters/s), {result.unchanged} cases unchanged,"
-                  f" {result.failed} failed, {result.warnings} warnings. See {out_dir}/manifest.csv", markup=False)
+        _removed(result.removed, out_dir)
+        err.print(_summary(result, time.monotonic() - clock, out_dir), markup=False)
     raise typer.Exit(result.exit_code)
+
+
+def _summary(result: batch.BatchResult, seconds: float, out_dir: Path) -> str:
+    """The last line of `render`: files and letters apart (a letter is one language's letter of a case, or of an
+    outlet's cases; its files are its formats), then what was not written, and the warnings told above."""
+    if result.files:
+        speed = rate(result.letters, seconds)
+        made = (f"{counted(result.files, 'file')} written for {counted(result.letters, 'letter')} of "
+                f"{counted(result.rendered, 'outlet' if result.grouped else 'case')}" + (f" ({speed})" if speed else ""))
+    else:
+        made = "no letter written"
+    return (f"{made}, {counted(result.unchanged, 'case')} unchanged, {result.failed} failed, "
+            f"{counted(result.warnings, 'warning')}. See {out_dir}/manifest.csv")
+
+
+def _removed(paths: list[str], out_dir: Path, shown: int = 20) -> None:
+    """The files of earlier letters that this run deleted (it no longer makes them), one line per letter's folder;
+    past `shown` folders, a count (manifest.json lists them all, under "removed")."""
+    folders: dict[str, list[str]] = {}
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        folders.setdefault(folder, []).append(name)
+    for n, (folder, names) in enumerate(folders.items()):
+        if n == shown:
+            rest = sum(len(each) for each in list(folders.values())[shown:])
+            err.print(f"removed {counted(rest, 'more file')} of earlier letters in {len(folders) - shown} more"
+                      f" folders (listed under \"removed\" in {out_dir}/manifest.json)", markup=False)
+            break
+        err.print(f"removed from {out_dir}/{folder}: {', '.join(names)} (earlier letters this run no longer makes,"
+                  " which would disagree with the new ones)", markup=False)
 
 
 @norms_app.callback()
