@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import files
+from ..counts import counted, verb
 from ..errors import Problem, UsageError
 from ..layout import letter_path
 from . import manifest
@@ -142,7 +143,8 @@ class Writer:
             self.result.errors.append(f"error: {self.office}; the other formats are written, the PDF letters are not:"
                                       " run the same command again once LibreOffice starts")
         if self.unaddressed:
-            self.result.notes.append(f"note: {self.unaddressed} e-mail messages have no To: address, because the"
+            self.result.notes.append(f"note: {counted(self.unaddressed, 'e-mail message')}"
+                                     f" {verb(self.unaddressed, 'has', 'have')} no To: address, because the"
                                      " authority profile gives no e-mail address; fill it in in your mail program"
                                      " before sending, or set authority.email in complaints.yaml")
 

@@ -20,6 +20,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from ..counts import counted, rate
 from ..errors import DataError, UsageError
 from ..layout import LANGUAGES
 from .common import (
@@ -37,7 +38,6 @@ from .common import (
     split,
     user_errors,
 )
-from .counts import counted, rate
 
 if TYPE_CHECKING:
     from ..batch import run as batch
@@ -181,6 +181,10 @@ def render(
                       f" listed in {out_dir}/manifest.json; run the same command again to finish.", markup=False)
             raise typer.Exit(130) from None
 
+    if not total:  # told by no case: the project file's own problems
+        for problem in result.project_problems:
+            if problem.is_error or not quiet:
+                print_problem(problem)
     for message in result.errors:
         err.print(message, markup=False)
     if not quiet:
@@ -203,8 +207,11 @@ def _summary(result: batch.BatchResult, seconds: float, out_dir: Path) -> str:
                 f"{counted(result.rendered, 'outlet' if result.grouped else 'case')}" + (f" ({speed})" if speed else ""))
     else:
         made = "no letter written"
+    see = f" See {out_dir}/manifest.csv" if (out_dir / "manifest.csv").is_file() else ""
+    broken = dict.fromkeys(p.file for p in result.project_problems if p.is_error)
+    project = f"; the project file {', '.join(broken)} has errors" if broken else ""
     return (f"{made}, {counted(result.unchanged, 'case')} unchanged, {result.failed} failed, "
-            f"{counted(result.warnings, 'warning')}. See {out_dir}/manifest.csv")
+            f"{counted(result.warnings, 'warning')}{project}.{see}")
 
 
 def _removed(paths: list[str], out_dir: Path, shown: int = 20) -> None:

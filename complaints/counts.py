@@ -1,4 +1,4 @@
-"""Counts in the command's English messages, with the noun in its plural form where the count needs it
+"""Counts in the English messages of the command line, with the noun in its plural form where the count needs it
 ("1 warning", "2 warnings"): the gettext `ngettext` choice, so that a translated catalogue could take over."""
 
 from __future__ import annotations
@@ -10,6 +10,11 @@ def counted(n: int, one: str, many: str | None = None) -> str:
     """`n` and its noun: counted(1, "case") is "1 case", counted(3, "case") "3 cases", counted(2, "match",
     "matches") "2 matches"."""
     return f"{n:,} {ngettext(one, many if many is not None else one + 's', n)}"
+
+
+def verb(n: int, one: str, many: str) -> str:
+    """The verb agreeing with a count: verb(1, "has", "have") is "has"."""
+    return ngettext(one, many, n)
 
 
 def rate(done: int, seconds: float, unit: str = "letters/s") -> str:
