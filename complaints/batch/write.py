@@ -42,6 +42,7 @@ class CaseEvent:
     letters: int  # letters written: one per language of its letter set
     problems: tuple[Problem, ...] = ()
     files: int = 0  # the files of those letters: one per format
+    told: tuple[str, ...] = ()  # the warnings of letters kept from the last run, as they were told then
 
 
 Progress = Callable[[CaseEvent], None]
@@ -87,6 +88,7 @@ class Writer:
         self.unaddressed = 0
         self.written: set[str] = set()  # the paths of the letters written in this run
         self.ids: set[str] = set()  # the letter ids (folders) written in this run
+        self.covered: set[str] = set()  # the case ids that letters about several cases written in this run cover
         self.later: list[Record] = []  # earlier letters of sets that have none this run, listed where still whole
         self.office: str | None = None  # LibreOffice found but failing: told once for the batch
 
@@ -163,14 +165,16 @@ class Writer:
         assert record is not None
         if step.letters.id is not None:
             self._clear(step, record)
-            return record, [CaseEvent(entry["source"], "unchanged", 0) for entry in record.inputs["cases"]]
+            entries = record.inputs["cases"]
+            return record, [CaseEvent(entry["source"], "unchanged", 0, told=tuple(record.warnings) if n == len(entries) - 1
+                                      else ()) for n, entry in enumerate(entries)]
         if record.case_id in self.seen:  # a new case earlier in the batch has taken this id
             problem = Problem(record.source, 1, 1, "id", taken(record.case_id, self.seen))
             return Record(record.source, record.case_id, errors=[str(problem)]), [
                 CaseEvent(record.source, "failed", 0, (problem,))]
         self.seen[record.case_id or ""] = record.source
         self._clear(step, record)
-        return record, [CaseEvent(record.source, "unchanged", 0)]
+        return record, [CaseEvent(record.source, "unchanged", 0, told=tuple(record.warnings))]
 
     def _single(self, step: Step, made: Made) -> Outcome:
         """A case's own letters into place; the case fails if they cannot be made or written."""
@@ -273,7 +277,8 @@ class Writer:
         another's letters)."""
         if record is None or record.failed:
             return None
-        if record.case_id in self.ids:
+        covers = {case for row in record.files for case in row.get("covers") or ()}
+        if record.case_id in self.ids or covers & self.covered:  # its id (or a case's) is another's now
             self._remove(record, [row for row in record.files if row.get("path") not in self.written])
             return None
         files = [f for f in record.files if manifest.on_disk(self.out, f) and f.get("path") not in self.written]
@@ -289,6 +294,7 @@ class Writer:
                                    "sha256": s.sha256}
             if covers is not None:
                 row["covers"] = covers
+                self.covered.update(covers)
             attach = "docx" if s.format == "eml" and made.office is not None else None  # LibreOffice failing
             row["fingerprint"] = self.prints.output(s.language, s.format, inputs, attach=attach)
             rows.append(row)
@@ -324,6 +330,7 @@ class Writer:
         result.letters += sum(event.letters for event in events)
         result.files += sum(event.files for event in events)
         result.warnings += sum(1 for event in events for p in event.problems if not p.is_error)
+        result.warnings += sum(len(event.told) for event in events)
         # the project file's own problems: those of neither the case nor its letter
         result.project_problems.extend(p for event in events for p in event.problems
                                        if p.file not in (event.source, record.source))

@@ -143,6 +143,9 @@ def render(
         for problem in event.problems:
             if problem.is_error or not quiet:
                 print_problem(problem)
+        if not quiet:  # the warnings of letters up to date, as they were told when the letters were made
+            for told in event.told:
+                err.print(told, markup=False, highlight=False)
         counts["cases"] += 1
         counts["letters"] += event.letters
 
