@@ -293,3 +293,20 @@ def test_a_libreoffice_that_fails_to_start_still_writes_the_rest_and_says_so_onc
 def test_the_setting_for_libreoffice_is_documented() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert "COMPLAINTS_SOFFICE" in readme
+
+
+def test_a_grouped_letter_made_again_leaves_no_old_formats(project_dir: Path, tmp_path: Path) -> None:
+    for n in (1, 2):
+        write_yaml(project_dir / f"nur-{n}.yaml", case_data(id=f"nur-{n}", **{"comment.text": f"Комментарий {n}"}))
+    out = tmp_path / "out"
+    first = render(project_dir, out, "--group-by", "outlet", "--format", "docx,txt,html")
+    assert first.exit_code == 0, first.output
+    assert "9 files written for 3 letters of 1 outlet" in first.output
+    write_yaml(project_dir / "nur-2.yaml", case_data(id="nur-2", **{"comment.text": "Изменённый комментарий"}))
+    second = render(project_dir, out, "--group-by", "outlet", "--format", "txt")
+    assert second.exit_code == 0, second.output
+    folder = next(p.name for p in out.iterdir() if p.is_dir())
+    assert letters_on_disk(out) == {f"{folder}/{folder}.{lang}.txt" for lang in ("kk", "ru", "en")}
+    manifest_is_the_disk(out)
+    assert "Изменённый комментарий" in (out / folder / f"{folder}.ru.txt").read_text(encoding="utf-8")
+    assert f"removed from {out}/{folder}: " in second.output
