@@ -310,3 +310,17 @@ def test_a_grouped_letter_made_again_leaves_no_old_formats(project_dir: Path, tm
     manifest_is_the_disk(out)
     assert "Изменённый комментарий" in (out / folder / f"{folder}.ru.txt").read_text(encoding="utf-8")
     assert f"removed from {out}/{folder}: " in second.output
+
+
+def test_unlisted_names_what_the_manifest_does_not_account_for(project_dir: Path, tmp_path: Path) -> None:
+    """The hook `complaints check` lists stale files with: empty after a render, then every file the manifest
+    does not account for (left by an older tool, put there by hand, edited since)."""
+    from complaints.batch.manifest import unlisted
+
+    write_yaml(project_dir / "c1.yaml", case_data(id="case-1"))
+    out = tmp_path / "out"
+    assert render(project_dir, out, "--format", "docx,txt").exit_code == 0
+    assert unlisted(out) == []
+    (out / "case-1" / "case-1.ru.pdf").write_bytes(b"%PDF- an old letter")
+    (out / "case-1" / "case-1.en.txt").write_text("edited", encoding="utf-8")
+    assert unlisted(out) == ["case-1/case-1.en.txt", "case-1/case-1.ru.pdf"]

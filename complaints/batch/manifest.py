@@ -174,6 +174,26 @@ def listed(out: Path) -> list[dict[str, Any]] | None:
         raise UsageError(f"{shown(path)} is not a manifest the tool wrote") from None
 
 
+def unlisted(out: Path) -> list[str]:
+    """The files in a letters' folder that its manifest does not account for, as paths inside it: not listed (a
+    letter an older version of the tool left, a file put there by hand), or listed with other content (edited
+    since the tool wrote it). Empty where the manifest is the disk. For `complaints check` (stale files)."""
+    rows = listed(out) or []
+    by_path = {row["path"]: row for row in rows if isinstance(row, dict) and isinstance(row.get("path"), str)}
+    found = []
+    for here, dirs, names in os.walk(out):
+        dirs[:] = sorted(d for d in dirs if not (Path(here) == out and d == WORK_DIR))
+        for name in sorted(names):
+            path = Path(here, name)
+            rel = path.relative_to(out).as_posix()
+            if rel in ("manifest.json", "manifest.csv") or not path.is_file():
+                continue
+            row = by_path.get(rel)
+            if row is None or not same_content(out, row):
+                found.append(rel)
+    return found
+
+
 def on_disk(out: Path, row: dict[str, Any]) -> bool:
     """The file a manifest row lists is there, with its size."""
     try:
