@@ -324,3 +324,16 @@ def test_unlisted_names_what_the_manifest_does_not_account_for(project_dir: Path
     (out / "case-1" / "case-1.ru.pdf").write_bytes(b"%PDF- an old letter")
     (out / "case-1" / "case-1.en.txt").write_text("edited", encoding="utf-8")
     assert unlisted(out) == ["case-1/case-1.en.txt", "case-1/case-1.ru.pdf"]
+
+
+def test_a_letter_folder_that_leads_out_of_the_output_loses_nothing(project_dir: Path, tmp_path: Path) -> None:
+    write_yaml(project_dir / "c1.yaml", case_data(id="case-1"))
+    out = tmp_path / "out"
+    assert render(project_dir, out, "--format", "docx,txt").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    (out / "case-1").rename(elsewhere)
+    (out / "case-1").symlink_to(elsewhere, target_is_directory=True)
+    write_yaml(project_dir / "c1.yaml", case_data(id="case-1", **{"comment.text": "Другой текст"}))
+    result = render(project_dir, out)
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in elsewhere.glob("*.txt")) == [f"case-1.{lang}.txt" for lang in ("en", "kk", "ru")]

@@ -120,7 +120,7 @@ class Writer:
                                 outcomes = [self._broken(step, exc)]
                             for record, _ in outcomes:
                                 journal.add(record)
-                            if step.previous is not None and any(record.failed for record, _ in outcomes):
+                            if step.previous is not None and all(record.failed for record, _ in outcomes):
                                 self.later.append(step.previous)  # its earlier letters stay, listed as they were
                         for outcome in outcomes:
                             self._tell(outcome)
@@ -257,6 +257,8 @@ class Writer:
                     or rel != letter_path(record.case_id or "", row["language"], row["format"])):
                 continue
             target = self.out / rel
+            if target.parent.is_symlink() or not target.parent.resolve().is_relative_to(self.out.resolve()):
+                continue  # a folder that leads out of OUT: nothing there is the tool's
             if not manifest.same_content(self.out, row):
                 if target.is_file() and not target.is_symlink():
                     self.result.notes.append(f"note: {rel} is an earlier letter of {record.source} that this run"
