@@ -337,3 +337,17 @@ def test_a_letter_folder_that_leads_out_of_the_output_loses_nothing(project_dir:
     result = render(project_dir, out)
     assert "Traceback" not in result.output
     assert sorted(p.name for p in elsewhere.glob("*.txt")) == [f"case-1.{lang}.txt" for lang in ("en", "kk", "ru")]
+
+
+def test_many_folders_of_removed_letters_are_counted_past_twenty(project_dir: Path, tmp_path: Path) -> None:
+    for n in range(21):
+        write_yaml(project_dir / f"c{n:02d}.yaml", case_data(id=f"case-{n:02d}", **{"comment.text": f"Текст {n}"}))
+    out = tmp_path / "out"
+    assert render(project_dir, out, "--format", "docx,txt").exit_code == 0
+    result = cli("render", str(project_dir), "--out", str(out), "--date", "2026-12-01", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("removed ")]
+    assert len(lines) == 21 and all(line.startswith("removed from ") for line in lines[:20])
+    assert lines[20] == (f'removed 3 more files of earlier letters in 1 more folder (listed under "removed" in'
+                         f" {out}/manifest.json)")
+    assert len(manifest_is_the_disk(out)["removed"]) == 63

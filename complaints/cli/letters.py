@@ -227,8 +227,9 @@ def _removed(paths: list[str], out_dir: Path, shown: int = 20) -> None:
     for n, (folder, names) in enumerate(folders.items()):
         if n == shown:
             rest = sum(len(each) for each in list(folders.values())[shown:])
-            err.print(f"removed {counted(rest, 'more file')} of earlier letters in {len(folders) - shown} more"
-                      f" folders (listed under \"removed\" in {out_dir}/manifest.json)", markup=False)
+            err.print(f"removed {counted(rest, 'more file')} of earlier letters in"
+                      f" {counted(len(folders) - shown, 'more folder')} (listed under \"removed\" in"
+                      f" {out_dir}/manifest.json)", markup=False)
             break
         err.print(f"removed from {out_dir}/{folder}: {', '.join(names)} (earlier letters this run no longer makes,"
                   " which would disagree with the new ones)", markup=False)
