@@ -208,10 +208,11 @@ def test_plain_progress_lines_and_summary_when_not_a_terminal(tmp_path: Path) ->
                            "--date", LETTER_DATE.isoformat()], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "25/25 cases, 75 letters written" in done.stderr
-    assert "75 letters written for 25 cases" in done.stderr and "0 failed" in done.stderr
+    assert "75 files written for 75 letters of 25 cases" in done.stderr and "0 failed" in done.stderr
     again = subprocess.run([sys.executable, "-m", "complaints.cli", "render", str(folder), "--out", str(out),
                             "--date", LETTER_DATE.isoformat()], capture_output=True, text=True, timeout=300)
-    assert "0 letters written for 0 cases" in again.stderr and "25 cases unchanged" in again.stderr
+    assert "no letter written, 25 cases unchanged, 0 failed, 0 warnings." in again.stderr
+    assert " 0 letters/s" not in done.stderr + again.stderr
 
 
 def test_a_run_for_one_language_keeps_the_others_listed(tmp_path: Path) -> None:

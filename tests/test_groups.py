@@ -41,7 +41,7 @@ def test_one_letter_per_outlet_and_language_covering_its_comments(project_dir: P
     code, output = _render(project_dir, tmp_path / "out")
     assert code == 0, output
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir()) == ["outlet-nur-kz", "outlet-zonakz-net"]
-    assert "written for 2 outlets" in output
+    assert "6 files written for 6 letters of 2 outlets" in output
     rows = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["files"]
     covers = {row["path"]: row["covers"] for row in rows}
     assert covers["outlet-nur-kz/outlet-nur-kz.ru.docx"] == ["nur-one", "nur-two"]
@@ -213,7 +213,7 @@ def test_force_and_workers_render_every_outlet_the_same(project_dir: Path, tmp_p
     before = _files(two)
     code, output = _render(project_dir, two, "--workers", "2", "--force")
     assert code == 0, output
-    assert "9 letters written for 3 outlets" in output
+    assert "9 files written for 9 letters of 3 outlets" in output
     after = _files(two)
     assert all(after[name][:2] != before[name][:2] and after[name][2] == before[name][2] for name in before)
 

@@ -986,7 +986,7 @@ def test_cli_validate_good_cases_exit_0(root: Path, monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "case.yaml:11:1: warning: comment: no `posted` date: the letter will say the outlet shows no date",
-        "1 case file checked: 1 valid, 0 with errors, 1 warnings",
+        "1 case file checked: 1 valid, 0 with errors, 1 warning",
     ]
 
 

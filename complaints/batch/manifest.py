@@ -150,7 +150,7 @@ def previous_state(out: Path, *, by_id: bool = False) -> dict[str, Record]:
             if record is None:
                 record = state[key] = Record(row["source"], row.get("case_id"), row.get("inputs", {}),
                                              warnings=row.get("warnings", []))
-            if verify and not _same_content(out, row):
+            if verify and not same_content(out, row):
                 continue  # made again
             record.files.append({k: v for k, v in row.items() if k not in ("inputs", "source", "warnings")})
     journal = work_dir(out) / "journal.jsonl"
@@ -174,6 +174,26 @@ def listed(out: Path) -> list[dict[str, Any]] | None:
         raise UsageError(f"{shown(path)} is not a manifest the tool wrote") from None
 
 
+def unlisted(out: Path) -> list[str]:
+    """The files in a letters' folder that its manifest does not account for, as paths inside it: not listed (a
+    letter an older version of the tool left, a file put there by hand), or listed with other content (edited
+    since the tool wrote it). Empty where the manifest is the disk. For `complaints check` (stale files)."""
+    rows = listed(out) or []
+    by_path = {row["path"]: row for row in rows if isinstance(row, dict) and isinstance(row.get("path"), str)}
+    found = []
+    for here, dirs, names in os.walk(out):
+        dirs[:] = sorted(d for d in dirs if not (Path(here) == out and d == WORK_DIR))
+        for name in sorted(names):
+            path = Path(here, name)
+            rel = path.relative_to(out).as_posix()
+            if rel in ("manifest.json", "manifest.csv") or not path.is_file():
+                continue
+            row = by_path.get(rel)
+            if row is None or not same_content(out, row):
+                found.append(rel)
+    return found
+
+
 def on_disk(out: Path, row: dict[str, Any]) -> bool:
     """The file a manifest row lists is there, with its size."""
     try:
@@ -182,7 +202,7 @@ def on_disk(out: Path, row: dict[str, Any]) -> bool:
         return False
 
 
-def _same_content(out: Path, row: dict[str, Any]) -> bool:
+def same_content(out: Path, row: dict[str, Any]) -> bool:
     """The file a manifest row lists is there, with its SHA-256."""
     try:
         return on_disk(out, row) and sha256_file(os.path.join(out, row["path"])) == row["sha256"]
@@ -190,14 +210,15 @@ def _same_content(out: Path, row: dict[str, Any]) -> bool:
         return False
 
 
-def finish(out: Path, header: dict[str, Any], records: Iterable[Record]) -> str | None:
-    """Write manifest.json and manifest.csv from the records, then drop the journal and temporary files.
+def finish(out: Path, header: dict[str, Any], records: Iterable[Record], removed: list[str] | None = None) -> str | None:
+    """Write manifest.json and manifest.csv from the records, then drop the journal and temporary files. `removed`:
+    the letters of an earlier run this run deleted (no longer made), listed under "removed" and as CSV rows.
 
     Where they cannot be written (a full disk), the old ones stay as they are, marked stale: the journal is kept,
     and the next run checks every letter the old manifest lists against its content. What went wrong is returned.
     """
     try:
-        _write(out, header, records)
+        _write(out, header, records, removed or [])
     except OSError as exc:
         shutil.rmtree(temp_dir(out), ignore_errors=True)  # the parts: room for the mark, and nothing half-made
         with contextlib.suppress(OSError):
@@ -215,7 +236,7 @@ def _fault() -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-def _write(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None:
+def _write(out: Path, header: dict[str, Any], records: Iterable[Record], removed: list[str]) -> None:
     tmp = temp_dir(out)
     tmp.mkdir(parents=True, exist_ok=True)
     files_json, fail_json = tmp / "files.part", tmp / "failures.part"
@@ -247,6 +268,8 @@ def _write(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
                                 f["sha256"], record.source, " | ".join(record.warnings), " ".join(map(str, covers))])
         for line in failures:
             table.writerow(line)
+        for rel in removed:
+            table.writerow(["removed", "", "", "", rel, "", "", "", "an earlier letter no longer made: deleted", ""])
         _fault()
     head = json.dumps(header, ensure_ascii=False, indent=2)[:-2]  # the header's fields, still open
     json_part = tmp / "manifest.json.part"
@@ -255,7 +278,10 @@ def _write(out: Path, header: dict[str, Any], records: Iterable[Record]) -> None
         _append(out_fh, files_json)
         out_fh.write('\n  ],\n  "failures": [\n')
         _append(out_fh, fail_json)
-        out_fh.write("\n  ]\n}\n")
+        out_fh.write("\n  ]")
+        if removed:  # the letters of an earlier run deleted by this one, no longer made
+            out_fh.write(',\n  "removed": ' + json.dumps(removed, ensure_ascii=False))
+        out_fh.write("\n}\n")
     for part, name in ((json_part, "manifest.json"), (csv_part, "manifest.csv")):
         target = out / name
         if not (target.is_file() and filecmp.cmp(part, target, shallow=False)):  # unchanged: leave it be

@@ -36,7 +36,7 @@ class Fingerprints:
         self.templates = templates
         self.pdfa = pdfa
         self._files: dict[str, str] = {}
-        self._shared: dict[tuple[str, str], list[Any]] = {}
+        self._shared: dict[tuple[str, str, str | None], list[Any]] = {}
         data = resources.files("complaints") / "data"
         self._data = [str(data / "norms.yaml"), str(data / "authorities.yaml")]
         self._phrases = {lang: str(data / "phrases" / f"{lang}.yaml") for lang in LANGUAGES}
@@ -62,18 +62,31 @@ class Fingerprints:
             made.append({"attach": "pdf", "pdfa": self.pdfa} if "pdf" in self.formats else {"attach": "docx"})
         return made
 
-    def output(self, lang: str, fmt: str, inputs: dict[str, Any]) -> str:
-        """The fingerprint of one letter whose own inputs (its case's, or its cases') are `inputs`."""
-        shared = self._shared.get((lang, fmt))
+    def output(self, lang: str, fmt: str, inputs: dict[str, Any], *, attach: str | None = None) -> str:
+        """The fingerprint of one letter whose own inputs (its case's, or its cases') are `inputs`. `attach`: for
+        an e-mail, the letter it attaches where that is not the batch's choice (the DOCX, LibreOffice failing)."""
+        shared = self._shared.get((lang, fmt, attach))
         if shared is None:  # what every letter in this language and format is made with
-            shared = self._shared[(lang, fmt)] = [
-                self.version, self.letter_date, lang, fmt, self._made_with(lang, fmt),
+            made = self._made_with(lang, fmt)
+            if attach is not None and fmt == "eml":
+                made[-1] = {"attach": attach, "pdfa": self.pdfa} if attach == "pdf" else {"attach": attach}
+            shared = self._shared[(lang, fmt, attach)] = [
+                self.version, self.letter_date, lang, fmt, made,
                 [self.file(p) for p in self._data], self.file(self._phrases.get(lang)),
             ]
         parts = [*shared, inputs.get("case"), inputs.get("project"), sorted(e[3] for e in inputs.get("evidence", []))]
         if "cases" in inputs:  # a letter about several cases: each one's file and project file, in its order
             parts.append(_members(inputs))
         return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+    def current(self, row: dict[str, Any], inputs: dict[str, Any]) -> bool:
+        """A letter of the last run is what this run would make of it (an e-mail: attaching either letter)."""
+        lang, fmt, made = row.get("language"), row.get("format"), row.get("fingerprint")
+        if not isinstance(lang, str) or not isinstance(fmt, str):
+            return False
+        if fmt == "eml":
+            return made in (self.output(lang, fmt, inputs, attach="pdf"), self.output(lang, fmt, inputs, attach="docx"))
+        return made == self.output(lang, fmt, inputs)
 
 
 def evidence_unchanged(evidence: list[list[Any]]) -> bool:
@@ -100,6 +113,8 @@ class Step:
     kept: Record | None = None  # its letters from the last run that stay as they are
     previous: Record | None = None  # what the last run made of it
     failed: Checked | None = None  # a case that could not be read to be grouped: no letter
+    stale: tuple[dict[str, Any], ...] = ()  # its letters from the last run, in languages or formats not asked for
+    # this time, that are no longer what it would make (another letter date, a changed template): removed
 
     @property
     def job(self) -> Job:
@@ -118,8 +133,22 @@ def plan(files: list[Path], out: Path, state: dict[str, Record], prints: Fingerp
 
 def nothing_to_do(steps: list[Step], state: dict[str, Record], out: Path) -> bool:
     """Every letter unchanged, none added or removed, and no interrupted run to finish."""
-    return (all(step.todo == () and step.failed is None for step in steps) and len(steps) == len(state)
+    return (all(step.todo == () and step.failed is None and not step.stale for step in steps)
+            and len(steps) == len(state)
             and {_key(step.letters) for step in steps} == set(state) and not interrupted(out))
+
+
+def remember(steps: list[Step], state: dict[str, Record]) -> None:
+    """Each step told what the last run made of its letter set, where it was planned without (`--force`)."""
+    for step in steps:
+        if step.previous is None:
+            step.previous = state.get(_key(step.letters))
+
+
+def left_out(steps: list[Step], state: dict[str, Record]) -> list[Record]:
+    """What the last run made of letter sets that are not in this one (a case not named this time, or gone)."""
+    planned = {_key(step.letters) for step in steps}
+    return [record for key, record in state.items() if key not in planned]
 
 
 def _key(letters: LetterSet) -> str:
@@ -216,10 +245,14 @@ def _step(letters: LetterSet, out: Path, state: dict[str, Record], prints: Finge
             keep.append(row)
         else:
             todo.append((lang, fmt))
-    # letters in languages or formats not asked for this time stay listed while they are on disk
-    keep += [row for key, row in rows.items() if key not in wanted and on_disk(out, row)]
+    # letters in languages or formats not asked for this time stay listed while they are on disk and still what
+    # this run would make of them; those made from anything else (another date, template, wording) are removed
+    stale: list[dict[str, Any]] = []
+    for key, row in rows.items():
+        if key not in wanted and on_disk(out, row):
+            (keep if prints.current(row, previous.inputs) else stale).append(row)
     kept = Record(previous.source, previous.case_id, previous.inputs, keep, previous.warnings)
-    return Step(letters, tuple(todo), previous.inputs, kept, previous)
+    return Step(letters, tuple(todo), previous.inputs, kept, previous, stale=tuple(stale))
 
 
 def _members(inputs: dict[str, Any]) -> list[list[Any]]:

@@ -13,6 +13,8 @@ next run does the rest. Nothing heavy is imported until a case needs rendering.
 
 from __future__ import annotations
 
+import glob
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -21,10 +23,19 @@ from pathlib import Path
 from ..case.when import kz_today
 from ..errors import Problem, UsageError
 from ..files import output_folder
-from ..layout import GROUP_BY, LANGUAGES, find_case_files, formats_for, letter_path, templates_dir
+from ..layout import (
+    GROUP_BY,
+    LANGUAGES,
+    PROJECT_FILE,
+    find_case_files,
+    find_project,
+    formats_for,
+    letter_path,
+    templates_dir,
+)
 from . import manifest
 from .check import Checked, Checker, Options, broken_project, claim_id
-from .plan import Fingerprints, nothing_to_do, plan
+from .plan import Fingerprints, left_out, nothing_to_do, plan, remember
 from .workers import Workers, worker_count
 from .write import BatchResult, CaseEvent, Progress, Writer, only_writer
 
@@ -72,16 +83,24 @@ def render_batch(
         manifest.clear_leftovers(out)  # before any worker starts: what is in the temporary folder is a killed run's
         try:
             with Workers(options, processes) as pool:
-                state = {} if force else manifest.previous_state(out, by_id=group_by is not None)
-                steps = plan(files, out, state, prints, options, pool)  # reads only the cases it must, to group them
-                if nothing_to_do(steps, state, out):  # the manifest on disk already says all there is to say
+                state = manifest.previous_state(out, by_id=group_by is not None)
+                # reads only the cases it must, to group them; `force`: every letter made again
+                steps = plan(files, out, {} if force else state, prints, options, pool)
+                if force:
+                    remember(steps, state)  # what the last run made, to be replaced (or deleted) by this run's
+                if not force and nothing_to_do(steps, state, out):  # the manifest on disk already says it all
                     writer.unchanged(steps)
                 else:  # the workers render, this process writes and journals, then the manifest
-                    writer.write(steps, pool.map("render", [step.job for step in steps if step.todo != ()]))
+                    writer.write(steps, pool.map("render", [step.job for step in steps if step.todo != ()]),
+                                 others=left_out(steps, state))
         finally:  # the workers have stopped: their LibreOffice scratch files go with the temporary folder
             manifest.drop_scratch(out)
     if office_error:
         writer.result.errors.append(office_error)
+    if not files:  # no case to check it with: the project file is checked on its own, as `validate` does
+        writer.result.project_problems += [p for found in _project_files(paths, project)
+                                           for p in _project_problems(found, options.languages)]
+        writer.result.warnings += sum(1 for p in writer.result.project_problems if not p.is_error)
     return writer.result
 
 
@@ -118,7 +137,45 @@ def validate_paths(
         claim_id(result, seen)
         results.append(result)
     broken = dict.fromkeys(r.project_failed for r in results if r.project_failed)
-    return ValidationReport(results, [p for name in broken if name for p in broken_project(name)])
+    problems = [p for name in broken if name for p in broken_project(name)]
+    read = {key for key in check.projects.cache if key is not None}
+    for found in _project_files(paths, project):  # those no case was checked with: a folder with no cases yet
+        if found.resolve() not in read:
+            read.add(found.resolve())
+            problems += _project_problems(found, _languages(languages))
+    return ValidationReport(results, problems)
+
+
+def _project_files(paths: Iterable[str | Path], project: str | Path | None) -> list[Path]:
+    """The project files that govern the paths named: the one given, else the nearest above each path and every
+    complaints.yaml inside the folders named (hidden folders skipped, as find_case_files does)."""
+    if project is not None:
+        return [Path(project)]
+    found: dict[Path, Path] = {}  # each one once, however it was reached
+    for raw in paths:
+        text = str(raw)
+        for match in ([Path(m) for m in sorted(glob.glob(text, recursive=True))] if glob.has_magic(text)
+                      else [Path(text)]):
+            above = find_project(match if match.is_dir() else match.parent)
+            if above is not None:
+                found.setdefault(above.resolve(), above)
+            if match.is_dir():
+                for here, dirs, names in os.walk(match):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                    if PROJECT_FILE in names and Path(here, PROJECT_FILE).is_file():
+                        found.setdefault(Path(here, PROJECT_FILE).resolve(), Path(here, PROJECT_FILE))
+    return list(found.values())
+
+
+def _project_problems(path: Path, languages: tuple[str, ...] | None) -> list[Problem]:
+    """A project file's own problems (errors and warnings), read on its own."""
+    from ..case.read import load_project
+    from ..errors import CaseError
+
+    try:
+        return list(load_project(path, languages=languages).warnings)
+    except CaseError as exc:
+        return list(exc.problems)
 
 
 def _options(out: Path, project: str | Path | None, languages: Iterable[str] | None, formats: Iterable[str],

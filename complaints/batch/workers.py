@@ -59,6 +59,7 @@ class Made:
     error: str | None = None  # why its letter could not be made, where its cases are fine
     problem: Problem | None = None  # the same, where it has a place in one of its case files
     unaddressed: int = 0  # e-mails written with no To: address (the authority profile has no e-mail)
+    office: str | None = None  # LibreOffice found but failing: its PDF letters are not made (the rest is)
 
     def discard(self) -> None:
         """Its letters dropped: they will not be moved into place."""
@@ -103,6 +104,7 @@ class Worker:
         # LibreOffice's scratch files (the letter, with the IIN) in the batch's temporary folder: they go with it
         self.kit = Kit(o.templates, letter_date=o.letter_date, formats=o.formats, pdfa=o.pdfa, scratch=o.staging) \
             if o.templates is not None else None
+        self.office: str | None = None  # why LibreOffice, found, would not start: no PDF is tried again
 
     def read(self, path: Path) -> Checked:
         """One case read and checked, to learn its id and what its letter is gathered by."""
@@ -153,7 +155,9 @@ class Worker:
                 for fmt in (fmt for each, fmt in wanted if each == lang):
                     for path in paths:
                         fault(f"render-{fmt}", path)
-                    data = render_letter(context, fmt, kit, attachments=evidence)
+                    data = self._letter(context, fmt, evidence, made)
+                    if data is None:  # a PDF, LibreOffice failing: the other formats are still made
+                        continue
                     made.letters.append(stage(data, lang, fmt, o.staging))
                     made.unaddressed += fmt == "eml" and not context["authority_email"]
         except ComplaintsError as exc:
@@ -162,6 +166,26 @@ class Worker:
             made.error = f"could not write the letters: {exc.strerror or exc}"
         if made.error is not None:
             made.discard()
+
+    def _letter(self, context: dict[str, Any], fmt: str, evidence: list[tuple[str, Path]], made: Made) -> bytes | None:
+        """One letter in one format; None for a PDF where LibreOffice, found, does not start (an e-mail then
+        attaches the DOCX), which is tried once per worker, not once per letter."""
+        from ..render.pdf import OfficeMissing
+
+        kit = self.kit
+        assert kit is not None
+        if self.office is not None:
+            made.office = self.office
+            if fmt == "pdf":
+                return None
+        try:
+            return render_letter(context, fmt, kit, attachments=evidence)
+        except OfficeMissing as exc:
+            if fmt not in ("pdf", "eml"):
+                raise
+            self.office = made.office = str(exc)
+            kit.formats = tuple(f for f in kit.formats if f != "pdf")  # e-mails attach the DOCX from now on
+            return None if fmt == "pdf" else render_letter(context, fmt, kit, attachments=evidence)
 
     def prepare(self, languages: tuple[str, ...]) -> None:
         """The templates and the wording of `languages` made ready now (before forking, for workers to share)."""

@@ -9,6 +9,7 @@ lists exactly what is on disk, and KeyboardInterrupt is raised.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import files
+from ..counts import counted, verb
 from ..errors import Problem, UsageError
 from ..layout import letter_path
 from . import manifest
@@ -37,8 +39,10 @@ class CaseEvent:
 
     source: str
     status: str
-    letters: int
+    letters: int  # letters written: one per language of its letter set
     problems: tuple[Problem, ...] = ()
+    files: int = 0  # the files of those letters: one per format
+    told: tuple[str, ...] = ()  # the warnings of letters kept from the last run, as they were told then
 
 
 Progress = Callable[[CaseEvent], None]
@@ -50,10 +54,12 @@ class BatchResult:
 
     out: Path
     rendered: int = 0  # letters sets with at least one letter written in this run: cases, or outlets
-    letters: int = 0  # letters written in this run
+    letters: int = 0  # letters written in this run: a letter set's letter in one language, in any formats
+    files: int = 0  # the files written in this run: each letter in each of its formats
     unchanged: int = 0  # cases whose letters were all up to date
     failures: list[Record] = field(default_factory=list)
-    warnings: int = 0  # the warnings of the cases that have letters, each case's counted
+    warnings: int = 0  # the warnings told in this run (CaseEvent.problems), the project files' too
+    removed: list[str] = field(default_factory=list)  # letters of an earlier run no longer made, deleted (paths)
     project_problems: list[Problem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # what went wrong for the whole batch (no LibreOffice)
     notes: list[str] = field(default_factory=list)  # what the user should know about the whole batch
@@ -80,15 +86,22 @@ class Writer:
         self.seen: dict[str, str] = {}  # the ids single letters have claimed so far
         self.reported: set[str] = set()  # broken project files already reported
         self.unaddressed = 0
+        self.written: set[str] = set()  # the paths of the letters written in this run
+        self.ids: set[str] = set()  # the letter ids (folders) written in this run
+        self.covered: set[str] = set()  # the case ids that letters about several cases written in this run cover
+        self.later: list[Record] = []  # earlier letters of sets that have none this run, listed where still whole
+        self.office: str | None = None  # LibreOffice found but failing: told once for the batch
 
     def unchanged(self, steps: list[Step]) -> None:
         """A batch with nothing to do: each letter set told and counted; the manifest stays as it is."""
         for step in steps:
             self._tell(self._kept(step))
 
-    def write(self, steps: list[Step], made: Generator[Made, None, None]) -> None:
+    def write(self, steps: list[Step], made: Generator[Made, None, None], others: Iterable[Record] = ()) -> None:
         """Each letter set's letters moved into place and journalled, `made` by the workers for the steps with
-        something to do; then the manifest. KeyboardInterrupt, once the manifest lists what is on disk."""
+        something to do; then the manifest, which also lists the letters of `others` (letter sets of the last
+        run not in this one) still on disk. KeyboardInterrupt, once the manifest lists what is on disk."""
+        self.later.extend(others)
         manifest.start(self.out)
         journal = manifest.Journal(self.out)
         done = 0
@@ -107,6 +120,8 @@ class Writer:
                                 outcomes = [self._broken(step, exc)]
                             for record, _ in outcomes:
                                 journal.add(record)
+                            if step.previous is not None and all(record.failed for record, _ in outcomes):
+                                self.later.append(step.previous)  # its earlier letters stay, listed as they were
                         for outcome in outcomes:
                             self._tell(outcome)
                         done += 1
@@ -117,16 +132,21 @@ class Writer:
         journal.close()
         records: Iterable[Record | None] = journal.records()
         if interrupted:  # the letters not reached keep what an earlier run made, where it is still on disk
-            records = itertools.chain(records, (_still_there(step.previous, self.out) for step in steps[done:]))
+            self.later.extend(step.previous for step in steps[done:] if step.previous is not None)
+        records = itertools.chain(records, (self._still_there(record) for record in self.later))
         header = {"tool": "complaints", "tool_version": self.prints.version, "letter_date": self.prints.letter_date,
                   **({"group_by": self.group_by} if self.group_by else {})}
-        problem = manifest.finish(self.out, header, (r for r in records if r is not None))
+        problem = manifest.finish(self.out, header, (r for r in records if r is not None), removed=self.result.removed)
         if problem is not None:
             self.result.errors.append(problem)
         if interrupted:
             raise KeyboardInterrupt
+        if self.office is not None:
+            self.result.errors.append(f"error: {self.office}; the other formats are written, the PDF letters are not:"
+                                      " run the same command again once LibreOffice starts")
         if self.unaddressed:
-            self.result.notes.append(f"note: {self.unaddressed} e-mail messages have no To: address, because the"
+            self.result.notes.append(f"note: {counted(self.unaddressed, 'e-mail message')}"
+                                     f" {verb(self.unaddressed, 'has', 'have')} no To: address, because the"
                                      " authority profile gives no e-mail address; fill it in in your mail program"
                                      " before sending, or set authority.email in complaints.yaml")
 
@@ -144,13 +164,17 @@ class Writer:
         record = step.kept
         assert record is not None
         if step.letters.id is not None:
-            return record, [CaseEvent(entry["source"], "unchanged", 0) for entry in record.inputs["cases"]]
+            self._clear(step, record)
+            entries = record.inputs["cases"]
+            return record, [CaseEvent(entry["source"], "unchanged", 0, told=tuple(record.warnings) if n == len(entries) - 1
+                                      else ()) for n, entry in enumerate(entries)]
         if record.case_id in self.seen:  # a new case earlier in the batch has taken this id
             problem = Problem(record.source, 1, 1, "id", taken(record.case_id, self.seen))
             return Record(record.source, record.case_id, errors=[str(problem)]), [
                 CaseEvent(record.source, "failed", 0, (problem,))]
         self.seen[record.case_id or ""] = record.source
-        return record, [CaseEvent(record.source, "unchanged", 0)]
+        self._clear(step, record)
+        return record, [CaseEvent(record.source, "unchanged", 0, told=tuple(record.warnings))]
 
     def _single(self, step: Step, made: Made) -> Outcome:
         """A case's own letters into place; the case fails if they cannot be made or written."""
@@ -168,7 +192,9 @@ class Writer:
                   "languages": list(made.languages)}
         record = Record(checked.source, checked.case_id, inputs, self._rows(step, made, inputs),
                         [str(p) for p in checked.problems if not p.is_error])
-        return record, [CaseEvent(checked.source, "rendered", len(made.letters), tuple(checked.problems))]
+        self._clear(step, record)
+        return record, [CaseEvent(checked.source, "rendered", _languages(made), tuple(checked.problems),
+                                  len(made.letters))]
 
     def _grouped(self, step: Step, made: Made) -> list[Outcome]:
         """A letter about several cases into place: the cases that fail are left out of it."""
@@ -192,9 +218,10 @@ class Writer:
                   "languages": list(made.languages)}
         warnings = [str(p) for checked, _ in good for p in checked.problems if not p.is_error]
         last = len(good) - 1  # the letters are counted once, with the last of the cases they are about
-        events = [CaseEvent(checked.source, "rendered", len(made.letters) if n == last else 0, tuple(checked.problems))
-                  for n, (checked, _) in enumerate(good)]
+        events = [CaseEvent(checked.source, "rendered", _languages(made) if n == last else 0, tuple(checked.problems),
+                            len(made.letters) if n == last else 0) for n, (checked, _) in enumerate(good)]
         record = Record(letters.source, letters.id, inputs, self._rows(step, made, inputs, covers), warnings)
+        self._clear(step, record)
         return [*outcomes, (record, events)]
 
     def _move(self, made: Made, letter_id: str) -> str | None:
@@ -205,7 +232,59 @@ class Writer:
             made.discard()
             return f"could not write the letters: {exc.strerror or exc} ({exc.filename or ''})"
         self.unaddressed += made.unaddressed
+        self.written.update(letter_path(letter_id, s.language, s.format) for s in made.letters)
+        self.ids.add(letter_id)
+        if made.office is not None and self.office is None:
+            self.office = made.office
         return None
+
+    def _clear(self, step: Step, record: Record) -> None:
+        """The letters the last run made of this letter set that its record no longer lists, deleted: a letter
+        set has one version of its letters on disk, in whatever formats and languages."""
+        previous = step.previous
+        if previous is None or not previous.files:
+            return
+        listed = {row["path"] for row in record.files}
+        self._remove(previous, [row for row in previous.files if row.get("path") not in listed])
+
+    def _remove(self, record: Record, rows: list[dict[str, Any]]) -> None:
+        """Letters the tool wrote for `record`'s letter set, deleted: only at the path the tool gives such a
+        letter, and only with the content the manifest recorded (a file edited since is left alone)."""
+        for row in rows:
+            rel = row.get("path")
+            if (rel is None or rel in self.written or not isinstance(row.get("language"), str)
+                    or not isinstance(row.get("format"), str)
+                    or rel != letter_path(record.case_id or "", row["language"], row["format"])):
+                continue
+            target = self.out / rel
+            if target.parent.is_symlink() or not target.parent.resolve().is_relative_to(self.out.resolve()):
+                continue  # a folder that leads out of OUT: nothing there is the tool's
+            if not manifest.same_content(self.out, row):
+                if target.is_file() and not target.is_symlink():
+                    self.result.notes.append(f"note: {rel} is an earlier letter of {record.source} that this run"
+                                             " no longer makes, but it was changed after the tool wrote it, so it"
+                                             " is left as it is: delete it if it is not wanted")
+                continue
+            try:
+                target.unlink()
+            except OSError:
+                continue
+            self.result.removed.append(rel)
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()  # only if empty
+
+    def _still_there(self, record: Record | None) -> Record | None:
+        """An earlier run's letters of a letter set that has none in this run, listed where they are still on
+        disk and no other letter set has written into their folder (those are deleted: they would stand beside
+        another's letters)."""
+        if record is None or record.failed:
+            return None
+        covers = {case for row in record.files for case in row.get("covers") or ()}
+        if record.case_id in self.ids or covers & self.covered:  # its id (or a case's) is another's now
+            self._remove(record, [row for row in record.files if row.get("path") not in self.written])
+            return None
+        files = [f for f in record.files if manifest.on_disk(self.out, f) and f.get("path") not in self.written]
+        return Record(record.source, record.case_id, record.inputs, files, record.warnings) if files else None
 
     def _rows(self, step: Step, made: Made, inputs: dict[str, Any], covers: list[str] | None = None) -> list[Any]:
         """The manifest rows of a letter set: the letters kept from the last run, and those just written."""
@@ -217,7 +296,9 @@ class Writer:
                                    "sha256": s.sha256}
             if covers is not None:
                 row["covers"] = covers
-            row["fingerprint"] = self.prints.output(s.language, s.format, inputs)
+                self.covered.update(covers)
+            attach = "docx" if s.format == "eml" and made.office is not None else None  # LibreOffice failing
+            row["fingerprint"] = self.prints.output(s.language, s.format, inputs, attach=attach)
             rows.append(row)
         return manifest.sorted_rows(rows)
 
@@ -249,7 +330,9 @@ class Writer:
         else:
             result.unchanged += len(events)
         result.letters += sum(event.letters for event in events)
-        result.warnings += len(record.warnings) if not record.failed else 0
+        result.files += sum(event.files for event in events)
+        result.warnings += sum(1 for event in events for p in event.problems if not p.is_error)
+        result.warnings += sum(len(event.told) for event in events)
         # the project file's own problems: those of neither the case nor its letter
         result.project_problems.extend(p for event in events for p in event.problems
                                        if p.file not in (event.source, record.source))
@@ -281,11 +364,9 @@ def move_into_place(out: Path, letters: dict[str, str]) -> None:
         files.place(temp, out / rel)
 
 
-def _still_there(record: Record | None, out: Path) -> Record | None:
-    if record is None or record.failed:
-        return None
-    files = [f for f in record.files if manifest.on_disk(out, f)]
-    return Record(record.source, record.case_id, record.inputs, files, record.warnings) if files else None
+def _languages(made: Made) -> int:
+    """The letters among a letter set's files: one per language, in however many formats."""
+    return len({s.language for s in made.letters})
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from ..counts import counted, rate
 from ..errors import DataError, UsageError
 from ..layout import LANGUAGES
 from .common import (
@@ -80,11 +81,15 @@ def validate(
     _print_problems(report, quiet)
     total = len(report.results)
     bad = len(report.failed)
-    warnings = sum(1 for r in report.results for p in r.problems if not p.is_error)
+    problems = [p for r in report.results for p in r.problems] + report.project_problems
+    warnings = sum(1 for p in problems if not p.is_error)
     if not quiet:
-        word = "file" if total == 1 else "files"
-        err.print(f"{total} case {word} checked: {total - bad} valid, {bad} with errors, {warnings} warnings",
-                  markup=False)
+        line = f"{counted(total, 'case file')} checked: {total - bad} valid, {bad} with errors, " + counted(
+            warnings, "warning")
+        broken = dict.fromkeys(p.file for p in report.project_problems if p.is_error)
+        if broken:
+            line += f"; the project file {', '.join(broken)} has errors"
+        err.print(line, markup=False)
     raise typer.Exit(report.exit_code)
 
 
@@ -93,8 +98,7 @@ class _LettersPerSecond(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         letters = task.fields.get("letters", 0)
-        elapsed = task.elapsed or 0
-        return Text(f"{letters / elapsed:,.0f} letters/s" if elapsed > 0 and letters else "")
+        return Text(rate(letters, task.elapsed or 0))
 
 
 @app.command()
@@ -145,6 +149,9 @@ def render(
         for problem in event.problems:
             if problem.is_error or not quiet:
                 print_problem(problem)
+        if not quiet:  # the warnings of letters up to date, as they were told when the letters were made
+            for told in event.told:
+                err.print(told, markup=False, highlight=False)
         counts["cases"] += 1
         counts["letters"] += event.letters
 
@@ -153,9 +160,10 @@ def render(
         now = time.monotonic()
         if talk and (total <= 20 or now - last[0] >= 5 or counts["cases"] == total):
             last[0] = now
-            rate = counts["letters"] / (now - clock) if now > clock else 0
+            speed = rate(counts["letters"], now - clock)
             line = f"{event.status}: {event.source}" if total <= 20 else (
-                f"{counts['cases']}/{total} cases, {counts['letters']} letters written, {rate:,.0f} letters/s")
+                f"{counts['cases']}/{total} cases, {counted(counts['letters'], 'letter')} written"
+                + (f", {speed}" if speed else ""))
             err.print(line, markup=False, highlight=False)
 
     def run(progress: batch.Progress) -> batch.BatchResult:
@@ -183,6 +191,10 @@ def render(
                       f" listed in {out_dir}/manifest.json; run the same command again to finish.", markup=False)
             raise typer.Exit(130) from None
 
+    if not total:  # told by no case: the project file's own problems
+        for problem in result.project_problems:
+            if problem.is_error or not quiet:
+                print_problem(problem)
     for message in result.errors:
         err.print(message, markup=False)
     if not quiet:
@@ -191,14 +203,46 @@ def render(
     if as_json:
         sys.stdout.write((out_dir / "manifest.json").read_text(encoding="utf-8"))
     elif not quiet:
-        seconds = time.monotonic() - clock
-        err.print(f"{result.letters} letters written for {result.rendered}"
-                  f" {'outlets' if result.grouped else 'cases'}"
-                  f" ({result.letters / seconds:,.0f} letters/s), {result.unchanged} cases unchanged,"
-                  f" {result.failed} failed, {result.warnings} warnings. See {out_dir}/manifest.csv", markup=False)
+        _removed(result.removed, out_dir)
+        err.print(_summary(result, time.monotonic() - clock, out_dir), markup=False)
     if not quiet and not as_json and not final:
         _before_signing(paths, out_dir, project, split(lang), letter_date)
     raise typer.Exit(result.exit_code)
+
+
+def _summary(result: batch.BatchResult, seconds: float, out_dir: Path) -> str:
+    """The last line of `render`: files and letters apart (a letter is one language's letter of a case, or of an
+    outlet's cases; its files are its formats), then what was not written, and the warnings told above."""
+    if result.files:
+        speed = rate(result.letters, seconds)
+        made = (f"{counted(result.files, 'file')} written for {counted(result.letters, 'letter')} of "
+                f"{counted(result.rendered, 'outlet' if result.grouped else 'case')}" + (f" ({speed})" if speed else ""))
+    else:
+        made = "no letter written"
+    see = f" See {out_dir}/manifest.csv" if (out_dir / "manifest.csv").is_file() else ""
+    broken = dict.fromkeys(p.file for p in result.project_problems if p.is_error)
+    project = f"; the project file {', '.join(broken)} has errors" if broken else ""
+    return (f"{made}, {counted(result.unchanged, 'case')} unchanged, {result.failed} failed, "
+            f"{counted(result.warnings, 'warning')}{project}.{see}")
+
+
+def _removed(paths: list[str], out_dir: Path, shown: int = 20) -> None:
+    """The files of earlier letters that this run deleted (it no longer makes them), one line per letter's folder;
+    past `shown` folders, a count (manifest.json lists them all, under "removed")."""
+    folders: dict[str, list[str]] = {}
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        folders.setdefault(folder, []).append(name)
+    for n, (folder, names) in enumerate(folders.items()):
+        if n == shown:
+            rest = sum(len(each) for each in list(folders.values())[shown:])
+            err.print(f"removed {counted(rest, 'more file')} of earlier letters in"
+                      f" {counted(len(folders) - shown, 'more folder')} (listed under \"removed\" in"
+                      f" {out_dir}/manifest.json)", markup=False)
+            break
+        err.print(f"removed from {out_dir}/{folder}: {', '.join(names)} (earlier letters this run no longer makes,"
+                  " which would disagree with the new ones)", markup=False)
+
 
 
 def _before_signing(paths: list[str], out_dir: Path, project: Path | None, languages: list[str] | None,
@@ -224,8 +268,8 @@ def _before_signing(paths: list[str], out_dir: Path, project: Path | None, langu
         for finding in findings:
             err.print(str(finding.problem("warning")), markup=False)
     n = len(findings)
-    err.print(f"before signing: {n} thing{'' if n == 1 else 's'} to look at in the letters of {waiting}"
-              f" case{'' if waiting == 1 else 's'} ({counts(findings)}); `{command}` lists them,"
+    err.print(f"before signing: {counted(n, 'thing')} to look at in the letters of {counted(waiting, 'case')}"
+              f" ({counts(findings)}); `{command}` lists them,"
               " and `render --final` writes only letters with none", markup=False)
 
 

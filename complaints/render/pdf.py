@@ -37,6 +37,10 @@ class OfficeMissing(ComplaintsError):
     """LibreOffice (or the Python that drives it) is not installed: no PDF can be made."""
 
 
+class OfficeFailed(OfficeMissing):
+    """LibreOffice is installed but does not start (a broken install, a profile it cannot write): no PDF is made."""
+
+
 class ConversionError(ComplaintsError):
     """LibreOffice could not turn one letter into a PDF."""
 
@@ -102,6 +106,7 @@ class Office:
         self._ready = False
         self._scratch: str | None = None
         self._profile_lock: int | None = None
+        self._soffice = "soffice"
 
     def convert(self, docx: bytes, *, pdfa: bool = False, letter_date: date | None = None) -> bytes:
         """The PDF of a Word letter (PDF/A-2b with `pdfa`), with its dates set to `letter_date`."""
@@ -132,6 +137,7 @@ class Office:
         if self._proc is not None and self._proc.poll() is None:
             return
         soffice, python = find_office()
+        self._soffice = soffice
         if self._root is not None:
             os.makedirs(self._root, exist_ok=True)
         # the letter passes through this folder (with the IIN): made inside the output's own temporary folder,
@@ -162,7 +168,9 @@ class Office:
                 ready = {"ok": False, "error": str(exc)}
             if not ready.get("ok"):
                 self.close()
-                raise OfficeMissing(f"LibreOffice did not start: {ready.get('error', '')} ({INSTALL})")
+                raise OfficeFailed(f"LibreOffice ({self._soffice}) was found but did not start: {ready.get('error', '')};"
+                                   f" see whether `{self._soffice} --headless --version` works, or set"
+                                   " COMPLAINTS_SOFFICE to the soffice of a LibreOffice that does")
             self._ready = True
         return self._proc
 

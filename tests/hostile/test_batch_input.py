@@ -234,7 +234,7 @@ def test_a_case_saved_while_the_batch_runs_is_listed_as_read(tmp_path: Path, mon
     assert "Отредактировано" in (out / row["path"]).read_text(encoding="utf-8")
     monkeypatch.setattr(read, "load_case", real)
     again = cli("render", str(folder), "--out", str(out), "--format", "txt", "--date", DATE, "--workers", "1")
-    assert again.exit_code == 0 and "0 letters written" in again.output, again.output
+    assert again.exit_code == 0 and "no letter written, 3 cases unchanged" in again.output, again.output
 
 
 def test_a_project_file_saved_while_the_batch_runs_is_listed_as_read(tmp_path: Path,
