@@ -120,11 +120,16 @@ def test_the_pdf_is_the_docx_converted(examples: Path) -> None:
         assert _flat(para) in text, para
 
 
-def test_one_or_two_pages_for_one_comment(examples: Path) -> None:
+def test_a_letter_about_one_comment_is_short_and_its_signature_keeps_its_date(examples: Path) -> None:
+    """At most three pages for one comment (five norms cited, two of them with their successors, take the
+    Kazakh letter onto a third), and the signature line never on one page with its date alone on the next."""
     for pdf in sorted(examples.glob("*/*.pdf")):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
-        assert 1 <= pages <= 2, (pdf.name, pages)
+        assert 1 <= pages <= 3, (pdf.name, pages)
+        last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "____" in last, (pdf.name, "the signature line is not on the page of the date")
 
 
 def test_special_characters_and_every_kazakh_letter_survive(project_dir: Path, tmp_path: Path) -> None:

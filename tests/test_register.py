@@ -369,17 +369,20 @@ def test_without_the_receipt_the_registration_is_said_to_be_computed(project: Pa
 
 
 def test_a_postal_filing_waits_the_delivery_allowance_before_the_term_is_counted(project: Path) -> None:
-    code, output = _cli("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    code, output = _cli("filed", "c1.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post",
+                        "--anyway")
     assert code == 0, output
     # posted Tuesday 3 November; five working days to arrive → registered Tuesday 10 November; due 1 December
     assert "registered 2026-11-10 (computed: posted, plus the delivery allowance (workdays.yaml:" \
            " post_delivery_days), APPC Article 64(3)); reply due 2026-12-01" in output, output
     # a project sets its own allowance in its workdays.yaml
     (project / "workdays.yaml").write_text("format: 1\npost_delivery_days: 2\n", encoding="utf-8")
-    code, output = _cli("filed", "c2.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    code, output = _cli("filed", "c2.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post",
+                        "--anyway")
     assert code == 0 and "registered 2026-11-05" in output, output
     (project / "workdays.yaml").write_text("format: 1\npost_delivery_days: 400\n", encoding="utf-8")
-    code, output = _cli("filed", "c3.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post")
+    code, output = _cli("filed", "c3.yaml", "--lang", "ru", "--on", "2026-11-03T10:00", "--channel", "post",
+                        "--anyway")
     assert code == 1 and "workdays.yaml:2:" in output and "post_delivery_days" in output, output
 
 

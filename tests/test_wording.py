@@ -289,7 +289,7 @@ def test_the_english_letter_speaks_in_one_person(person: dict[str, list[str]],
 def test_the_english_letter_tells_the_two_media_laws_apart_by_year(person: dict[str, list[str]]) -> None:
     en = _text(person["en"])
     assert ("2) Article 2 of the 1999 Law on Mass Media (Law of the Republic of Kazakhstan No. 451-I of 23 July 1999 "
-            "“On Mass Media”).") in en
+            "“On Mass Media”) (in force when the comment was posted)") in en
     assert "(the 2024 Law on Mass Media, Law of the Republic of Kazakhstan No. 93-VIII of 19 June 2024" in en
 
 

@@ -155,11 +155,12 @@ def _signature(doc, plain) -> None:
         para = cell.paragraphs[0]
         para.style = plain
         para.alignment = align
-        para.paragraph_format.space_before = Pt(24)
+        para.paragraph_format.space_before = Pt(12)
+        para.paragraph_format.keep_with_next = True  # the signature never on one page, its date on the next
         _text(para, text)
     date_para = table.rows[1].cells[0].paragraphs[0]
     date_para.style = plain
-    date_para.paragraph_format.space_before = Pt(12)
+    date_para.paragraph_format.space_before = Pt(6)
     _text(date_para, "{{ signature.date }}")
 
 

@@ -246,6 +246,7 @@ class Article(_Model):
     title: NonEmpty
     url: Url
     published: When | None = None
+    translations: dict[LangCode, NonEmpty] = Field(default_factory=dict)  # the title in a letter's language
 
 
 class Comment(_Model):

@@ -26,13 +26,14 @@ _VERBATIM: tuple[tuple[str | type, ...], ...] = (
     ("comment", "author"),
     ("comment", "translations", str),
     ("article", "title"),
+    ("article", "translations", str),
     ("legal_basis", "licence_clause", "text"),
     ("legal_basis", "licence_clause", "text", str),
     ("legal_basis", "norms", int, "text"),
     ("legal_basis", "norms", int, "text", str),
 )
 # of those, the ones of one line, written in quotes rather than as a block (which would end them with a line break)
-_ONE_LINE = {("comment", "author"), ("article", "title")}
+_ONE_LINE = {("comment", "author"), ("article", "title"), ("article", "translations", str)}
 _YAML = "tag:yaml.org,2002:"
 # what YAML 1.1 reads a plain scalar as, in words
 _NOT_TEXT = {"bool": "a yes/no value", "int": "a number", "float": "a number", "null": "no value at all",

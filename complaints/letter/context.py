@@ -182,7 +182,8 @@ def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tupl
     facts = {
         **shared,
         "n": n,
-        "article": {"title": article.title, "url": article.url, "published": article.published},
+        "article": {"title": article.title, "url": article.url, "published": article.published,
+                    "title_translation": article.translations.get(lang)},
         "comment": {
             "author": comment.author, "url": comment.url, "language_name": language_name,
             "posted": comment.posted, "still_online": comment.still_online,
