@@ -1092,7 +1092,7 @@ def test_a_quote_cut_by_a_yaml_comment_is_an_error_not_a_shorter_quote(tmp_path:
     case_file = tmp_path / "cases" / "nurkz-2023-10-06-kazakh-language.yaml"
     text = case_file.read_text(encoding="utf-8")
     key = line.split(":")[0] + ":"
-    start = text.index("\n" + key) + 1
+    start = text.index("\n" + key, text.index("\ncomment:")) + 1  # the comment's field, not the article's
     end = re.search(r"\n  \S", text[start + 1:]).start() + start + 1  # type: ignore[union-attr]
     case_file.write_text(text[:start] + line + text[end:], encoding="utf-8")
     with pytest.raises(CaseError) as caught:
