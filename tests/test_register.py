@@ -16,7 +16,7 @@ import pytest
 from conftest import LETTER_DATE, PROJECT, case_data, write_yaml
 from typer.testing import CliRunner
 
-from complaints.case.when import DAY_FORMS, FORMS
+from complaints.case.when import DAY_FORMS, FORMS, kz_today
 from complaints.cli import app
 from complaints.errors import UsageError
 from complaints.register import store as register_module
@@ -284,6 +284,9 @@ def test_refusals_name_the_value_and_the_field_and_the_command_line_adds_the_fla
              "the extension date 2026-11-20 is not after the due date 2026-11-24"),
             (lambda: record_reply("case-1", on="2026-11-01", outcome="answered", lang="ru"), "on",
              "the date of the reply 2026-11-01 is before the letter was filed, 2026-11-03"),
+            (lambda: record_reply("case-1", on="2199-01-04", outcome="answered", lang="ru"), "on",
+             f"the date of the reply 2199-01-04 is in the future (today is {kz_today().isoformat()} in Kazakhstan):"
+             " give the date the reply shows"),
             (lambda: due_within(-2), "within", "the number of working days ahead must be 0 or more, not -2")):
         with pytest.raises(UsageError) as caught:
             call()

@@ -236,6 +236,10 @@ def record_reply(case_id: str, *, on: str | date, outcome: str, file: str | Path
         if day < filed:
             raise UsageError(f"the date of the reply {day.isoformat()} is before the letter was filed,"
                              f" {filed.isoformat()}", about="on")
+        today = datetime.now(UTC).astimezone(kz_zone()).date()
+        if day > today:
+            raise UsageError(f"the date of the reply {day.isoformat()} is in the future (today is {today.isoformat()}"
+                             " in Kazakhstan): give the date the reply shows", about="on")
         frozen = register.freeze(file) if file is not None else None
         return register.reply(filing, day, outcome, note, frozen)
 
