@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 
 from ..errors import DataError, UsageError
-from .common import DateOpt, LangOpt, PathsArg, ProjectOpt, QuietOpt, app, err, fail_usage, out, parse_date, split
+from .common import (
+    DateOpt,
+    LangOpt,
+    PathsArg,
+    ProjectOpt,
+    QuietOpt,
+    app,
+    data_broken,
+    err,
+    fail_usage,
+    out,
+    parse_date,
+    split,
+)
 
 
 @app.command()
@@ -33,8 +46,7 @@ def check(
         fail_usage(str(exc))
         return
     except DataError as exc:
-        err.print(f"error: the tool's own data is broken:\n{exc}", markup=False)
-        raise typer.Exit(1) from None
+        data_broken(exc)
     for findings in report.projects.values():
         for finding in findings:
             out.print(str(finding), markup=False, highlight=False)

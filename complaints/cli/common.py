@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -39,6 +39,12 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only
 def fail_usage(message: str) -> None:
     err.print(f"[red]error:[/red] {message}", markup=True)
     raise typer.Exit(2)
+
+
+def data_broken(exc: Exception) -> NoReturn:
+    """A data file of the tool itself (norms, authorities) that cannot be used: its located problems, exit 1."""
+    err.print(f"error: the tool's own data is broken:\n{exc}", markup=False)
+    raise typer.Exit(1) from None
 
 
 @contextmanager

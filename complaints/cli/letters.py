@@ -31,6 +31,7 @@ from .common import (
     ProjectOpt,
     QuietOpt,
     app,
+    data_broken,
     err,
     fail_usage,
     out,
@@ -76,8 +77,7 @@ def validate(
         fail_usage(str(exc))
         return
     except DataError as exc:
-        err.print(f"error: the tool's own data is broken:\n{exc}", markup=False)
-        raise typer.Exit(1) from None
+        data_broken(exc)
     _print_problems(report, quiet)
     total = len(report.results)
     bad = len(report.failed)
@@ -351,8 +351,7 @@ def _check_data() -> None:
     try:
         law.check_data()
     except DataError as exc:
-        err.print(f"error: the tool's own data is broken:\n{exc}", markup=False)
-        raise typer.Exit(1) from None
+        data_broken(exc)
 
 
 @app.command()
