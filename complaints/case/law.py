@@ -110,7 +110,9 @@ class _Authorities(_Data):
     authorities: dict[str, Authority]
 
 
-def _read(name: str, model: type[BaseModel]) -> Any:
+def read_data(name: str, model: type[BaseModel]) -> Any:
+    """The tool's data file complaints/data/NAME, read and checked as `model`: DataError lists every problem at
+    its line (a lawyer edits these files)."""
     with resources.as_file(DATA / name) as path:
         return _read_file(path, f"complaints/data/{name}", model)[1]
 
@@ -199,7 +201,7 @@ def catalogue() -> dict[str, Norm]:
 @lru_cache(maxsize=1)
 def authorities() -> dict[str, Authority]:
     """Every built-in authority profile, by id."""
-    data: _Authorities = _read("authorities.yaml", _Authorities)
+    data: _Authorities = read_data("authorities.yaml", _Authorities)
     return {key: a.model_copy(update={"id": key}) for key, a in data.authorities.items()}
 
 

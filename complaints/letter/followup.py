@@ -14,14 +14,13 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from ..case.law import Authority, authorities, resolve_authority
-from ..case.load import read_yaml
-from ..case.model import Applicant, AuthorityOverride, Day, NonEmpty, Url, structure_problems
+from ..case.law import Authority, authorities, read_data, resolve_authority
+from ..case.model import Applicant, AuthorityOverride, Day, NonEmpty, Url
 from ..case.read import ProjectFile
 from ..case.when import parse_moment
-from ..errors import CaseError, DataError, UsageError
+from ..errors import DataError, UsageError
 from ..register.filing import CHANNELS, Filing, FollowUp
 from .context import applicant_block, applicant_values, signature
 from .phrases import phrases, pick
@@ -66,17 +65,7 @@ class _FollowupData(_Data):
 @lru_cache(maxsize=1)
 def followup_norms() -> dict[str, FollowupNorm]:
     """The norms of complaints/data/followup.yaml, by id."""
-    from importlib import resources
-
-    with resources.as_file(resources.files("complaints") / "data" / "followup.yaml") as path:
-        try:
-            doc = read_yaml(path, display="complaints/data/followup.yaml")
-        except CaseError as exc:
-            raise DataError(str(exc)) from None
-        try:
-            data = _FollowupData.model_validate(doc.data)
-        except ValidationError as exc:
-            raise DataError("\n".join(str(p) for p in structure_problems(doc, exc, _FollowupData))) from None
+    data: _FollowupData = read_data("followup.yaml", _FollowupData)
     return {key: n.model_copy(update={"id": key}) for key, n in data.norms.items()}
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import CaseError, DataError, Problem
+from ..errors import Problem
 
 # The kinds of finding, in the order a summary counts them.
 KINDS = (
@@ -65,20 +64,10 @@ class Signs(BaseModel):
 @lru_cache(maxsize=1)
 def signs() -> Signs:
     """The data `check` looks with, read once."""
-    from pydantic import ValidationError
+    from ..case.law import read_data
 
-    from ..case.load import read_yaml
-    from ..case.model import structure_problems
-
-    with resources.as_file(resources.files("complaints") / "data" / "check.yaml") as path:
-        try:
-            doc = read_yaml(path, display="complaints/data/check.yaml")
-        except CaseError as exc:
-            raise DataError(str(exc)) from None
-        try:
-            return Signs.model_validate(doc.data)
-        except ValidationError as exc:
-            raise DataError("\n".join(str(p) for p in structure_problems(doc, exc, Signs))) from None
+    signs_data: Signs = read_data("check.yaml", Signs)
+    return signs_data
 
 
 def counts(findings: list[Any]) -> str:
