@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import io
+import os
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,3 +87,30 @@ def docx_paragraphs(source: Path | bytes) -> list[str]:
 
 def docx_text(source: Path | bytes) -> str:
     return "\n".join(docx_paragraphs(source))
+
+
+def need_tool(tool: str) -> None:
+    """A test that reads its letters with `tool` (pdftotext, pdffonts…): skipped where it is not installed, failed
+    in CI, whose .ci/run must install it."""
+    if shutil.which(tool) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is missing in CI: .ci/run must install it")
+        pytest.skip(f"{tool} is not installed")
+
+
+def need_office() -> None:
+    """pdftotext and LibreOffice, for a test that makes a PDF and reads it: skipped without them, failed in CI."""
+    from complaints.render.pdf import OfficeMissing, find_office
+
+    need_tool("pdftotext")
+    try:
+        find_office()
+    except OfficeMissing as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def office() -> None:
+    need_office()

@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 from complaints.case import law
 from complaints.cli import app
-from complaints.render.pdf import OfficeMissing, find_office
 
 runner = CliRunner()
 DATE = "2026-12-01"  # after the new Constitution took effect (1 July 2026)
@@ -76,19 +75,6 @@ def render(folder: Path, out: Path, *extra: str, letter_date: str = DATE) -> str
 def letters(out: Path, case_id: str, fmt: str = "docx") -> dict[str, Path]:
     return {lang: out / case_id / f"{case_id}.{lang}.{fmt}" for lang in LANGS}
 
-
-@pytest.fixture(scope="module")
-def office() -> None:
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing in CI")
-        pytest.skip("pdftotext is not installed")
-    try:
-        find_office()
-    except OfficeMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="module")

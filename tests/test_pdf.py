@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import struct
 import subprocess
 import time
@@ -16,7 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import LETTER_DATE, REPO, case_data, write_yaml
+from conftest import LETTER_DATE, REPO, case_data, need_tool, write_yaml
 from typer.testing import CliRunner
 
 from complaints.cli import app
@@ -27,17 +26,11 @@ KAZAKH = "әғқңөұүһі"
 SPECIAL = "Ой-бай! «Қазақ» & <b>жоқ</b> \"кавычки\" {{ x }} {% if %} ӘҒҚҢӨҰҮҺІ 100% — №5"
 
 
-def _need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is missing in CI: .ci/run must install it")
-        pytest.skip(f"{tool} is not installed")
-
 
 @pytest.fixture(scope="module", autouse=True)
 def _office() -> None:
-    _need("pdftotext")
-    _need("pdffonts")
+    need_tool("pdftotext")
+    need_tool("pdffonts")
     try:
         find_office()
     except Exception as exc:  # noqa: BLE001

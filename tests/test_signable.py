@@ -4,14 +4,12 @@ back out of the DOCX of each language and the PDF, through the real command."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import docx_text, write_yaml
+from conftest import docx_text, need_office, write_yaml
 from test_check import clean_case, clean_project, edited
 from typer.testing import CliRunner
 
@@ -95,10 +93,7 @@ def test_the_seed_comment_with_real_values_passes_check_and_final(project: Path)
 
 
 def test_the_signable_letter_reads_the_same_in_its_pdf(project: Path) -> None:
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing in CI: .ci/run must install it")
-        pytest.skip("pdftotext is not installed")
+    need_office()
     rendered = run("render", "cases", "--final", "--format", "pdf", "--lang", "en", "--date", DATE)
     assert rendered.exit_code == 0, rendered.output
     pdf = subprocess.run(["pdftotext", "-layout", "letters/nurkz/nurkz.en.pdf", "-"], capture_output=True, text=True,

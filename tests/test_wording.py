@@ -6,8 +6,6 @@ LibreOffice makes of it), never from the phrases files: what the advocate signs 
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 import subprocess
 import zlib
@@ -15,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LETTER_DATE, PROJECT, case_data, docx_paragraphs, write_yaml
+from conftest import LETTER_DATE, PROJECT, case_data, docx_paragraphs, need_office, write_yaml
 from typer.testing import CliRunner
 
 from complaints.cli import app
@@ -317,18 +315,9 @@ def test_kazakh_wording(person: dict[str, list[str]]) -> None:
 
 # ------------------------------------------------------------------ the same words in the PDF
 
-def _need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is missing in CI")
-        pytest.skip(f"{tool} is not installed")
-
 
 def test_the_pdf_says_the_same(tmp_path: Path) -> None:
-    _need("pdftotext")
-    from complaints.render.pdf import find_office
-    if find_office() is None:
-        _need("soffice")
+    need_office()
     _single(tmp_path / "cases", PROJECT)
     _render(tmp_path / "cases", tmp_path / "out", "--format", "pdf")
     for lang, phrases in {

@@ -6,10 +6,8 @@ files PyYAML writes at its default width (which folds long lines) are never refu
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,7 +19,6 @@ from typer.testing import CliRunner
 
 from complaints.case.read import load_case
 from complaints.cli import app
-from complaints.render.pdf import OfficeMissing, find_office
 
 runner = CliRunner()
 DATE = "2026-11-25"
@@ -223,22 +220,6 @@ def test_notes_after_values_are_still_notes(tmp_path: Path) -> None:
 QUOTE = ["- Уезжайте отсюда #казахстандляказахов и точка", "Внимание: они тут", "yes", "~", "1_000 # и всё"]
 
 
-def _need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is missing in CI")
-        pytest.skip(f"{tool} is not installed")
-
-
-@pytest.fixture
-def office() -> None:
-    _need("pdftotext")
-    try:
-        find_office()
-    except OfficeMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
 
 
 def test_a_block_with_hash_colon_dash_and_yes_is_quoted_exactly_in_every_format(office: None, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import LETTER_DATE, PROJECT, case_data, write_yaml
+from conftest import LETTER_DATE, PROJECT, case_data, need_office, write_yaml
 from typer.testing import CliRunner
 
 from complaints.cli import app
@@ -321,7 +321,7 @@ def test_the_manifest_rows_do_not_depend_on_the_runs_before(tmp_path: Path) -> N
 def test_a_killed_pdf_render_leaves_nothing_outside_out(tmp_path: Path) -> None:
     """SIGKILL while LibreOffice converts a letter: its scratch files (the letter, with the IIN) are inside
     OUT/.complaints, not the system's temporary folder, and the next run clears them."""
-    _office_or_skip()
+    need_office()
     folder, out, system_tmp = three(tmp_path / "cases"), tmp_path / "out", tmp_path / "system-tmp"
     system_tmp.mkdir()
     # a LibreOffice profile of its own: one killed while it starts is not the profile the other tests use
@@ -375,18 +375,9 @@ def _kill_office_of(profile_root: Path) -> None:
     assert not left, "LibreOffice was left running after its run was killed"
 
 
-def _office_or_skip() -> None:
-    from complaints.render.pdf import OfficeMissing, find_office
-
-    try:
-        find_office()
-    except OfficeMissing:
-        pytest.skip("no LibreOffice")
-
-
 def test_a_killed_pdf_follow_up_leaves_nothing_outside_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same for `remind`: LibreOffice's scratch files in OUT's own hidden temporary folder, gone at the end."""
-    _office_or_skip()
+    need_office()
     folder = batch(tmp_path / "cases", {"c1": case_data(id="c1")})
     monkeypatch.chdir(folder)
     assert cli("render", ".", "--lang", "ru", "--date", DATE, "-q").exit_code == 0

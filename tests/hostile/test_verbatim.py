@@ -5,9 +5,7 @@ a reader sees. Through the real command, asserting on what the user gets."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -20,7 +18,6 @@ from typer.testing import CliRunner
 
 from complaints.cli import app
 from complaints.render.glyphs import coverage, missing_glyphs
-from complaints.render.pdf import OfficeMissing, find_office
 
 runner = CliRunner()
 DATE = "2026-11-25"
@@ -41,22 +38,6 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is missing in CI: .ci/run must install it")
-        pytest.skip(f"{tool} is not installed")
-
-
-@pytest.fixture
-def office() -> None:
-    _need("pdftotext")
-    try:
-        find_office()
-    except OfficeMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
 
 
 def one_case(tmp_path: Path, text: str) -> Path:
