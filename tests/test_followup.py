@@ -339,6 +339,15 @@ def test_organisation_applicant_writes_in_its_name(tmp_path: Path, lang: str) ->
         if lang == "ru":
             assert "нами" in ctx["paragraphs"][0] and ctx["requests_intro"].endswith("просим:")
         assert txt(ctx).split() == text.split()
+    # filed in person: by the organisation's courier, not "in person myself"
+    handed = docx(context(project, lang, "reminder", channel="in-person"))
+    assert {"kk": "қолма-қол", "ru": "нарочным", "en": "by hand"}[lang] in handed
+    assert {"kk": "жеке өзім", "ru": "лично", "en": "in person"}[lang] not in handed
+
+
+def test_a_person_who_filed_in_person_says_so(project: ProjectFile) -> None:
+    for lang, words in {"kk": "жеке өзім келіп", "ru": "лично", "en": "in person"}.items():
+        assert words in docx(context(project, lang, "reminder", channel="in-person"))
 
 
 def test_project_override_of_the_ministry_reaches_the_reminder_only(tmp_path: Path) -> None:

@@ -137,14 +137,14 @@ def followup_context(filing: Filing, project: ProjectFile, kind: str, *, letter_
                                                    "ref": reminder.ref or None},
         "waited_days": waited_days,
     }
-    values["channel"] = say("followup", "channels", filing.channel)
-
     def text(*key: str, **more: Any) -> str:
         """The phrase `followup.<key>`, or its variant for the applicant's kind where the phrases split it."""
         path = ("followup", *key)
         if say.has(*path, applicant.kind):
             path = (*path, applicant.kind)
         return say(*path, **values, **more)
+
+    values["channel"] = text("channels", filing.channel)  # in person: the applicant, or an organisation's courier
 
     first = [text(kind, "filed"), text("authority")]
     if filing.registered_known:
