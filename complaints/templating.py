@@ -6,6 +6,7 @@ string), escaping by what the output is.
     docx      the Word templates: every value XML-escaped
     txt, md   the text layouts: nothing escaped (Markdown escapes its values with the `md` filter)
     html      the HTML layout: every value HTML-escaped
+    web       the web interface's pages: every value HTML-escaped, a comment with `<script>` shows as text
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-KINDS = ("phrases", "docx", "txt", "md", "html")
+KINDS = ("phrases", "docx", "txt", "md", "html", "web")
 
 
 def environment(kind: str, **options: Any) -> Environment:
@@ -27,4 +28,7 @@ def environment(kind: str, **options: Any) -> Environment:
     if kind in ("txt", "md", "html"):
         return Environment(undefined=StrictUndefined, autoescape=kind == "html", keep_trailing_newline=True,
                            trim_blocks=True, lstrip_blocks=True, **options)
+    if kind == "web":
+        return Environment(undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                           **options)
     raise ValueError(f"no Jinja environment for '{kind}' (have: {', '.join(KINDS)})")

@@ -6,6 +6,7 @@
     new        new (the wizard)
     evidence   evidence (changed, vanished, appeared)
     register   filed, extended, reply, status, due, remind
+    web        serve (the local web interface)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .common import app
 
 # each module adds its commands to the app, in the order `complaints --help` lists them
 # isort: off
-from . import letters, check, intake, new, evidence, register  # noqa: F401, E402
+from . import letters, check, intake, new, evidence, register, web  # noqa: F401, E402
 # isort: on
 
 __all__ = ["app", "main"]
