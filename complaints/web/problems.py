@@ -2,8 +2,8 @@
 
 The library says each problem in English (the command line's language). Here each message is matched against the
 catalogue in problems.yaml (beside this module): an English pattern with `{name}` holes, and its Russian and
-Kazakh wording; the holes carry over (a field name, a date, a value the user wrote). A message the catalogue does not know yet is
-shown in English, marked so, never dropped.
+Kazakh wording; the holes carry over (a field name, a date, a value the user wrote). A message the catalogue does
+not know yet is shown in English, marked so, never dropped.
 """
 
 from __future__ import annotations
