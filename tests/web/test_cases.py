@@ -119,3 +119,20 @@ def test_status_names_and_headings_in_kazakh(serve, project_folder: Path, browse
     assert "Басылым" in page.locator("#cases thead").inner_text()
     assert "назар аударуды қажет етеді" in page.locator("#cases tbody").inner_text()
     assert "Жаңа іс" in page.locator("#new-case").inner_text()
+
+
+def test_search_and_sort_work_without_javascript(serve, project_folder: Path, chromium) -> None:
+    desk = serve(project_folder)
+    context = chromium.new_context(java_script_enabled=False, locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(desk.url + "cases")
+        assert "needs attention" in page.locator("#cases tbody").inner_text()
+        page.click("th a[data-sort=id]")
+        assert _ids(page) == [ZONAKZ, NURKZ]
+        page.fill("#q", "Nur.kz")
+        page.click("form.search button[type=submit]")
+        assert _ids(page) == [NURKZ]
+        assert "order=desc" in page.url  # the order chosen is kept by the search
+    finally:
+        context.close()

@@ -103,3 +103,19 @@ def test_first_run_of_an_organisation_without_javascript(serve, empty_folder: Pa
     assert (empty_folder / "complaints.yaml").read_text(encoding="utf-8").startswith("# The project file")
 
 
+
+
+def test_the_check_digit_as_typed_is_the_librarys(serve, empty_folder: Path, browser_page) -> None:
+    import random
+
+    from complaints.case.model import iin_is_valid
+
+    desk = serve(empty_folder)
+    page = browser_page
+    page.goto(desk.url + "first-run")
+    picked = random.Random(13)
+    numbers = [f"{picked.randrange(10**12):012d}" for _ in range(3000)]
+    numbers += ["900101300126", "000000000000", "12345678901", "1234567890123", "85031530000a"]
+    said = page.evaluate("numbers => numbers.map(idNumberIsValid)", numbers)
+    assert said == [iin_is_valid(n) for n in numbers]
+    assert sum(said) > 100  # valid ones were among them, and numbers whose first sum is 10 (the second weights)

@@ -140,6 +140,9 @@ async def first_run(request: Request) -> Response:
         return redirect("/cases")
     except ProjectError as exc:
         return _form(request, values, _library_errors(request, list(exc.problems)), status=422)
+    except OSError as exc:  # a folder one may not write in, a full disk: said, and the form kept
+        message = t(request)("first_run.error.write", folder=here.root.name, reason=exc.strerror or type(exc).__name__)
+        return _form(request, values, {"": [message]}, status=500)
     return redirect("/cases")
 
 
