@@ -220,10 +220,13 @@ def norm(norm_id: str) -> Norm:
     return catalogue()[norm_id]
 
 
+DEFAULT_AUTHORITY = "mki-rk"  # the addressee of a case and project that name none: the Ministry of Culture and Information
+
+
 def resolve_authority(ref: str | AuthorityOverride | None) -> Authority:
     """A profile id or an override on top of one (the project's or the case's) → the profile to use."""
     if ref is None:
-        ref = "mki-rk"
+        ref = DEFAULT_AUTHORITY
     if isinstance(ref, str):
         return authorities()[ref]
     base = authorities()[ref.base]

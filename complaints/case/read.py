@@ -69,12 +69,14 @@ class CaseFile:
         return self.case.id
 
 
-def load_project(path: str | Path | None, *, languages: tuple[str, ...] | None = None) -> ProjectFile:
-    """Read and check a project file; ProjectError carries every problem in it."""
+def load_project(path: str | Path | None, *, languages: tuple[str, ...] | None = None,
+                 content: bytes | None = None) -> ProjectFile:
+    """Read and check a project file; ProjectError carries every problem in it. `content`: the bytes the file is
+    about to hold, checked as the file `path` without being written or read."""
     if path is None:
         return ProjectFile(None, Project())
     path = Path(path)
-    doc = read_yaml(path, display=_shown(path), collect=True)
+    doc = read_yaml(path, display=_shown(path), collect=True, content=content)
     if doc.data is None:
         doc.data = {}
     langs = languages or _languages_of(doc.data)

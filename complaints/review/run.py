@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..case.when import kz_today, parse_day
 from ..errors import ComplaintsError, Problem
@@ -13,6 +14,9 @@ from ..layout import find_case_files
 from .content import authority_findings, case_findings, scan
 from .findings import Finding
 from .ondisk import Letters, evidence_findings
+
+if TYPE_CHECKING:
+    from ..case.read import CaseFile
 
 
 @dataclass
@@ -24,6 +28,8 @@ class CaseReview:
     findings: list[Finding] = field(default_factory=list)
     project: str | None = None  # its project file, as shown, whose findings are its letters' too
     problems: list[Problem] = field(default_factory=list)  # the errors that keep it from being read
+    path: Path | None = None  # the case file
+    case: CaseFile | None = None  # the case as read, where it could be (its warnings, its fields)
 
     @property
     def readable(self) -> bool:
@@ -81,11 +87,12 @@ def check_paths(
     for path in files:
         checked, case = checker.load(path)
         if case is None or case.document is None:
-            cases.append(CaseReview(checked.source, None, problems=[p for p in checked.problems if p.is_error]))
+            cases.append(CaseReview(checked.source, None, problems=[p for p in checked.problems if p.is_error],
+                                    path=path))
             continue
         docs[case.document.path] = case.document
         readable.append(path)
-        review = CaseReview(case.document.path, case.id)
+        review = CaseReview(case.document.path, case.id, path=path, case=case)
         review.findings = scan(case.document, case.path) + case_findings(case, day)
         where, addressee = authority_findings(case)
         if case.project.document is not None:

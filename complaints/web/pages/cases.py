@@ -1,21 +1,68 @@
-"""The cases: a table of every case in the project folder (a placeholder until the cases page is built)."""
+"""The cases: a table of every case in the project folder with its status (review/overview.py), searchable and
+sortable by plain links and a GET form, each row leading to its case page and its letters."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
+from babel import Locale
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...layout import find_case_files
-from ..view import desk, page, redirect
+from ...review.overview import SORT_KEYS, CaseRow, overview, search, sort_rows
+from .. import problems as said
+from ..view import desk, lang, page, redirect
+
+EXCERPT = 160  # characters of the comment shown in the table
+
+
+def _language_name(code: str, shown_in: str) -> str:
+    """A comment's language by its name in the page's language (ru → русский), else its code."""
+    try:
+        name = Locale.parse(shown_in).languages.get(code)
+    except (ValueError, TypeError):
+        name = None
+    return name or code
+
+
+def _link(q: str, sort: str, order: str) -> str:
+    query = {k: v for k, v in (("q", q), ("sort", sort), ("order", order)) if v}
+    return "/cases" + ("?" + urlencode(query) if query else "")
+
+
+def _row(row: CaseRow, here: str) -> dict[str, Any]:
+    reason = said.say(row.reason, here) if row.reason is not None and row.status == "attention" else None
+    text = " ".join(row.text.split())
+    return {
+        "file": row.relative, "id": row.case_id, "outlet": row.outlet, "author": row.author,
+        "excerpt": text if len(text) <= EXCERPT else text[:EXCERPT].rstrip() + "…",
+        "posted": row.posted_text, "language": _language_name(row.language, here) if row.language else "",
+        "status": row.status, "reason": reason, "more": max(len(row.problems) - 1, 0) if reason else 0,
+        "case_link": "/case?" + urlencode({"file": row.relative}),
+        "letters_link": "/letters?" + urlencode({"file": row.relative}),
+    }
 
 
 async def cases(request: Request) -> Response:
     here = desk(request)
     if not here.has_project:
         return redirect("/first-run")
-    files = [p.relative_to(here.root).as_posix() for p in find_case_files([here.root])]
-    return page(request, "cases.html", {"files": files})
+    q = (request.query_params.get("q") or "").strip()[:200]
+    sort = request.query_params.get("sort") or "id"
+    sort = sort if sort in SORT_KEYS else "id"
+    order = "desc" if request.query_params.get("order") == "desc" else "asc"
+    rows = await run_in_threadpool(overview, here.root, letters=here.letters, db=here.db)
+    shown = sort_rows(search(rows, q), sort, descending=order == "desc")
+    chosen = lang(request)
+    headers = [{"key": key, "link": _link(q, key, "desc" if key == sort and order == "asc" else "asc"),
+                "current": key == sort, "order": order} for key in SORT_KEYS]
+    return page(request, "cases.html", {
+        "rows": [_row(r, chosen) for r in shown], "total": len(rows), "q": q, "sort": sort, "order": order,
+        "headers": headers, "clear": _link("", "" if sort == "id" else sort, "desc" if order == "desc" else ""),
+    })
 
 
 routes = [Route("/cases", cases, name="cases")]
