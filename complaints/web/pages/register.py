@@ -1,0 +1,7 @@
+"""The filing register (being built)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []
