@@ -313,11 +313,19 @@ def import_sheet(sheet: Path, out: Path, *, mapping: Path | None = None, update:
             progress(done, max(total, done))
     if progress is not None:
         progress(done, done)
-    if result.with_warnings:
-        cases = "1 case has" if result.with_warnings == 1 else f"{result.with_warnings} cases have"
-        result.notes.append(f"{cases} warnings (a missing translation, a norm not in force then, …):"
-                            f" `complaints validate {shown(out)}` lists them")
+    note = warnings_note(result)
+    if note is not None:
+        result.notes.append(note)
     return result
+
+
+def warnings_note(result: ImportResult) -> str | None:
+    """The note that some cases imported have warnings, for the command line (it names `validate`)."""
+    if not result.with_warnings:
+        return None
+    cases = "1 case has" if result.with_warnings == 1 else f"{result.with_warnings} cases have"
+    return (f"{cases} warnings (a missing translation, a norm not in force then, …):"
+            f" `complaints validate {shown(result.out)}` lists them")
 
 
 def _project(out: Path, result: ImportResult) -> tuple[Any, bool]:

@@ -72,6 +72,7 @@ def test_a_filing_is_recorded_in_the_browser_and_a_reply_changes_its_status(serv
     assert day(filing.due) in page.locator("#notice").inner_text()
 
     # the reply
+    page.click("#reply summary")
     page.select_option("#reply-filing", f"{CASE}|ru")
     page.fill("#reply-on", kz_today().isoformat())
     page.select_option("#reply-outcome", "measures-taken")

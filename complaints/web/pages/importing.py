@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from ...errors import Problem, UsageError
 from ...files import write_new
-from ...intake.importer import ImportedRow, ImportResult, import_sheet
+from ...intake.importer import ImportedRow, ImportResult, import_sheet, warnings_note
 from ..problems import say
 from ..safety import MAX_UPLOAD, SHEET_TYPES, safe_name
 from ..view import desk, form_of, lang, page, redirect
@@ -97,7 +97,7 @@ def _run(root: Path, sheet: Path, *, dry_run: bool) -> tuple[ImportResult, list[
 
 def _counts(result: ImportResult) -> dict[str, int]:
     return {"rows": result.rows, "written": result.written, "updated": result.updated, "unchanged": result.unchanged,
-            "skipped": result.skipped, "failed": result.failed}
+            "skipped": result.skipped, "failed": result.failed, "warned": result.with_warnings}
 
 
 # ---------------------------------------------------------------- the pages
@@ -157,7 +157,8 @@ async def preview(request: Request) -> Response:
                                                         "rows": [], "problems": [], "counts": {}, "notes": []},
                     status=400)
     problems = [_problem(p, code) for p in result.problems]
-    notes = [say(Problem("", 0, 0, "", n), code).message for n in result.notes]
+    # the note naming `complaints validate` is the command line's; the page says it in its own words
+    notes = [say(Problem("", 0, 0, "", n), code).message for n in result.notes if n != warnings_note(result)]
     return page(request, "importing-preview.html", {"token": token, "name": meta["name"], "refused": None,
                                                     "rows": rows, "problems": problems, "counts": _counts(result),
                                                     "notes": notes})
