@@ -14,9 +14,10 @@ from complaints.batch.run import render_batch
 from complaints.case.when import kz_today
 from complaints.register.filings import record_filing
 from complaints.register.store import Register
-from tests.conftest import docx_text
+from tests.conftest import PROJECT, docx_text
 
 CASE = "nurkz-2023-10-06-kazakh-language"
+IIN = PROJECT["applicant"]["iin"]
 
 
 @pytest.fixture
@@ -44,7 +45,6 @@ def test_a_filing_is_recorded_in_the_browser_and_a_reply_changes_its_status(serv
     page.fill("#filing-time", "10:30")
     page.select_option("#filing-channel", "eotinish")
     page.fill("#filing-ref", "ЖТ-2026-00042")
-    page.check("input[name=anyway]")
     page.click("#filing-form button[type=submit]")
 
     # refused beside the date field, the form as it was sent; nothing recorded
@@ -55,8 +55,15 @@ def test_a_filing_is_recorded_in_the_browser_and_a_reply_changes_its_status(serv
     assert page.input_value("#filing-file") == f"letters/{CASE}/{CASE}.ru.docx"
     assert not (rendered / "complaints.db").exists() or not Register(rendered / "complaints.db").filings()
 
+    # the examples' sample applicant: `check` lists things to look at, and the filing waits for "filed as it is"
     filed_on = kz_today() - timedelta(days=2)
     page.fill("#filing-date", filed_on.isoformat())
+    page.click("#filing-form button[type=submit]")
+    assert "Проверка перед подписанием" in page.locator("#filing-anyway-error").inner_text()
+    assert "applicant.iin" in page.locator("#filing-findings").inner_text()
+    assert IIN not in page.content()
+    assert page.input_value("#filing-date") == filed_on.isoformat()
+    page.check("input[name=anyway]")
     page.click("#filing-form button[type=submit]")
     page.wait_for_selector("#notice, .problem")
     assert page.locator("#notice").count(), page.locator(".problem").all_inner_texts()
@@ -70,6 +77,18 @@ def test_a_filing_is_recorded_in_the_browser_and_a_reply_changes_its_status(serv
     assert "ЖТ-2026-00042" in row.inner_text() and day(filed_on) in row.inner_text()
     assert "ожидается ответ" in row.locator("td.state").inner_text()
     assert day(filing.due) in page.locator("#notice").inner_text()
+
+    # the same letter again: refused beside "a new filing of it", until that is ticked
+    page.select_option("#filing-file", f"letters/{CASE}/{CASE}.ru.docx")
+    page.fill("#filing-date", filed_on.isoformat())
+    page.fill("#filing-time", "11:00")
+    page.check("input[name=anyway]")
+    page.click("#filing-form button[type=submit]")
+    page.wait_for_selector(".problem")
+    assert page.locator("#filing-again-error").count(), page.locator(".problem").all_inner_texts()
+    assert "уже записано как поданное" in page.locator("#filing-again-error").inner_text()
+    with Register(rendered / "complaints.db") as register:
+        assert len(register.filings()) == 1
 
     # the reply
     page.click("#reply summary")
@@ -107,3 +126,39 @@ def test_an_overdue_filing_is_listed_and_its_follow_up_letter_downloads(serve, r
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(desk.url + "register/followup?file=" + urllib.request.quote(outside))
         assert refused.value.code == 404
+
+
+def test_a_filing_is_recorded_with_javascript_off(serve, rendered: Path, chromium) -> None:
+    desk = serve(rendered)
+    context = chromium.new_context(java_script_enabled=False, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(desk.url + "register")
+        page.select_option("#filing-case", f"{CASE}.yaml")
+        page.select_option("#filing-file", f"letters/{CASE}/{CASE}.kk.docx")  # every case's letters, grouped
+        page.select_option("#filing-lang", "kk")
+        page.fill("#filing-date", (kz_today() - timedelta(days=1)).isoformat())
+        page.fill("#filing-time", "09:15")
+        page.select_option("#filing-channel", "post")
+        page.check("input[name=anyway]")
+        page.click("#filing-form button[type=submit]")
+        page.wait_for_selector("#notice")
+        assert "расчётная дата" in page.locator(f"#filings tr[data-case='{CASE}'][data-lang='kk']").inner_text()
+        assert "рассчитана" in page.locator("#notice").inner_text()  # no receipt yet: said to be computed
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("code", "title", "imports"), [("kk", "Өтініштер тізілімі", "Мониторинг кестесін импорттау"),
+                                                        ("en", "Filing register", "Import a monitoring sheet")])
+def test_the_register_and_the_import_speak_kazakh_and_english(serve, rendered: Path, code: str, title: str,
+                                                              imports: str) -> None:
+    record_filing(rendered / f"{CASE}.yaml", lang="ru", on="2025-03-03T10:00", channel="post", letters=rendered / "letters",
+                  db=rendered / "complaints.db", anyway=True)
+    desk = serve(rendered)
+    for path, words in (("register", title), ("import", imports)):
+        asked = urllib.request.Request(desk.url + path, headers={"Cookie": f"lang={code}"})
+        with urllib.request.urlopen(asked) as answer:
+            html = answer.read().decode("utf-8")
+        assert f'<html lang="{code}">' in html and words in html

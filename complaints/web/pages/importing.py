@@ -111,6 +111,8 @@ async def upload_form(request: Request) -> Response:
 
 async def upload(request: Request) -> Response:
     """Step 1: the sheet kept under the project, under a random name; then to its preview."""
+    if not desk(request).has_project:  # the cases are checked with the applicant: first the applicant
+        return redirect("/first-run")
     root = desk(request).root
     try:
         form = await form_of(request, files=1)
@@ -118,7 +120,7 @@ async def upload(request: Request) -> Response:
         if exc.status_code != 413:
             raise
         return page(request, "importing.html", {"error": "too_large"}, status=413)
-    sent = form.get("sheet")
+    sent = form.get("sheet")  # (a form that comes back has no file: the browser cannot be given one to send again)
     if not isinstance(sent, UploadFile) or not sent.filename:
         return page(request, "importing.html", {"error": "no_file"}, status=400)
     try:
@@ -143,6 +145,8 @@ async def upload(request: Request) -> Response:
 
 async def preview(request: Request) -> Response:
     """Step 2: what the import would do, written nowhere; or, once imported, what it did."""
+    if not desk(request).has_project:  # the cases are checked with the applicant: first the applicant
+        return redirect("/first-run")
     root = desk(request).root
     token = request.query_params.get("upload")
     sheet, meta = _sheet(root, token)
@@ -166,6 +170,8 @@ async def preview(request: Request) -> Response:
 
 async def confirm(request: Request) -> Response:
     """Step 3: the import itself, once per upload however often the form is sent."""
+    if not desk(request).has_project:  # the cases are checked with the applicant: first the applicant
+        return redirect("/first-run")
     root = desk(request).root
     form = await form_of(request)
     token = form.get("upload")
@@ -188,8 +194,8 @@ async def confirm(request: Request) -> Response:
         await run_in_threadpool(once)
     except UsageError as exc:
         return page(request, "importing-preview.html", {"token": token, "name": meta["name"], "refused": _usage(exc, code),
-                                                        "rows": [], "problems": [], "counts": {}, "notes": []},
-                    status=400)
+                                                        "rows": [], "problems": [], "counts": {}, "notes": [],
+                                                        "here": f"/import/preview?upload={token}"}, status=400)
     return redirect(f"/import/done?upload={token}")
 
 

@@ -158,7 +158,7 @@ async def register(request: Request, refused: Refused | None = None) -> Response
         errors[refused.form] = refused.errors
     return page(request, "register.html", {**state, "values": values, "errors": errors, "notice": notice,
                                            "channels": CHANNELS, "outcomes": OUTCOMES, "languages_of_letters": LANGUAGES,
-                                           "formats": FORMATS},
+                                           "formats": FORMATS, "here": "/register"},
                 status=400 if refused is not None else 200)
 
 
@@ -185,6 +185,8 @@ async def _handle(request: Request, form_name: str, names: tuple[str, ...],
                   act: Callable[[FormData, Refused], str | None], *, files: int = 0) -> Response:
     """A form: its fields read, `act` run in a worker thread (it returns the notice to show, or adds to the
     refusal); then to the page, or the page again with the form as it was sent and the messages beside it."""
+    if not desk(request).has_project:
+        return redirect("/first-run")
     form = await form_of(request, files=files)
     refused = Refused(form_name, {name: _text(form, name) for name in names})
     code = lang(request)
