@@ -479,3 +479,13 @@ def test_a_cases_letters_on_disk_are_those_the_manifest_lists_and_the_files_besi
     found = case_letters(letters, "case-1")
     assert found[:3] == own and found[3:] == [letters / "case-1" / "case-1.ru.pdf"]
     assert case_letters(letters, "no-such-case") == []
+
+
+def test_a_letter_recorded_in_another_language_than_its_own_is_refused(project: Path) -> None:
+    from complaints.register.filings import record_filing
+
+    with pytest.raises(UsageError) as refused:
+        record_filing("c1.yaml", lang="ru", on="2026-11-03T10:00", channel="eotinish", anyway=True,
+                      file="letters/case-1/case-1.kk.docx")
+    assert refused.value.about == "lang" and "kk letter, not the ru one" in str(refused.value)
+    assert not Path("complaints.db").exists() or not Register("complaints.db").filings()

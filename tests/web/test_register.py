@@ -137,11 +137,13 @@ def test_a_filing_is_recorded_with_javascript_off(serve, rendered: Path, chromiu
         page.goto(desk.url + "register")
         page.select_option("#filing-case", f"{CASE}.yaml")
         page.select_option("#filing-file", f"letters/{CASE}/{CASE}.kk.docx")  # every case's letters, grouped
-        page.select_option("#filing-lang", "kk")
         page.fill("#filing-date", (kz_today() - timedelta(days=1)).isoformat())
         page.fill("#filing-time", "09:15")
         page.select_option("#filing-channel", "post")
         page.check("input[name=anyway]")
+        page.click("#filing-form button[type=submit]")  # the language left at Russian: not the file's
+        assert "kk" in page.locator("#filing-lang-error").inner_text()  # beside the language, in the page's words
+        page.select_option("#filing-lang", "kk")
         page.click("#filing-form button[type=submit]")
         page.wait_for_selector("#notice")
         assert "расчётная дата" in page.locator(f"#filings tr[data-case='{CASE}'][data-lang='kk']").inner_text()
