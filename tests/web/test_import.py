@@ -3,7 +3,10 @@ column), imported on confirm, once."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import openpyxl
 
 from complaints.case.read import load_case
 from complaints.web.safety import MAX_UPLOAD
@@ -48,7 +51,8 @@ def test_a_sheet_with_a_bad_row_is_previewed_then_imported_once(serve, project_f
     cells = bad.nth(0).locator("td").all_inner_texts()
     assert cells[0] == "3" and cells[1] == "E" and "comment.posted" in cells[2] and "вчера вечером" in cells[3]
     assert cases_in(project_folder) == before
-    assert not list((project_folder / ".complaints" / "uploads").glob("*мониторинг*"))  # never under its own name
+    kept = [p.name for p in (project_folder / ".complaints" / "uploads").iterdir() if p.suffix == ".csv"]
+    assert len(kept) == 1 and re.fullmatch(r"[0-9a-f]{32}\.csv", kept[0])  # under the project, never under its name
 
     page.click("#confirm")
     page.wait_for_selector("#summary")
@@ -82,13 +86,16 @@ def test_an_upload_that_is_no_sheet_or_too_large_is_refused_with_a_message(serve
                                                                             tmp_path: Path) -> None:
     program = tmp_path / "setup.exe"
     program.write_bytes(b"MZ" + b"\0" * 100)
-    huge = tmp_path / "big.csv"
-    with huge.open("wb") as fh:
-        fh.write(";".join(HEADER).encode("utf-8") + b"\n")
-        fh.truncate(MAX_UPLOAD + 10)
+    uploads = []
+    for name, size in (("big.csv", MAX_UPLOAD + 10), ("bigger.xlsx", MAX_UPLOAD + 3 * 1024 * 1024)):
+        huge = tmp_path / name
+        with huge.open("wb") as fh:
+            fh.write(";".join(HEADER).encode("utf-8") + b"\n")
+            fh.truncate(size)
+        uploads.append((huge, "20"))
     desk = serve(project_folder)
     page = browser_page
-    for upload, words in ((program, "CSV"), (huge, "20")):
+    for upload, words in ((program, "CSV"), *uploads):
         page.goto(desk.url + "import")
         page.set_input_files("input[name=sheet]", str(upload))
         page.click("button[type=submit]")
@@ -96,3 +103,21 @@ def test_an_upload_that_is_no_sheet_or_too_large_is_refused_with_a_message(serve
         assert words in message.inner_text()
     uploads = project_folder / ".complaints" / "uploads"
     assert not uploads.exists() or not list(uploads.iterdir())
+
+
+def test_an_xlsx_sheet_is_previewed_like_a_csv_one(serve, project_folder: Path, browser_page, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet_ = book.active
+    for values in [HEADER, row(7), row(8, posted="31.02.2023 10:00")]:
+        sheet_.append(values)
+    upload = tmp_path / "октябрь.xlsx"
+    book.save(upload)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "import")
+    page.set_input_files("input[name=sheet]", str(upload))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#good-rows")
+    assert page.locator("#good-rows tbody tr").count() == 1 and "nick7" in page.locator("#good-rows").inner_text()
+    cells = page.locator("#bad-rows tbody tr").nth(0).locator("td").all_inner_texts()
+    assert cells[:2] == ["3", "E"] and "comment.posted" in cells[2]
