@@ -457,3 +457,38 @@ def test_a_case_file_made_meanwhile_under_the_same_name_is_not_overwritten(tmp_p
     assert (result.written, result.skipped, result.problems) == (0, 1, [])
     assert result.examples["skipped"][0].read_text(encoding="utf-8") == "# theirs\n"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+# ---------------------------------------------------------------- a dry run (the web's preview)
+
+
+def test_a_dry_run_makes_the_same_checks_and_writes_nothing(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "s.csv", SMALL_HEADER, [small_row(1), small_row(2, posted="вчера"), small_row(3)])
+    out = project(tmp_path)
+    seen: list[tuple[int, str, str, str]] = []
+    preview = import_sheet(sheet, out, dry_run=True, each=lambda r: seen.append((r.row, r.kind, r.author, r.outlet)))
+    assert not out.exists()
+    assert (preview.rows, preview.written, preview.failed, preview.failed_rows) == (3, 2, 1, [3])
+    assert seen == [(2, "written", "nick1", "Nur.kz"), (4, "written", "nick3", "Nur.kz")]
+    assert [(p.line, p.column, p.field) for p in preview.problems] == [(3, "E", "comment.posted")]
+
+    real = import_sheet(sheet, out)
+    assert (real.written, real.failed_rows, [str(p) for p in real.problems]) == \
+        (2, [3], [str(p) for p in preview.problems])
+    before = {p.name: p.read_bytes() for p in case_files(out)}
+    again: list[str] = []
+    second = import_sheet(sheet, out, dry_run=True, each=lambda r: again.append(r.kind))
+    assert (second.written, second.unchanged, again) == (0, 2, ["unchanged", "unchanged"])
+    assert {p.name: p.read_bytes() for p in case_files(out)} == before
+
+
+def test_a_dry_run_of_an_update_leaves_the_edited_file_as_it_is(tmp_path: Path) -> None:
+    out = project(tmp_path)
+    import_sheet(write_csv(tmp_path / "s.csv", SMALL_HEADER, [small_row(1)]), out)
+    (case,) = case_files(out)
+    before = case.read_bytes()
+    changed = write_csv(tmp_path / "t.csv", SMALL_HEADER, [small_row(1, title="Другой заголовок")])
+    kinds: list[str] = []
+    preview = import_sheet(changed, out, update=True, dry_run=True, each=lambda r: kinds.append(r.kind))
+    assert (preview.updated, kinds) == (1, ["updated"])
+    assert case.read_bytes() == before

@@ -466,3 +466,26 @@ def test_a_comment_posted_before_its_article_is_an_error_at_the_field(project: P
     code, output = _cli("validate", str(path))
     assert code == 0 and "warning: comment.posted: the comment is timed 22:53, before the article was published at" \
                          " 23:10 the same day" in output, output
+
+
+def test_a_cases_letters_on_disk_are_those_the_manifest_lists_and_the_files_beside_them(project: Path) -> None:
+    from complaints.batch.manifest import case_letters
+
+    letters = project / "letters"
+    own = case_letters(letters, "case-1")
+    assert {p.name for p in own} == {f"case-1.{lang}.docx" for lang in ("kk", "ru", "en")}
+    (letters / "case-1" / "case-1.ru.pdf").write_bytes(b"%PDF-1.7 signed")  # saved beside them after signing
+    (letters / "case-1" / "notes.odt").write_bytes(b"not a letter")
+    found = case_letters(letters, "case-1")
+    assert found[:3] == own and found[3:] == [letters / "case-1" / "case-1.ru.pdf"]
+    assert case_letters(letters, "no-such-case") == []
+
+
+def test_a_letter_recorded_in_another_language_than_its_own_is_refused(project: Path) -> None:
+    from complaints.register.filings import record_filing
+
+    with pytest.raises(UsageError) as refused:
+        record_filing("c1.yaml", lang="ru", on="2026-11-03T10:00", channel="eotinish", anyway=True,
+                      file="letters/case-1/case-1.kk.docx")
+    assert refused.value.about == "lang" and "kk letter, not the ru one" in str(refused.value)
+    assert not Path("complaints.db").exists() or not Register("complaints.db").filings()

@@ -202,6 +202,28 @@ def on_disk(out: Path, row: dict[str, Any]) -> bool:
         return False
 
 
+def case_letters(out: Path, case_id: str) -> list[Path]:
+    """The letter files of one case on disk in the letters' folder `out`: those the manifest lists for it (its own,
+    then those about several cases it is in), then any other file in its own folder OUT/<id>/ (a copy signed and
+    saved beside them); the files a filing of the case may name as the one filed."""
+    from ..layout import FORMATS
+
+    found: dict[Path, None] = {}
+    rows = listed(out) or []
+    own = [r for r in rows if r.get("case_id") == case_id and not str(r.get("source", "")).startswith("outlet:")]
+    grouped = [r for r in rows if r not in own and case_id in (r.get("covers") or [])]
+    for row in own + grouped:
+        path = out / str(row.get("path", ""))
+        if isinstance(row.get("path"), str) and path.is_file() and path.resolve().is_relative_to(out.resolve()):
+            found.setdefault(path, None)
+    folder = out / case_id
+    if folder.is_dir() and not folder.is_symlink():
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and not path.name.startswith(".") and path.suffix[1:].lower() in FORMATS:
+                found.setdefault(path, None)
+    return list(found)
+
+
 def same_content(out: Path, row: dict[str, Any]) -> bool:
     """The file a manifest row lists is there, with its SHA-256."""
     try:

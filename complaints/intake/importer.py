@@ -78,8 +78,27 @@ class ImportResult:
         return len(self.failed_rows)
 
     @property
+    def imported(self) -> int:
+        """The rows that gave a case file (new, updated or already there), not refused."""
+        return self.written + self.updated + self.unchanged + self.skipped
+
+    @property
     def exit_code(self) -> int:
         return 1 if self.failed_rows else 0
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    """A good row, as `import_sheet` tells it to its `each` callback: what the case is, and what became of its file
+    ("written", "updated", "unchanged", "skipped"; in a dry run, what would)."""
+
+    row: int
+    id: str
+    outlet: str
+    author: str
+    text: str
+    path: Path
+    kind: str
 
 
 # ---------------------------------------------------------------- one row → one case
@@ -245,27 +264,34 @@ class _Context:
     has_project: bool
     update: bool
     result: ImportResult
+    dry_run: bool = False
+    each: Callable[[ImportedRow], None] | None = None
     seen_ids: _Seen = field(default_factory=lambda: _Seen())
     seen_map_problems: set[str] = field(default_factory=set)
 
 
 def import_sheet(sheet: Path, out: Path, *, mapping: Path | None = None, update: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> ImportResult:
+                 progress: Callable[[int, int], None] | None = None, dry_run: bool = False,
+                 each: Callable[[ImportedRow], None] | None = None) -> ImportResult:
     """Write one case file per row of a monitoring sheet into `out`; every bad row is reported, the rest imported.
 
     An existing case file is never overwritten, unless `update`: then only the fields that come from the
     sheet change, and the user's own fields and comments stay. Raises UsageError for a sheet that cannot
     be read or that lacks a column for a required field, for a mapping file that cannot be used, and for an
     `out` that cannot be a folder.
+
+    `dry_run`: every check made, the same result returned (what would be written, updated, …), and nothing
+    written, not even `out`. `each`: told of every good row as it is placed (ImportedRow), for a preview.
     """
     sheet, out = Path(sheet), Path(out)
     the_mapping = load_mapping(mapping)
     table = read_sheet(sheet)
     columns, column_notes = find_columns(table, the_mapping)
-    case_folder(out)
+    case_folder(out, make=not dry_run)
     result = ImportResult(sheet, out, encoding=table.encoding, delimiter=table.delimiter)
     result.notes += table.notes + column_notes
-    ctx = _Context(table, out, the_mapping, *_project(out, result), update=update, result=result)
+    ctx = _Context(table, out, the_mapping, *_project(out, result), update=update, result=result, dry_run=dry_run,
+                   each=each)
 
     def map_problem(source: Source, name: str, message: str) -> Problem:
         assert source.where is not None
@@ -287,11 +313,19 @@ def import_sheet(sheet: Path, out: Path, *, mapping: Path | None = None, update:
             progress(done, max(total, done))
     if progress is not None:
         progress(done, done)
-    if result.with_warnings:
-        cases = "1 case has" if result.with_warnings == 1 else f"{result.with_warnings} cases have"
-        result.notes.append(f"{cases} warnings (a missing translation, a norm not in force then, …):"
-                            f" `complaints validate {shown(out)}` lists them")
+    note = warnings_note(result)
+    if note is not None:
+        result.notes.append(note)
     return result
+
+
+def warnings_note(result: ImportResult) -> str | None:
+    """The note that some cases imported have warnings, for the command line (it names `validate`)."""
+    if not result.with_warnings:
+        return None
+    cases = "1 case has" if result.with_warnings == 1 else f"{result.with_warnings} cases have"
+    return (f"{cases} warnings (a missing translation, a norm not in force then, …):"
+            f" `complaints validate {shown(result.out)}` lists them")
 
 
 def _project(out: Path, result: ImportResult) -> tuple[Any, bool]:
@@ -403,22 +437,32 @@ def _origin(built: _Built, problem_field: str) -> tuple[str, tuple[str, str, int
 
 def _place(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -> None:
     """Create the case file; or leave the existing one; or, with --update, update its imported fields."""
+    kind = _placed(ctx, built, final, text, warned)
+    if kind is not None and ctx.each is not None:
+        comment = built.data.get("comment") or {}
+        ctx.each(ImportedRow(built.row, built.id, str((built.data.get("outlet") or {}).get("name") or ""),
+                             str(comment.get("author") or ""), str(comment.get("text") or ""), final, kind))
+
+
+def _placed(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -> str | None:
+    """What `_place` did with the row's file (or, in a dry run, would do); None for a row that failed there."""
     result = ctx.result
     try:
         if final.exists():  # saves writing a file only to find the name taken; put() alone decides, though
             raise FileExistsError(final)
-        put(final, text)
+        if not ctx.dry_run:
+            put(final, text)
     except FileExistsError:
         pass
     else:
         result.count("written", final)
         result.with_warnings += warned
-        return
+        return "written"
     old = final.read_bytes()
     if old == text.encode("utf-8"):
         result.count("unchanged", final)
         result.with_warnings += warned
-        return
+        return "unchanged"
     try:
         doc = read_yaml(final, display=shown(final), collect=True)
         broken = [p for p in doc.problems if p.is_error]
@@ -429,10 +473,10 @@ def _place(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -
     if broken:  # the user's file, as it is, cannot be compared with the row: leave it to them
         if not ctx.update:
             result.count("skipped", final)
-            return
+            return "skipped"
         _fail(ctx, built.row, [Problem(p.file, p.line, p.column, p.field, f"cannot update this case from"
                                        f" row {built.row}: {p.message}") for p in broken])
-        return
+        return None
     if case_write.comment_identity(doc.data) != case_write.comment_identity(built.data) and suggest_id(doc.data) == built.id:
         # the file's own comment gives this id, and it is another comment: a collision of the id's hash, never
         # a reason to turn one case into another (a file whose comment was edited since gives another id)
@@ -440,15 +484,15 @@ def _place(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -
                                        f" comment with the same id {built.id} (a collision of the id's hash): the case"
                                        " file was left as it is and the row not imported; add an `id` column giving"
                                        " the row an id of its own")])
-        return
+        return None
     changes = _changes(doc.data, built)
     if not changes:
         result.count("unchanged", final)
         result.with_warnings += warned
-        return
+        return "unchanged"
     if not ctx.update:
         result.count("skipped", final)
-        return
+        return "skipped"
     from ruamel.yaml.error import YAMLError
 
     try:
@@ -456,15 +500,17 @@ def _place(ctx: _Context, built: _Built, final: Path, text: str, warned: bool) -
     except YAMLError as exc:
         _fail(ctx, built.row, [Problem(shown(final), 1, 1, "", f"cannot update this case from row {built.row}:"
                                        f" its YAML cannot be read for updating ({exc})")])
-        return
+        return None
     errors, warned = _check(ctx, merged, final, None)
     if errors:
         _fail(ctx, built.row, [Problem(p.file, p.line, p.column, p.field, f"updating this case from row"
                                        f" {built.row} would leave it invalid: {p.message}") for p in errors])
-        return
-    put(final, merged, replace=True)
+        return None
+    if not ctx.dry_run:
+        put(final, merged, replace=True)
     result.count("updated", final)
     result.with_warnings += warned
+    return "updated"
 
 
 def _changes(existing: Any, built: _Built) -> list[tuple[tuple[str, ...], Any]]:

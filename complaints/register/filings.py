@@ -72,6 +72,10 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     except OSError as exc:
         raise RegisterError(f"cannot read {letter}: {exc.strerror or exc}") from None
     rendered = _rendered(found.id, digest, folder, picked)
+    if rendered is not None and rendered.get("language") not in (None, lang):
+        # the letter in another language recorded as this one: its due date, reminders and archive would be wrong
+        raise UsageError(f"the file filed, {shown(letter)}, is the {rendered['language']} letter, not the {lang} one:"
+                         f" record it in {rendered['language']}, or name the {lang} letter", about="lang")
     annexes, evidence_from = _annexes(found, rendered)
     days = found.authority.reply_term.working_days
     calendar = project_calendar(found.project.path)

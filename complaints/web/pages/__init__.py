@@ -7,7 +7,13 @@ from importlib import import_module
 from starlette.routing import BaseRoute
 
 # each page module, in the order of the menu
-MODULES = ("home", "cases", "first_run")
+MODULES = (
+    "home",
+    "first_run",
+    "cases",
+    "importing",
+    "register",
+)
 
 
 def routes() -> list[BaseRoute]:
