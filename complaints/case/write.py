@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from .read import CaseFile, ProjectFile
 
 __all__ = ["case_folder", "case_text", "check_text", "comment_identity", "date_as_written", "dates_as_written",
-           "field_type", "fill", "header", "is_localized", "moment_text", "outlet_slug", "put", "suggest_id",
-           "updated_text", "wording", "write_case"]
+           "field_type", "fill", "header", "is_localized", "moment_text", "outlet_slug", "put", "REMOVE",
+           "suggest_id", "updated_text", "wording", "write_case"]
 
 # The hash's length. Ids collide only between comments on one outlet and day (both are in the id); for n such
 # comments and b bits, the chance that any two share an id is about n²/2^(b+1) (the birthday bound). A sheet of
@@ -361,13 +361,25 @@ def case_text(data: Mapping[str, Any], *, header: str, comments: Mapping[str, st
 
 # ---------------------------------------------------------------- an existing file, updated
 
-Change = tuple[tuple[str, ...], Any]  # (the field's path, its value); path ("evidence", "+"): an item added
+Change = tuple[tuple[str | int, ...], Any]  # (the field's path, its value); path ("evidence", "+"): an item added
+
+
+class _Remove:
+    """The value of a change that takes the field (or list item) out of the file."""
+
+    def __repr__(self) -> str:
+        return "REMOVE"
+
+
+REMOVE: Any = _Remove()
 
 
 def updated_text(text: str, changes: list[Change]) -> str:
     """The text of an existing case file with the given fields set (evidence items added), new keys placed where
-    the case format puts them; every other line, comment and quote as it was. ruamel.yaml's YAMLError for a
-    text it cannot read."""
+    the case format puts them; every other line, comment and quote as it was. A path may go through a list by
+    its index (`("evidence", 0, "description")`); the value REMOVE takes the field or item out (and a mapping
+    left empty by it). ruamel.yaml's YAMLError for a text it cannot read; KeyError for a path through a list
+    item the file does not have."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -391,20 +403,64 @@ def updated_text(text: str, changes: list[Change]) -> str:
                 _insert(doc, (), "evidence", seq)
             seq.append(item)
             continue
+        if value is REMOVE:
+            _remove(doc, path)
+            continue
         node = doc
+        names = tuple(str(p) for p in path if not isinstance(p, int))
         for depth, part in enumerate(path[:-1]):
-            if not isinstance(node.get(part), dict):
-                _insert(node, path[:depth], part, CommentedMap())
+            if isinstance(part, int):
+                if not isinstance(node, list) or not 0 <= part < len(node):
+                    raise KeyError(f"no item {part} at {'.'.join(str(p) for p in path[:depth])}")
+                node = node[part]
+                continue
+            nested = node.get(part)
+            if not isinstance(nested, dict) and not (isinstance(nested, list) and isinstance(path[depth + 1], int)):
+                _insert(node, tuple(str(p) for p in path[:depth] if not isinstance(p, int)), part, CommentedMap())
             node = node[part]
-        styled = CommentedSeq([_styled("", v) for v in value]) if isinstance(value, list) else \
-            _styled(".".join(path), value)
-        if path[-1] in node:
-            node[path[-1]] = styled
+        last = path[-1]
+        field = ".".join(names)
+        if isinstance(value, list):
+            styled = CommentedSeq([_styled("", v) for v in value])
+        elif isinstance(value, dict) and is_localized(field) and value:
+            styled = CommentedMap(value)
+            if _Writer.flow(styled) is not None:
+                styled.fa.set_flow_style()
         else:
-            _insert(node, path[:-1], path[-1], styled)
+            styled = _styled(field, value)
+        if isinstance(last, int):
+            node[last] = styled
+        elif last in node:
+            node[last] = styled
+        else:
+            _insert(node, names[:-1], last, styled)
     buffer = io.StringIO()
     yaml.dump(doc, buffer)
     return buffer.getvalue()
+
+
+def _remove(doc: Any, path: tuple[str | int, ...]) -> None:
+    """The field or item at `path` taken out, and each mapping above it that it leaves empty; nothing if it is
+    not there."""
+    nodes = [doc]
+    for part in path[:-1]:
+        node = nodes[-1]
+        if isinstance(part, int):
+            if not isinstance(node, list) or not 0 <= part < len(node):
+                return
+        elif not isinstance(node, dict) or part not in node:
+            return
+        nodes.append(node[part])
+    for depth in range(len(path) - 1, -1, -1):
+        node, part = nodes[depth], path[depth]
+        if isinstance(part, int):
+            if not (isinstance(node, list) and 0 <= part < len(node)):
+                return
+        elif not (isinstance(node, dict) and part in node):
+            return
+        del node[part]
+        if depth == 0 or not isinstance(node, dict) or node:
+            return
 
 
 def _insert(node: Any, path: tuple[str, ...], key: str, value: Any) -> None:
