@@ -420,11 +420,12 @@ def updated_text(text: str, changes: list[Change]) -> str:
             node = node[part]
         last = path[-1]
         field = ".".join(names)
+        styled: Any
         if isinstance(value, list):
             styled = CommentedSeq([_styled("", v) for v in value])
         elif isinstance(value, dict) and is_localized(field) and value:
             styled = CommentedMap(value)
-            if _Writer.flow(styled) is not None:
+            if _Writer.flow(value) is not None:
                 styled.fa.set_flow_style()
         else:
             styled = _styled(field, value)
