@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import yaml
 
-from complaints.case.write import REMOVE, case_text, outlet_slug, suggest_id, updated_text
+from complaints.case.write import REMOVE, case_text, draft_case, outlet_slug, suggest_id, updated_text, write_case
+from complaints.layout import shown
+from tests.conftest import case_data
 
 SEED = {"outlet": {"name": "Nur.kz", "url": "https://www.nur.kz"},
         "article": {"url": "https://www.nur.kz/example-article-path/", "published": "2023-10-06"},
@@ -90,3 +93,13 @@ def test_an_update_goes_through_a_list_by_its_index() -> None:
                                   (("evidence", 1), REMOVE)])
     assert updated == ("format: 1\nevidence:\n  - file: a.png   # mine\n"
                        "    description: {ru: Снимок, kk: Сурет, en: Shot}\n")
+
+
+def test_a_draft_is_what_write_case_would_write_and_writes_nothing(project_dir: Path) -> None:
+    data = case_data()
+    target, text, problems = draft_case(data, project_dir)
+    assert target == project_dir / "test-case.yaml" and not target.exists()
+    assert not [p for p in problems if p.is_error]
+    assert write_case(data, project_dir).read_text(encoding="utf-8") == text
+    _, _, again = draft_case(data, project_dir)
+    assert [p.message for p in again if p.field == "id"] == [f"{shown(target)} already exists; give another id"]

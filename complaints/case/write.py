@@ -6,6 +6,7 @@
     updated_text(text, changes)  an existing file with some fields set, its other lines and comments as they were
     check_text(text, target)     what `complaints validate` says of the text as the file it is about to become
     put(target, text)            written whole: created, never over a file (or, with replace, replacing it)
+    draft_case(data, out)        what write_case would write, where, and its problems, without writing
     write_case(data, out)        one new case: its text, checked, put in OUT/<id>.yaml
 
 Existing case files keep their ids (the id is in the file); only the suggestions for new files come from here.
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from .read import CaseFile, ProjectFile
 
 __all__ = ["case_folder", "case_text", "check_text", "comment_identity", "date_as_written", "dates_as_written",
-           "field_type", "fill", "header", "is_localized", "moment_text", "outlet_slug", "put", "REMOVE",
+           "draft_case", "field_type", "fill", "header", "is_localized", "moment_text", "outlet_slug", "put", "REMOVE",
            "suggest_id", "updated_text", "wording", "write_case"]
 
 # The hash's length. Ids collide only between comments on one outlet and day (both are in the id); for n such
@@ -526,26 +527,34 @@ def put(target: Path, text: str, *, replace: bool = False, durable: bool = False
     (write_whole if replace else write_new)(target, text.encode("utf-8"), durable=durable)
 
 
-def write_case(data: Mapping[str, Any], out: str | Path) -> Path:
-    """A new case file OUT/<id>.yaml with these fields, as `new` writes it: commented (with hints for the optional
-    fields left out), checked whole by the real validation, never over an existing file. CaseError carries every
-    problem, and then nothing is written."""
-    out = case_folder(out)
+def draft_case(data: Mapping[str, Any], out: str | Path) -> tuple[Path, str, list[Problem]]:
+    """What write_case would write for these fields, without writing it: the file OUT/<id>.yaml, its text, and
+    every problem the real validation finds in it (a file already there is one, at `id`)."""
+    out = case_folder(out, make=False)
     case_id = str(data.get("id") or "")
     good_id = bool(ID_PATTERN.match(case_id))
     target = out / f"{case_id if good_id else 'new-case'}.yaml"
     text = case_text(data, header=header("new"), hints=True)
     _, problems = check_text(text, target, expect=data)
-
-    def exists() -> Problem:
-        return Problem(shown(target), 1, 1, "id", f"{shown(target)} already exists; give another id")
-
     if good_id and target.exists():
-        problems.append(exists())
+        problems.append(_exists(target))
+    return target, text, problems
+
+
+def _exists(target: Path) -> Problem:
+    return Problem(shown(target), 1, 1, "id", f"{shown(target)} already exists; give another id")
+
+
+def write_case(data: Mapping[str, Any], out: str | Path) -> Path:
+    """A new case file OUT/<id>.yaml with these fields, as `new` writes it: commented (with hints for the optional
+    fields left out), checked whole by the real validation, never over an existing file. CaseError carries every
+    problem, and then nothing is written."""
+    case_folder(out)
+    target, text, problems = draft_case(data, out)
     if any(p.is_error for p in problems):
         raise CaseError(shown(target), problems)
     try:
         put(target, text, durable=True)
     except FileExistsError:  # made since it was checked
-        raise CaseError(shown(target), [exists()]) from None
+        raise CaseError(shown(target), [_exists(target)]) from None
     return target
