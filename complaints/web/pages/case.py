@@ -212,7 +212,8 @@ def _show(request: Request, opened: Opened, values: Mapping[str, Any], problems:
         "norms": _norms(language), "requests": REQUESTS, "field_languages": LANGUAGES,
         "letter_languages": letter_languages, "evidence": _evidence(root, opened.folder or root, values),
         "new": caseform.NEW, "upload_name": UPLOAD, "max_upload": MAX_UPLOAD, "evidence_types": EVIDENCE_TYPES,
-        "saved": request.query_params.get("saved") == "1" and status == 200, "failed": status == 400, "case_id": case_id or str(opened.data.get("id") or ""),
+        "saved": request.query_params.get("saved") == "1" and status == 200, "failed": status == 400,
+        "case_id": case_id or str(opened.data.get("id") or ""),
         "action": "/cases/new" if opened.rel is None else f"/case?file={quote(opened.rel)}",
         "letters": f"/letters?file={quote(opened.rel)}" if opened.rel else None,
     }, status=status)
