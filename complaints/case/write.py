@@ -19,7 +19,7 @@ import io
 import re
 import types
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date
 from functools import lru_cache
 from importlib import resources
@@ -375,7 +375,7 @@ class _Remove:
 REMOVE: Any = _Remove()
 
 
-def updated_text(text: str, changes: list[Change]) -> str:
+def updated_text(text: str, changes: Sequence[Change]) -> str:
     """The text of an existing case file with the given fields set (evidence items added), new keys placed where
     the case format puts them; every other line, comment and quote as it was. A path may go through a list by
     its index (`("evidence", 0, "description")`); the value REMOVE takes the field or item out (and a mapping
