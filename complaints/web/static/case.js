@@ -11,6 +11,15 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const box of document.querySelectorAll("[data-problems-for]")) boxes.set(box.dataset.problemsFor, box);
   let asked = 0;
   let timer = null;
+  // a new form says nothing of the fields not filled in yet; a case file opened, or a form sent back, all
+  const touched = new Set();
+  let all = form.dataset.all === "1";
+
+  function seen(key) {
+    if (all) return true;
+    for (const name of touched) if (name === key || name.startsWith(key + ".") || key === "") return true;
+    return false;
+  }
 
   function line(severity, message) {
     const p = document.createElement("p");
@@ -40,6 +49,7 @@ document.addEventListener("DOMContentLoaded", () => {
       input.removeAttribute("aria-invalid");
     }
     for (const [key, list] of Object.entries(problems)) {
+      if (!seen(key)) continue;
       const box = boxes.get(key) || boxes.get("");
       for (const problem of list) box.append(line(problem.severity, problem.message));
       if (list.some((p) => p.severity === "error")) mark(key);
@@ -92,11 +102,18 @@ document.addEventListener("DOMContentLoaded", () => {
     timer = setTimeout(check, 400);
   }
 
-  form.addEventListener("input", (event) => { if (event.target !== upload) later(); });
+  form.addEventListener("input", (event) => {
+    if (event.target === upload) return;
+    touched.add(event.target.name);
+    later();
+  });
   form.addEventListener("change", (event) => {
-    if (event.target === upload) showUpload(); else later();
+    if (event.target === upload) { showUpload(); return; }
+    touched.add(event.target.name);
+    later();
   });
   form.addEventListener("submit", (event) => {
+    all = true;
     if (uploadProblem()) {
       event.preventDefault();
       showUpload();
