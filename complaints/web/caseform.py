@@ -28,6 +28,7 @@ class Field:
     path: str
     kind: str  # line, url, date, text, language, localized, localized_text, translations, norms, requests
     required: bool = False
+    example: str = ""  # shown in the empty input: a date as it may be typed
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -41,13 +42,14 @@ class Field:
 SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     ("outlet", (Field("outlet.name", "line", True), Field("outlet.url", "url", True),
                 Field("outlet.owner", "localized"), Field("outlet.registration.kind", "localized"),
-                Field("outlet.registration.number", "line"), Field("outlet.registration.issued", "date"))),
+                Field("outlet.registration.number", "line"),
+                Field("outlet.registration.issued", "date", example="01.01.2015"))),
     ("article", (Field("article.title", "line", True), Field("article.translations", "translations"),
-                 Field("article.url", "url", True), Field("article.published", "date"))),
-    ("comment", (Field("comment.author", "line", True), Field("comment.posted", "date"),
+                 Field("article.url", "url", True), Field("article.published", "date", example="06.10.2023"))),
+    ("comment", (Field("comment.author", "line", True), Field("comment.posted", "date", example="06.10.2023 22:53"),
                  Field("comment.language", "language", True), Field("comment.text", "text", True),
                  Field("comment.translations", "translations"), Field("comment.url", "url"),
-                 Field("comment.still_online", "date"))),
+                 Field("comment.still_online", "date", example="20.11.2026 10:00"))),
     ("legal_basis", (Field("legal_basis.norms", "norms", True),
                      Field("legal_basis.licence_clause.reference", "localized"),
                      Field("legal_basis.licence_clause.text", "localized_text"))),
@@ -360,9 +362,15 @@ def _keys(slots: list[str]) -> set[str]:
     return keys
 
 
-def form_key(field: str, slots: list[str]) -> str:
+# warnings the case's rules give at a section that are about one of its inputs: the comment's date missing
+_NEAR = {"comment": "comment.posted"}
+
+
+def form_key(field: str, slots: list[str], severity: str = "error") -> str:
     """The form's place for a problem about `field` (`comment.posted`, `legal_basis.norms[0]`,
     `evidence[1].description`): the input, or the group of inputs, it is about; "" for the page's top."""
+    if severity == "warning" and field in _NEAR:
+        return _NEAR[field]
     parts: list[str] = []
     for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
         if index:

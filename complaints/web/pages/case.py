@@ -118,7 +118,7 @@ def _by_input(problems: list[Problem], slots: list[str], language: str) -> dict[
     found: dict[str, list[dict[str, str]]] = {}
     for problem in problems:
         said = say(problem, language)
-        found.setdefault(caseform.form_key(problem.field, slots), []).append(
+        found.setdefault(caseform.form_key(problem.field, slots, said.severity), []).append(
             {"severity": said.severity, "message": said.message, "field": said.field})
     return found
 
