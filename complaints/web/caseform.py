@@ -10,6 +10,7 @@ is kept as the file has it.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -54,8 +55,14 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
                      Field("legal_basis.licence_clause.reference", "localized"),
                      Field("legal_basis.licence_clause.text", "localized_text"))),
     ("requests", (Field("requests", "requests"),)),
+    ("applicant", (Field("applicant.kind", "applicant_kind"), Field("applicant.name", "localized"),
+                   Field("applicant.iin", "line"), Field("applicant.bin", "line"),
+                   Field("applicant.address", "localized"), Field("applicant.phone", "line"),
+                   Field("applicant.email", "line"), Field("applicant.signatory.name", "localized"),
+                   Field("applicant.signatory.position", "localized"))),
     ("about", (Field("title", "line"), Field("id", "line"))),
 )
+APPLICANT_KINDS = ("person", "organisation")
 FIELDS = tuple(f for _, fields in SECTIONS for f in fields)
 EVIDENCE_KEYS = ("file", "url", "description", "taken")
 NEW = "new"  # the evidence item being added
@@ -223,10 +230,9 @@ def fields_of(get: Get, get_list: GetList, old: Mapping[str, Any] | None, *,
     evidence item being added (its file stored already), or None. The form carries every evidence item: the
     file's first, in its order, then those added since it was opened."""
     old = old if isinstance(old, Mapping) else {}
-    data: dict[str, Any] = {key: value for key, value in old.items()
-                            if key not in {"outlet", "article", "comment", "legal_basis", "requests", "evidence",
-                                           "title", "id"}}
-    for section in ("outlet", "article", "comment", "legal_basis"):  # what the form does not show, kept
+    shown = {f.parts[0] for f in FIELDS} | {"evidence"}
+    data: dict[str, Any] = {key: copy.deepcopy(value) for key, value in old.items() if key not in shown}
+    for section in _MAPPINGS:  # what the form does not show, kept
         if isinstance(old.get(section), Mapping):
             data[section] = _unshown(old[section], (section,))
     for f in FIELDS:
@@ -266,10 +272,13 @@ def fields_of(get: Get, get_list: GetList, old: Mapping[str, Any] | None, *,
         slots.append(f"evidence.{NEW}")
     if items:
         data["evidence"] = items
-    for section in ("outlet", "article", "comment", "legal_basis"):
+    for section in _MAPPINGS:
         if section in data and not data[section]:
             del data[section]
     return Filled(data, slots, removed)
+
+
+_MAPPINGS = ("outlet", "article", "comment", "legal_basis", "applicant")  # the sections that are mappings
 
 
 def _unshown(section: Mapping[str, Any], at: tuple[str, ...]) -> dict[str, Any]:
@@ -278,7 +287,7 @@ def _unshown(section: Mapping[str, Any], at: tuple[str, ...]) -> dict[str, Any]:
     kept: dict[str, Any] = {}
     for key, value in section.items():
         if key not in shown:
-            kept[key] = value
+            kept[key] = copy.deepcopy(value)
         elif isinstance(value, Mapping) and not any(f.parts == (*at, key) for f in FIELDS):
             inner = _unshown(value, (*at, key))
             if inner:
@@ -350,8 +359,8 @@ def changes(old: Mapping[str, Any], filled: Filled, sha: Mapping[str, str] | Non
 # ---------------------------------------------------------------- problems → inputs
 
 def _keys(slots: list[str]) -> set[str]:
-    keys = {"outlet", "article", "comment", "legal_basis", "evidence", "outlet.registration",
-            "legal_basis.licence_clause"}
+    keys = {"outlet", "article", "comment", "legal_basis", "evidence", "applicant", "outlet.registration",
+            "legal_basis.licence_clause", "applicant.signatory"}
     for f in FIELDS:
         keys.add(f.path)
         if f.kind == "translations":

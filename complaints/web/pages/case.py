@@ -216,7 +216,23 @@ def _show(request: Request, opened: Opened, values: Mapping[str, Any], problems:
         "case_id": case_id or str(opened.data.get("id") or ""),
         "action": "/cases/new" if opened.rel is None else f"/case?file={quote(opened.rel)}",
         "letters": f"/letters?file={quote(opened.rel)}" if opened.rel else None,
+        "applicant_kinds": caseform.APPLICANT_KINDS, "inline_norms": _inline_norms(opened.data, language),
+        "problems_under": lambda section: any(k == section or k.startswith(section + ".") for k in problems),
     }, status=status)
+
+
+def _inline_norms(data: Mapping[str, Any], language: str) -> list[str]:
+    """The citations of the norms the file gives in full (kept as they are: the form has no inputs for them)."""
+    basis = data.get("legal_basis")
+    norms = basis.get("norms") if isinstance(basis, Mapping) else None
+    found = []
+    for norm in norms if isinstance(norms, list) else []:
+        if isinstance(norm, Mapping):
+            citation = norm.get("citation")
+            text = citation.get(language) or next(iter(citation.values()), "") if isinstance(citation, Mapping) \
+                else citation
+            found.append(str(text or ""))
+    return found
 
 
 async def new_case(request: Request) -> Response:
