@@ -235,3 +235,40 @@ def test_a_file_over_the_limit_is_refused_with_a_message_beside_the_field(
             context.close()
     assert (project_folder / NUR).read_bytes() == before
     assert not (project_folder / "evidence" / "nurkz-2023-10-06-kazakh-language").exists()
+
+
+def test_an_applicant_for_this_case_has_its_iin_checked_as_typed_and_never_logged(
+        serve, project_folder: Path, browser_page: Page) -> None:
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "cases/new")
+    type_case(page, author="ZapadNamNePomozhet", posted="06.10.2023 22:53")
+    page.click("#applicant summary")
+    page.select_option('[name="applicant.kind"]', "person")
+    for code, name, address in (("kk", "Серікқызы Айгүл", "Алматы қ., Мысал к-сі, 2"),
+                                ("ru", "Серікқызы Айгүл", "г. Алматы, ул. Мысал, 2"),
+                                ("en", "Aigul Serikkyzy", "2 Mysal St, Almaty")):
+        field(page, f"applicant.name.{code}").fill(name)
+        field(page, f"applicant.address.{code}").fill(address)
+    field(page, "applicant.iin").fill("900101300127")  # a wrong check digit
+    expect(page.locator('[data-problems-for="applicant.iin"] .problem.error')).to_have_count(1)
+    field(page, "applicant.iin").fill("900101300126")
+    expect(problems(page, "applicant.iin")).to_have_count(0)
+    page.click("#save")
+    path = saved_case(page, project_folder)
+    applicant = load_case(path).applicant
+    assert applicant.iin == "900101300126" and applicant.name["en"] == "Aigul Serikkyzy"
+    assert "900101300126" not in page.url
+    from tests.web.conftest import stop_desk
+
+    stop_desk(desk)
+    assert "900101300126" not in desk.log() and "900101300127" not in desk.log()
+
+
+def test_the_case_page_speaks_kazakh(serve, project_folder: Path, browser_page: Page) -> None:
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "lang/kk?back=/cases/new")
+    assert page.locator("h1").inner_text() == "Жаңа іс"
+    assert "Пікірдің мәтіні" in page.locator('label[for="f-comment.text"]').inner_text()
+    assert page.locator("#save").inner_text() == "Істі сақтау"
