@@ -290,7 +290,9 @@ async def _posted(request: Request, opened: Opened) -> Response:
         return _show(request, opened, {}, _by_input(opened.broken, [], language))
     if saving and opened.path is not None and form.get("sha256") != opened.sha:
         # changed on disk since the page was opened: nothing written, not even the upload
-        return _show(request, opened, values, {}, status=409, notice="changed")
+        again = {UPLOAD: [{"severity": "warning", "field": UPLOAD, "message": page_word(language, "upload.again")}]} \
+            if _upload(form) is not None else {}
+        return _show(request, opened, values, again, status=409, notice="changed")
     filled = caseform.fields_of(get, get_list, opened.data)
     upload = _upload(form)
     added = None
