@@ -27,11 +27,10 @@ from ...batch.manifest import sha256_file
 from ...case import law
 from ...case.load import read_yaml
 from ...case.model import ID_PATTERN, REQUESTS
-from ...case.read import load_project
 from ...case.write import check_text, draft_case, put, suggest_id, updated_text, write_case
 from ...errors import CaseError, Problem
 from ...files import write_new
-from ...layout import LANGUAGES, PROJECT_FILE, find_project, shown
+from ...layout import LANGUAGES, PROJECT_FILE, shown
 from ...letter.phrases import pick
 from .. import caseform, words
 from ..problems import say
@@ -66,6 +65,10 @@ class Checked:
     text: str | None
     problems: list[Problem]
     case_id: str
+    file: str  # the case file as its problems name it
+
+    def by_input(self, language: str) -> dict[str, list[dict[str, str]]]:
+        return _by_input(self.problems, self.filled.slots, language, self.file)
 
     @property
     def has_errors(self) -> bool:
@@ -100,24 +103,31 @@ def _check(root: Path, opened: Opened, filled: caseform.Filled) -> Checked:
         case_id = str(data.get("id") or "") or suggest_id(data)
         data = {**data, "id": case_id}
         filled = caseform.Filled(data, filled.slots, filled.removed)
-        _, text, problems = draft_case(data, root)
-        return Checked(filled, text, problems, case_id)
+        target, text, problems = draft_case(data, root)
+        return Checked(filled, text, problems, case_id, shown(target))
     from ruamel.yaml.error import YAMLError
 
     try:
         text = updated_text(opened.text, caseform.changes(opened.data, filled))
     except (YAMLError, KeyError) as exc:
         return Checked(filled, None, [Problem(shown(opened.path), 1, 1, "", f"cannot update this file: {exc}")],
-                       str(opened.data.get("id") or ""))
+                       str(opened.data.get("id") or ""), shown(opened.path))
     _, problems = check_text(text, opened.path)
-    return Checked(filled, text, problems, str(data.get("id") or ""))
+    return Checked(filled, text, problems, str(data.get("id") or ""), shown(opened.path))
 
 
-def _by_input(problems: list[Problem], slots: list[str], language: str) -> dict[str, list[dict[str, str]]]:
-    """Each problem, in the page's language, under the input it is about ("" for the top of the page)."""
+def _by_input(problems: list[Problem], slots: list[str], language: str,
+              file: str | None = None) -> dict[str, list[dict[str, str]]]:
+    """Each problem, in the page's language, under the input it is about ("" for the top of the page); one of
+    another file than the case's own (`file`: the project file's) at the top, with its file and field named."""
     found: dict[str, list[dict[str, str]]] = {}
     for problem in problems:
         said = say(problem, language)
+        if file is not None and problem.file != file:
+            where = f"{problem.file}: {problem.field}: " if problem.field else f"{problem.file}: "
+            found.setdefault("", []).append({"severity": said.severity, "message": where + said.message,
+                                             "field": said.field})
+            continue
         found.setdefault(caseform.form_key(problem.field, slots, said.severity), []).append(
             {"severity": said.severity, "message": said.message, "field": said.field})
     return found
@@ -205,12 +215,10 @@ def _show(request: Request, opened: Opened, values: Mapping[str, Any], problems:
     here = desk(request)
     root = here.root
     language = lang(request)
-    project = find_project(root)
-    letter_languages = load_project(project).languages if project else LANGUAGES
     return page(request, "case.html", {
         "opened": opened, "values": values, "problems": problems, "notice": notice, "sections": caseform.SECTIONS,
         "norms": _norms(language), "requests": REQUESTS, "field_languages": LANGUAGES,
-        "letter_languages": letter_languages, "evidence": _evidence(root, opened.folder or root, values),
+"evidence": _evidence(root, opened.folder or root, values),
         "new": caseform.NEW, "upload_name": UPLOAD, "max_upload": MAX_UPLOAD, "evidence_types": EVIDENCE_TYPES,
         "saved": request.query_params.get("saved") == "1" and status == 200, "failed": status == 400,
         "case_id": case_id or str(opened.data.get("id") or ""),
@@ -256,7 +264,7 @@ async def edit_case(request: Request) -> Response:
     values = caseform.values_of(opened.data)
     filled = caseform.fields_of(_getter(values), _lister(values), opened.data)
     checked = await run_in_threadpool(_check, here.root, opened, filled)
-    return _show(request, opened, values, _by_input(checked.problems, filled.slots, lang(request)))
+    return _show(request, opened, values, checked.by_input(lang(request)))
 
 
 def _getter(source: Mapping[str, Any] | FormData) -> caseform.Get:
@@ -316,15 +324,15 @@ async def _posted(request: Request, opened: Opened) -> Response:
         filled.slots[-1] = f"evidence.{values['evidence.count']}"  # the form shows it with the others now
         values = caseform.with_added(values, added)
     checked = await run_in_threadpool(_check, here.root, opened, filled)
-    problems = {**_by_input(checked.problems, checked.filled.slots, language), **refused}
+    problems = {**checked.by_input(language), **refused}
     if not saving or checked.has_errors or refused:
         return _show(request, opened, values, problems, status=400 if saving else 200, case_id=checked.case_id)
     if opened.path is None:
         try:
             target = await run_in_threadpool(write_case, checked.filled.data, here.root)
         except CaseError as exc:
-            return _show(request, opened, values, _by_input(list(exc.problems), checked.filled.slots, language),
-                         status=400, case_id=checked.case_id)
+            return _show(request, opened, values, _by_input(list(exc.problems), checked.filled.slots, language,
+                                                            checked.file), status=400, case_id=checked.case_id)
         rel = target.relative_to(here.root).as_posix()
     else:
         path, text = opened.path, checked.text or ""
@@ -356,8 +364,7 @@ async def check(request: Request) -> Response:
     get, get_list = _getter(form), _lister(form)
     filled = caseform.fields_of(get, get_list, opened.data, added=caseform.added_item(get, None))
     checked = await run_in_threadpool(_check, here.root, opened, filled)
-    return JSONResponse({"problems": _by_input(checked.problems, checked.filled.slots, lang(request)),
-                         "id": checked.case_id})
+    return JSONResponse({"problems": checked.by_input(lang(request)), "id": checked.case_id})
 
 
 routes = [
