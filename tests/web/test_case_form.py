@@ -5,6 +5,7 @@ over a file changed on disk; evidence uploaded beside the case, hashed, its name
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import urllib.request
 from pathlib import Path
@@ -65,7 +66,7 @@ def assert_holds_what_was_typed(path: Path) -> None:
 
 
 def test_a_new_case_typed_with_mistakes_shows_each_beside_its_field_as_typed_and_saves_what_was_typed(
-        serve, project_folder: Path, browser_page: Page) -> None:
+        serve, project_folder: Path, browser_page: Page, tmp_path: Path) -> None:
     desk = serve(project_folder)
     page = browser_page
     page.goto(desk.url + "cases/new")
@@ -84,8 +85,30 @@ def test_a_new_case_typed_with_mistakes_shows_each_beside_its_field_as_typed_and
     path = saved_case(page, project_folder)
     assert path.parent == project_folder and path.name.startswith("nur-kz-2023-10-06-")
     assert_holds_what_was_typed(path)
-    assert path.read_text(encoding="utf-8").startswith("# Written by `complaints new`.")
+    assert path.read_text(encoding="utf-8") == as_new_writes_it(tmp_path)
     assert page.locator("#to-letters").get_attribute("href") == f"/letters?file={path.name}"
+
+
+def as_new_writes_it(tmp_path: Path) -> str:
+    """The file `complaints new --from-json` writes for the fields typed in type_case (the same writer, the same
+    id scheme)."""
+    from complaints.intake.fromjson import case_from_json
+    from tests.conftest import PROJECT, write_yaml
+
+    out = tmp_path / "by-new"
+    write_yaml(out / "complaints.yaml", PROJECT)
+    fields = {
+        "outlet": {"name": "Nur.kz", "url": "https://www.nur.kz"},
+        "article": {"title": "Балаева объяснила, почему нет фильмов на казахском",
+                    "url": "https://www.nur.kz/example-article-path/", "published": "06.10.2023"},
+        "comment": {"author": "ZapadNamNePomozhet", "posted": "06.10.2023 22:53", "language": "ru", "text": TEXT,
+                    "translations": {"kk": "Ол былай деп жазды: «Қазақ тілі — бай тіл!»",
+                                     "en": "He wrote: “The Kazakh language is a rich language!”"}},
+        "legal_basis": {"norms": ["criminal-code-174-1"]},
+    }
+    source = tmp_path / "fields.json"
+    source.write_text(json.dumps(fields, ensure_ascii=False), encoding="utf-8")
+    return case_from_json(source, out).read_text(encoding="utf-8")
 
 
 def test_without_javascript_the_check_button_shows_the_mistakes_and_keeps_what_was_typed(
