@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -124,7 +124,8 @@ def _by_input(problems: list[Problem], slots: list[str], language: str,
     for problem in problems:
         said = say(problem, language)
         if file is not None and problem.file != file:
-            where = f"{problem.file}: {problem.field}: " if problem.field else f"{problem.file}: "
+            name = PurePath(problem.file).name  # the project file, complaints.yaml: its place is the desk's own
+            where = f"{name}: {problem.field}: " if problem.field else f"{name}: "
             found.setdefault("", []).append({"severity": said.severity, "message": where + said.message,
                                              "field": said.field})
             continue
