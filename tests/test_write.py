@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import yaml
 
-from complaints.case.write import case_text, outlet_slug, suggest_id, updated_text
+from complaints.case.write import REMOVE, case_text, draft_case, outlet_slug, suggest_id, updated_text, write_case
+from complaints.layout import shown
+from tests.conftest import case_data
 
 SEED = {"outlet": {"name": "Nur.kz", "url": "https://www.nur.kz"},
         "article": {"url": "https://www.nur.kz/example-article-path/", "published": "2023-10-06"},
@@ -73,3 +76,30 @@ def test_an_update_keeps_every_other_line_and_comment() -> None:
                                   (("comment", "posted"), "2023-10-06")])
     assert updated == ("# mine\nformat: 1\nid: x   # my id\ncomment:\n  author: A\n  posted: 2023-10-06\n"
                        "  text: new   # keep this\nx-note: mine\n")
+
+
+def test_an_update_removes_a_field_and_the_mapping_it_leaves_empty() -> None:
+    text = ("format: 1\nid: x   # my id\ncomment:\n  url: https://a.kz/#c   # the permalink\n"
+            "  text: old   # keep this\n  translations:\n    en: Old\noutlet:\n  owner: ТОО\n")
+    updated = updated_text(text, [(("comment", "url"), REMOVE), (("comment", "translations", "en"), REMOVE),
+                                  (("outlet", "owner"), REMOVE), (("title",), REMOVE)])
+    assert updated == "format: 1\nid: x   # my id\ncomment:\n  text: old   # keep this\n"
+
+
+def test_an_update_goes_through_a_list_by_its_index() -> None:
+    text = ("format: 1\nevidence:\n  - file: a.png   # mine\n    description: A\n"
+            "  - url: https://a.kz/\n    description: B\n")
+    updated = updated_text(text, [(("evidence", 0, "description"), {"ru": "Снимок", "kk": "Сурет", "en": "Shot"}),
+                                  (("evidence", 1), REMOVE)])
+    assert updated == ("format: 1\nevidence:\n  - file: a.png   # mine\n"
+                       "    description: {ru: Снимок, kk: Сурет, en: Shot}\n")
+
+
+def test_a_draft_is_what_write_case_would_write_and_writes_nothing(project_dir: Path) -> None:
+    data = case_data()
+    target, text, problems = draft_case(data, project_dir)
+    assert target == project_dir / "test-case.yaml" and not target.exists()
+    assert not [p for p in problems if p.is_error]
+    assert write_case(data, project_dir).read_text(encoding="utf-8") == text
+    _, _, again = draft_case(data, project_dir)
+    assert [p.message for p in again if p.field == "id"] == [f"{shown(target)} already exists; give another id"]

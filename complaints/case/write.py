@@ -6,6 +6,7 @@
     updated_text(text, changes)  an existing file with some fields set, its other lines and comments as they were
     check_text(text, target)     what `complaints validate` says of the text as the file it is about to become
     put(target, text)            written whole: created, never over a file (or, with replace, replacing it)
+    draft_case(data, out)        what write_case would write, where, and its problems, without writing
     write_case(data, out)        one new case: its text, checked, put in OUT/<id>.yaml
 
 Existing case files keep their ids (the id is in the file); only the suggestions for new files come from here.
@@ -18,7 +19,7 @@ import io
 import re
 import types
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date
 from functools import lru_cache
 from importlib import resources
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
     from .read import CaseFile, ProjectFile
 
 __all__ = ["case_folder", "case_text", "check_text", "comment_identity", "date_as_written", "dates_as_written",
-           "field_type", "fill", "header", "is_localized", "moment_text", "outlet_slug", "put", "suggest_id",
-           "updated_text", "wording", "write_case"]
+           "draft_case", "field_type", "fill", "header", "is_localized", "moment_text", "outlet_slug", "put", "REMOVE",
+           "suggest_id", "updated_text", "wording", "write_case"]
 
 # The hash's length. Ids collide only between comments on one outlet and day (both are in the id); for n such
 # comments and b bits, the chance that any two share an id is about n²/2^(b+1) (the birthday bound). A sheet of
@@ -361,13 +362,25 @@ def case_text(data: Mapping[str, Any], *, header: str, comments: Mapping[str, st
 
 # ---------------------------------------------------------------- an existing file, updated
 
-Change = tuple[tuple[str, ...], Any]  # (the field's path, its value); path ("evidence", "+"): an item added
+Change = tuple[tuple[str | int, ...], Any]  # (the field's path, its value); path ("evidence", "+"): an item added
 
 
-def updated_text(text: str, changes: list[Change]) -> str:
+class _Remove:
+    """The value of a change that takes the field (or list item) out of the file."""
+
+    def __repr__(self) -> str:
+        return "REMOVE"
+
+
+REMOVE: Any = _Remove()
+
+
+def updated_text(text: str, changes: Sequence[Change]) -> str:
     """The text of an existing case file with the given fields set (evidence items added), new keys placed where
-    the case format puts them; every other line, comment and quote as it was. ruamel.yaml's YAMLError for a
-    text it cannot read."""
+    the case format puts them; every other line, comment and quote as it was. A path may go through a list by
+    its index (`("evidence", 0, "description")`); the value REMOVE takes the field or item out (and a mapping
+    left empty by it). ruamel.yaml's YAMLError for a text it cannot read; KeyError for a path through a list
+    item the file does not have."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -391,20 +404,65 @@ def updated_text(text: str, changes: list[Change]) -> str:
                 _insert(doc, (), "evidence", seq)
             seq.append(item)
             continue
+        if value is REMOVE:
+            _remove(doc, path)
+            continue
         node = doc
+        names = tuple(str(p) for p in path if not isinstance(p, int))
         for depth, part in enumerate(path[:-1]):
-            if not isinstance(node.get(part), dict):
-                _insert(node, path[:depth], part, CommentedMap())
+            if isinstance(part, int):
+                if not isinstance(node, list) or not 0 <= part < len(node):
+                    raise KeyError(f"no item {part} at {'.'.join(str(p) for p in path[:depth])}")
+                node = node[part]
+                continue
+            nested = node.get(part)
+            if not isinstance(nested, dict) and not (isinstance(nested, list) and isinstance(path[depth + 1], int)):
+                _insert(node, tuple(str(p) for p in path[:depth] if not isinstance(p, int)), part, CommentedMap())
             node = node[part]
-        styled = CommentedSeq([_styled("", v) for v in value]) if isinstance(value, list) else \
-            _styled(".".join(path), value)
-        if path[-1] in node:
-            node[path[-1]] = styled
+        last = path[-1]
+        field = ".".join(names)
+        styled: Any
+        if isinstance(value, list):
+            styled = CommentedSeq([_styled("", v) for v in value])
+        elif isinstance(value, dict) and is_localized(field) and value:
+            styled = CommentedMap(value)
+            if _Writer.flow(value) is not None:
+                styled.fa.set_flow_style()
         else:
-            _insert(node, path[:-1], path[-1], styled)
+            styled = _styled(field, value)
+        if isinstance(last, int):
+            node[last] = styled
+        elif last in node:
+            node[last] = styled
+        else:
+            _insert(node, names[:-1], last, styled)
     buffer = io.StringIO()
     yaml.dump(doc, buffer)
     return buffer.getvalue()
+
+
+def _remove(doc: Any, path: tuple[str | int, ...]) -> None:
+    """The field or item at `path` taken out, and each mapping above it that it leaves empty; nothing if it is
+    not there."""
+    nodes = [doc]
+    for part in path[:-1]:
+        node = nodes[-1]
+        if isinstance(part, int):
+            if not isinstance(node, list) or not 0 <= part < len(node):
+                return
+        elif not isinstance(node, dict) or part not in node:
+            return
+        nodes.append(node[part])
+    for depth in range(len(path) - 1, -1, -1):
+        node, part = nodes[depth], path[depth]
+        if isinstance(part, int):
+            if not (isinstance(node, list) and 0 <= part < len(node)):
+                return
+        elif not (isinstance(node, dict) and part in node):
+            return
+        del node[part]
+        if depth == 0 or not isinstance(node, dict) or node:
+            return
 
 
 def _insert(node: Any, path: tuple[str, ...], key: str, value: Any) -> None:
@@ -469,26 +527,34 @@ def put(target: Path, text: str, *, replace: bool = False, durable: bool = False
     (write_whole if replace else write_new)(target, text.encode("utf-8"), durable=durable)
 
 
-def write_case(data: Mapping[str, Any], out: str | Path) -> Path:
-    """A new case file OUT/<id>.yaml with these fields, as `new` writes it: commented (with hints for the optional
-    fields left out), checked whole by the real validation, never over an existing file. CaseError carries every
-    problem, and then nothing is written."""
-    out = case_folder(out)
+def draft_case(data: Mapping[str, Any], out: str | Path) -> tuple[Path, str, list[Problem]]:
+    """What write_case would write for these fields, without writing it: the file OUT/<id>.yaml, its text, and
+    every problem the real validation finds in it (a file already there is one, at `id`)."""
+    out = case_folder(out, make=False)
     case_id = str(data.get("id") or "")
     good_id = bool(ID_PATTERN.match(case_id))
     target = out / f"{case_id if good_id else 'new-case'}.yaml"
     text = case_text(data, header=header("new"), hints=True)
     _, problems = check_text(text, target, expect=data)
-
-    def exists() -> Problem:
-        return Problem(shown(target), 1, 1, "id", f"{shown(target)} already exists; give another id")
-
     if good_id and target.exists():
-        problems.append(exists())
+        problems.append(_exists(target))
+    return target, text, problems
+
+
+def _exists(target: Path) -> Problem:
+    return Problem(shown(target), 1, 1, "id", f"{shown(target)} already exists; give another id")
+
+
+def write_case(data: Mapping[str, Any], out: str | Path) -> Path:
+    """A new case file OUT/<id>.yaml with these fields, as `new` writes it: commented (with hints for the optional
+    fields left out), checked whole by the real validation, never over an existing file. CaseError carries every
+    problem, and then nothing is written."""
+    case_folder(out)
+    target, text, problems = draft_case(data, out)
     if any(p.is_error for p in problems):
         raise CaseError(shown(target), problems)
     try:
         put(target, text, durable=True)
     except FileExistsError:  # made since it was checked
-        raise CaseError(shown(target), [exists()]) from None
+        raise CaseError(shown(target), [_exists(target)]) from None
     return target

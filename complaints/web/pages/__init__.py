@@ -11,6 +11,7 @@ MODULES = (
     "home",
     "first_run",
     "cases",
+    "case",
     "importing",
     "register",
 )
