@@ -12,7 +12,8 @@ A hole is `{name}` (any text) or `{name:kind}`, where the kind says what it may 
     id      a norm, profile or case id         lang    a language code (kk, ru, en, …)
     quoted  'a', 'b' (pydantic's choices)      day     a date, or … / ? for none
     hex     hexadecimal digits (a character's code)
-    path    a file's path (it has a dot or a slash)  file  a file's name, not ending in ")" (no note after it)
+    path    a file's path (it has a dot or a slash)  file  a file's name, not ending in ")" (no note after it);
+            neither starts with a word and a colon (`stale: …`, a message of its own)
     msg     a message of its own, itself translated through the catalogue (the reason inside a message:
             "the time of filing: {reason:msg}"); when it cannot be translated, neither can the whole
     maybe   a text without a colon, translated where the catalogue knows it, else kept as written (an
@@ -51,8 +52,8 @@ KINDS = {
     "day": r"(?:\d{4}-\d{2}-\d{2}|…|\?)",
     "maybe": r"[^:]+?",
     "hex": r"[0-9A-Fa-f]+",
-    "path": r"[^\n]*?[./\\][^\n]*?",
-    "file": r"[^\n]*?[^)\n]",
+    "path": r"(?![\w-]+: )[^\n]*?[./\\][^\n]*?",
+    "file": r"(?![\w-]+: )[^\n]*?[^)\n]",
 }
 _TOKEN = re.compile(r"\{\{|\}\}|\{(\w+)(?::(\w+))?\}")
 # a line of a list of problems, as str(Problem) writes it: FILE:LINE:COL: severity: field: message
@@ -166,9 +167,7 @@ def _translate(message: str, lang: str, depth: int = 0) -> str | None:
     """`message` in `lang` by the first entry that matches it (and whose inner messages translate), or None."""
     if depth > 6:
         return None
-    for entry, said in _all_ways(message, lang, depth, first=True):
-        return said
-    return None
+    return next((said for _, said in _all_ways(message, lang, depth, first=True)), None)
 
 
 def _all_ways(message: str, lang: str, depth: int = 0, *, first: bool = False) -> Iterator[tuple[Entry, str]]:
