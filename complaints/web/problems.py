@@ -11,7 +11,7 @@ A hole is `{name}` (any text) or `{name:kind}`, where the kind says what it may 
     number  digits (1,048,576; 0x1F; 3.5)      date    2023-10-06 (a date and time may follow)
     id      a norm, profile or case id         lang    a language code (kk, ru, en, …)
     quoted  'a', 'b' (pydantic's choices)      day     a date, or … / ? for none
-    hex     hexadecimal digits (a character's code)
+    hex     hexadecimal digits (a character's code)    numbers  1, 2, 3
     path    a file's path (it has a dot or a slash)  file  a file's name, not ending in ")" (no note after it);
             neither starts with a word and a colon (`stale: …`, a message of its own)
     msg     a message of its own, itself translated through the catalogue (the reason inside a message:
@@ -19,7 +19,7 @@ A hole is `{name}` (any text) or `{name:kind}`, where the kind says what it may 
     maybe   a text without a colon, translated where the catalogue knows it, else kept as written (an
             unconfirmed field's reason: the tool's own are known, a project's are the user's words)
 
-Literal braces are written doubled, `{{` and `}}`, as in str.format. Entries are tried in the file's order
+No hole takes a line break: a message of several lines is translated line by line. Literal braces are written doubled, `{{` and `}}`, as in str.format. Entries are tried in the file's order
 (most specific first); a message that has several lines (a list of problems) is translated line by line.
 """
 
@@ -41,8 +41,8 @@ LANGS = ("en", "ru", "kk")
 
 # what each kind of hole may match
 KINDS = {
-    "text": r".+?",
-    "msg": r".+?",
+    "text": r"[^\n]+?",
+    "msg": r"[^\n]+?",
     "field": r"[A-Za-z_][\w-]*(?:\[\d+\]|\.[\w*-]+)*",
     "number": r"(?:0x[0-9A-Fa-f]+|[0-9][0-9,]*(?:\.[0-9]+)?)",
     "date": r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?",
@@ -50,7 +50,8 @@ KINDS = {
     "lang": r"[a-z]{2,3}",
     "quoted": r"'[^']*'(?:, '[^']*')*",
     "day": r"(?:\d{4}-\d{2}-\d{2}|…|\?)",
-    "maybe": r"[^:]+?",
+    "maybe": r"[^:\n]+?",
+    "numbers": r"\d+(?:, \d+)*",
     "hex": r"[0-9A-Fa-f]+",
     "path": r"(?![\w-]+: )[^\n]*?[./\\][^\n]*?",
     "file": r"(?![\w-]+: )[^\n]*?[^)\n]",
@@ -128,7 +129,7 @@ def _compile(en: str) -> re.Pattern[str]:
         seen.add(name)
         out.append(f"(?P<{name}>{KINDS[kind]})")
     out.append(re.escape(en[pos:]))
-    return re.compile("^" + "".join(out) + "$", re.S)
+    return re.compile("^" + "".join(out) + "$")
 
 
 @cache
