@@ -19,8 +19,10 @@ A hole is `{name}` (any text) or `{name:kind}`, where the kind says what it may 
     maybe   a text without a colon, translated where the catalogue knows it, else kept as written (an
             unconfirmed field's reason: the tool's own are known, a project's are the user's words)
 
-No hole takes a line break: a message of several lines is translated line by line. Literal braces are written doubled, `{{` and `}}`, as in str.format. Entries are tried in the file's order
-(most specific first); a message that has several lines (a list of problems) is translated line by line.
+A hole is tried at every place the words after it appear (so that an inner message that does not translate at
+the first place may at the next). No hole takes a line break: a message of several lines (a list of problems) is
+translated line by line. Literal braces are written doubled, `{{` and `}}`, as in str.format. Entries are tried in
+the file's order (most specific first).
 """
 
 from __future__ import annotations
@@ -101,7 +103,8 @@ class SaidFinding:
 class Entry:
     """One catalogue entry: its English pattern, compiled, and its wording in each language."""
 
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # the whole pattern: a quick first test (a message it does not match, no split can)
+    parts: tuple[tuple[str, str, str], ...]  # ("", literal text, "") or (name, "", kind), in order
     holes: dict[str, str]  # name → kind
     words: dict[str, str]  # en, ru, kk
     number: int  # its place in the file, from 1
@@ -112,24 +115,83 @@ def holes_of(text: str) -> dict[str, str]:
     return {m[1]: m[2] or "text" for m in _TOKEN.finditer(text) if m[1]}
 
 
-def _compile(en: str) -> re.Pattern[str]:
+def _compile(en: str) -> tuple[re.Pattern[str], tuple[tuple[str, str, str], ...]]:
     out, pos, seen = [], 0, set()
+    parts: list[tuple[str, str, str]] = []
+
+    def literal(text: str) -> None:
+        if not text:
+            return
+        if parts and not parts[-1][0]:
+            parts[-1] = ("", parts[-1][1] + text, "")
+        else:
+            parts.append(("", text, ""))
+
     for m in _TOKEN.finditer(en):
         out.append(re.escape(en[pos:m.start()]))
+        literal(en[pos:m.start()])
         pos = m.end()
         if m[0] in ("{{", "}}"):
             out.append(re.escape(m[0][0]))
+            literal(m[0][0])
             continue
         name, kind = m[1], m[2] or "text"
         if kind not in KINDS:
             raise DataError(f"{FILE.name}: unknown kind of hole {{{name}:{kind}}} in {en!r}")
+        if parts and parts[-1][0]:
+            raise DataError(f"{FILE.name}: two holes side by side in {en!r}: put words between them")
+        parts.append((name, "", kind))
         if name in seen:
             out.append(f"(?P={name})")
             continue
         seen.add(name)
         out.append(f"(?P<{name}>{KINDS[kind]})")
     out.append(re.escape(en[pos:]))
-    return re.compile("^" + "".join(out) + "$")
+    literal(en[pos:])
+    return re.compile("^" + "".join(out) + "$"), tuple(parts)
+
+
+@cache
+def _kind(kind: str) -> re.Pattern[str]:
+    return re.compile(KINDS[kind])
+
+
+def _splits(entry: Entry, message: str, lang: str, depth: int) -> Iterator[dict[str, str]]:
+    """Every way the holes of `entry` take the parts of `message` between its words, each hole's value of its
+    kind and, for a message hole, translated: the first way that works is the one used (an inner message is
+    tried at each place the words after it appear, not only the first)."""
+
+    def walk(i: int, at: int, values: dict[str, str]) -> Iterator[dict[str, str]]:
+        if i == len(entry.parts):
+            if at == len(message):
+                yield values
+            return
+        name, text, kind = entry.parts[i]
+        if not name:
+            if message.startswith(text, at):
+                yield from walk(i + 1, at + len(text), values)
+            return
+        if i + 1 == len(entry.parts):
+            ends = [len(message)]
+        else:
+            after = entry.parts[i + 1][1]
+            ends, j = [], message.find(after, at + 1)
+            while j >= 0:
+                ends.append(j)
+                j = message.find(after, j + 1)
+        for end in ends:
+            value = message[at:end]
+            if not _kind(kind).fullmatch(value) or name in values and values[name] != value:
+                continue
+            said = value
+            if kind in ("msg", "maybe"):
+                inner = _translate(value, lang, depth + 1)
+                if inner is None and kind == "msg":
+                    continue
+                said = inner if inner is not None else value
+            yield from walk(i + 1, end, {**values, name: value, "\0" + name: said})
+
+    yield from walk(0, 0, {})
 
 
 @cache
@@ -147,21 +209,18 @@ def catalogue() -> tuple[Entry, ...]:
             if set(holes_of(entry[lang])) != set(holes):
                 raise DataError(f"{FILE.name}: entry {number} ({entry['en'][:60]!r}): its {lang} text has the holes"
                                 f" {sorted(holes_of(entry[lang]))}, the English {sorted(holes)}")
-        found.append(Entry(_compile(entry["en"]), holes, dict(entry), number))
+        pattern, parts = _compile(entry["en"])
+        found.append(Entry(pattern, parts, holes, dict(entry), number))
     return tuple(found)
 
 
-def _fill(entry: Entry, match: re.Match[str], lang: str, depth: int) -> str | None:
-    values: dict[str, Any] = {}
-    for name, kind in entry.holes.items():
-        value = match[name]
-        if kind in ("msg", "maybe"):
-            inner = _translate(value, lang, depth + 1)
-            if inner is None and kind == "msg":
-                return None
-            value = inner if inner is not None else value
-        values[name] = value
-    return entry.words[lang].format(**values)
+def _fill(entry: Entry, message: str, lang: str, depth: int) -> str | None:
+    """`message` in `lang` by `entry`, or None if no way of filling its holes works."""
+    if entry.pattern.match(message) is None:
+        return None
+    for values in _splits(entry, message, lang, depth):
+        return entry.words[lang].format(**{name: values["\0" + name] for name in entry.holes})
+    return None
 
 
 def _translate(message: str, lang: str, depth: int = 0) -> str | None:
@@ -173,10 +232,7 @@ def _translate(message: str, lang: str, depth: int = 0) -> str | None:
 
 def _all_ways(message: str, lang: str, depth: int = 0, *, first: bool = False) -> Iterator[tuple[Entry, str]]:
     for entry in catalogue():
-        match = entry.pattern.match(message)
-        if match is None:
-            continue
-        said = _fill(entry, match, lang, depth)
+        said = _fill(entry, message, lang, depth)
         if said is not None:
             yield entry, said
             if first:

@@ -96,7 +96,13 @@ def _case(corpus: Corpus, folder: Path, name: str, content: str | bytes) -> None
 MORE_EDITS: dict[str, dict[int, str | None]] = {
     # warnings
     "posted-absent": {13: None},
-    "posted-absent-norms-by-article-date": {13: None, 22: "    - online-platforms-2023-art-9-4", 19: None},
+    "posted-absent-norms-by-article-date": {13: None, 22: "    - online-platforms-2023-art-9-4", 19: None,
+                                            10: "  published: 2018-07-12"},
+    "inline-norm-later-still-online": {22: "    - citation: {ru: ч. 1 ст. 1, kk: 1-бап, en: Art. 1}\n"
+                                           "      in_force_from: 2024-01-01"},
+    "inline-norm-later-seen-before": {22: "    - criminal-code-174-1\n    - citation: {ru: ст. 1, kk: 1-бап, en: Art. 1}\n"
+                                          "      in_force_from: 2024-01-01",
+                                      19: "  still_online: 2023-11-20T10:00+05:00"},
     "no-translations": {16: None, 17: None, 18: None},
     "still-online-old": {19: "  still_online: 2025-11-20T10:00+05:00"},
     "still-online-before-posted": {19: "  still_online: 2023-10-01T10:00+05:00"},
@@ -126,7 +132,7 @@ MORE_EDITS: dict[str, dict[int, str | None]] = {
     "localized-unknown-language": {30: "    description: {ru: Архив, kk: Мұрағат, en: Archive, de: Archiv}"},
     "localized-missing-language": {30: "    description: {ru: Архив}"},
     "localized-empty-text": {30: '    description: {ru: Архив, kk: "", en: Archive}'},
-    "evidence-outside": {26: "  - file: ../outside.png"},
+    "evidence-outside-missing": {26: "  - file: ../missing-outside.png"},
     "evidence-absolute": {26: "  - file: /etc/hostname"},
     "evidence-line-break": {26: '  - file: "evidence/shot\\nBcc.png"'},
     "duplicate-key": {12: "  author: Someone\n  author: Someone else"},
@@ -142,7 +148,13 @@ MORE_EDITS: dict[str, dict[int, str | None]] = {
     "bad-iin": {31: 'requests: [assess]\napplicant:\n  name: Иван\n  address: Астана\n  iin: "900101300127"'},
     "short-iin": {31: 'requests: [assess]\napplicant:\n  name: Иван\n  address: Астана\n  iin: "12345"'},
     "bad-bin": {31: 'requests: [assess]\napplicant:\n  kind: organisation\n  name: Фонд\n  address: Астана\n'
-                    '  bin: "900101300127"\n  bin: "1"\n  signatory: {name: Иван, position: директор}'},
+                    '  bin: "900101300127"\n  signatory: {name: Иван, position: директор}'},
+    "short-bin": {31: 'requests: [assess]\napplicant:\n  kind: organisation\n  name: Фонд\n  address: Астана\n'
+                      '  bin: "1"\n  signatory: {name: Иван, position: директор}'},
+    "applicant-email-long-domain": {31: 'requests: [assess]\napplicant:\n  name: Иван\n  address: Астана\n'
+                                        '  iin: "900101300126"\n  email: "a@' + ".".join(["a" * 60] * 5) + '"'},
+    "posted-year-0": {13: "  posted: 0000-01-01"},
+    "evidence-outside-existing": {26: "  - file: ../outside.png"},
     "applicant-kind": {31: "requests: [assess]\napplicant:\n  kind: robot\n  name: Иван\n  address: Астана"},
     "applicant-email-one": {31: 'requests: [assess]\napplicant:\n  name: Иван\n  address: Астана\n'
                                 '  iin: "900101300126"\n  email: "a@x.kz; b@y.kz"'},
@@ -187,6 +199,9 @@ WHOLE_FILES: dict[str, str | bytes] = {
     "single-quote-never-closed": BASE + "extra: 'never closed\n",
     "quote-swallowing-lines": edit(BASE, {15: '  text: "Текст комментария'}),
     "bad-indent": edit(BASE, {13: "   posted: 2023-10-06T22:53"}),
+    "indent-less-than-a-sibling": edit(BASE, {5: "   name: Example.kz"}),
+    "indent-one-space": edit(BASE, {6: " url: https://example.kz"}),
+    "unknown-escape-q": edit(BASE, {3: 'title: "a\\qb"'}),
     "block-short-line": edit(BASE, {15: "  text: |\n      Первая строка\n    вторая строка"}),
     "block-header-text": edit(BASE, {15: "  text: | Текст"}),
     "flow-with-note": edit(BASE, {30: "    description: {ru: Архив #1, kk: Мұрағат, en: Archive}"}),
@@ -209,6 +224,7 @@ WHOLE_FILES: dict[str, str | bytes] = {
 
 # (the line in place of tests/test_yaml_verbatim's CASE line 14, `  text: …`): what YAML would change in a quoted text
 VERBATIM_TEXTS = [
+    "  text: <<",
     "  text: Уезжайте отсюда #казахстандляказахов и точка",
     "  text: Уезжайте отсюда\n    и точка",
     "  text: первая строка\n\n    после пустой строки",
@@ -217,14 +233,15 @@ VERBATIM_TEXTS = [
     "  text: yes", "  text: null", "  text: 1_000", "  text: 3.14", "  text: 2023-10-06", "  text: =",
     "  text: !важно Уезжайте", "  text: &x Уезжайте", "  text: !!python/name:os.system hello",
     "  text:\n    - Уезжайте отсюда", "  text:\n    a: b",
-    '  author: "Патриот #77"\n  text: x #y',
-    "  author: Патриот #77",
-    "  author: 12345",
+    '  text: x #y',
 ]
+# the same, in place of the line `  author: …`
+VERBATIM_AUTHORS = ["  author: Патриот #77", "  author: 12345", "  author: no", "  author Патриот_77"]
 
 
 def _broken_cases(corpus: Corpus, tmp: Path) -> None:
     folder = _project(tmp / "project")
+    (tmp / "outside.png").write_bytes(b"png")
     for param in SINGLE_FIELD:
         changes = param.values[0]
         _case(corpus, folder, f"single-field-{param.id}", edit(BASE, changes))
@@ -237,6 +254,9 @@ def _broken_cases(corpus: Corpus, tmp: Path) -> None:
     at = next(i for i, line in enumerate(lines) if line.startswith("  text:"))
     for i, new in enumerate(VERBATIM_TEXTS):
         _case(corpus, folder, f"verbatim-{i}", "\n".join(lines[:at] + [new] + lines[at + 1:]) + "\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("  author:"))
+    for i, new in enumerate(VERBATIM_AUTHORS):
+        _case(corpus, folder, f"verbatim-author-{i}", "\n".join(lines[:at] + [new] + lines[at + 1:]) + "\n")
     # a case of its own with no project file and no applicant: anonymous appeals are not considered
     loose = tmp / "loose"
     loose.mkdir()
