@@ -23,9 +23,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from complaints.case.law import read_catalogue
 from complaints.case.read import load_case, load_project
+from complaints.case.write import write_case
 from complaints.cli import app
-from complaints.errors import CaseError, ComplaintsError, Problem, UsageError
+from complaints.errors import CaseError, ComplaintsError, DataError, Problem, UsageError
 from complaints.intake.importer import import_sheet
 from complaints.register import filings
 from complaints.review.run import NotReady, check_paths, ready_to_file
@@ -269,6 +271,47 @@ def _broken_cases(corpus: Corpus, tmp: Path) -> None:
         _case(corpus, folder, f"header-{i}", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
+_LINK = "confirmed: true, source: https://adilet.zan.kz/, checked: 2026-01-01"
+_NORM = """\
+    short: {ru: x, kk: x, en: x}
+    citation: {ru: x, kk: x, en: x}
+    source: https://adilet.zan.kz/
+    checked: 2026-01-01
+"""
+NORMS = f"""\
+format: 1
+norms:
+  backwards:
+    article: "1"
+{_NORM}    in_force: {{from: 2020-01-01, until: 2019-01-01}}
+  no-article:
+    article: null
+{_NORM}  itself:
+    article: "1"
+{_NORM}    replaced_by: {{norm: itself, on: 2020-01-01, {_LINK}}}
+  to-nowhere:
+    article: "1"
+{_NORM}    replaced_by: {{norm: no-artcle, on: 2020-01-01, {_LINK}}}
+  to-the-unknown:
+    article: "1"
+{_NORM}    replaced_by: {{norm: zzzzzz, on: 2020-01-01, {_LINK}}}
+  open-ended:
+    article: "1"
+{_NORM}    replaced_by: {{norm: later, on: 2020-01-01, source: https://adilet.zan.kz/, checked: 2026-01-01,
+                  earliest: 2020-02-01, latest: 2019-12-01}}
+  overlapping:
+    article: "1"
+{_NORM}    in_force: {{until: 2020-06-01}}
+    replaced_by: {{norm: later, on: 2020-01-01, {_LINK}}}
+  with-a-gap:
+    article: "1"
+{_NORM}    in_force: {{until: 2019-06-01}}
+    replaced_by: {{norm: later, on: 2020-01-01, {_LINK}}}
+  later:
+    article: "2"
+{_NORM}    in_force: {{from: 2021-01-01}}
+"""
+
 PROJECT_FILES: dict[str, Any] = {
     "languages-unknown": {**PROJECT, "languages": ["kk", "de"]},
     "languages-not-a-list": {**PROJECT, "languages": "kk"},
@@ -290,9 +333,27 @@ def _broken_projects(corpus: Corpus, tmp: Path) -> None:
     for name, data in PROJECT_FILES.items():
         path = write_yaml(folder / name / "complaints.yaml", data)
         corpus.refused(f"project-{name}", lambda path=path: load_project(path))
-    # a case whose project file is broken
+    # a case whose project file is broken: read alone, and by `check` (which says so once per case)
     cases = _project(tmp / "broken-project", "applicant: [\n")
     _case(corpus, cases, "under-a-broken-project", edit(BASE, {}))
+    (cases / "case.yaml").write_text(BASE, encoding="utf-8")
+    for review in check_paths([cases], letters=tmp / "no-letters", letter_date=LETTER_DATE).cases:
+        corpus.problems(review.problems, "check under a broken project")
+    corpus.refused("check a path that is not there", lambda: check_paths([tmp / "no-such-folder"]))
+    # the one writer: a case file that is there already is never written over
+    good = _project(tmp / "written")
+    write_case(yaml.safe_load(BASE), good)
+    corpus.refused("write_case twice", lambda: write_case(yaml.safe_load(BASE), good))
+    corpus.refused("write_case into a file", lambda: write_case(yaml.safe_load(BASE), good / "complaints.yaml"))
+    # the norms catalogue as a lawyer edits it (law.catalogue_problems)
+    norms = tmp / "norms.yaml"
+    norms.write_text(NORMS, encoding="utf-8")
+    try:
+        read_catalogue(norms)
+    except DataError as exc:
+        corpus.add(str(exc), "norms.yaml")
+    else:  # pragma: no cover
+        raise AssertionError("the broken catalogue was read")
 
 
 # ------------------------------------------------------------------------------------------------ a sheet
@@ -313,9 +374,10 @@ ROWS = [
     ["Nur.kz", "https://www.nur.kz/l/", "Заголовок", "Автор", "06.10.2023", "русский язык", "Текст", "no-such-norm"],
     ["Nur.kz", "https://www.nur.kz/a/", "Заголовок", "Автор", "06.10.2023 22:53", "ru", "Текст", "criminal-code-174-1"],
     ["Nur.kz", "https://www.nur.kz/m/", "Заголовок", "Автор", "31.02.2023", "xx", "Текст", "criminal-code-174-1"],
+    ["Nur.kz", "", "Заголовок", "Автор", "12345", "ru", "Текст", "criminal-code-174-1"],
 ]
 HEADER = ["Издание", "Ссылка на статью", "Заголовок", "Автор комментария", "Дата комментария", "Язык",
-          "Текст комментария", "Нормы", "Дата публикации"]
+          "Текст комментария", "Нормы", "Дата публикации", "Дата свидетельства"]
 
 
 def _sheets(corpus: Corpus, tmp: Path) -> None:
@@ -325,8 +387,8 @@ def _sheets(corpus: Corpus, tmp: Path) -> None:
     with sheet.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(HEADER)
-        for row in ROWS:
-            out.writerow(row + ["2023-10-07"])
+        for i, row in enumerate(ROWS):
+            out.writerow(row + ["2023-10-07", "01.01.2015 10:00" if i == 1 else ""])
     result = import_sheet(sheet, folder / "cases")
     assert result.problems, "the sheet's bad rows must be refused"
     corpus.problems(result.problems, "sheet.csv")
@@ -364,6 +426,13 @@ def _sheets(corpus: Corpus, tmp: Path) -> None:
     mixed.write_bytes(",".join(HEADER[:8]).encode() + b"\n" + "Nur.kz,https://x.kz/,Т,А,06.10.2023,ru,Текст,n\n"
                       .encode("cp1251") + "Nur.kz,https://x.kz/b,Т,А,06.10.2023,ru,Текст,n\n".encode())
     corpus.refused("mixed.csv", lambda: import_sheet(mixed, folder / "cases-11"))
+    for text in ("- a\n", "fields: [a]\n", "fields:\n  comment.text: {foo: 1}\n"):
+        mapping.write_text(text, encoding="utf-8")
+        corpus.refused(f"map.yaml {text!r}", lambda: import_sheet(sheet, folder / "cases-13", mapping=mapping))
+    if hasattr(os, "mkfifo"):
+        fifo = folder / "fifo.csv"
+        os.mkfifo(fifo)
+        corpus.refused("a FIFO", lambda: import_sheet(fifo, folder / "cases-14"))
     garbage = folder / "garbage.csv"
     garbage.write_bytes(",".join(HEADER[:8]).encode() + b"\nNur.kz,\x98\x98\x98\n")
     corpus.refused("garbage.csv", lambda: import_sheet(garbage, folder / "cases-12"))
@@ -420,6 +489,13 @@ def _register(corpus: Corpus, tmp: Path) -> None:
     filings.record_filing(case, lang="ru", on="2026-11-03T10:00", channel="eotinish", letters=letters, db=db, now=now,
                           anyway=True)
     corpus.refused("filed twice", filed())
+    write_yaml(folder / "c2.yaml", case_data(id="case-2"))
+    corpus.refused("filed, not rendered", filed(case=folder / "c2.yaml"))
+    corpus.refused("filed, another case's letter",
+                   filed(case=folder / "c2.yaml", file=letters / "case-1" / "case-1.ru.docx"))
+    corpus.refused("reminder without number or date", lambda: filings.record_reminder("case-1", db=db))
+    corpus.refused("reminder date not a date", lambda: filings.record_reminder("case-1", on="soon", db=db))
+    corpus.refused("reminder never written", lambda: filings.record_reminder("case-1", ref="N-1", db=db))
     corpus.refused("extension not a date", lambda: filings.record_extension("case-1", until="next month", db=db))
     corpus.refused("extension before due", lambda: filings.record_extension("case-1", until="2026-11-20", db=db))
     corpus.refused("extension too far", lambda: filings.record_extension("case-1", until="2030-01-15", db=db))
@@ -438,8 +514,16 @@ def _register(corpus: Corpus, tmp: Path) -> None:
     corpus.refused("extension after reply", lambda: filings.record_extension("case-1", until="2026-12-20", db=db))
     corpus.refused("registration after reply", lambda: filings.record_registration("case-1", on="2026-11-05", db=db,
                                                                                    now=now))
+    filings.record_filing(case, lang="kk", on="2026-11-03T10:00", channel="eotinish", letters=letters, db=db, now=now,
+                          anyway=True)
+    corpus.refused("which language", lambda: filings.record_extension("case-1", until="2026-12-20", db=db))
     corpus.refused("due within -1", lambda: filings.due_within(-1, db=db))
     corpus.refused("due within a billion", lambda: filings.due_within(10**9, db=db))
+    for name in ("a", "b"):  # two registers below, and none here: which one is meant is not for the tool to guess
+        (tmp / "two" / name).mkdir(parents=True)
+        (tmp / "two" / name / "complaints.db").write_bytes(b"")
+    os.chdir(tmp / "two")
+    corpus.refused("registers below", lambda: filings.standings(db=None))
     nowhere = tmp / "nowhere"
     nowhere.mkdir()
     os.chdir(nowhere)  # no complaints.yaml here or above: no register (the corpus fixture goes back)
@@ -455,8 +539,10 @@ def _findings(corpus: Corpus, tmp: Path) -> None:
     report = check_paths([examples], letters=tmp / "no-letters", letter_date=LETTER_DATE)
     # a case of the advocate's with every kind of slip in its texts
     folder = tmp / "slips"
-    project = {**PROJECT, "applicant": {**PROJECT["applicant"], "phone": "+7 700 000 00 00",
-                                         "address": {"kk": "Мысал көшесі", "ru": "ул. Мысал", "en": "1 Example St"}},
+    project = {**PROJECT, "applicant": {**PROJECT["applicant"], "phone": "PLACEHOLDER",
+                                         "name": {"kk": "?аза? Нұрлан", "ru": "Нурлан", "en": "Nurlan"},
+                                         "address": {"kk": "Улица Пушкина дом", "ru": "Pushkin street",
+                                                     "en": "Улица Пушкина"}},
                "authority": {"base": "mki-rk", "address": "ул. Министерств, 1",
                              "unconfirmed": {"address": "read off a letterhead, not an official source"}}}
     write_yaml(folder / "complaints.yaml", project)
@@ -479,13 +565,25 @@ def _findings(corpus: Corpus, tmp: Path) -> None:
     write_yaml(folder / "slips.yaml", data)
     words = folder / "words.yaml"
     write_yaml(words, case_data(**{"id": "words", "comment.translations": {"kk": "Скриншот комментария пользователя"},
-                                   "outlet.owner": "Мысал ЖШС"}))
+                                   "outlet.owner": "Мысал ЖШС", "authority": "prosecutor-general",
+                                   "evidence": [{"url": "https://web.archive.org/web/2023/https://www.nur.kz/a/",
+                                                 "description": {"ru": "Архивная копия страницы",
+                                                                 "kk": "Архивная копия страницы",
+                                                                 "en": "Archived copy"}}]}))
+    other = folder / "others.yaml"
+    write_yaml(other, case_data(**{"id": "others", "applicant": {**PROJECT["applicant"], "iin": "900101300126",
+                                                                  "phone": "+7 700 000 00 00",
+                                                                  "address": {"kk": "Pushkin street", "ru": "Улица",
+                                                                              "en": "Street"}}}))
     result = CliRunner().invoke(app, ["render", str(folder), "--out", str(folder / "letters"), "--format", "txt",
                                       "--date", LETTER_DATE.isoformat(), "-q"])
     assert result.exit_code == 0, result.output
     (folder / "slips.yaml").write_text((folder / "slips.yaml").read_text(encoding="utf-8") + "# changed\n",
                                        encoding="utf-8")
     (folder / "evidence" / "shot.png").write_bytes(b"png, changed")
+    (folder / "evidence" / "new.png").write_bytes(b"png, new")
+    data["evidence"].append({"file": "evidence/new.png", "description": "Новый снимок"})
+    write_yaml(folder / "slips.yaml", data)
     (folder / "letters" / "slips" / "slips.old.txt").write_text("an older render", encoding="utf-8")
     (folder / "complaints.yaml").write_text((folder / "complaints.yaml").read_text(encoding="utf-8") + "# changed\n",
                                             encoding="utf-8")
