@@ -269,9 +269,12 @@ def _lines(message: str, lang: str) -> str | None:
 
 
 def translate(message: str, lang: str) -> str | None:
-    """`message` in `lang` (ru, kk; en is itself), or None when the catalogue cannot say it."""
+    """`message` in `lang` (ru, kk; en is itself), or None when the catalogue cannot say it (or the language is
+    none of the three)."""
     if lang == "en":
         return message
+    if lang not in LANGS:
+        return None
     said = _translate(message, lang)
     if said is None and ("\n" in message or _LINE.match(message)):
         said = _lines(message, lang)

@@ -787,8 +787,10 @@ def test_a_hole_of_a_kind_matches_only_its_kind() -> None:
     assert said == "'x' кілті қайталанады (алғаш рет 12-жолда берілген)"
 
 
-def test_english_is_the_message_itself() -> None:
+def test_english_is_the_message_itself_and_another_language_is_none() -> None:
     assert problems.translate("anything at all", "en") == "anything at all"
+    assert problems.translate("must not be empty", "de") is None
+    assert problems.say_text("must not be empty", "de").message == "must not be empty"
 
 
 def test_the_catalogue_is_refused_when_an_entry_lacks_a_language_or_a_hole(tmp_path: Path,
