@@ -1,4 +1,4 @@
-"""A case file's problems in the page's language.
+"""The library's messages in the page's language: a case file's problems, a refusal, check's findings.
 
 The library says each problem in English (the command line's language). Here each message is matched against the
 catalogue in problems.yaml (beside this module): an English pattern with `{name}` holes, and its Russian and
@@ -7,17 +7,23 @@ not know yet is shown in English, marked so, never dropped.
 
 A hole is `{name}` (any text) or `{name:kind}`, where the kind says what it may match:
 
-    text    any text (the default)            field   a field path: comment.posted, evidence[0].file
-    number  digits (1,048,576; 0x1F; 3.5)      date    2023-10-06 (a date and time may follow)
-    id      a norm, profile or case id         lang    a language code (kk, ru, en, …)
-    quoted  'a', 'b' (pydantic's choices)      day     a date, or … / ? for none
-    hex     hexadecimal digits (a character's code)    numbers  1, 2, 3
-    path    a file's path (it has a dot or a slash)  file  a file's name, not ending in ")" (no note after it);
-            neither starts with a word and a colon (`stale: …`, a message of its own)
-    msg     a message of its own, itself translated through the catalogue (the reason inside a message:
-            "the time of filing: {reason:msg}"); when it cannot be translated, neither can the whole
-    maybe   a text without a colon, translated where the catalogue knows it, else kept as written (an
-            unconfirmed field's reason: the tool's own are known, a project's are the user's words)
+    text     any text of one line (the default)
+    field    a field path: comment.posted, evidence[0].file
+    number   digits: 1,048,576; 0x1F; 3.5
+    numbers  1, 2, 3
+    date     2023-10-06 (a time may follow)
+    day      a date, or … or ? for none
+    id       a norm, profile or case id
+    lang     a language code: kk, ru, en
+    quoted   'a', 'b' (pydantic's choices)
+    hex      hexadecimal digits (a character's code)
+    path     a file's path (it has a dot or a slash)
+    file     a file's name that does not end in ")" (no note after it); neither a path nor a file starts with a
+             word and a colon (`stale: …` is a message of its own)
+    msg      a message of its own, itself translated through the catalogue (the reason inside a message: "the time
+             of filing: {reason:msg}"); when it cannot be translated, neither can the whole
+    maybe    a text without a colon, translated where the catalogue knows it, else kept as written (an unconfirmed
+             field's reason: the tool's own are known, a project's are the user's words)
 
 A hole is tried at every place the words after it appear (so that an inner message that does not translate at
 the first place may at the next). No hole takes a line break: a message of several lines (a list of problems) is
