@@ -23,6 +23,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from complaints.batch.run import validate_paths
 from complaints.case.law import read_catalogue
 from complaints.case.read import load_case, load_project
 from complaints.case.write import write_case
@@ -340,6 +341,14 @@ def _broken_projects(corpus: Corpus, tmp: Path) -> None:
     for review in check_paths([cases], letters=tmp / "no-letters", letter_date=LETTER_DATE).cases:
         corpus.problems(review.problems, "check under a broken project")
     corpus.refused("check a path that is not there", lambda: check_paths([tmp / "no-such-folder"]))
+    # a batch: two cases with one id; a case under a broken project file
+    batch = _project(tmp / "batch")
+    (batch / "a.yaml").write_text(BASE, encoding="utf-8")
+    (batch / "b.yaml").write_text(BASE, encoding="utf-8")
+    report = validate_paths([batch, cases], letter_date=LETTER_DATE)
+    for result in report.results:
+        corpus.problems(result.problems, f"validate {result.source}")
+    corpus.problems(report.project_problems, "validate: the project files")
     # the one writer: a case file that is there already is never written over
     good = _project(tmp / "written")
     write_case(yaml.safe_load(BASE), good)
