@@ -713,7 +713,7 @@ def test_every_entry_has_three_languages_and_the_same_holes() -> None:
             entry[lang].format(**{h: "x" for h in holes})  # no stray brace
         assert entry["en"] not in english, f"entry {number} repeats {entry['en']!r}"
         english.add(entry["en"])
-        assert entry["ru"] != entry["en"] and entry["kk"] != entry["en"] or entry["en"] in ("{said:msg}",)
+        assert entry["ru"] != entry["en"] and entry["kk"] != entry["en"], (number, entry)
     assert len(problems.catalogue()) == len(raw)
 
 
