@@ -7,7 +7,7 @@ from importlib import import_module
 from starlette.routing import BaseRoute
 
 # each page module, in the order of the menu
-MODULES = ("home", "cases")
+MODULES = ("home", "cases", "letters", "batch")
 
 
 def routes() -> list[BaseRoute]:
