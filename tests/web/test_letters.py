@@ -219,3 +219,15 @@ def test_the_page_speaks_the_chosen_language(serve, project_folder, browser_page
     page.goto(letters_url(desk, EXAMPLE))
     words = {"kk": "Қол қоймас бұрын тексеріңіз", "en": "Look at these before you sign"}
     assert words[lang] in page.locator("#findings h2").inner_text()
+
+
+def test_a_case_with_errors_shows_them_beside_their_fields_and_offers_no_preview(serve, project_folder, browser_page):
+    write_yaml(project_folder / "broken.yaml", case_data(id="broken", **{"comment.posted": "2023-13-45T25:00"}))
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, "broken.yaml"))
+    problems = page.locator("#problems")
+    assert "comment.posted" in problems.inner_text()
+    assert "Ошибка" in problems.inner_text()
+    assert "Предпросмотр недоступен" in page.locator("main").inner_text()
+    assert page.locator("#preview iframe").count() == 0 and page.locator("#make form").count() == 0

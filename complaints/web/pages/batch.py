@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -18,58 +15,17 @@ from starlette.routing import Route
 
 from ...errors import ComplaintsError, UsageError
 from ..counting import counter
+from ..making import WEB_FORMATS, Job, latest, office_found, running
 from ..problems import say
 from ..view import Desk, desk, form_of, lang, page, redirect
 
 _starting = threading.Lock()  # two presses of "start" at once start one batch
 
 
-@dataclass
-class Job:
-    """One batch of every case in the project folder, as its page shows it."""
-
-    id: str
-    pdf: bool
-    total: int = 0
-    events: list[Any] = field(default_factory=list)  # the batch's CaseEvents, as they come
-    result: Any = None  # the BatchResult, once it is done
-    busy: bool = False  # another batch (the command line's) was writing to the letters' folder
-    error: str | None = None  # what stopped the whole batch, in the library's words (English)
-    running: bool = True
-    started: float = field(default_factory=time.time)
-
-    @property
-    def done(self) -> int:
-        return len(self.events)
-
-    @property
-    def failed(self) -> list[Any]:
-        return [e for e in self.events if e.status == "failed"]
-
-    @property
-    def unchanged(self) -> int:
-        return sum(1 for e in self.events if e.status == "unchanged")
-
-    def state(self) -> dict[str, Any]:
-        return {"id": self.id, "done": self.done, "total": self.total, "running": self.running}
-
-
-def running(here: Desk) -> Job | None:
-    """The batch now running on this desk, if one is."""
-    return next((job for key, job in list(here.jobs.items())
-                 if key.startswith("batch:") and isinstance(job, Job) and job.running), None)
-
-
-def latest(here: Desk) -> Job | None:
-    jobs = [job for key, job in list(here.jobs.items()) if key.startswith("batch:") and isinstance(job, Job)]
-    return max(jobs, key=lambda job: job.started) if jobs else None
-
-
 def _run(here: Desk, job: Job) -> None:
     """The batch itself, in its own thread: render_batch over the project folder into its letters folder."""
     from ...batch.run import render_batch
     from ...layout import find_case_files
-    from .letters import WEB_FORMATS
 
     try:
         job.total = len(find_case_files([here.root]))
@@ -114,7 +70,6 @@ async def batch(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     from ...layout import find_case_files
-    from .letters import office_found
 
     total = len(await run_in_threadpool(find_case_files, [here.root]))
     return page(request, "batch.html", {"total": total, "job": running(here), "last": latest(here),

@@ -18,11 +18,11 @@ from starlette.routing import Route
 from ...errors import CaseError, ComplaintsError, Problem, UsageError
 from ...layout import FORMATS, LANGUAGES, PROJECT_FILE
 from ..counting import counter
+from ..making import WEB_FORMATS, office_found, running
 from ..problems import Said, say
 from ..safety import Outside, inside
 from ..view import Desk, desk, form_of, lang, page, redirect
 
-WEB_FORMATS = ("docx", "txt", "eml")  # what the desk makes; PDF too when asked (it needs LibreOffice)
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -62,16 +62,6 @@ def case_file(here: Desk, relative: str | None) -> Path:
     if path.suffix not in (".yaml", ".yml") or path.name == PROJECT_FILE or not path.is_file():
         raise HTTPException(404)
     return path
-
-
-def office_found() -> bool:
-    from ...render.pdf import OfficeMissing, find_office
-
-    try:
-        find_office()
-    except OfficeMissing:
-        return False
-    return True
 
 
 def _shown_file(here: Desk, name: str) -> str:
@@ -148,17 +138,10 @@ async def letters(request: Request) -> Response:
         made = None
     pdf_now = any("pdf" in formats for formats in view["on_disk"].values())
     return page(request, "letters.html", {
-        **view, "file": relative, "made": made, "count": counter(lang(request)), "batch": running_batch(here),
+        **view, "file": relative, "made": made, "count": counter(lang(request)), "batch": running(here),
         "pdf_checked": view["office"] and pdf_now, "formats": ("docx", "pdf", "eml"),
         "say_problem": lambda problem: say(problem, lang(request)),
     })
-
-
-def running_batch(here: Desk) -> Any:
-    """The batch of every case now running, if one is."""
-    from .batch import running
-
-    return running(here)
 
 
 def make_letters(here: Desk, path: Path, relative: str, *, pdf: bool, final: bool) -> Made:
@@ -187,7 +170,7 @@ async def make(request: Request) -> Response:
     relative = str(form.get("file") or "")
     path = case_file(here, relative)
     final = form.get("final") == "1"
-    if running_batch(here) is not None:
+    if running(here) is not None:
         made = Made(relative, final, busy=True)
     else:
         made = await run_in_threadpool(make_letters, here, path, relative, pdf=form.get("pdf") == "1", final=final)
