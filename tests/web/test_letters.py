@@ -231,3 +231,49 @@ def test_a_case_with_errors_shows_them_beside_their_fields_and_offers_no_preview
     assert "Ошибка" in problems.inner_text()
     assert "Предпросмотр недоступен" in page.locator("main").inner_text()
     assert page.locator("#preview iframe").count() == 0 and page.locator("#make form").count() == 0
+
+
+def test_every_kind_of_finding_has_its_label_and_what_to_do_in_each_language() -> None:
+    from complaints.review.findings import KINDS
+    from complaints.web import words
+
+    for kind in KINDS:
+        for part in ("label", "todo"):
+            for lang in words.LANGUAGES:
+                assert words.say(f"letters.kind.{kind}.{part}", lang).strip()
+
+
+@pytest.mark.parametrize(("n", "ru", "kk"), [
+    (1, "Записано 1 письмо.", "1 хат жазылды."), (2, "Записано 2 письма.", "2 хат жазылды."),
+    (5, "Записано 5 писем.", "5 хат жазылды."), (11, "Записано 11 писем.", "11 хат жазылды."),
+    (21, "Записано 21 письмо.", "21 хат жазылды."), (1000, "Записано 1\u00a0000 писем.", "1\u00a0000 хат жазылды."),
+])
+def test_counts_take_the_plural_form_of_their_language(n: int, ru: str, kk: str) -> None:
+    from complaints.web.counting import say_count
+
+    assert say_count("letters.n_written", n, "ru") == ru
+    assert say_count("letters.n_written", n, "kk") == kk
+    assert say_count("letters.n_written", n, "en") == f"{n:,} letter{'s' if n != 1 else ''} written.".replace(",", "\u00a0")
+
+
+def test_making_letters_needs_the_forms_token_and_the_iin_stays_out_of_the_log(serve, project_folder, browser_page):
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    request = urllib.request.Request(desk.url + "letters/make", data=f"file={file}".encode(), method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.urlopen(request)
+        raise AssertionError("a form without its token was accepted")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 403
+    assert not (project_folder / "letters").exists()
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    make(page, pdf=False)
+    assert "900101300126" not in page.url
+    links = [a.get_attribute("href") for a in page.locator("a").all()]
+    assert links and not any("900101300126" in (href or "") for href in links)
+    from tests.web.conftest import stop_desk
+
+    stop_desk(desk)
+    assert "900101300126" not in desk.log()
