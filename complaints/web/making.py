@@ -34,6 +34,7 @@ class Job:
     result: Any = None  # the BatchResult, once it is done
     busy: bool = False  # another batch (the command line's) was writing to the letters' folder
     error: str | None = None  # what stopped the whole batch, in the library's words (English)
+    to_check: list[tuple[str, int]] | None = None  # after it: the cases `check` finds things in, and how many
     running: bool = True
     started: float = field(default_factory=time.time)
 

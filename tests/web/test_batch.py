@@ -47,6 +47,12 @@ def test_the_batch_makes_every_cases_letters_with_a_progress_bar_and_a_summary(s
     assert failed.locator("a").get_attribute("href") == "/letters?file=broken.yaml"
     manifest = json.loads((project_folder / "letters" / "manifest.json").read_text(encoding="utf-8"))
     assert len({row["source"] for row in manifest["files"]}) == 5
+    # what check finds, as `render` tells it (the tests' applicant has an example.org address: every case)
+    to_check = summary.locator("ul.to-check")
+    assert "5 дел требуют проверки перед подписью" in summary.inner_text()
+    assert {a.get_attribute("href") for a in to_check.locator("a").all()} == {
+        "/letters?file=nurkz-2023-10-06-kazakh-language.yaml", "/letters?file=zonakz-2018-07-12-mixed-marriages.yaml",
+        *(f"/letters?file=more/case-{i:03d}.yaml" for i in range(3))}
     # run again: nothing changed, every case's letters are kept
     run_batch(page, desk.url)
     assert page.locator("[data-count=letters]").inner_text() == "Записано 0 писем."

@@ -31,6 +31,7 @@ def _run(here: Desk, job: Job) -> None:
         job.total = len(find_case_files([here.root]))
         formats = (*WEB_FORMATS, "pdf") if job.pdf else WEB_FORMATS
         job.result = render_batch([here.root], out=here.letters, formats=formats, progress=job.events.append)
+        job.to_check = _to_check(here)
     except UsageError as exc:
         if "is writing to" in str(exc):
             job.busy = True
@@ -42,6 +43,14 @@ def _run(here: Desk, job: Job) -> None:
         job.error = f"{type(exc).__name__}: {exc}"
     finally:
         job.running = False
+
+
+def _to_check(here: Desk) -> list[tuple[str, int]]:
+    """What `render` tells after a batch: the cases whose letters have things to look at before signing."""
+    from ...review.run import check_paths
+
+    report = check_paths([here.root], letters=here.letters)
+    return [(_relative(here, case.source), len(report.of(case))) for case in report.to_look_at if case.readable]
 
 
 def start(here: Desk, pdf: bool) -> Job:
