@@ -307,4 +307,7 @@ def test_a_second_render_from_another_thread_of_the_same_process_is_refused(tmp_
         thread.start()
         thread.join(60)
     assert refused and "another `complaints render` is writing" in str(refused[0])
+    from complaints.batch.run import FolderBusy
+
+    assert isinstance(refused[0], FolderBusy)
     assert render(folder, out).letters == 3  # and once it has finished, the next one writes

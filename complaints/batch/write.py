@@ -369,6 +369,10 @@ def _languages(made: Made) -> int:
     return len({s.language for s in made.letters})
 
 
+class FolderBusy(UsageError):
+    """Another batch (another process, or another thread of this one) is writing to the letters' folder."""
+
+
 _writing: set[str] = set()  # the folders a batch of this process is writing to (the web desk runs them in threads)
 _writing_lock = threading.Lock()
 
@@ -380,7 +384,7 @@ def only_writer(out: Path) -> Iterator[None]:
     key = os.path.normcase(str(out.resolve()))
     with _writing_lock:
         if key in _writing:
-            raise UsageError(f"another `complaints render` is writing to {out}; wait for it to finish")
+            raise FolderBusy(f"another `complaints render` is writing to {out}; wait for it to finish")
         _writing.add(key)
     try:
         with _folder_lock(out):
@@ -403,7 +407,7 @@ def _folder_lock(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UsageError(f"another `complaints render` is writing to {out}; wait for it to finish") from None
+            raise FolderBusy(f"another `complaints render` is writing to {out}; wait for it to finish") from None
         yield
     finally:
         os.close(fd)

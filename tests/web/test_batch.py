@@ -104,3 +104,18 @@ def test_the_summary_in_kazakh_and_english(serve, project_folder, browser_page):
     page.click("a[hreflang=en]")
     assert page.locator("[data-count=letters]").inner_text() == "6 letters written."
     assert page.locator("[data-count=warnings]").inner_text().endswith("warnings.")
+
+
+def test_while_another_render_writes_the_letters_the_batch_says_so(serve, project_folder, browser_page):
+    import fcntl
+    import os
+
+    desk = serve(project_folder)
+    (project_folder / "letters").mkdir()
+    fd = os.open(project_folder / "letters", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        run_batch(browser_page, desk.url)
+        assert "в папку letters/ сейчас пишет другая программа" in browser_page.locator("#summary").inner_text()
+    finally:
+        os.close(fd)

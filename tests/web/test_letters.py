@@ -277,3 +277,23 @@ def test_making_letters_needs_the_forms_token_and_the_iin_stays_out_of_the_log(s
 
     stop_desk(desk)
     assert "900101300126" not in desk.log()
+
+
+def test_while_another_render_writes_the_letters_making_them_says_so(serve, project_folder, browser_page):
+    import fcntl
+    import os
+
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    (project_folder / "letters").mkdir()
+    fd = os.open(project_folder / "letters", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as `complaints render` on the command line holds it
+        page = browser_page
+        page.goto(letters_url(desk, file))
+        make(page)
+        assert "Дождитесь окончания и повторите" in page.locator("[data-made=busy]").inner_text()
+    finally:
+        os.close(fd)
+    make(page)
+    assert page.locator("[data-made=written]").is_visible()

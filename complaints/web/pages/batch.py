@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ...errors import ComplaintsError, UsageError
+from ...batch.write import FolderBusy
+from ...errors import ComplaintsError
 from ..counting import counter
 from ..making import WEB_FORMATS, Job, latest, office_found, running
 from ..problems import say
@@ -32,11 +33,8 @@ def _run(here: Desk, job: Job) -> None:
         formats = (*WEB_FORMATS, "pdf") if job.pdf else WEB_FORMATS
         job.result = render_batch([here.root], out=here.letters, formats=formats, progress=job.events.append)
         job.to_check = _to_check(here)
-    except UsageError as exc:
-        if "is writing to" in str(exc):
-            job.busy = True
-        else:
-            job.error = str(exc)
+    except FolderBusy:
+        job.busy = True
     except ComplaintsError as exc:
         job.error = str(exc)
     except Exception as exc:  # a bug: told on the page, never a thread dying in silence

@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from ...errors import CaseError, ComplaintsError, Problem, UsageError
+from ...batch.write import FolderBusy
+from ...errors import CaseError, ComplaintsError, Problem
 from ...layout import FORMATS, LANGUAGES, PROJECT_FILE
 from ..counting import counter
 from ..making import WEB_FORMATS, office_found, running
@@ -153,11 +154,8 @@ def make_letters(here: Desk, path: Path, relative: str, *, pdf: bool, final: boo
     try:
         made.result = render_batch([path], out=here.letters, formats=formats, progress=made.events.append,
                                    final=final)
-    except UsageError as exc:
-        if "is writing to" in str(exc):
-            made.busy = True
-        else:
-            made.refused = str(exc)
+    except FolderBusy:
+        made.busy = True
     except ComplaintsError as exc:
         made.refused = str(exc)
     return made
