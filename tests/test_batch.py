@@ -261,3 +261,53 @@ def test_stopping_the_workers_never_hangs_on_a_worker_that_missed_sigterm() -> N
     _terminate(pool, grace=1.0)
     assert clock.monotonic() - started < 20
     assert not multiprocessing.active_children()
+
+
+def test_a_batch_started_from_another_thread_renders_with_workers_started_afresh(tmp_path: Path) -> None:
+    """The web desk renders in a background thread: its workers are not forked beside the server's threads."""
+    import threading
+
+    from complaints.batch.workers import start_method
+
+    folder, out = make_batch(tmp_path / "cases", 3), tmp_path / "out"
+    seen: dict[str, object] = {}
+
+    def run() -> None:
+        seen["method"] = start_method()
+        seen["result"] = render(folder, out, workers=2, progress=lambda event: seen.setdefault(event.source, event))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive()
+    assert seen["method"] in ("forkserver", "spawn")
+    result = seen["result"]
+    assert isinstance(result, complaints.BatchResult)
+    assert (result.letters, result.failed) == (9, 0)
+    assert len(manifest_paths(out)) == 9
+
+
+def test_a_second_render_from_another_thread_of_the_same_process_is_refused(tmp_path: Path) -> None:
+    import threading
+
+    from complaints.batch.write import only_writer
+
+    folder, out = make_batch(tmp_path / "cases", 1), tmp_path / "out"
+    out.mkdir()
+    refused: list[BaseException] = []
+    with only_writer(out):  # as the desk's batch holds it while it runs
+
+        def second() -> None:
+            try:
+                render(folder, out)
+            except complaints.UsageError as exc:
+                refused.append(exc)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(60)
+    assert refused and "another `complaints render` is writing" in str(refused[0])
+    from complaints.batch.run import FolderBusy
+
+    assert isinstance(refused[0], FolderBusy)
+    assert render(folder, out).letters == 3  # and once it has finished, the next one writes

@@ -37,9 +37,9 @@ from . import manifest
 from .check import Checked, Checker, Options, broken_project, claim_id
 from .plan import Fingerprints, left_out, nothing_to_do, plan, remember
 from .workers import Workers, worker_count
-from .write import BatchResult, CaseEvent, Progress, Writer, only_writer
+from .write import BatchResult, CaseEvent, FolderBusy, Progress, Writer, only_writer
 
-__all__ = ["BatchResult", "CaseEvent", "ValidationReport", "find_case_files", "letter_path", "render_batch",
+__all__ = ["BatchResult", "CaseEvent", "FolderBusy", "ValidationReport", "find_case_files", "letter_path", "render_batch",
            "templates_dir", "validate_paths"]
 
 

@@ -293,7 +293,7 @@ class Workers:
         if self._pool is None:
             import multiprocessing
 
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            method = start_method()
             if method == "fork":
                 _prepare_before_fork(self.options)
             staging = self.options.staging  # the output's temporary folder, where it is made already
@@ -316,6 +316,20 @@ class Workers:
         if self._here is not None:
             self._here.close()
             self._here = None
+
+
+def start_method() -> str:
+    """How worker processes are started: forked (they inherit the templates prepared once) where the system can
+    and the batch runs on the main thread; else from a fresh process (`forkserver`, else `spawn`). A batch started
+    from another thread (the web desk's) runs beside threads that may hold a lock at the moment of the fork,
+    which the forked worker would then wait on for ever."""
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.current_thread() is threading.main_thread():
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _terminate(pool: Any, grace: float = 10.0) -> None:

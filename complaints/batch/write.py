@@ -369,9 +369,34 @@ def _languages(made: Made) -> int:
     return len({s.language for s in made.letters})
 
 
+class FolderBusy(UsageError):
+    """Another batch (another process, or another thread of this one) is writing to the letters' folder."""
+
+
+_writing: set[str] = set()  # the folders a batch of this process is writing to (the web desk runs them in threads)
+_writing_lock = threading.Lock()
+
+
 @contextmanager
 def only_writer(out: Path) -> Iterator[None]:
-    """One `render` at a time writes to a folder: a second one is told so instead of mixing their files."""
+    """One `render` at a time writes to a folder: a second one is told so instead of mixing their files, whether
+    it is another process or another thread of this one (on every system: without fcntl, threads only)."""
+    key = os.path.normcase(str(out.resolve()))
+    with _writing_lock:
+        if key in _writing:
+            raise FolderBusy(f"another `complaints render` is writing to {out}; wait for it to finish")
+        _writing.add(key)
+    try:
+        with _folder_lock(out):
+            yield
+    finally:
+        with _writing_lock:
+            _writing.discard(key)
+
+
+@contextmanager
+def _folder_lock(out: Path) -> Iterator[None]:
+    """The lock other processes see: flock on the folder, where the system has it."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not on Windows
@@ -382,7 +407,7 @@ def only_writer(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UsageError(f"another `complaints render` is writing to {out}; wait for it to finish") from None
+            raise FolderBusy(f"another `complaints render` is writing to {out}; wait for it to finish") from None
         yield
     finally:
         os.close(fd)

@@ -12,6 +12,8 @@ MODULES = (
     "first_run",
     "cases",
     "case",
+    "letters",
+    "batch",
     "importing",
     "register",
 )

@@ -1,0 +1,300 @@
+"""The letters page: check's findings at the top, the three letters previewed side by side, made through the batch
+and downloaded as the files the batch wrote."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import case_data, docx_paragraphs, need_office, write_yaml
+
+EXAMPLE = "nurkz-2023-10-06-kazakh-language.yaml"
+COMMENT = "Не хватает слов   в казахском языке?\nВторая строка «в кавычках» & <b>знаки</b>"
+LANGS = ("kk", "ru", "en")
+
+
+def own_case(folder: Path, **changes: object) -> str:
+    """A case of the tests' own in the project folder (no placeholders), by its path in the folder."""
+    changes = {"id": "own-case", "comment.text": COMMENT, **changes}
+    write_yaml(folder / "own-case.yaml", case_data(**changes))
+    return "own-case.yaml"
+
+
+def letters_url(desk, file: str) -> str:
+    return f"{desk.url}letters?file={quote(file)}"
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url) as answer:
+            return answer.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def expected_heading(folder: Path, file: str, lang: str) -> str:
+    from complaints.case.read import load_case
+    from complaints.letter.context import letter_context
+
+    return str(letter_context(load_case(folder / file), lang)["heading"])
+
+
+def make(page, *, final: bool = False, pdf: bool = False) -> None:
+    form = page.locator("#make form")
+    if pdf:
+        form.locator("input[name=pdf]").check()
+    form.locator(f"button[name=final][value='{1 if final else 0}']").click()
+    page.wait_for_selector("#made")
+
+
+def test_the_three_letters_are_previewed_side_by_side_each_in_its_own_wording(serve, project_folder, browser_page):
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    frames = page.locator("#preview iframe")
+    assert frames.count() == 3
+    tops = set()
+    for lang in LANGS:
+        figure = page.locator(f"#preview figure[data-lang={lang}]")
+        tops.add(round(figure.bounding_box()["y"]))
+        body = figure.frame_locator("iframe").locator("body")
+        text = body.inner_text()
+        assert expected_heading(project_folder, file, lang) in text
+        # the comment quoted exactly, its spaces, line break and signs as written
+        quote_text = figure.frame_locator("iframe").locator("blockquote p").first.text_content()
+        assert quote_text == COMMENT
+    assert len(tops) == 1  # side by side
+    headings = {lang: expected_heading(project_folder, file, lang) for lang in LANGS}
+    assert len(set(headings.values())) == 3
+
+
+def test_make_the_letters_then_download_the_docx_and_copy_the_text_for_eotinish(serve, project_folder, browser_page):
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    assert "Писем на диске ещё нет" in page.locator("#downloads").inner_text()
+    make(page)
+    assert page.locator("[data-made=written]").inner_text().startswith("Записано 3 письма")
+    files = page.locator("#downloads .letter-files[data-lang=ru]")
+    with page.expect_download() as info:
+        files.locator("a[data-format=docx]").click()
+    download = info.value
+    assert download.suggested_filename == "own-case.ru.docx"
+    saved = Path(download.path())
+    paragraphs = docx_paragraphs(saved)
+    start = paragraphs.index(COMMENT.splitlines()[0])  # the comment quoted exactly, a paragraph a line
+    assert paragraphs[start:start + 2] == COMMENT.splitlines()
+    assert saved.read_bytes() == (project_folder / "letters" / "own-case" / "own-case.ru.docx").read_bytes()
+    # the eOtinish text: the text letter itself, in a read-only box, with a copy button (JavaScript is on)
+    box = page.locator("#text-ru")
+    assert box.get_attribute("readonly") is not None
+    assert box.input_value() == (project_folder / "letters" / "own-case" / "own-case.ru.txt").read_text(encoding="utf-8")
+    assert COMMENT.splitlines()[0] in box.input_value()
+    assert page.locator("button[data-copy='#text-ru']").is_visible()
+    with page.expect_download() as info:
+        files.locator("a[data-format=eml]").click()
+    assert info.value.suggested_filename == "own-case.ru.eml"
+    # the batch kept its manifest true: the letters are listed with their fingerprints
+    manifest = json.loads((project_folder / "letters" / "manifest.json").read_text(encoding="utf-8"))
+    listed = {row["path"] for row in manifest["files"]}
+    assert "own-case/own-case.ru.docx" in listed and "own-case/own-case.kk.txt" in listed
+    # made again with nothing changed: said so, nothing rewritten
+    make(page)
+    assert page.locator("[data-made=unchanged]").is_visible()
+
+
+def test_the_copy_button_is_hidden_without_javascript(serve, project_folder, chromium):
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    context = chromium.new_context(java_script_enabled=False, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(letters_url(desk, file))
+        page.locator("#make form button[name=final][value='0']").click()
+        page.wait_for_selector("#made")
+        assert page.locator("#text-ru").input_value().strip()
+        assert not page.locator("button[data-copy='#text-ru']").is_visible()
+    finally:
+        context.close()
+
+
+def test_checks_findings_come_first_for_the_example_case_with_what_to_do(serve, project_folder, browser_page):
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, EXAMPLE))
+    findings = page.locator("#findings")
+    placeholders = findings.locator("li[data-kind=placeholder]")
+    assert placeholders.count() >= 5
+    text = findings.inner_text()
+    assert "comment.text" in text and "outlet.registration.number" in text
+    assert "Что сделать: впишите настоящее значение" in text  # what to do, in the page's language
+    assert "файл complaints.yaml" in text  # the project file's own findings too
+    y = {name: page.locator(name).bounding_box()["y"] for name in ("#findings", "#make", "#preview")}
+    assert y["#findings"] < y["#make"] < y["#preview"]
+
+
+def test_making_letters_to_sign_is_refused_while_check_finds_something_and_says_why(serve, project_folder, browser_page):
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, EXAMPLE))
+    make(page, final=True)
+    refusal = page.locator("[data-made=failed]")
+    assert "Письма к подписи не записаны" in refusal.inner_text()
+    assert "PLACEHOLDER" in refusal.inner_text()
+    assert not (project_folder / "letters" / EXAMPLE.removesuffix(".yaml")).exists()
+
+
+def test_a_letter_older_than_its_case_is_told_prominently_and_made_again(serve, project_folder, browser_page):
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    make(page)
+    assert page.locator("#stale").count() == 0
+    own_case(project_folder, **{"comment.text": COMMENT + " (исправлено)"})
+    page.goto(letters_url(desk, file))
+    banner = page.locator("#stale")
+    assert "Письма на диске устарели" in banner.inner_text()
+    assert page.locator("#findings li[data-kind=stale]").count() >= 1
+    banner.locator("button[name=final][value='0']").click()
+    page.wait_for_selector("#made")
+    assert page.locator("[data-made=written]").is_visible()
+    assert page.locator("#stale").count() == 0
+    assert "(исправлено)" in page.locator("#text-ru").input_value()
+
+
+def test_a_comment_with_a_script_shows_as_text_in_the_preview(serve, project_folder, browser_page):
+    hostile = "<script>window.parent.document.title='owned'</script><img src=x onerror=alert(1)>"
+    file = own_case(project_folder, **{"comment.text": hostile})
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    for lang in LANGS:
+        frame = page.locator(f"#preview figure[data-lang={lang}]").frame_locator("iframe")
+        assert frame.locator("blockquote p").first.text_content() == hostile
+        assert frame.locator("script").count() == 0 and frame.locator("img").count() == 0
+    assert page.title() != "owned"
+    with urllib.request.urlopen(f"{desk.url}letters/preview?file={file}&lang=ru") as answer:
+        assert "sandbox" in answer.headers["Content-Security-Policy"]
+        assert "&lt;script&gt;" in answer.read().decode("utf-8")
+
+
+def test_paths_that_leave_the_project_or_the_letters_folder_are_not_found(serve, project_folder):
+    desk = serve(project_folder)
+    for path in ("letters?file=../../etc/passwd", "letters?file=/etc/passwd", "letters?file=complaints.yaml",
+                 "letters/preview?file=../../etc/passwd&lang=ru", "letters/file?path=../../etc/passwd",
+                 "letters/file?path=../complaints.yaml", "letters/file?path=manifest.json",
+                 "letters/file?path=%2Fetc%2Fpasswd"):
+        assert status_of(desk.url + path) == 404, path
+
+
+def test_the_pdf_letter_is_downloaded_as_the_batch_made_it(serve, project_folder, browser_page):
+    need_office()
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    make(page, pdf=True)
+    with page.expect_download() as info:
+        page.locator("#downloads .letter-files[data-lang=kk] a[data-format=pdf]").click()
+    download = info.value
+    assert download.suggested_filename == "own-case.kk.pdf"
+    text = subprocess.run(["pdftotext", download.path(), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Не хватает слов" in text
+
+
+@pytest.mark.parametrize("lang", ["kk", "en"])
+def test_the_page_speaks_the_chosen_language(serve, project_folder, browser_page, lang):
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url)
+    page.click(f"a[hreflang={lang}]")
+    page.goto(letters_url(desk, EXAMPLE))
+    words = {"kk": "Қол қоймас бұрын тексеріңіз", "en": "Look at these before you sign"}
+    assert words[lang] in page.locator("#findings h2").inner_text()
+
+
+def test_a_case_with_errors_shows_them_beside_their_fields_and_offers_no_preview(serve, project_folder, browser_page):
+    write_yaml(project_folder / "broken.yaml", case_data(id="broken", **{"comment.posted": "2023-13-45T25:00"}))
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, "broken.yaml"))
+    problems = page.locator("#problems")
+    assert "comment.posted" in problems.inner_text()
+    assert "Ошибка" in problems.inner_text()
+    assert "Предпросмотр недоступен" in page.locator("main").inner_text()
+    assert page.locator("#preview iframe").count() == 0 and page.locator("#make form").count() == 0
+
+
+def test_every_kind_of_finding_has_its_label_and_what_to_do_in_each_language() -> None:
+    from complaints.review.findings import KINDS
+    from complaints.web import words
+
+    for kind in KINDS:
+        for part in ("label", "todo"):
+            for lang in words.LANGUAGES:
+                assert words.say(f"letters.kind.{kind}.{part}", lang).strip()
+
+
+@pytest.mark.parametrize(("n", "ru", "kk"), [
+    (1, "Записано 1 письмо.", "1 хат жазылды."), (2, "Записано 2 письма.", "2 хат жазылды."),
+    (5, "Записано 5 писем.", "5 хат жазылды."), (11, "Записано 11 писем.", "11 хат жазылды."),
+    (21, "Записано 21 письмо.", "21 хат жазылды."), (1000, "Записано 1\u00a0000 писем.", "1\u00a0000 хат жазылды."),
+])
+def test_counts_take_the_plural_form_of_their_language(n: int, ru: str, kk: str) -> None:
+    from complaints.web.counting import say_count
+
+    assert say_count("letters.n_written", n, "ru") == ru
+    assert say_count("letters.n_written", n, "kk") == kk
+    assert say_count("letters.n_written", n, "en") == f"{n:,} letter{'s' if n != 1 else ''} written.".replace(",", "\u00a0")
+
+
+def test_making_letters_needs_the_forms_token_and_the_iin_stays_out_of_the_log(serve, project_folder, browser_page):
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    request = urllib.request.Request(desk.url + "letters/make", data=f"file={file}".encode(), method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.urlopen(request)
+        raise AssertionError("a form without its token was accepted")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 403
+    assert not (project_folder / "letters").exists()
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    make(page, pdf=False)
+    assert "900101300126" not in page.url
+    links = [a.get_attribute("href") for a in page.locator("a").all()]
+    assert links and not any("900101300126" in (href or "") for href in links)
+    from tests.web.conftest import stop_desk
+
+    stop_desk(desk)
+    assert "900101300126" not in desk.log()
+
+
+def test_while_another_render_writes_the_letters_making_them_says_so(serve, project_folder, browser_page):
+    import fcntl
+    import os
+
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    (project_folder / "letters").mkdir()
+    fd = os.open(project_folder / "letters", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as `complaints render` on the command line holds it
+        page = browser_page
+        page.goto(letters_url(desk, file))
+        make(page)
+        assert "Дождитесь окончания и повторите" in page.locator("[data-made=busy]").inner_text()
+    finally:
+        os.close(fd)
+    make(page)
+    assert page.locator("[data-made=written]").is_visible()
