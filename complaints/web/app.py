@@ -70,4 +70,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _user_error(request: Request, exc: Exception) -> Response:
-    return page(request, "error.html", {"message_key": None, "message": str(exc)}, status=400)
+    """A refusal of the library no page caught itself: its message in the page's language where the catalogue has it."""
+    from .problems import say_error
+    from .view import lang
+
+    said = say_error(exc, lang(request)) if isinstance(exc, ComplaintsError) else None
+    return page(request, "error.html", {"message_key": None, "message": said.message if said else str(exc)},
+                status=400)

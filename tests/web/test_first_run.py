@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from complaints.case.read import load_project
 from tests.web.conftest import stop_desk
 
@@ -35,7 +37,7 @@ def test_first_run_a_wrong_iin_is_shown_beside_it_then_corrected_and_saved(serve
     assert page.locator("#organisation-fields").is_hidden()  # a person is chosen: the organisation's fields wait
 
     _fill_person(page, WRONG_IIN)
-    assert "контрольной цифры" in page.locator("#check-iin").inner_text()  # said as it is typed
+    expect(page.locator("#check-iin")).to_contain_text("контрольной цифры")  # said as it is typed
     page.click("button[type=submit]")
     assert page.url.endswith("/first-run")
     error = page.locator("#error-iin")
@@ -48,7 +50,7 @@ def test_first_run_a_wrong_iin_is_shown_beside_it_then_corrected_and_saved(serve
     assert not (empty_folder / "complaints.yaml").exists()
 
     page.fill("#iin", GOOD_IIN)
-    assert page.locator("#check-iin").inner_text() == "Контрольная цифра верна."
+    expect(page.locator("#check-iin")).to_have_text("Контрольная цифра верна.")  # once the page's script runs
     page.click("button[type=submit]")
     page.wait_for_url("**/cases")
     assert page.url == desk.url + "cases"
