@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -37,8 +39,7 @@ def serve(folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open
             port = sock.getsockname()[1]
             shown = f"[{host}]" if ":" in host else host
             url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
-            names = ("127.0.0.1", "localhost", "[::1]") if host in LOOPBACK else ("*",)
-            app = create_app(root, hosts=names)
+            app = create_app(root, hosts=answers_to(host))
             server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
 
             def announce() -> None:
@@ -48,7 +49,7 @@ def serve(folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open
                     threading.Event().wait(0.05)
                 started(url)
                 if open_browser:
-                    webbrowser.open(url)
+                    open_in_browser(url)
 
             threading.Thread(target=announce, daemon=True).start()
             server.run(sockets=[sock])
@@ -57,3 +58,27 @@ def serve(folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open
                          " in the window it was started from), or stop it first", about="folder") from None
     finally:
         sock.close()
+
+
+def answers_to(host: str) -> tuple[str, ...]:
+    """The names in a request's Host header the server answers: this computer's own, and the address it was
+    told to listen on; any name when it listens on every address (0.0.0.0, ::), as the user asked."""
+    from .app import ANY_HOST, LOOPBACK_NAMES
+
+    if host in ("0.0.0.0", "::"):
+        return (ANY_HOST,)
+    shown = f"[{host}]" if ":" in host else host
+    return tuple(dict.fromkeys((*LOOPBACK_NAMES, shown.lower())))
+
+
+def open_in_browser(url: str) -> bool:
+    """Open `url` in the user's browser (Windows, macOS, a Linux desktop); not where only a text browser could
+    open, in the very terminal the server prints to (a Linux server without a screen). False if none opened."""
+    desktop = sys.platform in ("win32", "darwin") or any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                                                       "BROWSER"))
+    if not desktop:
+        return False
+    try:
+        return webbrowser.open(url)
+    except Exception:  # noqa: BLE001 - no browser to open: the address is printed, the user opens it
+        return False
