@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import signal
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -24,6 +23,7 @@ from .. import files
 from ..counts import counted, verb
 from ..errors import Problem, UsageError
 from ..layout import letter_path
+from ..locks import Busy, hold_folder
 from . import manifest
 from .check import Checked, broken_project, claim_id, internal_error, taken
 from .manifest import Record
@@ -371,21 +371,14 @@ def _languages(made: Made) -> int:
 
 @contextmanager
 def only_writer(out: Path) -> Iterator[None]:
-    """One `render` at a time writes to a folder: a second one is told so instead of mixing their files."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on Windows
-        yield
-        return
-    fd = os.open(out, os.O_RDONLY)
-    try:
+    """One `render` at a time writes to a folder: a second one is told so instead of mixing their files (a lock
+    on the folder, locks.hold_folder: on Linux and macOS the folder itself, on Windows a file in it)."""
+    with contextlib.ExitStack() as held:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            held.enter_context(hold_folder(out))
+        except Busy:
             raise UsageError(f"another `complaints render` is writing to {out}; wait for it to finish") from None
         yield
-    finally:
-        os.close(fd)
 
 
 class Interrupts:
