@@ -30,6 +30,10 @@ def serve(folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open
         raise UsageError(f"no such folder: {folder}", about="folder")
     try:
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other program may take the port beside it
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        elif os.name == "posix":  # started again at once, the port is free though the last run's connections
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # linger (TIME_WAIT)
         sock.bind((host, port))
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (another program has the port?"

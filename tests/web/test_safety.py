@@ -690,6 +690,23 @@ def test_a_second_desk_on_the_same_folder_is_refused_with_a_message(serve, proje
     assert "another `complaints serve` is already serving" in done.stderr
 
 
+def test_the_desk_started_again_at_once_gets_its_port_back_and_a_taken_port_is_refused(
+        serve, project_folder: Path, empty_folder: Path) -> None:
+    first = serve(project_folder)
+    port = str(urlsplit(first.url).port)
+    kept = http.client.HTTPConnection("127.0.0.1", int(port))  # a browser keeps its connection open: stopped,
+    kept.request("GET", "/static/style.css")  # the server closes it, and it lingers on its port (TIME_WAIT)
+    assert kept.getresponse().read()
+    taken = subprocess.run([sys.executable, "-m", "complaints.cli", "serve", str(empty_folder), "--port", port,
+                            "--no-browser"], capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert taken.returncode == 2 and "cannot listen on 127.0.0.1:" + port in taken.stderr, taken.stderr
+    stop_desk(first)
+    kept.close()
+    again = serve(project_folder, "--port", port)
+    assert again.url == first.url
+    assert ask(again, "GET", "/static/style.css").status == 200
+
+
 def test_listening_beyond_this_computer_prints_a_red_warning_and_still_answers_here(project_folder: Path) -> None:
     process = subprocess.Popen([sys.executable, "-m", "complaints.cli", "serve", str(project_folder), "--port", "0",
                                 "--no-browser", "--host", "0.0.0.0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
