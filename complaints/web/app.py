@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import sys
+import traceback
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -104,8 +106,12 @@ class Guard:
                 raise HTTPException(413)
             return message
 
+        started = False
+
         async def guarded(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 out = MutableHeaders(scope=message)
                 if new:
                     out.append("set-cookie", f"{SESSION_COOKIE}={session}; HttpOnly; Path=/; SameSite=Lax")
@@ -117,7 +123,34 @@ class Guard:
                         out[name] = value
             await send(message)
 
-        await self.app(scope, limited, guarded)
+        try:
+            await self.app(scope, limited, guarded)
+        except Exception as exc:  # noqa: BLE001 - a bug in a page: told in the log without what the user typed
+            tell_failure(scope, exc)
+            if not started:
+                await _failure_page(scope, receive, guarded)
+
+
+_DIGITS = re.compile(r"\d{12}")  # an IIN or a BIN (twelve digits), as a message might quote it
+
+
+def tell_failure(scope: Scope, exc: BaseException) -> None:
+    """A request that failed, in the server's window: where in the code, never what the request carried (a
+    traceback's message may quote a form's values: any twelve digits, an IIN or a BIN, are masked)."""
+    lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    path = _DIGITS.sub("############", str(scope.get("path", "")))
+    text = _DIGITS.sub("############", "".join(lines))
+    print(f"error: the desk could not answer {scope.get('method', '')} {path} (a bug; the page says so):\n{text}",
+          file=sys.stderr, flush=True)
+
+
+async def _failure_page(scope: Scope, receive: Receive, send: Send) -> None:
+    try:
+        response = page(Request(scope, receive), "error.html", {"message_key": "common.error.internal", "message": None},
+                        status=500)
+    except Exception:  # noqa: BLE001 - not even the page of the error: a line of plain text
+        response = PlainTextResponse("The desk could not answer (a bug): see the window it was started from.", 500)
+    await response(scope, receive, send)
 
 
 def _same_site(headers: Headers, host: str) -> bool:

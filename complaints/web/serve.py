@@ -44,6 +44,7 @@ def serve(folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open
             shown = f"[{host}]" if ":" in host else host
             url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
             app = create_app(root, hosts=answers_to(host))
+            app.state.desk.secret = kept_secret(app.state.desk.secret)
             server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
 
             def announce() -> None:
@@ -86,3 +87,31 @@ def open_in_browser(url: str) -> bool:
         return webbrowser.open(url)
     except Exception:  # noqa: BLE001 - no browser to open: the address is printed, the user opens it
         return False
+
+
+def kept_secret(fresh: bytes) -> bytes:
+    """The secret the forms' CSRF tokens are made with, kept between runs in the user's own cache folder (not in
+    the project): a page left open while the desk was started again still sends a form that is accepted, so
+    nothing typed in it is lost. `fresh` where there is no such folder, or it cannot be written."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    else:
+        try:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        except (RuntimeError, KeyError):
+            return fresh
+    path = base / "complaints" / "desk-secret"
+    try:
+        kept = path.read_bytes()
+        if len(kept) >= 32:
+            return kept
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(fresh)
+    except OSError:
+        pass
+    return fresh

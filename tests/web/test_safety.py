@@ -707,6 +707,45 @@ def test_the_desk_started_again_at_once_gets_its_port_back_and_a_taken_port_is_r
     assert ask(again, "GET", "/static/style.css").status == 200
 
 
+def test_a_page_left_open_while_the_desk_was_started_again_still_sends_its_form(
+        serve, project_folder: Path, tmp_path: Path) -> None:
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = serve(project_folder, env=cache)
+    before = session(first)
+    stop_desk(first)
+    again = serve(project_folder, env=cache)
+    page = ask(again, "GET", "/cases", headers={"Cookie": before.cookie})
+    assert f'<meta name="csrf-token" content="{before.token}">' in page.text  # the token of the open page holds
+    secret = tmp_path / "cache" / "complaints" / "desk-secret"
+    assert secret.stat().st_mode & 0o077 == 0  # the user's own
+    assert session(again).token != before.token  # and another browser's is another
+
+
+def test_a_bug_in_a_page_answers_a_page_saying_so_and_the_log_has_no_iin(project_folder: Path, capsys) -> None:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    async def broken(request):  # a page with a bug whose message quotes what the form had
+        raise ValueError(f"unexpected applicant {{'iin': '{IIN}'}}")
+
+    app = create_app(project_folder)
+    app.router.routes.append(Route("/broken", broken))
+
+    async def get() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
+            return await client.get("/broken", headers={"Accept-Language": "kk"})
+
+    with ThreadPoolExecutor(1) as thread:  # its own event loop (the browser tests' Playwright runs one here)
+        answer = thread.submit(asyncio.run, get()).result()
+    assert answer.status_code == 500
+    assert "бағдарламада қате бар" in answer.text and IIN not in answer.text and "Traceback" not in answer.text
+    assert "content-security-policy" in answer.headers
+    log = capsys.readouterr().err
+    assert "GET /broken" in log and "ValueError" in log and IIN not in log
+
+
 def test_listening_beyond_this_computer_prints_a_red_warning_and_still_answers_here(project_folder: Path) -> None:
     process = subprocess.Popen([sys.executable, "-m", "complaints.cli", "serve", str(project_folder), "--port", "0",
                                 "--no-browser", "--host", "0.0.0.0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
