@@ -193,3 +193,24 @@ def test_no_module_needs_fcntl_signals_or_process_groups_without_a_windows_way()
         for word in ("fcntl", "killpg", "SIGKILL", "select.select", "os.setsid", "os.getuid", "pwd."):
             if word in text:
                 assert word in allowed.get(rel, ()), f"{rel} uses {word}"
+
+
+def test_a_new_file_is_written_once_on_a_disk_without_hard_links(tmp_path: Path, monkeypatch) -> None:
+    """A USB stick (FAT, exFAT) has no hard links: Windows answers os.link with "Incorrect function" (EINVAL),
+    macOS with ENOTSUP; the file is still created, and still never over another one."""
+    import errno
+
+    from complaints.files import write_new
+
+    for code in (errno.EINVAL, errno.ENOTSUP, errno.EPERM):
+        def no_links(source: object, target: object, code: int = code) -> None:
+            raise OSError(code, os.strerror(code))
+
+        monkeypatch.setattr(os, "link", no_links)
+        path = tmp_path / f"case-{code}.yaml"
+        write_new(path, "первый".encode())
+        with pytest.raises(FileExistsError):
+            write_new(path, b"second")
+        assert path.read_bytes() == "первый".encode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"case-{c}.yaml" for c in (errno.EINVAL, errno.ENOTSUP,
+                                                                                         errno.EPERM))

@@ -154,9 +154,11 @@ class Office:
         # The converter runs in a session of its own: a kill of this process's whole group (a terminal closed, a
         # job killed) does not reach it, it sees its input end and stops LibreOffice, which would otherwise run
         # on, holding the profile. It keeps the profile's lock until then, so no other run takes the profile.
+        # On Windows a process group of its own is what keeps a Ctrl-C in the console from reaching it.
         posix = os.name == "posix"
         self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                       start_new_session=posix,
+                                      creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
                                       pass_fds=(self._profile_lock,) if posix and self._profile_lock is not None else ())
         self._ready = False
         atexit.register(self.close)

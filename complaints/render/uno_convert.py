@@ -41,7 +41,8 @@ def start(soffice, profile, pipe):
     # dates inside the PDF in UTC, whatever the machine's zone: the tool replaces them with the letter's date
     env = dict(os.environ, TZ="UTC")
     return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=env, start_new_session=True)
+                            env=env, start_new_session=True,  # Windows: its own process group, for taskkill /T
+                            creationflags=0 if os.name == "posix" else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
 
 
 def connect(pipe, office, timeout=60.0):
