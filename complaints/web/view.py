@@ -117,7 +117,7 @@ def page(request: Request, template: str, context: Mapping[str, Any] | None = No
     values = {
         "t": t(request), "lang": lang(request), "languages": words.LANGUAGES, "csrf": csrf_token(request),
         "desk": here, "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        "request": request, "say_in": lambda code, key, **v: words.say(key, code, **v),
+        "request": request, "say_in": lambda code, key, **v: words.say(key, code, **v), "upload_limit": MAX_UPLOAD,
     }
     values.update(context or {})
     return HTMLResponse(_environment.get_template(template).render(values), status_code=status)

@@ -41,6 +41,7 @@ HOSTILE_ATTR = '"><img src=x onerror=alert(2)>'
 HOSTILE_NAME = '"><svg onload=alert(5)>'  # a case file's name
 # the pages where the IIN belongs: the applicant's form (first run, the project's settings) and the letters
 IIN_PAGES = re.compile(r"^/(first-run|applicant|project|settings|letters?)(/|$|\?)|/letters?(/|$|\?)")
+ABSOLUTE = f"/tmp/desk-upload-escape-{os.getpid()}"  # an upload's name that is an absolute path
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x9a\x8e\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
 
@@ -532,7 +533,7 @@ def test_an_upload_never_lands_outside_the_project_or_under_a_dangerous_name_or_
     for form in forms:
         target = local_of(desk, form.action)
         name = form.files[0]
-        names = ["../../x.png", "..\\..\\x.png", "/tmp/x.png", "con.png", "a\x00b.png", ".hidden.png", "x.png.exe",
+        names = ["../../x.png", "..\\..\\x.png", f"{ABSOLUTE}.png", "con.png", "a\x00b.png", ".hidden.png", "x.png.exe",
                  "x.exe", "same.png", "same.png", "same.PNG"]
         sent: list[bytes] = []
         for number, filename in enumerate(names):
@@ -542,13 +543,29 @@ def test_an_upload_never_lands_outside_the_project_or_under_a_dangerous_name_or_
             no_traceback(answer)
         stored = {Path(p): Path(p).read_bytes() for p in snapshot(tmp_path)}
         outside = [p for p in stored if not p.is_relative_to(project_folder)]
-        assert outside == [] and not Path("/tmp/x.png").exists()
+        assert outside == [] and not Path(f"{ABSOLUTE}.png").exists()
         for path, data in stored.items():
             assert path.stem.split(".")[0].lower() not in ("con", "nul", "aux", "prn"), path
             assert not path.name.startswith(".") or path.name == LOCK_FILE or data not in sent, path
             assert path.suffix.lower() != ".exe", path
         for data in sent[-3:]:  # same.png twice and same.PNG: each is there, none replaced another
             assert data in stored.values(), "an upload of the same name replaced the earlier one"
+
+
+def test_a_file_over_the_limit_is_refused_beside_its_field_before_it_is_sent(
+        serve, project_folder: Path, browser_page) -> None:
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "cases")
+    page.evaluate("""() => { const form = document.createElement("form"); form.method = "post";
+        form.innerHTML = '<input type="file" name="evidence" id="picked"><button id="send">go</button>';
+        document.querySelector("main").append(form); }""")  # as a page's upload form (the pages are not here yet)
+    page.set_input_files("#picked", {"name": "big.png", "mimeType": "image/png",
+                                     "buffer": PNG + b"\x00" * MAX_UPLOAD})
+    message = page.eval_on_selector("#picked", "input => input.validationMessage")
+    assert message == "Файл слишком большой (не более 20 МБ)."
+    page.set_input_files("#picked", {"name": "small.png", "mimeType": "image/png", "buffer": PNG})
+    assert page.eval_on_selector("#picked", "input => input.validationMessage") == ""
 
 
 # ---- escaping and the CSP ------------------------------------------------------------------------------------------
