@@ -68,6 +68,7 @@ def test_a_batch_with_workers_started_by_spawn_as_on_windows_writes_the_same_let
         assert said["asked"] == [method or "fork"], said
         rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
         made[method] = {row["path"]: row["sha256"] for row in rows}
+        assert not [path for path in made[method] if "\\" in path]  # a manifest's paths are the same everywhere
     assert made["spawn"] == made[""] and len(made[""]) == 18
 
 

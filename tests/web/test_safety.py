@@ -636,6 +636,7 @@ def test_the_iin_stays_out_of_urls_headers_the_log_and_every_page_but_the_applic
             links = Links(urljoin(desk.url, target))
             links.feed(answer.text)
             assert not [u for u in links.links if IIN in u], target
+            assert not [u for u in links.links if "\\" in u or "%5c" in u.lower()], f"a Windows path in {target}"
     page = browser_page
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url))
