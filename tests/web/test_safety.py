@@ -624,6 +624,8 @@ def test_the_iin_stays_out_of_urls_headers_the_log_and_every_page_but_the_applic
     answers = list(pages.items())
     for form in forms_of(desk, pages):  # every form sent as the page offers it (prefilled, the applicant's too)
         target = local_of(desk, form.action)
+        asks_iin = [n for n, _ in form.fields if re.search(r"(^|[._\[-])(iin|bin|iin_bin)($|[._\]-])", n.lower())]
+        assert not asks_iin or form.method == "POST", f"a form asking for the IIN by GET (into the URL): {target}"
         if form.method == "POST" and not target.startswith("/lang/"):
             answers.append((target, me.post(target, _fields(form))))
     for target, answer in answers:
