@@ -92,6 +92,12 @@ def main() -> int:
         folder = Path(scratch) / "cases"
         shutil.copytree(REPO / "cases", folder)
         complaints.render_batch([folder], out=folder / "letters", formats=["docx"])  # the letters page has letters
+        try:  # and the register a filing (the example's letter is not ready to sign: recorded anyway, for the picture)
+            complaints.record_filing(folder / CASE, lang="ru", on="2026-11-02T10:30", channel="eotinish",
+                                     ref="ЖТ-Т-2026-00012345", registered="2026-11-03", letters=folder / "letters",
+                                     db=folder / "complaints.db", anyway=True)
+        except complaints.ComplaintsError as exc:
+            print(f"note: the register's picture has no filing ({exc})", file=sys.stderr)
         process, base = start(folder)
         try:
             with sync_playwright() as pw:
