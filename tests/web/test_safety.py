@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pytest
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from complaints.web.app import create_app
@@ -781,6 +782,51 @@ def test_a_bug_in_a_page_answers_a_page_saying_so_and_the_log_has_no_iin(project
     assert "content-security-policy" in answer.headers
     log = capsys.readouterr().err
     assert "GET /broken" in log and "ValueError" in log and IIN not in log
+
+
+def test_a_body_sent_in_chunks_without_end_is_stopped_at_its_limit(project_folder: Path) -> None:
+    """A client that never says the length (Transfer-Encoding: chunked) and never stops: the guard counts what
+    comes and answers 413 once past the limit, having read at most DRAIN times it (so a browser sees the
+    answer), never the whole body."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from complaints.web.app import DRAIN
+    from complaints.web.view import form_of
+
+    async def take(request):  # a page's upload form handler, as the pages write it
+        await form_of(request, files=1)
+        return Response("stored")
+
+    app = create_app(project_folder)
+    app.router.routes.append(Route("/take", take, methods=["POST"]))
+    chunk = b"\x00" * (1024 * 1024)
+    sent = 0
+    said: list[dict] = []
+
+    start = (b'--x\r\nContent-Disposition: form-data; name="evidence"; filename="big.png"\r\n'
+             b"Content-Type: image/png\r\n\r\n")
+
+    async def receive() -> dict:  # a file's part that does not end (within reason: a guard that does not stop
+        nonlocal sent  # it fails the test, rather than hang it)
+        if sent > 3 * DRAIN * MAX_UPLOAD:
+            return {"type": "http.request", "body": b"\r\n--x--\r\n", "more_body": False}
+        body = start if sent == 0 else chunk
+        sent += len(body)
+        return {"type": "http.request", "body": body, "more_body": True}
+
+    async def send(message: dict) -> None:
+        said.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/take", "raw_path": b"/take", "query_string": b"", "root_path": "", "server": ("127.0.0.1", 80),
+             "client": ("127.0.0.1", 5000), "headers": [(b"host", b"127.0.0.1"), (b"transfer-encoding", b"chunked"),
+                                                         (b"content-type", b"multipart/form-data; boundary=x")]}
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, app(scope, receive, send)).result(timeout=120)
+    assert said[0]["type"] == "http.response.start" and said[0]["status"] == 413
+    limit = MAX_UPLOAD + 1024 * 1024
+    assert limit < sent <= limit * DRAIN + len(chunk)
 
 
 def test_listening_beyond_this_computer_prints_a_red_warning_and_still_answers_here(project_folder: Path) -> None:
