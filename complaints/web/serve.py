@@ -34,6 +34,8 @@ def serve(folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
         elif os.name == "posix":  # started again at once, the port is free though the last run's connections
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # linger (TIME_WAIT)
+        if host == "::" and hasattr(socket, "IPV6_V6ONLY"):  # every address, IPv4 too (Windows: IPv6 only else),
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)  # so that 127.0.0.1, announced, answers
         sock.bind((host, port))
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (another program has the port?"
