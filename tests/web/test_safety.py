@@ -136,7 +136,7 @@ def session(desk: Desk) -> Session:
     answer = ask(desk, "GET", "/")
     cookie = (answer.header("set-cookie") or "").split(";", 1)[0]
     assert cookie.startswith("desk="), answer.headers
-    for target in ["/", *(u for u, _ in get_targets(desk.folder))]:
+    for target in ["/", *(u for u, _ in get_targets(desk.folder)), "/no-such-page"]:  # (a 404 is a page too)
         page = ask(desk, "GET", target, headers={"Cookie": cookie})
         found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
         if found:
@@ -634,18 +634,24 @@ def test_a_link_back_never_leads_off_the_desk(serve, project_folder: Path) -> No
 
 # ---- the IIN --------------------------------------------------------------------------------------------------------
 
+IIN_FIELD = re.compile(r"(^|[._\[-])(iin|bin|iin_bin|iin_or_bin)($|[._\]-])")
+
+
+@pytest.mark.parametrize("start", ["project", "first run"])
 def test_the_iin_stays_out_of_urls_headers_the_log_and_every_page_but_the_applicants_and_the_letters(
-        serve, project_folder: Path, browser_page) -> None:
-    desk = serve(project_folder)
+        serve, project_folder: Path, empty_folder: Path, browser_page, start: str) -> None:
+    folder = project_folder if start == "project" else empty_folder
+    desk = serve(folder)
     me = session(desk)
-    pages = visit(desk, me, ["/", *(u for u, _ in get_targets(project_folder))])
+    pages = visit(desk, me, ["/", *(u for u, _ in get_targets(folder))])
     answers = list(pages.items())
-    for form in forms_of(desk, pages):  # every form sent as the page offers it (prefilled, the applicant's too)
-        target = local_of(desk, form.action)
-        asks_iin = [n for n, _ in form.fields if re.search(r"(^|[._\[-])(iin|bin|iin_bin)($|[._\]-])", n.lower())]
+    for form in forms_of(desk, pages):  # every form sent as the page offers it (prefilled, the applicant's too),
+        target = local_of(desk, form.action)  # the IIN typed where a form asks for it
+        asks_iin = [n for n, _ in form.fields if IIN_FIELD.search(n.lower())]
         assert not asks_iin or form.method == "POST", f"a form asking for the IIN by GET (into the URL): {target}"
         if form.method == "POST" and not target.startswith("/lang/"):
-            answers.append((target, me.post(target, _fields(form))))
+            fields = [(k, IIN if k in asks_iin else v) for k, v in _fields(form)]
+            answers.append((target, me.post(target, fields)))
     for target, answer in answers:
         assert IIN not in target
         for name, value in answer.headers:
