@@ -53,12 +53,13 @@ if __name__ == "__main__":  # as Windows needs: a spawned worker imports this fi
 """
 
 
-def test_a_batch_with_workers_started_by_spawn_as_on_windows_writes_the_same_letters(tmp_path: Path) -> None:
+def test_a_batch_with_workers_started_by_spawn_as_on_windows_or_by_a_fork_server_writes_the_same_letters(
+        tmp_path: Path) -> None:
     cases = make_cases(tmp_path / "cases", 6)
     script = tmp_path / "render_it.py"
     script.write_text(RENDER, encoding="utf-8")
     made = {}
-    for method in ("spawn", ""):
+    for method in ("spawn", "forkserver", ""):  # "": fork, as on Linux; forkserver: as the desk starts them
         out = tmp_path / f"out-{method or 'default'}"
         done = subprocess.run([sys.executable, str(script), str(cases), str(out), method], capture_output=True,
                               text=True, encoding="utf-8", timeout=300, cwd=REPO)
@@ -69,7 +70,7 @@ def test_a_batch_with_workers_started_by_spawn_as_on_windows_writes_the_same_let
         rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
         made[method] = {row["path"]: row["sha256"] for row in rows}
         assert not [path for path in made[method] if "\\" in path]  # a manifest's paths are the same everywhere
-    assert made["spawn"] == made[""] and len(made[""]) == 18
+    assert made["spawn"] == made["forkserver"] == made[""] and len(made[""]) == 18
 
 
 def _child(code: str) -> subprocess.Popen[bytes]:
@@ -215,3 +216,12 @@ def test_a_new_file_is_written_once_on_a_disk_without_hard_links(tmp_path: Path,
         assert path.read_bytes() == "первый".encode()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"case-{c}.yaml" for c in (errno.EINVAL, errno.ENOTSUP,
                                                                                          errno.EPERM))
+
+
+def test_the_desk_starts_a_batchs_workers_apart_from_its_threads() -> None:
+    """The desk's process has threads: its batches' workers come from a fork server (spawn on Windows), never a
+    fork of it; the command line keeps fork."""
+    code = ("from complaints.batch import workers; from complaints.web.serve import workers_start_apart;"
+            " before = workers.START_METHOD; workers_start_apart(); print(before, workers.START_METHOD)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", cwd=REPO)
+    assert done.stdout.split() == ["None", "forkserver" if os.name == "posix" else "spawn"], done.stderr

@@ -25,6 +25,7 @@ def serve(folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open
 
     from .app import create_app
 
+    workers_start_apart()
     root = Path(folder)
     if not root.is_dir():
         raise UsageError(f"no such folder: {folder}", about="folder")
@@ -117,3 +118,15 @@ def kept_secret(fresh: bytes) -> bytes:
     except OSError:
         pass
     return fresh
+
+
+def workers_start_apart() -> None:
+    """A batch the desk runs starts its worker processes from a fork server (spawn where there is none, as on
+    Windows): the desk's process has threads (the server's, the batches'), and a process with threads that forks
+    may leave a lock held for ever in the child, hanging the batch. The command line still forks, faster."""
+    import multiprocessing
+
+    from ..batch import workers
+
+    if workers.START_METHOD is None:
+        workers.START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
