@@ -86,7 +86,10 @@ def write_new(path: str | Path, data: bytes, *, durable: bool = False) -> None:
     try:
         try:
             os.link(temp, path)  # fails if the name is taken: the check and the write are one step
-        except (AttributeError, NotImplementedError, PermissionError):  # pragma: no cover - no hard links here
+        except FileExistsError:
+            raise
+        except (AttributeError, NotImplementedError, OSError):  # no hard links on this disk: FAT or exFAT (a USB
+            # stick), some network shares; Windows says "Incorrect function", macOS ENOTSUP, Linux EPERM
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

@@ -189,7 +189,7 @@ def fault(point: str, path: Path) -> None:
     if os.environ.get("COMPLAINTS_FAULT") == f"{point}:{path.name}":
         raise InjectedFault(path.read_text(encoding="utf-8", errors="replace"))
     if os.environ.get("COMPLAINTS_FAULT") == f"kill-{point}:{path.name}":  # the process killed, as by the OOM killer
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))  # Windows: TerminateProcess, as abrupt
 
 
 def _sha256(path: Path) -> str | None:

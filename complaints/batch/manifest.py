@@ -30,6 +30,7 @@ from typing import Any
 from .. import files
 from ..errors import UsageError
 from ..layout import LANGUAGES, shown
+from ..locks import FOLDER_LOCK
 
 WORK_DIR = ".complaints"  # inside OUT: the journal and the temporary files of a run
 
@@ -186,7 +187,7 @@ def unlisted(out: Path) -> list[str]:
         for name in sorted(names):
             path = Path(here, name)
             rel = path.relative_to(out).as_posix()
-            if rel in ("manifest.json", "manifest.csv") or not path.is_file():
+            if rel in ("manifest.json", "manifest.csv", FOLDER_LOCK) or not path.is_file():  # the lock: Windows
                 continue
             row = by_path.get(rel)
             if row is None or not same_content(out, row):

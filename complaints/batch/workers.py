@@ -221,6 +221,12 @@ def worker_count(asked: int | None, jobs: int) -> tuple[int, str | None]:
     return max(1, min(wanted, limit, jobs)), note
 
 
+# How worker processes start: None, by fork where the system has it (Linux, macOS: the templates prepared once,
+# shared), else by spawn (Windows: each worker imports the tool and prepares its own). Tests set "spawn" here to
+# run on Linux what Windows runs.
+START_METHOD: str | None = None
+
+
 class Workers:
     """The batch's worker processes, started when there is more than one job; `close` (or the end of a `with`
     block) stops them."""
@@ -293,7 +299,7 @@ class Workers:
         if self._pool is None:
             import multiprocessing
 
-            method = start_method()
+            method = START_METHOD or start_method()
             if method == "fork":
                 _prepare_before_fork(self.options)
             staging = self.options.staging  # the output's temporary folder, where it is made already
@@ -372,7 +378,7 @@ def _start_worker(options: Options, tags: str) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the batch's own handler, inherited through fork
     # What a worker raises reaches the main process with the result; the only thing a worker would print
     # itself is the broken pipe of a main process that was killed, which is noise to the user.
-    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
     if _WORKER is None or _WORKER.options != options:  # else prepared before the fork, and shared
         _WORKER = Worker(options)
     from multiprocessing.util import Finalize

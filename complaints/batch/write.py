@@ -24,6 +24,7 @@ from .. import files
 from ..counts import counted, verb
 from ..errors import Problem, UsageError
 from ..layout import letter_path
+from ..locks import Busy, hold_folder
 from . import manifest
 from .check import Checked, broken_project, claim_id, internal_error, taken
 from .manifest import Record
@@ -380,7 +381,7 @@ _writing_lock = threading.Lock()
 @contextmanager
 def only_writer(out: Path) -> Iterator[None]:
     """One `render` at a time writes to a folder: a second one is told so instead of mixing their files, whether
-    it is another process or another thread of this one (on every system: without fcntl, threads only)."""
+    it is another process or another thread of this one."""
     key = os.path.normcase(str(out.resolve()))
     with _writing_lock:
         if key in _writing:
@@ -396,21 +397,14 @@ def only_writer(out: Path) -> Iterator[None]:
 
 @contextmanager
 def _folder_lock(out: Path) -> Iterator[None]:
-    """The lock other processes see: flock on the folder, where the system has it."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on Windows
-        yield
-        return
-    fd = os.open(out, os.O_RDONLY)
-    try:
+    """The lock other processes see (locks.hold_folder: on Linux and macOS the folder itself, on Windows a file
+    in it)."""
+    with contextlib.ExitStack() as held:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            held.enter_context(hold_folder(out))
+        except Busy:
             raise FolderBusy(f"another `complaints render` is writing to {out}; wait for it to finish") from None
         yield
-    finally:
-        os.close(fd)
 
 
 class Interrupts:

@@ -21,11 +21,14 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import threading
 import zlib
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import IO
 
+from .. import locks
 from ..errors import ComplaintsError
 
 INSTALL = ("on Debian or Ubuntu: sudo apt install libreoffice-writer-nogui python3-uno fonts-liberation2;"
@@ -151,9 +154,11 @@ class Office:
         # The converter runs in a session of its own: a kill of this process's whole group (a terminal closed, a
         # job killed) does not reach it, it sees its input end and stops LibreOffice, which would otherwise run
         # on, holding the profile. It keeps the profile's lock until then, so no other run takes the profile.
+        # On Windows a process group of its own is what keeps a Ctrl-C in the console from reaching it.
         posix = os.name == "posix"
         self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                       start_new_session=posix,
+                                      creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
                                       pass_fds=(self._profile_lock,) if posix and self._profile_lock is not None else ())
         self._ready = False
         atexit.register(self.close)
@@ -176,28 +181,27 @@ class Office:
 
     def _kept_profile(self) -> str | None:
         """A LibreOffice profile folder kept between runs, one per running converter (LibreOffice starts
-        faster with one); None where no cache folder can be had."""
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not on Windows
+        faster with one); None where no cache folder can be had, and on Windows: the profile's lock must pass to
+        the converter, to be held as long as its LibreOffice runs, and only POSIX hands an open file to a child
+        (pass_fds); a fresh profile each run is slower to start, never shared."""
+        if os.name != "posix":
             return None
         try:
-            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "complaints" / "libreoffice"
+            base = _cache_folder() / "complaints" / "libreoffice"
         except (RuntimeError, KeyError):  # no home folder (some service accounts): a fresh profile each run
             return None
         for slot in range(64):
             folder = base / f"profile-{slot}"
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                fd = os.open(folder / ".lock", os.O_CREAT | os.O_RDWR, 0o600)
             except OSError:
                 return None
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
+                self._profile_lock = locks.take(folder / ".lock")
+            except locks.Busy:  # another converter's
                 continue
-            self._profile_lock = fd
+            except OSError:  # the lock file cannot be made
+                return None
             return str(folder)
         return None
 
@@ -213,8 +217,7 @@ class Office:
     @staticmethod
     def _answer(proc: subprocess.Popen[bytes], timeout: float) -> dict[str, object]:
         assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], timeout)
-        line = proc.stdout.readline() if ready else b""
+        ready, line = read_line(proc.stdout, timeout)
         if not line:
             raise ConversionError("LibreOffice stopped or did not answer in time" if ready else
                                   f"LibreOffice did not answer within {timeout:.0f} seconds")
@@ -238,8 +241,27 @@ class Office:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
         if self._profile_lock is not None:
-            os.close(self._profile_lock)  # the profile folder is free for the next converter
+            locks.release(self._profile_lock)  # the profile folder is free for the next converter
             self._profile_lock = None
+
+
+def read_line(stream: IO[bytes], timeout: float, *, select_pipe: bool = os.name == "posix") -> tuple[bool, bytes]:
+    """The next line from a child process's pipe, waited for at most `timeout` seconds: (whether anything came,
+    the line; empty if the pipe ended or nothing came). Windows cannot `select` a pipe: a thread reads it there
+    (`select_pipe` False), and goes on waiting after a timeout until the caller stops the process."""
+    if select_pipe:
+        ready, _, _ = select.select([stream], [], [], timeout)
+        return bool(ready), stream.readline() if ready else b""
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return bool(got), got[0] if got else b""
+
+
+def _cache_folder() -> Path:
+    """Where the tool may keep files between runs: XDG_CACHE_HOME, else ~/.cache."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def settle(pdf: bytes, letter_date: date | None) -> bytes:

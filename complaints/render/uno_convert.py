@@ -41,7 +41,8 @@ def start(soffice, profile, pipe):
     # dates inside the PDF in UTC, whatever the machine's zone: the tool replaces them with the letter's date
     env = dict(os.environ, TZ="UTC")
     return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=env, start_new_session=True)
+                            env=env, start_new_session=True,  # Windows: its own process group, for taskkill /T
+                            creationflags=0 if os.name == "posix" else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
 
 
 def connect(pipe, office, timeout=60.0):
@@ -77,6 +78,39 @@ def convert(desktop, job):
         doc.close(True)
 
 
+def stop(office, finished, posix=os.name == "posix"):
+    """LibreOffice stopped: told to terminate (`finished`), it ends by itself; if this ended otherwise (the tool's
+    process was killed and our pipes broke), it is stopped here, at once. On Linux and macOS its whole process
+    group, which it started; Windows has neither groups nor SIGKILL: `taskkill /T` stops its process tree
+    (soffice.exe starts soffice.bin), forced if it does not stop."""
+    if posix:
+        steps = ((None, 5), (lambda: os.killpg(office.pid, signal.SIGTERM), 5),
+                 (lambda: os.killpg(office.pid, signal.SIGKILL), 5))
+    else:
+        steps = ((None, 5), (lambda: _taskkill(office, force=False), 5), (lambda: _taskkill(office, force=True), 5))
+    for step, wait in steps:
+        if step is not None:
+            try:
+                step()
+            except OSError:
+                break
+        try:
+            office.wait(timeout=wait if step is not None or finished else 0)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _taskkill(office, force):
+    """Windows: the office's process tree told to stop (`force`: killed); Popen's own, where taskkill is not."""
+    try:
+        subprocess.run(["taskkill", "/T", *(["/F"] if force else []), "/PID", str(office.pid)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        if office.poll() is None:
+            (office.kill if force else office.terminate)()
+
+
 def main():
     soffice = sys.argv[1]
     kept = len(sys.argv) > 2
@@ -104,19 +138,7 @@ def main():
         except Exception:  # noqa: BLE001,S110 - it is going away either way
             pass
     finally:
-        # told to terminate above, LibreOffice ends by itself; if this ended otherwise (the tool's process was
-        # killed and our pipes broke), it is stopped here, at once
-        for sig, wait in ((None, 5), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
-            if sig is not None:
-                try:
-                    os.killpg(office.pid, sig)
-                except OSError:
-                    break
-            try:
-                office.wait(timeout=wait if sig is not None or finished else 0)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop(office, finished)
         if not kept:
             shutil.rmtree(profile, ignore_errors=True)
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import FileSystemLoader
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -26,6 +26,7 @@ from .safety import MAX_UPLOAD
 TEMPLATES = Path(__file__).parent / "templates"
 SESSION_COOKIE = "desk"
 LANG_COOKIE = "lang"
+BODY_LIMIT = "desk_body_limit"  # in a request's scope: how many bytes its body may have (the guard counts them)
 
 
 @dataclass
@@ -70,19 +71,32 @@ def lang(request: Request) -> str:
 def csrf_token(request: Request) -> str:
     """The token every form of this browser carries: bound to its session cookie by the server's secret, so a
     page of another site, which cannot read the cookie, cannot make it."""
-    session = request.scope.get("desk_session") or request.cookies.get(SESSION_COOKIE, "")
+    session = request.scope.get("desk_session")
+    if not session:  # only the guard (app.Guard) gives a request its session
+        raise HTTPException(403)
     return hmac.new(desk(request).secret, session.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 async def form_of(request: Request, *, files: int = 0) -> FormData:
-    """The form a POST sent, its CSRF token checked (403 without it); at most `files` files, MAX_UPLOAD each."""
+    """The form a POST sent, its CSRF token checked (403 without it); at most `files` files, MAX_UPLOAD each
+    (413 for a bigger one, however the body is sent); a form that does not parse is 400, never a 500."""
+    limit = MAX_UPLOAD * max(files, 1) + 1024 * 1024
     size = request.headers.get("content-length")
-    if size is not None and size.isdigit() and int(size) > MAX_UPLOAD * max(files, 1) + 1024 * 1024:
+    if size is not None and size.isdigit() and int(size) > limit:
         raise HTTPException(413)
-    form = await request.form(max_files=files, max_fields=2000, max_part_size=1024 * 1024)
+    request.scope[BODY_LIMIT] = limit  # the guard stops a chunked body there
+    try:
+        form = await request.form(max_files=files, max_fields=2000, max_part_size=1024 * 1024)
+    except HTTPException:
+        raise
+    except (ValueError, LookupError, UnicodeError, AssertionError) as exc:  # a body the parsers choke on
+        raise HTTPException(400) from exc
     token = form.get("csrf")
-    if not isinstance(token, str) or not hmac.compare_digest(token, csrf_token(request)):
+    if not isinstance(token, str) or not hmac.compare_digest(token.encode(), csrf_token(request).encode()):
         raise HTTPException(403)
+    for value in form.values():
+        if isinstance(value, UploadFile) and (value.size or 0) > MAX_UPLOAD:
+            raise HTTPException(413)
     return form
 
 
@@ -103,7 +117,7 @@ def page(request: Request, template: str, context: Mapping[str, Any] | None = No
     values = {
         "t": t(request), "lang": lang(request), "languages": words.LANGUAGES, "csrf": csrf_token(request),
         "desk": here, "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        "request": request, "say_in": lambda code, key, **v: words.say(key, code, **v),
+        "request": request, "say_in": lambda code, key, **v: words.say(key, code, **v), "upload_limit": MAX_UPLOAD,
     }
     values.update(context or {})
     return HTMLResponse(_environment.get_template(template).render(values), status_code=status)

@@ -10,4 +10,13 @@ document.addEventListener("DOMContentLoaded", () => {
       if (source) { navigator.clipboard.writeText(source.value ?? source.textContent); button.classList.add("done"); }
     });
   }
+  // a file over the upload limit is refused beside its field before it is sent (the server refuses it too)
+  const limit = document.querySelector('meta[name="upload-limit"]');
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!limit || !(input instanceof HTMLInputElement) || input.type !== "file") return;
+    const big = Array.from(input.files || []).some((file) => file.size > Number(limit.content));
+    input.setCustomValidity(big ? limit.dataset.tooLarge : "");
+    if (big) input.reportValidity();
+  });
 });
