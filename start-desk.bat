@@ -1,7 +1,8 @@
 @echo off
 rem The advocate's desk on Windows: double-click this file.
 rem The first time, it installs the tool in the folder .venv beside this file (a few minutes, needs the
-rem internet); then it starts the desk on the folder "cases" and opens it in the browser. Close this window,
+rem internet); then it starts the desk on the folder "my-complaints" (made the first time: the desk then asks for your
+rem details as the applicant) and opens it in the browser. Close this window,
 rem or press Ctrl-C in it, to stop the desk.
 setlocal
 cd /d "%~dp0"
@@ -16,7 +17,7 @@ if errorlevel 1 goto failed
 ".venv\Scripts\python.exe" -m pip install -e .
 if errorlevel 1 goto failed
 :start
-".venv\Scripts\complaints.exe" serve cases
+".venv\Scripts\complaints.exe" serve my-complaints
 echo.
 echo The desk has stopped.
 pause

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The advocate's desk on macOS (and Linux): double-click this file (macOS opens it in Terminal).
 # The first time, it installs the tool in the folder .venv beside this file (a few minutes, needs the internet);
-# then it starts the desk on the folder `cases` and opens it in the browser. Close the window, or press
+# then it starts the desk on the folder `my-complaints` (made the first time: the desk then asks for your
+# details as the applicant) and opens it in the browser. Close the window, or press
 # Ctrl-C in it, to stop the desk.
 cd "$(dirname "$0")" || exit 1
 
@@ -28,5 +29,5 @@ if [ ! -x .venv/bin/complaints ]; then
     .venv/bin/python -m pip install -e . || { rm -rf .venv; stop "The installation did not finish (see the messages above); double-click this file to try again."; }
 fi
 
-.venv/bin/complaints serve cases
+.venv/bin/complaints serve my-complaints
 stop "The desk has stopped."

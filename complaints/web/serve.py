@@ -20,13 +20,20 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def serve(folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
           started: Callable[[str], None] = print) -> None:
     """Serve the project folder `folder` until Ctrl-C; `started` is told the address once it answers. A port of
-    0 takes any free one. UsageError if the folder is missing, the port taken, or another server has the folder."""
+    0 takes any free one. A folder that does not exist yet (in one that does) is made: a new project, whose first
+    page asks for the applicant. UsageError if the folder cannot be had, the port is taken, or another server has
+    the folder."""
     import uvicorn
 
     from .app import create_app
 
     workers_start_apart()
     root = Path(folder)
+    if not root.exists() and root.parent.is_dir():
+        try:
+            root.mkdir()
+        except OSError as exc:
+            raise UsageError(f"cannot make the folder {folder}: {exc.strerror or exc}", about="folder") from None
     if not root.is_dir():
         raise UsageError(f"no such folder: {folder}", about="folder")
     try:

@@ -35,3 +35,11 @@ def test_the_interface_switches_to_kazakh_and_remembers_it(serve, project_folder
     page.goto(desk.url)
     assert "Істер" in page.locator("header nav").inner_text()
 
+
+
+def test_a_folder_not_made_yet_is_made_and_the_desk_asks_for_the_applicant(serve, tmp_path: Path) -> None:
+    folder = tmp_path / "my-complaints"
+    desk = serve(folder)
+    with urllib.request.urlopen(desk.url) as answer:
+        assert answer.url.endswith("/first-run")
+    assert folder.is_dir() and not (folder / "complaints.yaml").exists()
