@@ -38,8 +38,9 @@ class Desk:
 
 def start_desk(folder: Path, *extra: str, env: dict[str, str] | None = None) -> Desk:
     """`complaints serve FOLDER --port 0 --no-browser`, waited for until it says its address."""
+    where = folder if folder.is_dir() else folder.parent  # a folder not made yet: the desk makes it
     process = subprocess.Popen([sys.executable, "-m", "complaints.cli", "serve", str(folder), "--port", "0",
-                                "--no-browser", *extra], cwd=folder if folder.is_dir() else folder.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                "--no-browser", *extra], cwd=where, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, encoding="utf-8", env={**os.environ, **(env or {})})
     assert process.stdout is not None
     lines: list[str] = []
