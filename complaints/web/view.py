@@ -77,9 +77,11 @@ def csrf_token(request: Request) -> str:
     return hmac.new(desk(request).secret, session.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-async def form_of(request: Request, *, files: int = 0) -> FormData:
+async def form_of(request: Request, *, files: int = 0, says_too_large: bool = False) -> FormData:
     """The form a POST sent, its CSRF token checked (403 without it); at most `files` files, MAX_UPLOAD each
-    (413 for a bigger one, however the body is sent); a form that does not parse is 400, never a 500."""
+    (413 for a bigger one, however the body is sent); a form that does not parse is 400, never a 500.
+    `says_too_large`: the page refuses a file over MAX_UPLOAD itself, beside its field, with the rest of the form
+    kept (the body as a whole is still limited)."""
     limit = MAX_UPLOAD * max(files, 1) + 1024 * 1024
     size = request.headers.get("content-length")
     if size is not None and size.isdigit() and int(size) > limit:
@@ -95,7 +97,7 @@ async def form_of(request: Request, *, files: int = 0) -> FormData:
     if not isinstance(token, str) or not hmac.compare_digest(token.encode(), csrf_token(request).encode()):
         raise HTTPException(403)
     for value in form.values():
-        if isinstance(value, UploadFile) and (value.size or 0) > MAX_UPLOAD:
+        if not says_too_large and isinstance(value, UploadFile) and (value.size or 0) > MAX_UPLOAD:
             raise HTTPException(413)
     return form
 

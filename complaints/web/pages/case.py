@@ -291,7 +291,7 @@ async def _posted(request: Request, opened: Opened) -> Response:
     the case's page."""
     here = desk(request)
     language = lang(request)
-    form = await form_of(request, files=1)
+    form = await form_of(request, files=1, says_too_large=True)
     get, get_list = _getter(form), _lister(form)
     values = caseform.values_from(get, get_list)
     saving = form.get("action") == "save"

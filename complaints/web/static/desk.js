@@ -15,6 +15,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.addEventListener("change", (event) => {
     const input = event.target;
     if (!limit || !(input instanceof HTMLInputElement) || input.type !== "file") return;
+    if (input.form && input.form.dataset.maxUpload) return;  // a form that says it beside the field itself
     const big = Array.from(input.files || []).some((file) => file.size > Number(limit.content));
     input.setCustomValidity(big ? limit.dataset.tooLarge : "");
     if (big) input.reportValidity();
