@@ -293,6 +293,9 @@ KINDS: list[Any] = [
                      "en": "Article 1 of the Law on Test Norms"},
         "in_force_from": "2020-01-01", "in_force_until": "2025-01-01"}]}, "norm",
                  "legal_basis.norms[1]", "not in force on the letter's date 2026-11-25", id="repealed-norm"),
+    # a case with no evidence at all: its letter would list no annexes
+    pytest.param("case", {"evidence": None}, "no-evidence", "evidence", "the letter will list no annexes",
+                 id="no-evidence"),
 ]
 
 

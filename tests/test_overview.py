@@ -143,3 +143,17 @@ def test_sort_by_posted_either_way_with_undated_last(folder: Path) -> None:
     assert [r.case_id for r in sort_rows(rows, "posted", descending=True)] == ["b-later", "nurkz-clean", "c-undated"]
     assert [r.case_id for r in sort_rows(rows, "status")][0] in ("nurkz-clean", "b-later")  # drafts before attention
     assert [r.case_id for r in sort_rows(rows, "id", descending=True)] == ["nurkz-clean", "c-undated", "b-later"]
+
+
+def test_the_case_title_is_listed_and_searched(folder: Path) -> None:
+    write_yaml(folder / "other.yaml", edited(clean_case(), id="tengri-other", title="Язык вражды под статьёй о кино"))
+    rows = {r.case_id: r for r in overview(folder, letter_date=LETTER_DATE)}
+    assert rows["tengri-other"].title == "Язык вражды под статьёй о кино" and rows["nurkz-clean"].title == ""
+    assert [r.case_id for r in search(list(rows.values()), "вражды кино")] == ["tengri-other"]
+
+
+def test_a_case_with_no_evidence_needs_attention(folder: Path) -> None:
+    write_yaml(folder / "nurkz-clean.yaml", edited(clean_case(), evidence=None))
+    (row,) = overview(folder, letter_date=LETTER_DATE)
+    assert row.status == "attention"
+    assert row.reason is not None and "gives no evidence" in row.reason.message and row.reason.field == "evidence"

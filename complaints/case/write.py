@@ -237,6 +237,25 @@ def date_as_written(field: str, value: Any) -> Any:
         return value
 
 
+def date_as_typed(field: str, value: Any) -> Any:
+    """A date or time field's value as a person types it (06.10.2023, 06.10.2023 22:53), where that form reads
+    back to the very value given (no offset, no seconds); anything else as it is."""
+    if not isinstance(value, str) or not _is_date(field):
+        return value
+    try:
+        moment = parse_moment(value)
+    except ValueError:
+        return value
+    typed = moment.day.strftime("%d.%m.%Y")
+    if moment.clock is not None:
+        typed += " " + moment.clock.strftime("%H:%M")
+    try:
+        same = moment_text(parse_moment(typed)) == moment_text(moment) == value.strip()
+    except ValueError:
+        same = False
+    return typed if same else value
+
+
 def dates_as_written(data: Any, at: tuple[str, ...] = ()) -> Any:
     """The fields with every date and time in them as a case file writes it (date_as_written)."""
     if isinstance(data, dict):

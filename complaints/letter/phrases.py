@@ -64,7 +64,8 @@ class Phrases:
         self.time_pattern = formats.get("time", "HH:mm")
         self.grammar = self.book.get("grammar", {})
         env = environment("phrases")
-        env.filters.update(date=self.date, date_in=self.date_in, date_of=self.date_of, time=self.time,
+        env.filters.update(date=self.date, date_in=self.date_in, date_of=self.date_of, date_from=self.date_from,
+                           date_to=self.date_to, time=self.time,
                            time_in=self.time_in, offset=self.offset, number=self.number, plural=self.plural,
                            words=self.words, inner=_inner)
         self.env = env
@@ -134,6 +135,14 @@ class Phrases:
 
     def date_of(self, value: Moment | Day) -> str:
         return self._inflected(value, "month_attributive")
+
+    def date_from(self, value: Moment | Day) -> str:
+        """The date a period starts on, as "from …" takes it (Kazakh: 2015 жылғы 1 қаңтардан)."""
+        return self._inflected(value, "month_ablative")
+
+    def date_to(self, value: Moment | Day) -> str:
+        """The date a period ends on, as "until …" takes it (Kazakh: 2024 жылғы 18 тамызға)."""
+        return self._inflected(value, "month_dative")
 
     def time(self, value: Moment) -> str:
         return format_time(self._clock(value), self.time_pattern, locale=self.locale)

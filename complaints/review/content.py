@@ -45,11 +45,11 @@ def scan(doc: Document, source: Path | None) -> list[Finding]:
 
 def case_findings(case: CaseFile, letter_date: date) -> list[Finding]:
     """What the case says beyond its values: the addressee's unconfirmed fields, the norms out of force on the
-    letter's date, a licence clause an online outlet cannot have."""
+    letter's date, a licence clause an online outlet cannot have, no evidence at all."""
     doc = case.document
     if doc is None:
         return []
-    return [*_norms(doc, case, letter_date), *_licence(doc, case)]
+    return [*_norms(doc, case, letter_date), *_licence(doc, case), *_no_evidence(doc, case)]
 
 
 def authority_findings(case: CaseFile) -> tuple[Document | None, list[Finding]]:
@@ -301,3 +301,13 @@ def _licence(doc: Document, case: CaseFile) -> Iterator[Finding]:
                   "online media are registered (постановка на учёт), not licensed: a certificate of registration has"
                   " no numbered conditions to breach; remove licence_clause unless you annex the document that has"
                   " this very clause")
+
+
+def _no_evidence(doc: Document, case: CaseFile) -> Iterator[Finding]:
+    """A case with no evidence item: its letter would go out with no annex, the comment shown by nothing."""
+    if case.case.evidence:
+        return
+    at = doc.mark(("evidence",), key=True) if ("evidence",) in doc.keys else doc.mark(("comment",), key=True)
+    yield Finding(doc.path, at.line, at.column, "evidence", "no-evidence",
+                  "the case gives no evidence: the letter will list no annexes; add the screenshot of the comment"
+                  " (a file) or the web address where it is kept before signing")

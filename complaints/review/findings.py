@@ -20,6 +20,7 @@ KINDS = (
     "untranslated",  # a translation equal to the original
     "licence",  # a licence clause for an outlet that is registered, not licensed
     "norm",  # a norm not in force on the letter's date
+    "no-evidence",  # a case with no evidence at all: its letter lists no annexes
     "evidence",  # an evidence file changed since the letters were rendered
     "stale",  # a letter older than its case, or a letter file the manifest does not list
 )

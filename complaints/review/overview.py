@@ -1,7 +1,7 @@
 """Every case of a project folder at a glance: where it stands, from its file, `check`, its letters and the register.
 
     overview(root)             one CaseRow per case file under root (those that do not load too), with its status
-    search(rows, q)            the rows whose id, outlet, author or comment text holds every word of q
+    search(rows, q)            the rows whose id, title, outlet, author or comment text holds every word of q
     sort_rows(rows, by, desc)  the rows ordered by a column (SORT_KEYS)
 
 A case's status is one of STATUSES, decided in this order, the first that applies:
@@ -61,6 +61,7 @@ class CaseRow:
     problems: list[Problem] = field(default_factory=list)  # errors, warnings, then check's findings: [0] is why
     letters: tuple[str, ...] = ()  # the letter languages with a letter in the letters folder
     filings: list[Any] = field(default_factory=list)  # the register's standings of its filings
+    title: str = ""  # the case's short title (its `title`), "" where it gives none
 
     @property
     def posted_text(self) -> str:
@@ -120,7 +121,7 @@ def overview(root: str | Path, *, letters: str | Path | None = None, db: str | P
             status = "draft"
         rows.append(CaseRow(path, _relative(path, root), fields["id"], fields["outlet"], fields["author"],
                             fields["text"], fields["posted"], fields["language"], status, problems, rendered,
-                            standing))
+                            standing, fields["title"]))
     return rows
 
 
@@ -154,7 +155,7 @@ def _fields(case: Any, path: Path) -> dict[str, Any]:
     if case is not None:
         comment = case.case.comment
         return {"id": case.id, "outlet": case.case.outlet.name, "author": comment.author, "text": comment.text,
-                "posted": comment.posted, "language": comment.language}
+                "posted": comment.posted, "language": comment.language, "title": case.case.title or ""}
     data: Any = None
     try:
         data = read_yaml(path, collect=True).data
@@ -171,7 +172,8 @@ def _fields(case: Any, path: Path) -> dict[str, Any]:
     case_id = data.get("id")
     return {"id": case_id if isinstance(case_id, str) and case_id else path.stem,
             "outlet": _text(outlet.get("name")), "author": _text(comment.get("author")),
-            "text": _text(comment.get("text")), "posted": posted, "language": _text(comment.get("language"))}
+            "text": _text(comment.get("text")), "posted": posted, "language": _text(comment.get("language")),
+            "title": _text(data.get("title"))}
 
 
 def _text(value: Any) -> str:
@@ -190,11 +192,11 @@ def _folded(text: str) -> str:
 
 
 def search(rows: Iterable[CaseRow], q: str | None) -> list[CaseRow]:
-    """The rows whose id, outlet, author or comment text (case and form aside) holds every word of `q`."""
+    """The rows whose id, title, outlet, author or comment text (case and form aside) holds every word of `q`."""
     words = _folded(q or "").split()
     found = []
     for row in rows:
-        haystack = _folded("\n".join((row.case_id, row.outlet, row.author, row.text)))
+        haystack = _folded("\n".join((row.case_id, row.title, row.outlet, row.author, row.text)))
         if all(word in haystack for word in words):
             found.append(row)
     return found

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..case import law
 from ..case.model import REQUESTS
-from ..case.write import REMOVE, Change, date_as_written
+from ..case.write import REMOVE, Change, date_as_typed, date_as_written
 from ..layout import LANGUAGES
 
 
@@ -120,6 +120,8 @@ def values_of(data: Mapping[str, Any] | None) -> dict[str, Any]:
             values[f.path] = [n for n in value if isinstance(n, str)] if isinstance(value, list) else []
         elif f.kind == "requests":
             values[f.path] = [r for r in value if isinstance(r, str)] if isinstance(value, list) else list(REQUESTS)
+        elif f.kind == "date":
+            values[f.path] = date_as_typed(f.path, _text(value))
         else:
             values[f.path] = _text(value)
     items = _list(data.get("evidence"))
@@ -127,7 +129,7 @@ def values_of(data: Mapping[str, Any] | None) -> dict[str, Any]:
         item = item if isinstance(item, Mapping) else {}
         values[f"evidence.{i}.file"] = _text(item.get("file"))
         values[f"evidence.{i}.url"] = _text(item.get("url"))
-        values[f"evidence.{i}.taken"] = _text(item.get("taken"))
+        values[f"evidence.{i}.taken"] = date_as_typed("evidence.taken", _text(item.get("taken")))
         values[f"evidence.{i}.sha256"] = _text(item.get(SHA_KEY))
         description = item.get("description")
         for lang in LANGUAGES:
@@ -312,8 +314,10 @@ def with_added(values: dict[str, Any], item: Mapping[str, Any]) -> dict[str, Any
     it with the others, and the inputs for another one empty."""
     i = int(values.get("evidence.count") or 0)
     keep = f"evidence.{NEW}.url" if "file" in item else None  # a web address given with the file: not lost
+    typed = _text(values.get(f"evidence.{NEW}.taken")) or _text(item.get("taken"))  # the date as it was typed
     values = {k: v for k, v in values.items() if not k.startswith(f"evidence.{NEW}.") or k == keep}
-    values.update({f"evidence.{i}.{key}": _text(item.get(key)) for key in ("file", "url", "taken")})
+    values.update({f"evidence.{i}.{key}": _text(item.get(key)) for key in ("file", "url")})
+    values[f"evidence.{i}.taken"] = typed
     values[f"evidence.{i}.sha256"] = _text(item.get(SHA_KEY))
     description = item.get("description")
     for lang in LANGUAGES:

@@ -38,7 +38,7 @@ def type_case(page: Page, *, author: str, posted: str) -> None:
     field(page, "article.published").fill("06.10.2023")
     field(page, "comment.author").fill(author)
     field(page, "comment.posted").fill(posted)
-    field(page, "comment.language").fill("ru")
+    page.select_option('select[name="comment.language"]', "ru")
     field(page, "comment.text").fill(TEXT)
     field(page, "comment.translations.en").fill("He wrote: “The Kazakh language is a rich language!”")
     field(page, "comment.translations.kk").fill("Ол былай деп жазды: «Қазақ тілі — бай тіл!»")
@@ -295,3 +295,157 @@ def test_the_case_page_speaks_kazakh(serve, project_folder: Path, browser_page: 
     assert page.locator("h1").inner_text() == "Жаңа іс"
     assert "Пікірдің мәтіні" in page.locator('label[for="f-comment.text"]').inner_text()
     assert page.locator("#save").inner_text() == "Істі сақтау"
+
+
+def test_the_same_upload_checked_three_times_and_saved_once_in_vain_is_stored_once(
+        serve, project_folder: Path, browser_page: Page, tmp_path: Path) -> None:
+    desk = serve(project_folder)
+    page = browser_page
+    shot = tmp_path / "screenshot-comment.png"
+    shot.write_bytes(PNG)
+    page.goto(desk.url + "cases/new")
+    type_case(page, author="ZapadNamNePomozhet", posted="06.10.2023 22:53")
+    field(page, "id").fill("nurkz-once")
+    for _ in range(3):  # the user chooses the file again each time, as the page asks
+        page.set_input_files('[name="evidence.new.upload"]', str(shot))
+        _describe(page)
+        field(page, "evidence.new.taken").fill("01.12.2026 10:02")
+        page.click("#check")
+        expect(page.locator("code.evidence-file")).to_have_count(1)
+    # the date typed comes back as it was typed, not as ISO
+    assert field(page, "evidence.0.taken").input_value() == "01.12.2026 10:02"
+    field(page, "comment.author").fill("")
+    page.set_input_files('[name="evidence.new.upload"]', str(shot))
+    page.click("#save")
+    expect(page.locator("#not-saved")).to_be_visible()
+    folder = project_folder / "evidence" / "nurkz-once"
+    assert [p.name for p in folder.iterdir()] == ["screenshot-comment.png"]
+    field(page, "comment.author").fill("ZapadNamNePomozhet")
+    page.click("#save")
+    path = saved_case(page, project_folder)
+    assert [p.name for p in folder.iterdir()] == ["screenshot-comment.png"]
+    evidence = load_case(path).case.evidence
+    assert [item.file for item in evidence] == ["evidence/nurkz-once/screenshot-comment.png"]
+
+
+def test_an_upload_with_the_bytes_of_a_stored_file_reuses_it(serve, project_folder: Path, browser_page: Page,
+                                                             tmp_path: Path) -> None:
+    desk = serve(project_folder)
+    folder = project_folder / "evidence" / "nurkz-2023-10-06-kazakh-language"
+    folder.mkdir(parents=True)
+    (folder / "shot.png").write_bytes(PNG)
+    renamed = tmp_path / "shot (1).png"
+    renamed.write_bytes(PNG)
+    page = browser_page
+    page.goto(desk.url + f"case?file={NUR}")
+    page.set_input_files('[name="evidence.new.upload"]', str(renamed))
+    _describe(page)
+    page.click("#save")
+    expect(page.locator("#saved")).to_be_visible()
+    assert [p.name for p in folder.iterdir()] == ["shot.png"]
+    assert load_case(project_folder / NUR).case.evidence[-1].file == "evidence/nurkz-2023-10-06-kazakh-language/shot.png"
+
+
+def test_the_comment_language_is_chosen_by_name_from_a_list(serve, project_folder: Path, browser_page: Page) -> None:
+    from complaints.case.model import _lang_code
+
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "cases/new")
+    select = page.locator('select[name="comment.language"]')
+    codes = [c for c in select.locator("option").evaluate_all("os => os.filter(o => !o.disabled).map(o => o.value)") if c]
+    names = select.locator("option").all_inner_texts()
+    assert codes[:3] == ["kk", "ru", "en"] and len(codes) > 50
+    assert names[1:4] == ["Казахский", "Русский", "Английский"]
+    assert "Узбекский" in names and "uz" not in names
+    for code in codes:
+        assert _lang_code(code) == code  # every choice is one the case format takes
+    page.goto(desk.url + "lang/kk?back=/cases/new")
+    assert page.locator('select[name="comment.language"] option').nth(1).inner_text() == "Қазақ тілі"
+    page.goto(desk.url + f"case?file={NUR}")
+    assert page.locator('select[name="comment.language"]').input_value() == "ru"
+
+
+def test_the_language_list_works_without_javascript(serve, project_folder: Path, chromium) -> None:
+    desk = serve(project_folder)
+    context = chromium.new_context(java_script_enabled=False, locale="ru-RU")
+    page = context.new_page()
+    try:
+        page.goto(desk.url + "cases/new")
+        type_case(page, author="ZapadNamNePomozhet", posted="06.10.2023 22:53")
+        page.select_option('select[name="comment.language"]', "uz")
+        page.click("#save")
+        assert load_case(saved_case(page, project_folder)).case.comment.language == "uz"
+    finally:
+        context.close()
+
+
+def test_norms_show_no_ids_and_their_periods_in_the_pages_language(serve, project_folder: Path,
+                                                                   browser_page: Page) -> None:
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "cases/new")
+    norms = page.locator("#s-legal_basis").inner_text()
+    assert "criminal-code-174-1" not in norms and not re.search(r"\d{4}-\d{2}-\d{2}", norms)
+    assert "действует с 1 января 2015 года" in norms
+    assert page.locator('input[value="criminal-code-174-1"] + span').get_attribute("title") == "criminal-code-174-1"
+    page.goto(desk.url + "lang/kk?back=/cases/new")
+    norms = page.locator("#s-legal_basis").inner_text()
+    assert "2015 жылғы 1 қаңтардан бастап қолданылады" in norms
+    assert "1999 жылғы 23 шілдеден бастап 2024 жылғы 18 тамызға дейін қолданылады" in norms
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", norms)
+
+
+def test_an_existing_cases_dates_are_shown_as_typed_and_saving_leaves_the_file_alone(
+        serve, project_folder: Path, browser_page: Page) -> None:
+    desk = serve(project_folder)
+    page = browser_page
+    before = (project_folder / NUR).read_text(encoding="utf-8")
+    page.goto(desk.url + f"case?file={NUR}")
+    assert field(page, "comment.posted").input_value() == "06.10.2023 22:53"
+    assert field(page, "article.published").input_value() == "06.10.2023"
+    page.click("#save")
+    expect(page.locator("#saved")).to_be_visible()
+    assert (project_folder / NUR).read_text(encoding="utf-8") == before
+
+
+def test_a_text_missing_in_a_letter_language_points_to_the_forms_field(serve, project_folder: Path, chromium) -> None:
+    desk = serve(project_folder)
+    context = chromium.new_context(java_script_enabled=False, locale="kk-KZ")
+    page = context.new_page()
+    try:
+        page.goto(desk.url + "lang/kk?back=/cases/new")
+        type_case(page, author="ZapadNamNePomozhet", posted="06.10.2023 22:53")
+        field(page, "outlet.owner.kk").fill("«Мысал» ЖШС")
+        page.click("#save")
+        said = page.locator('[data-problems-for="outlet.owner"]').inner_text()
+        assert "орысша" in said and "толтырыңыз" in said
+        assert "ru: …" not in said and "'" not in said
+    finally:
+        context.close()
+
+
+def test_kazakh_and_russian_labels_of_the_requests_and_the_last_check(serve, project_folder: Path,
+                                                                      browser_page: Page) -> None:
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "cases/new")
+    assert page.locator('label[for="f-comment.still_online"]').inner_text().startswith(
+        "Дата последней проверки доступности")
+    page.goto(desk.url + "lang/kk?back=/cases/new")
+    assert page.locator("#s-requests legend").first.inner_text() == "Министрлікке сұраулар"
+    assert "өтініштер" not in page.locator("#s-requests").inner_text().casefold()
+
+
+def test_the_case_heading_shows_its_title_with_the_id_small(serve, project_folder: Path, browser_page: Page) -> None:
+    text = (project_folder / NUR).read_text(encoding="utf-8")
+    if "\ntitle:" not in text:
+        text += "title: Фильмы на казахском языке\n"
+        (project_folder / NUR).write_text(text, encoding="utf-8")
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + f"case?file={NUR}")
+    title = field(page, "title").input_value()
+    assert title
+    assert page.locator("#case-heading .case-title").inner_text() == title
+    assert page.locator("#case-heading .case-id").inner_text() == "nurkz-2023-10-06-kazakh-language"

@@ -42,7 +42,8 @@ def test_the_example_cases_are_listed_with_their_status(serve, project_folder: P
         assert "требует внимания" in row.locator(".status").inner_text()
         assert row.locator(".reason").inner_text().strip()
     nurkz = rows.nth(0)
-    assert "Nur.kz" in nurkz.inner_text() and "2023-10-06 22:53, UTC+6" in nurkz.inner_text()
+    assert "Nur.kz" in nurkz.inner_text() and "6 октября 2023 года, 22:53 (UTC+6)" in nurkz.inner_text()
+    assert "2023" in nurkz.locator("td.posted").inner_text() and "-10-" not in nurkz.locator("td.posted").inner_text()
     assert "русский" in nurkz.inner_text()
     assert "дата не указана" in rows.nth(1).inner_text()  # the Zona.kz example gives no time of posting
     assert nurkz.locator("a", has_text="Письма").get_attribute("href") == f"/letters?file={NURKZ}.yaml"
@@ -136,3 +137,44 @@ def test_search_and_sort_work_without_javascript(serve, project_folder: Path, ch
         assert "order=desc" in page.url  # the order chosen is kept by the search
     finally:
         context.close()
+
+
+def test_the_case_title_is_the_link_with_the_id_small_and_is_searched(serve, project_folder: Path,
+                                                                     browser_page) -> None:
+    data = yaml.safe_load((project_folder / f"{NURKZ}.yaml").read_text(encoding="utf-8"))
+    data["title"] = "Фильмы на казахском: «не хватает слов»"
+    write_yaml(project_folder / f"{NURKZ}.yaml", data)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "cases")
+    row = page.locator(f"#cases tbody tr[data-file='{NURKZ}.yaml']")
+    link = row.locator("td.case-id a.case-title")
+    assert link.inner_text() == "Фильмы на казахском: «не хватает слов»"
+    assert link.get_attribute("href") == f"/case?file={NURKZ}.yaml"
+    assert row.locator(".case-id-small code").inner_text() == NURKZ
+    page.fill("#q", "не хватает слов")
+    page.press("#q", "Enter")
+    assert _ids(page) == [NURKZ]
+
+
+def test_the_posted_time_in_kazakh(serve, project_folder: Path, browser_page) -> None:
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "lang/kk?back=/cases")
+    assert "2023 жылғы 6 қазан, 22:53 (UTC+6)" in page.locator(f"#cases tbody tr[data-file='{NURKZ}.yaml']").inner_text()
+
+
+def test_at_390_pixels_the_table_does_not_overflow_sideways(serve, project_folder: Path, chromium) -> None:
+    _hostile_case(project_folder)
+    desk = serve(project_folder)
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(desk.url + "cases")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width
+        box = page.locator("#cases tbody tr").first.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    finally:
+        context.close()
+

@@ -10,8 +10,9 @@ never over a file changed on disk since the page was opened); evidence files upl
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -31,9 +32,9 @@ from ...case.write import check_text, draft_case, put, suggest_id, updated_text,
 from ...errors import CaseError, Problem
 from ...files import write_new
 from ...layout import LANGUAGES, PROJECT_FILE, shown
-from ...letter.phrases import pick
+from ...letter.phrases import phrases, pick
 from .. import caseform, words
-from ..problems import say
+from ..problems import Said, say
 from ..safety import EVIDENCE_TYPES, MAX_UPLOAD, Outside, free_name, inside, safe_name
 from ..view import desk, form_of, lang, page, redirect
 
@@ -122,7 +123,7 @@ def _by_input(problems: list[Problem], slots: list[str], language: str,
     another file than the case's own (`file`: the project file's) at the top, with its file and field named."""
     found: dict[str, list[dict[str, str]]] = {}
     for problem in problems:
-        said = say(problem, language)
+        said = _said(problem, language)
         if file is not None and problem.file != file:
             name = PurePath(problem.file).name  # the project file, complaints.yaml: its place is the desk's own
             where = f"{name}: {problem.field}: " if problem.field else f"{name}: "
@@ -132,6 +133,21 @@ def _by_input(problems: list[Problem], slots: list[str], language: str,
         found.setdefault(caseform.form_key(problem.field, slots, said.severity), []).append(
             {"severity": said.severity, "message": said.message, "field": said.field})
     return found
+
+
+_NO_TEXT = re.compile(r"no text for language (?P<langs>[a-z]{2}(?:, [a-z]{2})*), which a letter is rendered in")
+
+
+def _said(problem: Problem, language: str) -> Said:
+    """A problem in the page's language; one asking for a YAML key (`add 'ru: …'`) pointing to the form's own
+    inputs for those languages instead."""
+    said = say(problem, language)
+    missing = _NO_TEXT.match(problem.message)
+    if missing is None:
+        return said
+    names = ", ".join(words.say(f"case.in_language.in_{code}", language) for code in missing["langs"].split(", ")
+                      if code in LANGUAGES)
+    return replace(said, message=page_word(language, "missing_language", languages=names), translated=True)
 
 
 # ---------------------------------------------------------------- uploads
@@ -164,9 +180,14 @@ async def _store(root: Path, folder: Path, case_id: str, upload: UploadFile) -> 
         raise Refused("empty")
     target_folder = folder / "evidence" / (case_id if ID_PATTERN.match(case_id) else "new-case")
 
+    sha = hashlib.sha256(data).hexdigest()
+
     def put_file() -> Path:
         target_folder.mkdir(parents=True, exist_ok=True)
         inside(root, target_folder.relative_to(root).as_posix())  # no link out of the project on the way
+        same = _same_file(target_folder, name, len(data), sha)
+        if same is not None:  # stored already (a Check, a save that failed, the same file chosen again): reused
+            return same
         while True:
             target = free_name(target_folder, name)
             try:
@@ -179,19 +200,64 @@ async def _store(root: Path, folder: Path, case_id: str, upload: UploadFile) -> 
         target = await run_in_threadpool(put_file)
     except Outside:
         raise Refused("outside") from None
-    return target.relative_to(folder).as_posix(), hashlib.sha256(data).hexdigest()
+    return target.relative_to(folder).as_posix(), sha
+
+
+def _same_file(folder: Path, name: str, size: int, sha: str) -> Path | None:
+    """A file of `folder` with these very bytes (its size, then its SHA-256), the one of that name first."""
+    candidates = sorted((p for p in folder.iterdir() if p.is_file() and not p.is_symlink()),
+                        key=lambda p: (p.name != name, p.name))
+    for path in candidates:
+        try:
+            if path.stat().st_size == size and sha256_file(path) == sha:
+                return path
+        except OSError:
+            continue
+    return None
 
 
 # ---------------------------------------------------------------- the page
 
 def _norms(language: str) -> list[dict[str, Any]]:
+    """The catalogue's norms, their periods of force in the page's language, as "from …" and "until …" take a date
+    (the letters' own wording: Kazakh case endings)."""
+    said = phrases(language)
     found = []
     for norm_id, norm in law.catalogue().items():
         found.append({"id": norm_id, "short": pick(norm.short, language) or norm_id,
                       "citation": pick(norm.citation, language) or "",
-                      "start": norm.in_force.from_.isoformat() if norm.in_force.from_ else "",
-                      "until": norm.in_force.until.isoformat() if norm.in_force.until else ""})
+                      "start": said.date_from(norm.in_force.from_) if norm.in_force.from_ else "",
+                      "until": said.date_to(norm.in_force.until) if norm.in_force.until else ""})
     return found
+
+
+FIRST_LANGUAGES = ("kk", "ru", "en")
+
+
+def _known_languages() -> tuple[str, ...]:
+    """The ISO 639-1 codes the case format takes for a language (those Babel knows: two letters)."""
+    from babel.localedata import locale_identifiers
+
+    return tuple(sorted(c for c in locale_identifiers() if re.fullmatch(r"[a-z]{2}", c)))
+
+
+def language_choices(language: str, current: str = "") -> list[dict[str, str]]:
+    """The languages a comment may be in, by name in the page's language: Kazakh, Russian, English first, then the
+    others by name; the value the form holds kept even where it is no known code (so nothing typed is lost)."""
+    from babel import Locale
+
+    def name(code: str) -> str:
+        try:
+            shown = Locale.parse(code).get_display_name(language) or code
+        except (ValueError, TypeError):
+            return code
+        return shown[:1].upper() + shown[1:]
+
+    others = sorted((c for c in _known_languages() if c not in FIRST_LANGUAGES), key=lambda c: name(c).casefold())
+    codes = [*FIRST_LANGUAGES, *others]
+    if current and current not in codes:
+        codes.insert(0, current)
+    return [{"code": code, "name": name(code) if code in _known_languages() else code} for code in codes]
 
 
 def _evidence(root: Path, folder: Path, values: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -219,7 +285,9 @@ def _show(request: Request, opened: Opened, values: Mapping[str, Any], problems:
     return page(request, "case.html", {
         "opened": opened, "values": values, "problems": problems, "notice": notice, "sections": caseform.SECTIONS,
         "norms": _norms(language), "requests": REQUESTS, "field_languages": LANGUAGES,
-"evidence": _evidence(root, opened.folder or root, values),
+        "evidence": _evidence(root, opened.folder or root, values),
+        "language_choices": language_choices(language, str(values.get("comment.language") or "")),
+        "case_title": str(values.get("title") or opened.data.get("title") or ""),
         "new": caseform.NEW, "upload_name": UPLOAD, "max_upload": MAX_UPLOAD, "evidence_types": EVIDENCE_TYPES,
         "saved": request.query_params.get("saved") == "1" and status == 200, "failed": status == 400,
         "case_id": case_id or str(opened.data.get("id") or ""),
@@ -315,9 +383,10 @@ async def _posted(request: Request, opened: Opened) -> Response:
                                 "message": page_word(language, f"upload.{exc.reason}", limit=MAX_UPLOAD // 2**20,
                                                      types=", ".join(EVIDENCE_TYPES))}]
         else:
-            added = caseform.added_item(get, file)
-            if added is not None:
-                added[caseform.SHA_KEY] = sha
+            if file not in _carried(values):  # the form has it already (stored by a Check before): not twice
+                added = caseform.added_item(get, file)
+                if added is not None:
+                    added[caseform.SHA_KEY] = sha
     elif get(f"evidence.{caseform.NEW}.url").strip():
         added = caseform.added_item(get, None)
     if added is not None:
@@ -348,6 +417,13 @@ async def _posted(request: Request, opened: Opened) -> Response:
             return _show(request, opened, values, {}, status=409, notice="changed")
         rel = opened.rel or ""
     return redirect(f"/case?file={quote(rel)}&saved=1")
+
+
+def _carried(values: Mapping[str, Any]) -> set[str]:
+    """The evidence files the form carries, those ticked for removal aside."""
+    count = int(values.get("evidence.count") or 0)
+    return {str(values.get(f"evidence.{i}.file")) for i in range(count)
+            if values.get(f"evidence.{i}.file") and not values.get(f"evidence.{i}.remove")}
 
 
 def page_word(language: str, key: str, **values: object) -> str:

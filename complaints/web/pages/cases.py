@@ -12,8 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ...case.when import Moment
+from ...letter.phrases import phrases
 from ...review.overview import SORT_KEYS, CaseRow, overview, search, sort_rows
 from .. import problems as said
+from .. import words
 from ..view import desk, lang, page, redirect
 
 EXCERPT = 160  # characters of the comment shown in the table
@@ -28,6 +31,18 @@ def _language_name(code: str, shown_in: str) -> str:
     return name or code
 
 
+def _posted(moment: Moment | None, shown_in: str) -> str:
+    """When the comment was posted, in the page's language as the letters write it: the date in Kazakhstan, the
+    time and its UTC offset then (6 октября 2023 года, 22:53, UTC+6); "" where the case does not say."""
+    if moment is None:
+        return ""
+    said = phrases(shown_in)
+    if not moment.has_time:
+        return said.date(moment.day)
+    return words.say("cases.posted_at", shown_in, date=said.date(moment), time=said.time(moment),
+                     offset=said.offset(moment))
+
+
 def _link(q: str, sort: str, order: str) -> str:
     query = {k: v for k, v in (("q", q), ("sort", sort), ("order", order)) if v}
     return "/cases" + ("?" + urlencode(query) if query else "")
@@ -37,9 +52,9 @@ def _row(row: CaseRow, here: str) -> dict[str, Any]:
     reason = said.say(row.reason, here) if row.reason is not None and row.status == "attention" else None
     text = " ".join(row.text.split())
     return {
-        "file": row.relative, "id": row.case_id, "outlet": row.outlet, "author": row.author,
+        "file": row.relative, "id": row.case_id, "title": row.title, "outlet": row.outlet, "author": row.author,
         "excerpt": text if len(text) <= EXCERPT else text[:EXCERPT].rstrip() + "…",
-        "posted": row.posted_text, "language": _language_name(row.language, here) if row.language else "",
+        "posted": _posted(row.posted, here), "language": _language_name(row.language, here) if row.language else "",
         "status": row.status, "reason": reason, "more": max(len(row.problems) - 1, 0) if reason else 0,
         "case_link": "/case?" + urlencode({"file": row.relative}),
         "letters_link": "/letters?" + urlencode({"file": row.relative}),

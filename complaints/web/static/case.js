@@ -29,7 +29,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function mark(key) {
-    for (const input of form.querySelectorAll("input, textarea")) {
+    for (const input of form.querySelectorAll("input, textarea, select")) {
       const name = input.name || "";
       if (name === key || name.startsWith(key + ".")) {
         input.classList.add("invalid");
