@@ -3,6 +3,10 @@
     project_text(data, lang)    the fields as commented YAML (wording: data/project-file.yaml, in kk, ru or en)
     check_project(text, target) what load_project says of the text as the file it is about to become
     write_project(data, folder) a new complaints.yaml: its text, checked, created (never over an existing one)
+    updated_project_text(text, changes, notes)  an existing one with some fields set, its comments as they were
+    confirmation_note(source, day, lang)        the comment beside an addressee field the user checked
+    confirmation_of(text, path) where and when the comment beside that field says it was checked
+    replace_project(target, text, sha256)       the file replaced by the text, checked, unless changed on disk
 
 The first run of the desk writes it from its form; a lawyer may edit it by hand afterwards, so every field carries
 a comment saying what it is.
@@ -10,7 +14,11 @@ a comment saying what it is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import io
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -18,12 +26,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import CaseError, Problem, ProjectError
-from ..files import write_new
+from ..files import write_new, write_whole
 from ..layout import LANGUAGES, PROJECT_FILE, shown
 from . import yamltext
 from .law import DEFAULT_AUTHORITY, read_data
+from .write import Change, updated_text
 
-__all__ = ["ORDER", "check_project", "project_text", "write_project"]
+__all__ = ["ORDER", "Changed", "check_project", "confirmation_note", "confirmation_of", "project_text", "replace_project",
+           "updated_project_text", "write_project"]
 
 Lang = Literal["kk", "ru", "en"]
 
@@ -40,6 +50,7 @@ class _Wording(BaseModel):
     model_config = ConfigDict(extra="forbid")
     header: dict[Lang, str]
     comments: dict[str, dict[Lang, str]]
+    confirmed: dict[Lang, str]
 
 
 @lru_cache(maxsize=1)
@@ -117,3 +128,103 @@ def write_project(data: Mapping[str, Any], folder: str | Path, lang: str = "en")
         raise ProjectError(shown(target), problems)
     write_new(target, text.encode("utf-8"), durable=True)
     return target
+
+
+# ---------------------------------------------------------------- an existing project file, updated
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 1_000_000  # never fold a long line
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _node(doc: Any, path: Sequence[str]) -> Any:
+    for part in path:
+        if not isinstance(doc, Mapping) or part not in doc:
+            return None
+        doc = doc[part]
+    return doc
+
+
+def updated_project_text(text: str, changes: Sequence[Change],
+                         notes: Mapping[tuple[str, ...], str | None] | None = None) -> str:
+    """The text of an existing complaints.yaml with the given fields set (case/write.py's updated_text: a value
+    REMOVE takes the field out), every other line, comment and quote as it was. A field that becomes a mapping
+    where it was a text (`authority: mki-rk` → `authority: {base: mki-rk, …}`) keeps the comment of its line.
+    `notes`: the comment written beside the key at each path, replacing the one there (None: the one there
+    taken away). ruamel.yaml's YAMLError for a text it cannot read."""
+    result = updated_text(text, changes)
+    if not notes:
+        return result
+    yaml = _yaml()
+    doc = yaml.load(result)
+    for path, note in notes.items():
+        parent = _node(doc, path[:-1])
+        if parent is None or not hasattr(parent, "yaml_add_eol_comment") or path[-1] not in parent:
+            continue
+        parent.ca.items.pop(path[-1], None)
+        if note:
+            parent.yaml_add_eol_comment(" ".join(note.split()), path[-1], column=_COMMENT_COLUMN)
+    buffer = io.StringIO()
+    yaml.dump(doc, buffer)
+    return buffer.getvalue()
+
+
+def confirmation_note(source: str, day: date, lang: str = "en") -> str:
+    """The comment written beside an addressee field the user checked: where (a URL or a document) and when."""
+    chosen: Lang = lang if lang in LANGUAGES else "en"  # type: ignore[assignment]
+    return wording().confirmed[chosen].format(source=" ".join(source.split()), day=day.isoformat())
+
+
+def confirmation_of(text: str, path: tuple[str, ...]) -> tuple[str, date] | None:
+    """Where and when the comment beside the field at `path` says it was checked (as confirmation_note wrote it,
+    in any of the languages); None if the field has no such comment (or the text cannot be read)."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        doc = _yaml().load(text)
+    except YAMLError:
+        return None
+    parent = _node(doc, path[:-1])
+    items = getattr(getattr(parent, "ca", None), "items", {})
+    tokens = items.get(path[-1]) if isinstance(items, dict) else None
+    comment = next((t.value for t in (tokens or []) if t is not None and hasattr(t, "value")), None)
+    if not comment:
+        return None
+    said = comment.strip().removeprefix("#").strip()
+    for template in wording().confirmed.values():
+        pattern = re.escape(template).replace(re.escape("{source}"), "(?P<source>.+)") \
+            .replace(re.escape("{day}"), r"(?P<day>\d{4}-\d{2}-\d{2})")
+        match = re.fullmatch(pattern, said)
+        if match is not None:
+            try:
+                return match.group("source"), date.fromisoformat(match.group("day"))
+            except ValueError:
+                return None
+    return None
+
+
+class Changed(Exception):
+    """The file is not what the user saw: changed on disk (or made, or removed) since it was read."""
+
+
+def replace_project(target: str | Path, text: str, sha256: str) -> list[Problem]:
+    """`target` (an existing complaints.yaml) replaced by `text` in one step, only if it still has the SHA-256
+    `sha256` (else Changed, and nothing written) and load_project finds no error in the text (then ProjectError
+    carries every problem, and nothing is written). Its warnings."""
+    target = Path(target)
+    try:
+        now = hashlib.sha256(target.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        raise Changed(shown(target)) from None
+    if now != sha256:
+        raise Changed(shown(target))
+    problems = check_project(text, target)
+    if any(p.is_error for p in problems):
+        raise ProjectError(shown(target), problems)
+    write_whole(target, text.encode("utf-8"), durable=True)
+    return problems
