@@ -6,6 +6,7 @@
     updated_project_text(text, changes, notes)  an existing one with some fields set, its comments as they were
     confirmation_note(source, day, lang)        the comment beside an addressee field the user checked
     confirmation_of(text, path) where and when the comment beside that field says it was checked
+    authority_changes(data, given, lang, reason) the addressee's fields as the user gave them (and checked them)
     replace_project(target, text, sha256)       the file replaced by the text, checked, unless changed on disk
 
 The first run of the desk writes it from its form; a lawyer may edit it by hand afterwards, so every field carries
@@ -29,11 +30,11 @@ from ..errors import CaseError, Problem, ProjectError
 from ..files import write_new, write_whole
 from ..layout import LANGUAGES, PROJECT_FILE, shown
 from . import yamltext
-from .law import DEFAULT_AUTHORITY, read_data
-from .write import Change, updated_text
+from .law import DEFAULT_AUTHORITY, authorities, read_data
+from .write import REMOVE, Change, updated_text
 
-__all__ = ["ORDER", "Changed", "check_project", "confirmation_note", "confirmation_of", "project_text", "replace_project",
-           "updated_project_text", "write_project"]
+__all__ = ["ORDER", "Changed", "authority_changes", "check_project", "confirmation_note", "confirmation_of",
+           "project_text", "replace_project", "updated_project_text", "write_project"]
 
 Lang = Literal["kk", "ru", "en"]
 
@@ -206,6 +207,51 @@ def confirmation_of(text: str, path: tuple[str, ...]) -> tuple[str, date] | None
             except ValueError:
                 return None
     return None
+
+
+def authority_changes(data: Mapping[str, Any], given: Mapping[str, tuple[Any, tuple[str, date] | None]], lang: str,
+                      reason: str) -> tuple[list[Change], dict[tuple[str, ...], str | None]]:
+    """The changes (for updated_project_text, with the comments beside them) that write fields of the project's
+    addressee (`address`, `addressee`…) as the user gave them, on top of its profile (`authority: {base: …}`).
+    `given`: each field's value and, if the user checked it in an official source, where and when (else None).
+    A field checked: its value, where and when beside it, no `unconfirmed` entry for it. A field not checked but
+    given, or given before: its value under `unconfirmed` with `reason`, so that check still reminds. A field as
+    the profile has it and never given: left to the profile, whose own doubt stands. `data`: the file's fields."""
+    raw = data.get("authority")
+    base = str(raw.get("base") or DEFAULT_AUTHORITY) if isinstance(raw, Mapping) else str(raw or DEFAULT_AUTHORITY)
+    profile = authorities()[base]
+    own: dict[str, Any] = dict(raw) if isinstance(raw, Mapping) else {}
+    found = own.get("unconfirmed")
+    old_doubts: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    doubts = dict(old_doubts)
+    notes: dict[tuple[str, ...], str | None] = {}
+    for name, (value, checked) in given.items():
+        path = ("authority", name)
+        if checked is not None:
+            own[name] = value
+            doubts.pop(name, None)
+            notes[path] = confirmation_note(checked[0], checked[1], lang)
+        elif name not in own and value == {k: v for k, v in getattr(profile, name).items() if k in value}:
+            doubts.pop(name, None)  # the profile's own value: the profile's doubt about it stands
+        else:
+            own[name] = value
+            doubts[name] = reason
+            notes[path] = None
+    if not isinstance(raw, Mapping):
+        if not any(name in own for name in given):
+            return [], {}
+        whole: dict[str, Any] = {"base": base, **{k: v for k, v in own.items() if k != "unconfirmed"}}
+        if doubts:
+            whole["unconfirmed"] = doubts
+        return [(("authority",), whole)], notes
+    changes: list[Change] = [(("authority", name), own[name]) for name in given
+                             if name in own and own[name] != raw.get(name)]
+    for name in given:
+        if name in doubts and doubts[name] != old_doubts.get(name):
+            changes.append((("authority", "unconfirmed", name), doubts[name]))
+        elif name not in doubts and name in old_doubts:
+            changes.append((("authority", "unconfirmed", name), REMOVE))
+    return changes, notes
 
 
 class Changed(Exception):

@@ -72,7 +72,8 @@ def from_project(data: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("iin", "bin", "email", "phone"):
         if applicant.get(name) is not None:
             values[name] = str(applicant[name])
-    signatory = applicant.get("signatory") if isinstance(applicant.get("signatory"), Mapping) else {}
+    found = applicant.get("signatory")
+    signatory: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     for name, value in (("name", applicant.get("name")), ("address", applicant.get("address")),
                         ("signatory_name", signatory.get("name")), ("signatory_position", signatory.get("position"))):
         for code, text in _by_language(value, values["languages"]).items():
@@ -117,7 +118,8 @@ def changes(data: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[list[Ch
     updated_text), leaving what the form does not show (`outgoing`, notes of one's own) as it is; and the form's
     inputs that change."""
     new = data_of(values)
-    old_applicant = data.get("applicant") if isinstance(data.get("applicant"), Mapping) else {}
+    found_applicant = data.get("applicant")
+    old_applicant: Mapping[str, Any] = found_applicant if isinstance(found_applicant, Mapping) else {}
     found: list[Change] = []
     inputs: set[str] = set()
     languages = values["languages"]

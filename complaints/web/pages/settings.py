@@ -31,9 +31,8 @@ from starlette.routing import Route
 
 from ...case.law import DEFAULT_AUTHORITY, authorities, resolve_authority
 from ...case.model import ALL
-from ...case.project import Changed, confirmation_note, confirmation_of, replace_project, updated_project_text
+from ...case.project import Changed, authority_changes, confirmation_of, replace_project, updated_project_text
 from ...case.when import kz_today, parse_day
-from ...case.write import REMOVE, Change
 from ...errors import CaseError, Problem, ProjectError
 from ...layout import LANGUAGES, PROJECT_FILE
 from .. import applicant
@@ -188,51 +187,6 @@ def _authority_errors(say: Any, values: dict[str, Any]) -> tuple[dict[str, list[
     return errors, days
 
 
-def authority_changes(data: Mapping[str, Any], values: Mapping[str, Any], days: Mapping[str, date],
-                      language: str, reason: str) -> tuple[list[Change], dict[tuple[str, ...], str | None]]:
-    """The changes (and the comments beside them) that write the addressee's fields as the user gave them: a
-    field ticked as checked, with where and when beside it and no `unconfirmed` entry; a field not ticked but
-    given (or given before), under `unconfirmed` with `reason`; a field as the profile has it, never given, left
-    to the profile (whose doubt stands)."""
-    base = _base(data)
-    profile = authorities()[base]
-    own = dict(_override(data))
-    doubts = dict(own.get("unconfirmed") or {})
-    notes: dict[tuple[str, ...], str | None] = {}
-    for name in NAMES:
-        value = _field_value(name, values)
-        path = ("authority", name)
-        if values[f"{name}_checked"]:
-            own[name] = value
-            doubts.pop(name, None)
-            notes[path] = confirmation_note(values[f"{name}_source"], days[name], language)
-        elif name not in own and value == {code: getattr(profile, name).get(code) for code in LANGUAGES}:
-            doubts.pop(name, None)  # the profile's own value: the profile's doubt about it stands
-        else:
-            own[name] = value
-            doubts[name] = reason
-            notes[path] = None
-    raw = data.get("authority")
-    if not isinstance(raw, Mapping):
-        if not any(name in own for name in NAMES):
-            return [], {}
-        whole: dict[str, Any] = {"base": base, **{k: v for k, v in own.items() if k != "unconfirmed"}}
-        if doubts:
-            whole["unconfirmed"] = doubts
-        return [(("authority",), whole)], notes
-    changes: list[Change] = []
-    for name in NAMES:
-        if name in own and own[name] != raw.get(name):
-            changes.append((("authority", name), own[name]))
-    old_doubts = raw.get("unconfirmed") if isinstance(raw.get("unconfirmed"), Mapping) else {}
-    for name in NAMES:
-        if name in doubts and doubts[name] != old_doubts.get(name):
-            changes.append((("authority", "unconfirmed", name), doubts[name]))
-        elif name not in doubts and name in old_doubts:
-            changes.append((("authority", "unconfirmed", name), REMOVE))
-    return changes, {path: note for path, note in notes.items()}
-
-
 def _profile_view(opened: Opened, language: str) -> dict[str, Any]:
     """What the page shows of the profile: each field as the profile gives it and why it is not confirmed."""
     base = _base(opened.data)
@@ -243,7 +197,8 @@ def _profile_view(opened: Opened, language: str) -> dict[str, Any]:
     shown["name"] = profile.name.get(language) or profile.name.get("en", "")
     shown["email"] = profile.email
     own = _override(opened.data)
-    own_doubts = own.get("unconfirmed") if isinstance(own.get("unconfirmed"), Mapping) else {}
+    found = own.get("unconfirmed")
+    own_doubts: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     for name in NAMES:
         value = getattr(profile, name)
         reason = profile.unconfirmed.get(name)
@@ -359,7 +314,9 @@ async def save_authority(request: Request) -> Response:
     if errors:
         return _show(request, opened, authority=values, authority_errors=errors, status=422)
     reason = say("settings.authority.not_checked", day=kz_today().isoformat())
-    changes, notes = authority_changes(opened.data, values, days, language, reason)
+    given = {name: (_field_value(name, values),
+                    (values[f"{name}_source"], days[name]) if values[f"{name}_checked"] else None) for name in NAMES}
+    changes, notes = authority_changes(opened.data, given, language, reason)
     if not changes and not notes:
         return redirect("/settings?saved=authority#authority")
     text = updated_project_text(opened.text, changes, notes)
