@@ -168,6 +168,9 @@ def updated_project_text(text: str, changes: Sequence[Change],
         if parent is None or not hasattr(parent, "yaml_add_eol_comment") or path[-1] not in parent:
             continue
         parent.ca.items.pop(path[-1], None)
+        child = parent[path[-1]]
+        if getattr(getattr(child, "ca", None), "comment", None):  # a mapping's or list's: read back there too
+            child.ca.comment[0] = None
         if note:
             parent.yaml_add_eol_comment(" ".join(note.split()), path[-1], column=_COMMENT_COLUMN)
     buffer = io.StringIO()
