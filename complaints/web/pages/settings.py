@@ -113,9 +113,9 @@ def _override(data: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _as_form(name: str, value: Any) -> dict[str, str]:
     if name == "addressee":
-        return {f"{name}_{code}": "\n".join(value.get(code, [])) for code in LANGUAGES}
+        return {f"authority_{name}_{code}": "\n".join(value.get(code, [])) for code in LANGUAGES}
     every = value.get(ALL, "") if isinstance(value, Mapping) else ""
-    return {f"{name}_{code}": str(value.get(code, every)) for code in LANGUAGES}
+    return {f"authority_{name}_{code}": str(value.get(code, every)) for code in LANGUAGES}
 
 
 def _authority_values(opened: Opened) -> dict[str, Any]:
@@ -132,9 +132,9 @@ def _authority_values(opened: Opened) -> dict[str, Any]:
         values.update(_as_form(name, getattr(current, name)))
         confirmed = confirmation_of(opened.text, ("authority", name)) if name in own else None
         ticked = name in own and name not in (own.get("unconfirmed") or {})
-        values[f"{name}_checked"] = ticked
-        values[f"{name}_source"] = confirmed[0] if confirmed else ""
-        values[f"{name}_day"] = confirmed[1].isoformat() if confirmed else ""
+        values[f"authority_{name}_checked"] = ticked
+        values[f"authority_{name}_source"] = confirmed[0] if confirmed else ""
+        values[f"authority_{name}_day"] = confirmed[1].isoformat() if confirmed else ""
     return values
 
 
@@ -142,24 +142,24 @@ def _authority_from(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in NAMES:
         for code in LANGUAGES:
-            raw = form.get(f"{name}_{code}")
+            raw = form.get(f"authority_{name}_{code}")
             text = raw if isinstance(raw, str) else ""
             if name == "addressee":  # one line of the block a line: no blank ones, no spaces at the ends
                 text = "\n".join(line.strip() for line in text.splitlines() if line.strip())
             else:
                 text = " ".join(text.split())
-            values[f"{name}_{code}"] = text
+            values[f"authority_{name}_{code}"] = text
         for part in ("source", "day"):
-            raw = form.get(f"{name}_{part}")
-            values[f"{name}_{part}"] = " ".join(raw.split()) if isinstance(raw, str) else ""
-        values[f"{name}_checked"] = form.get(f"{name}_checked") == "yes"
+            raw = form.get(f"authority_{name}_{part}")
+            values[f"authority_{name}_{part}"] = " ".join(raw.split()) if isinstance(raw, str) else ""
+        values[f"authority_{name}_checked"] = form.get(f"authority_{name}_checked") == "yes"
     return values
 
 
 def _field_value(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
     if name == "addressee":
-        return {code: values[f"{name}_{code}"].split("\n") for code in LANGUAGES}
-    return {code: values[f"{name}_{code}"] for code in LANGUAGES}
+        return {code: values[f"authority_{name}_{code}"].split("\n") for code in LANGUAGES}
+    return {code: values[f"authority_{name}_{code}"] for code in LANGUAGES}
 
 
 def _authority_errors(say: Any, values: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, date]]:
@@ -167,23 +167,23 @@ def _authority_errors(say: Any, values: dict[str, Any]) -> tuple[dict[str, list[
     days: dict[str, date] = {}
     for name in NAMES:
         for code in LANGUAGES:
-            if not values[f"{name}_{code}"]:
-                errors.setdefault(f"{name}_{code}", []).append(say("first_run.error.required_plain"))
-        if not values[f"{name}_checked"]:
+            if not values[f"authority_{name}_{code}"]:
+                errors.setdefault(f"authority_{name}_{code}", []).append(say("first_run.error.required_plain"))
+        if not values[f"authority_{name}_checked"]:
             continue
-        if not values[f"{name}_source"]:
-            errors.setdefault(f"{name}_source", []).append(say("settings.authority.error.source"))
-        day = values[f"{name}_day"]
+        if not values[f"authority_{name}_source"]:
+            errors.setdefault(f"authority_{name}_source", []).append(say("settings.authority.error.source"))
+        day = values[f"authority_{name}_day"]
         if not day:
-            errors.setdefault(f"{name}_day", []).append(say("settings.authority.error.day"))
+            errors.setdefault(f"authority_{name}_day", []).append(say("settings.authority.error.day"))
             continue
         try:
             days[name] = parse_day(day)
         except ValueError:
-            errors.setdefault(f"{name}_day", []).append(say("settings.authority.error.day_form"))
+            errors.setdefault(f"authority_{name}_day", []).append(say("settings.authority.error.day_form"))
             continue
         if days[name] > kz_today():
-            errors.setdefault(f"{name}_day", []).append(say("settings.authority.error.day_future"))
+            errors.setdefault(f"authority_{name}_day", []).append(say("settings.authority.error.day_future"))
     return errors, days
 
 
@@ -234,7 +234,7 @@ def _show(request: Request, opened: Opened, *, values: dict[str, Any] | None = N
         "authority_errors": authority_errors, "names": NAMES,
         "profile": _profile_view(opened, language),
         "authority_general": [m for k, ms in authority_errors.items()
-                              if not any(k.startswith(n + "_") for n in NAMES) for m in ms],
+                              if not k.startswith("authority_") for m in ms],
         "saved": request.query_params.get("saved", ""),
     }, status=status)
 
@@ -250,7 +250,7 @@ async def settings(request: Request) -> Response:
 def _authority_field(field: str) -> str:
     """The addressee form's input for a field of the project file: authority.address.ru → address_ru."""
     parts = field.removeprefix("authority.").split(".")
-    return "_".join(parts) if parts and parts[0] in NAMES else ""
+    return "authority_" + "_".join(parts) if parts and parts[0] in NAMES else ""
 
 
 async def _write(request: Request, opened: Opened, text: str) -> tuple[str, list[Problem]]:
@@ -314,8 +314,8 @@ async def save_authority(request: Request) -> Response:
     if errors:
         return _show(request, opened, authority=values, authority_errors=errors, status=422)
     reason = say("settings.authority.not_checked", day=kz_today().isoformat())
-    given = {name: (_field_value(name, values),
-                    (values[f"{name}_source"], days[name]) if values[f"{name}_checked"] else None) for name in NAMES}
+    given = {name: (_field_value(name, values), (values[f"authority_{name}_source"], days[name])
+                    if values[f"authority_{name}_checked"] else None) for name in NAMES}
     changes, notes = authority_changes(opened.data, given, language, reason)
     if not changes and not notes:
         return redirect("/settings?saved=authority#authority")
