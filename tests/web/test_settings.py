@@ -200,3 +200,19 @@ def test_the_page_speaks_kazakh(serve, project_folder: Path, browser_page) -> No
                   "Мен мұны ресми дереккөзбен салыстырдым", "Расталмаған:", "мысалдардағы"):
         assert words in main, words
     assert "образец" not in main and "Not confirmed" not in main
+
+
+def test_a_finding_about_complaints_yaml_links_to_where_it_is_put_right() -> None:
+    from complaints.web.pages.settings import fix_link
+
+    assert fix_link("applicant.iin") == "/settings#iin"
+    assert fix_link("applicant.name.ru") == "/settings#name_ru"
+    assert fix_link("applicant.address") == "/settings#group-address"
+    assert fix_link("applicant.email", "cases/complaints.yaml") == "/settings#email"
+    assert fix_link("applicant.signatory.name.kk") == "/settings#signatory_name_kk"
+    assert fix_link("authority.address") == "/settings#authority-address"
+    assert fix_link("authority.addressee", "complaints.yaml") == "/settings#authority-addressee"
+    assert fix_link("authority.email") == "/settings#authority"
+    assert fix_link("languages") == "/settings#group-languages"
+    assert fix_link("applicant.iin", "cases/own-case.yaml") is None  # a case's own applicant: the case page's
+    assert fix_link("comment.text") is None

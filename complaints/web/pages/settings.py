@@ -243,7 +243,10 @@ async def settings(request: Request) -> Response:
     here = desk(request)
     if not here.has_project:
         return redirect("/first-run")
-    opened = await run_in_threadpool(_open, here.project_file)
+    try:
+        opened = await run_in_threadpool(_open, here.project_file)
+    except FileNotFoundError:  # taken away meanwhile
+        return redirect("/first-run")
     return _show(request, opened)
 
 
@@ -271,7 +274,10 @@ async def save_applicant(request: Request) -> Response:
         return redirect("/first-run")
     form = await form_of(request)
     values = applicant.from_form(form)
-    opened = await run_in_threadpool(_open, here.project_file)
+    try:
+        opened = await run_in_threadpool(_open, here.project_file)
+    except FileNotFoundError:  # taken away meanwhile
+        return redirect("/first-run")
     language = lang(request)
     if form.get("sha256") != opened.sha:  # changed on disk since the page was opened: nothing written
         return _show(request, opened, values=values, warnings={}, notice="changed", status=409)
@@ -282,7 +288,7 @@ async def save_applicant(request: Request) -> Response:
         return _show(request, opened, values=values, errors=errors, warnings={}, status=422)
     changes, changed = applicant.changes(opened.data, values)
     if not changes:
-        return redirect("/settings?saved=applicant#applicant")
+        return redirect("/settings?saved=applicant-same#applicant")
     text = updated_project_text(opened.text, changes)
     samples = await run_in_threadpool(applicant.placeholders, text, opened.path, language)
     refused = {k: v for k, v in samples.items() if k in changed}  # typed here: refused; already there: said
@@ -303,7 +309,10 @@ async def save_authority(request: Request) -> Response:
         return redirect("/first-run")
     form = await form_of(request)
     values = _authority_from(form)
-    opened = await run_in_threadpool(_open, here.project_file)
+    try:
+        opened = await run_in_threadpool(_open, here.project_file)
+    except FileNotFoundError:  # taken away meanwhile
+        return redirect("/first-run")
     language = lang(request)
     if form.get("sha256") != opened.sha:
         return _show(request, opened, authority=values, notice="changed", status=409)
@@ -318,7 +327,7 @@ async def save_authority(request: Request) -> Response:
                     if values[f"authority_{name}_checked"] else None) for name in NAMES}
     changes, notes = authority_changes(opened.data, given, language, reason)
     if not changes and not notes:
-        return redirect("/settings?saved=authority#authority")
+        return redirect("/settings?saved=authority-same#authority")
     text = updated_project_text(opened.text, changes, notes)
     outcome, problems = await _write(request, opened, text)
     if outcome == "changed":
