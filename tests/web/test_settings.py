@@ -140,6 +140,7 @@ def test_the_ministrys_address_and_addressee_confirmed_with_a_source_leave_check
     authority = yaml.safe_load(text)["authority"]
     assert authority["base"] == "mki-rk" and authority["address"] == profile.address and "unconfirmed" not in authority
     assert f"{SOURCE}, 2026-12-01" in text and OWN_NOTE in text  # where and when, beside the value
+    assert "01.12.2026" in page.locator("#confirmed-address").inner_text()
 
     page.goto(letters)
     assert _unconfirmed(page) == []

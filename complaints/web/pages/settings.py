@@ -187,6 +187,11 @@ def _authority_errors(say: Any, values: dict[str, Any]) -> tuple[dict[str, list[
     return errors, days
 
 
+def _day(day: date) -> str:
+    """A day as the page shows it, as Kazakhstan writes it: 02.12.2026."""
+    return day.strftime("%d.%m.%Y")
+
+
 def _profile_view(opened: Opened, language: str) -> dict[str, Any]:
     """What the page shows of the profile: each field as the profile gives it and why it is not confirmed."""
     base = _base(opened.data)
@@ -202,11 +207,13 @@ def _profile_view(opened: Opened, language: str) -> dict[str, Any]:
     for name in NAMES:
         value = getattr(profile, name)
         reason = profile.unconfirmed.get(name)
+        checked = confirmation_of(opened.text, ("authority", name)) if name in own and name not in own_doubts else None
         shown["fields"][name] = {
             "lines": value.get(language, []) if name == "addressee" else [value.get(language, "")],
             "reason": said.say_text(" ".join(reason.split()), language).message if reason else "",
             "own_reason": str(own_doubts.get(name) or ""),
             "given": name in own,
+            "confirmed": {"source": checked[0], "day": _day(checked[1])} if checked else None,
         }
     return shown
 
@@ -322,7 +329,7 @@ async def save_authority(request: Request) -> Response:
     errors, days = _authority_errors(say, values)
     if errors:
         return _show(request, opened, authority=values, authority_errors=errors, status=422)
-    reason = say("settings.authority.not_checked", day=kz_today().isoformat())
+    reason = say("settings.authority.not_checked", day=_day(kz_today()))
     given = {name: (_field_value(name, values), (values[f"authority_{name}_source"], days[name])
                     if values[f"authority_{name}_checked"] else None) for name in NAMES}
     changes, notes = authority_changes(opened.data, given, language, reason)
