@@ -142,7 +142,9 @@ def changes(data: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[list[Ch
         else:
             found.append((("applicant", name), value))
             inputs |= {f"{name}_{code}" for code in LANGUAGES} if isinstance(value, dict) else {name}
-    if not _same(data.get("languages"), new["languages"], languages):
+    old_languages = data.get("languages")
+    if not (isinstance(old_languages, list) and set(map(str, old_languages)) == set(new["languages"])
+            and len(old_languages) == len(new["languages"])):  # the same languages in another order: as they were
         found.append((("languages",), new["languages"]))
         inputs.add("languages")
     return found, inputs

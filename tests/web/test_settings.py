@@ -217,3 +217,45 @@ def test_a_finding_about_complaints_yaml_links_to_where_it_is_put_right() -> Non
     assert fix_link("languages") == "/settings#group-languages"
     assert fix_link("applicant.iin", "cases/own-case.yaml") is None  # a case's own applicant: the case page's
     assert fix_link("comment.text") is None
+
+
+def test_the_forms_save_with_javascript_off(serve, project_folder: Path, chromium) -> None:
+    target = commented(project_folder)
+    desk = serve(project_folder)
+    context = chromium.new_context(java_script_enabled=False, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(desk.url + "settings")
+        page.fill("#authority_addressee_source", "Указ Президента Республики Казахстан")
+        page.fill("#authority_addressee_day", "2026-12-01")
+        page.check("#authority_addressee_checked")
+        page.click("#settings-authority button[type=submit]")
+        assert page.locator("#saved-authority").is_visible()
+        authority = yaml.safe_load(target.read_text(encoding="utf-8"))["authority"]
+        assert set(authority) == {"base", "addressee"}  # the address stays the profile's, and its doubt with it
+        page.check("input[name=kind][value=organisation]")
+        page.click("#settings-applicant button[type=submit]")  # an organisation needs its BIN and signatory
+        assert page.locator("#error-bin").is_visible() and page.locator("#error-signatory_name_ru").is_visible()
+        assert yaml.safe_load(target.read_text(encoding="utf-8"))["applicant"]["kind"] == "person"
+    finally:
+        context.close()
+
+
+def test_a_person_made_an_organisation_changes_only_the_applicants_fields() -> None:
+    from complaints.case.write import REMOVE
+    from complaints.web import applicant
+
+    data = {"applicant": {**PROJECT["applicant"], "name": "Один текст для всех языков", "outgoing": {"prefix": "A-"}},
+            "languages": ["ru", "kk"]}
+    values = applicant.from_project(data)
+    assert values["name_ru"] == values["name_kk"] == "Один текст для всех языков" and values["name_en"] == ""
+    assert applicant.changes(data, values) == ([], set())  # as it was: nothing to write
+    values.update(kind="organisation", bin="850315300009", signatory_name_ru="Алиева Гульнар",
+                  signatory_name_kk="Әлиева Гүлнар", signatory_position_ru="Председатель",
+                  signatory_position_kk="Төраға")
+    changes, inputs = applicant.changes(data, values)
+    assert dict(changes) == {
+        ("applicant", "kind"): "organisation", ("applicant", "iin"): REMOVE, ("applicant", "bin"): "850315300009",
+        ("applicant", "signatory"): {"name": {"kk": "Әлиева Гүлнар", "ru": "Алиева Гульнар"},
+                                     "position": {"kk": "Төраға", "ru": "Председатель"}}}
+    assert {"kind", "bin"} <= inputs and "name_ru" not in inputs
