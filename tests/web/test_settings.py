@@ -77,9 +77,11 @@ def test_the_sample_iin_is_flagged_beside_its_field_and_refused_when_typed(serve
     page.click("#settings-applicant button[type=submit]")
     expect(page.locator("#saved-applicant")).to_be_visible()
     assert page.locator("#error-iin").count() == 0
+    page.wait_for_load_state("load")
     page.fill("#iin", "900101300126")  # typed again: refused, nothing written
+    expect(page.locator("#iin")).to_have_value("900101300126")
     page.click("#settings-applicant button[type=submit]")
-    assert "образец ИИН" in page.locator("#error-iin").inner_text()
+    expect(page.locator("#error-iin")).to_contain_text("образец ИИН")
     assert load_project(project_folder / "complaints.yaml").project.applicant.iin == "850315300009"  # type: ignore[union-attr]
 
     first = serve(empty_folder)  # the first run refuses it too
@@ -230,12 +232,13 @@ def test_the_forms_save_with_javascript_off(serve, project_folder: Path, chromiu
         page.fill("#authority_addressee_day", "2026-12-01")
         page.check("#authority_addressee_checked")
         page.click("#settings-authority button[type=submit]")
-        assert page.locator("#saved-authority").is_visible()
+        expect(page.locator("#saved-authority")).to_be_visible()  # a full page load: waited for
         authority = yaml.safe_load(target.read_text(encoding="utf-8"))["authority"]
         assert set(authority) == {"base", "addressee"}  # the address stays the profile's, and its doubt with it
         page.check("input[name=kind][value=organisation]")
         page.click("#settings-applicant button[type=submit]")  # an organisation needs its BIN and signatory
-        assert page.locator("#error-bin").is_visible() and page.locator("#error-signatory_name_ru").is_visible()
+        expect(page.locator("#error-bin")).to_be_visible()
+        expect(page.locator("#error-signatory_name_ru")).to_be_visible()
         assert yaml.safe_load(target.read_text(encoding="utf-8"))["applicant"]["kind"] == "person"
     finally:
         context.close()
