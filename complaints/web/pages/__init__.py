@@ -16,6 +16,7 @@ MODULES = (
     "batch",
     "importing",
     "register",
+    "settings",
 )
 
 

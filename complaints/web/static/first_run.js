@@ -48,7 +48,7 @@ function showKind(form) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  const form = document.getElementById("first-run");
+  const form = document.querySelector("form[data-applicant]");  // the first run's, or the settings page's
   if (!form) return;
   for (const input of form.querySelectorAll("input[data-id-number]")) {
     input.addEventListener("input", () => showCheck(input));
