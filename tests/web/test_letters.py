@@ -298,3 +298,49 @@ def test_while_another_render_writes_the_letters_making_them_says_so(serve, proj
         os.close(fd)
     make(page)
     assert page.locator("[data-made=written]").is_visible()
+
+
+FULL_NAME = {"kk": "Серікұлы Нұрлан Маратұлы", "ru": "Серикулы Нурлан Маратович", "en": "Nurlan Maratuly Serikuly"}
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    """The PDF's text page by page, as pdftotext lays it out."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout for n in range(1, pages + 1)]
+
+
+def test_the_pdf_signature_stays_on_the_page_of_the_last_annex_its_name_on_one_line(project_folder: Path) -> None:
+    need_office()
+    import yaml
+
+    from complaints.batch.run import render_batch
+    from complaints.case.read import load_case
+    from complaints.letter.context import letter_context
+
+    project = yaml.safe_load((project_folder / "complaints.yaml").read_text(encoding="utf-8"))
+    project["applicant"]["name"] = FULL_NAME  # a surname, a name and a patronymic: the longest usual
+    write_yaml(project_folder / "complaints.yaml", project)
+    out = project_folder / "letters"
+    render_batch([project_folder], out=out, formats=("docx", "pdf"))
+    checked = 0
+    for case_file in sorted(project_folder.glob("*.yaml")):
+        if case_file.name == "complaints.yaml":
+            continue
+        case = load_case(case_file)
+        for lang in LANGS:
+            context = letter_context(case, lang)
+            pages = _pdf_pages(out / case.id / f"{case.id}.{lang}.pdf")
+            signed = [n for n, text in enumerate(pages) if context["signature"]["line"] in text]
+            assert len(signed) == 1, (case.id, lang)
+            page = pages[signed[0]]
+            flat = "".join(page.split())
+            last_annex = "".join(context["annexes"][-1].split())
+            assert last_annex[-20:] in flat, f"{case.id}.{lang}: the signature is on a page of its own:\n{page}"
+            assert context["signature"]["date"] in page
+            # the name on the signature's line, whole
+            line = next(li for li in page.splitlines() if context["signature"]["line"] in li)
+            assert FULL_NAME[lang] in " ".join(line.split()), line
+            checked += 1
+    assert checked == 6
