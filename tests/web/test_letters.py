@@ -93,11 +93,10 @@ def test_make_the_letters_then_download_the_docx_and_copy_the_text_for_eotinish(
     start = paragraphs.index(COMMENT.splitlines()[0])  # the comment quoted exactly, a paragraph a line
     assert paragraphs[start:start + 2] == COMMENT.splitlines()
     assert saved.read_bytes() == (project_folder / "letters" / "own-case" / "own-case.ru.docx").read_bytes()
-    # the eOtinish text: the text letter itself, in a read-only box, with a copy button (JavaScript is on)
+    # the eOtinish text in a read-only box, with a copy button (JavaScript is on): the letter's body (see below)
     box = page.locator("#text-ru")
     assert box.get_attribute("readonly") is not None
-    assert box.input_value() == (project_folder / "letters" / "own-case" / "own-case.ru.txt").read_text(encoding="utf-8")
-    assert COMMENT.splitlines()[0] in box.input_value()
+    assert box.input_value().startswith(expected_heading(project_folder, file, "ru"))
     assert page.locator("button[data-copy='#text-ru']").is_visible()
     with page.expect_download() as info:
         files.locator("a[data-format=eml]").click()
@@ -109,6 +108,70 @@ def test_make_the_letters_then_download_the_docx_and_copy_the_text_for_eotinish(
     # made again with nothing changed: said so, nothing rewritten
     make(page)
     assert page.locator("[data-made=unchanged]").is_visible()
+
+
+def test_the_eotinish_text_leaves_out_the_addressee_applicant_and_signature_and_says_so(serve, project_folder,
+                                                                                     browser_page):
+    from complaints.case.read import load_case
+    from complaints.letter.context import letter_context
+
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    make(page)
+    for lang in LANGS:
+        context = letter_context(load_case(project_folder / file), lang)
+        text = page.locator(f"#text-{lang}").input_value()
+        lines = text.split("\n")
+        for line in (*context["addressee"], context["authority_address"], *context["applicant"]):
+            assert line not in lines, (lang, line)
+        assert "900101300126" not in text  # the applicant's IIN: in eOtinish's own field
+        assert "____" not in text and context["signature"]["role"] not in lines[-3:]
+        for quoted in COMMENT.splitlines():  # the comment word for word, its spaces and signs as written
+            assert "    " + quoted in lines
+        assert text.rstrip("\n").endswith(context["annexes"][-1] if context["annexes"] else context["reply_term"])
+        # the whole letter is still the .txt download
+        whole = (project_folder / "letters" / "own-case" / f"own-case.{lang}.txt").read_text(encoding="utf-8")
+        assert context["signature"]["line"] in whole and context["addressee"][0] in whole
+        assert text.rstrip("\n") in whole
+    said = page.locator(".letter-files[data-lang=ru] .eotinish-leaves-out").inner_text()
+    assert said == ("В тексте нет адресата и заявителя (для них в форме eOtinish свои поля) и строки подписи"
+                    " (обращение подписывается ЭЦП).")
+
+
+def test_the_copy_button_says_it_copied_the_text_with_or_without_the_clipboard_api(serve, project_folder,
+                                                                                   browser_page):
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    page = browser_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=desk.url.rstrip("/"))
+    page.goto(letters_url(desk, file))
+    make(page)
+    button = page.locator("button[data-copy='#text-ru']")
+    assert button.inner_text() == "Копировать текст"
+    button.click()
+    page.wait_for_function("document.querySelector(\"button[data-copy='#text-ru']\").classList.contains('done')")
+    assert button.inner_text() == "Скопировано"
+    assert page.evaluate("navigator.clipboard.readText()") == page.locator("#text-ru").input_value()
+    # the word comes from the wording file, not the script
+    assert button.get_attribute("data-done") == "Скопировано"
+    # a browser without navigator.clipboard: the text selected and copied by the browser's own command
+    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});")
+    page.reload()
+    assert page.evaluate("navigator.clipboard === undefined")
+    used = page.evaluate("""() => { window.copied = []; const old = document.execCommand.bind(document);
+        document.execCommand = (name) => { window.copied.push([name, window.getSelection().toString()
+            || document.activeElement.value.substring(document.activeElement.selectionStart,
+                                                       document.activeElement.selectionEnd)]); return old(name); };
+        return true; }""")
+    assert used
+    button = page.locator("button[data-copy='#text-kk']")
+    button.click()
+    page.wait_for_function("document.querySelector(\"button[data-copy='#text-kk']\").classList.contains('done')")
+    copied = page.evaluate("window.copied")
+    assert copied and copied[0][0] == "copy" and copied[0][1] == page.locator("#text-kk").input_value()
+    assert button.inner_text() == "Скопировано"
 
 
 def test_the_copy_button_is_hidden_without_javascript(serve, project_folder, chromium):
