@@ -407,3 +407,66 @@ def test_the_pdf_signature_stays_on_the_page_of_the_last_annex_its_name_on_one_l
             assert FULL_NAME[lang] in " ".join(line.split()), line
             checked += 1
     assert checked == 6
+
+
+def test_the_language_switch_is_in_the_desks_order_and_links_look_like_the_desks(serve, project_folder, browser_page):
+    from complaints.web.words import LANGUAGES as DESK_ORDER
+
+    long_id = "tengrinews-2024-05-20-a-very-long-case-identifier-about-a-comment-under-it"
+    file = own_case(project_folder, id=long_id)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    assert [a.get_attribute("hreflang") for a in page.locator("header .langs a").all()] == list(DESK_ORDER)
+    page.goto(desk.url + "cases")
+    desk_order = [a.get_attribute("hreflang") for a in page.locator("header .langs a").all()]
+    page.goto(letters_url(desk, file))
+    assert [a.get_attribute("hreflang") for a in page.locator("header .langs a").all()] == desk_order
+    make(page)
+    style = "(el) => { const s = getComputedStyle(el); return [s.display, s.textDecorationLine, s.borderTopStyle]; }"
+    back = page.locator("p.back a")
+    assert back.evaluate(style)[1] == "none"  # the desk's link, not a bare underlined browser link
+    for link in (page.locator("a[data-format=docx]").first, page.locator(".letter-preview figcaption a").first):
+        assert link.evaluate(style) == ["inline-block", "none", "solid"]  # a button of the desk
+    # a long id breaks inside the download list, not past the column's edge
+    page.set_viewport_size({"width": 390, "height": 900})
+    column = page.locator(".letter-files[data-lang=ru]")
+    name = column.locator(".file-name").first
+    assert long_id in name.inner_text()
+    assert name.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1")
+    box, inner = column.bounding_box(), name.bounding_box()
+    assert inner["x"] + inner["width"] <= box["x"] + box["width"] + 1
+
+
+def test_findings_say_where_in_plain_words_with_the_field_path_small_after_them(serve, project_folder, browser_page):
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, EXAMPLE))
+    project = page.locator("#findings li.finding").filter(has_text="applicant.email").first
+    # the field's path after the message, small and muted; not the finding's main text
+    path = project.locator(".field-path")
+    assert "applicant.email" in path.inner_text()
+    assert "applicant.email" not in project.locator(".message").inner_text()
+    assert "applicant.email" not in project.locator("strong").inner_text()
+    sizes = project.evaluate("""(li) => [getComputedStyle(li.querySelector('.field-path')).fontSize,
+                                         getComputedStyle(li.querySelector('.message')).fontSize,
+                                         getComputedStyle(li.querySelector('.field-path')).color]""")
+    assert float(sizes[0].rstrip("px")) < float(sizes[1].rstrip("px"))
+    assert sizes[2] == "rgb(91, 102, 112)"  # --muted
+    assert "в сведениях о заявителе и Министерстве" in project.locator(".where").inner_text()
+    assert project.locator("a.fix").count() == 0  # no settings page yet: the hook (fix_link) gives none
+    text = page.locator("main").inner_text()
+    assert "manifest" not in text and "letters/" not in text
+    assert "так в файле-образце отмечены места, которые нужно заполнить своими данными" in text
+
+
+def test_each_finding_carries_a_fix_link_hook_none_until_the_settings_page(project_folder) -> None:
+    from complaints.web.pages import letters
+    from complaints.web.view import Desk
+
+    here = Desk(project_folder.resolve())
+    found = letters._findings(here, project_folder / EXAMPLE, "ru")["findings"]
+    project = [f for f in found if f["project"]]
+    assert project and all(f["file"] == "complaints.yaml" for f in project)
+    assert all("fix_link" in f and f["fix_link"] is None for f in found)
+    assert letters.fix_link("complaints.yaml", "applicant.iin") is None
