@@ -80,7 +80,11 @@ def docx_paragraphs(source: Path | bytes) -> list[str]:
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
+            seen = []  # a merged cell: python-docx gives it once for each column it spans
             for cell in row.cells:
+                if any(cell._tc is tc for tc in seen):
+                    continue
+                seen.append(cell._tc)
                 lines.extend(p.text for p in cell.paragraphs)
     return lines
 

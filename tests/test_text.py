@@ -164,6 +164,25 @@ def test_txt_is_paragraphs_with_the_addressee_first_and_the_signature_last() -> 
     assert context["intro"] in text.split("\n") and context["reply_term"] in text.split("\n")
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_eotinish_text_is_the_text_letters_body_without_its_header_and_signature(path: Path, lang: str) -> None:
+    from complaints.render import Kit, render_eotinish
+
+    context = example_context(path, lang)
+    whole = render(context, "txt")
+    text = render_eotinish(context, Kit())
+    assert text.startswith(context["heading"] + "\n\n") and text.endswith(context["annexes"][-1] + "\n")
+    # the body, word for word and line for line as in the text letter, between its header and its signature
+    assert text.rstrip("\n") in whole
+    for line in (*context["addressee"], context["authority_address"], *context["applicant"]):
+        assert line not in text.split("\n")
+    s = context["signature"]
+    assert s["line"] not in text and s["name"] not in text and s["date"] not in text
+    for lines in quote_lines(context):
+        assert txt_quote_in(text, lines)
+
+
 def test_rendering_is_deterministic() -> None:
     context = example_context(EXAMPLES[0], "kk")
     for fmt in FORMATS:

@@ -132,12 +132,28 @@ def _writers(doc):
             _text(para, text)
         return para
 
-    def loop(items: str, style, var: str = "line"):
+    def loop(items: str, style, var: str = "line", *, keep_last: bool = False):
         p(style, f"{{%p for {var} in {items} %}}")
+        if keep_last:  # the last one kept on the page of what follows (the signature is never alone on a page)
+            p(style, "{%p if loop.last %}")
+            p(style, f"{{{{ {var} }}}}").paragraph_format.keep_with_next = True
+            p(style, "{%p else %}")
         p(style, f"{{{{ {var} }}}}")
+        if keep_last:
+            p(style, "{%p endif %}")
         p(style, "{%p endfor %}")
 
     return p, loop
+
+
+def _annexes(p, loop, plain, annex) -> None:
+    """The list of annexes, its heading kept with the first and the last kept with the signature under it."""
+    p(plain, "{%p if annexes %}")
+    heading = p(plain, "{{ annexes_heading }}")
+    heading.paragraph_format.space_before = Pt(12)
+    heading.paragraph_format.keep_with_next = True
+    loop("annexes", annex, "annex", keep_last=True)
+    p(plain, "{%p endif %}")
 
 
 def _signature(doc, plain) -> None:
@@ -145,7 +161,10 @@ def _signature(doc, plain) -> None:
     table = doc.add_table(rows=2, cols=3)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = (Cm(5.5), Cm(5.0), Cm(6.5))
+    # 17 cm, the text's width: the name (a full name: surname, name, patronymic) on one line
+    widths = (Cm(4.0), Cm(5.5), Cm(7.5))
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the table's grid, which LibreOffice lays the table out by
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width
@@ -158,7 +177,8 @@ def _signature(doc, plain) -> None:
         para.paragraph_format.space_before = Pt(12)
         para.paragraph_format.keep_with_next = True  # the signature never on one page, its date on the next
         _text(para, text)
-    date_para = table.rows[1].cells[0].paragraphs[0]
+    date_cell = table.rows[1].cells[0].merge(table.rows[1].cells[2])  # the date on one line, under the whole row
+    date_para = date_cell.paragraphs[0]
     date_para.style = plain
     date_para.paragraph_format.space_before = Pt(6)
     _text(date_para, "{{ signature.date }}")
@@ -223,12 +243,9 @@ def build(lang: str) -> Document:
     p(body, "{%p endif %}")
     p(body, "{{ requests_intro }}")
     loop("requests", item, "request")
-    p(body, "{{ reply_term }}")
+    p(body, "{{ reply_term }}").paragraph_format.keep_with_next = True  # with the signature, if no annex is between
 
-    p(plain, "{%p if annexes %}")
-    p(plain, "{{ annexes_heading }}").paragraph_format.space_before = Pt(12)
-    loop("annexes", annex, "annex")
-    p(plain, "{%p endif %}")
+    _annexes(p, loop, plain, annex)
 
     _signature(doc, plain)
     _properties(doc, lang)
@@ -251,12 +268,9 @@ def build_followup(lang: str) -> Document:
     p(styles["subject"], "{{ subject }}")
     loop("paragraphs", body, "paragraph")
     p(body, "{{ requests_intro }}")
-    loop("requests", item, "request")
+    loop("requests", item, "request", keep_last=True)
 
-    p(plain, "{%p if annexes %}")
-    p(plain, "{{ annexes_heading }}").paragraph_format.space_before = Pt(12)
-    loop("annexes", annex, "annex")
-    p(plain, "{%p endif %}")
+    _annexes(p, loop, plain, annex)
 
     _signature(doc, plain)
     _properties(doc, lang)

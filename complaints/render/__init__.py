@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .fastdocx import PreparedTemplate
     from .pdf import Office
 
-__all__ = ["MAIL_LIMIT", "Kit", "PreparedTemplate", "render_docx", "render_letter"]
+__all__ = ["EOTINISH", "MAIL_LIMIT", "Kit", "PreparedTemplate", "render_docx", "render_eotinish", "render_letter"]
 
 # What the files an e-mail attaches may come to, at most: 25 MB is the common limit of mail servers (Gmail: "You
 # can send up to 25 MB in attachments", support.google.com/mail/answer/6584; Outlook.com allows less). Checked from
@@ -106,6 +106,18 @@ def render_letter(context: dict[str, Any], fmt: str, kit: Kit, *, name: str | No
     if fmt not in made:
         made[fmt] = _render(context, fmt, kit, name, attachments)
     return made[fmt]
+
+
+EOTINISH = "eotinish.txt"  # the layout of the text for eOtinish's form: <templates>/letter.eotinish.txt
+
+
+def render_eotinish(context: dict[str, Any], kit: Kit) -> str:
+    """The letter's text to paste into eOtinish's appeal field: the text letter's body, without the addressee's
+    and the applicant's lines (the form has fields of its own for them) and without the signature block (the
+    applicant signs the appeal there with the digital signature). Laid out by <templates>/letter.eotinish.txt."""
+    from .text import render_text
+
+    return render_text(context, "txt", kit.template(str(context["lang"]), EOTINISH)).decode("utf-8")
 
 
 def _render(context: dict[str, Any], fmt: str, kit: Kit, name: str | None,

@@ -93,11 +93,10 @@ def test_make_the_letters_then_download_the_docx_and_copy_the_text_for_eotinish(
     start = paragraphs.index(COMMENT.splitlines()[0])  # the comment quoted exactly, a paragraph a line
     assert paragraphs[start:start + 2] == COMMENT.splitlines()
     assert saved.read_bytes() == (project_folder / "letters" / "own-case" / "own-case.ru.docx").read_bytes()
-    # the eOtinish text: the text letter itself, in a read-only box, with a copy button (JavaScript is on)
+    # the eOtinish text in a read-only box, with a copy button (JavaScript is on): the letter's body (see below)
     box = page.locator("#text-ru")
     assert box.get_attribute("readonly") is not None
-    assert box.input_value() == (project_folder / "letters" / "own-case" / "own-case.ru.txt").read_text(encoding="utf-8")
-    assert COMMENT.splitlines()[0] in box.input_value()
+    assert box.input_value().startswith(expected_heading(project_folder, file, "ru"))
     assert page.locator("button[data-copy='#text-ru']").is_visible()
     with page.expect_download() as info:
         files.locator("a[data-format=eml]").click()
@@ -109,6 +108,70 @@ def test_make_the_letters_then_download_the_docx_and_copy_the_text_for_eotinish(
     # made again with nothing changed: said so, nothing rewritten
     make(page)
     assert page.locator("[data-made=unchanged]").is_visible()
+
+
+def test_the_eotinish_text_leaves_out_the_addressee_applicant_and_signature_and_says_so(serve, project_folder,
+                                                                                     browser_page):
+    from complaints.case.read import load_case
+    from complaints.letter.context import letter_context
+
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    make(page)
+    for lang in LANGS:
+        context = letter_context(load_case(project_folder / file), lang)
+        text = page.locator(f"#text-{lang}").input_value()
+        lines = text.split("\n")
+        for line in (*context["addressee"], context["authority_address"], *context["applicant"]):
+            assert line not in lines, (lang, line)
+        assert "900101300126" not in text  # the applicant's IIN: in eOtinish's own field
+        assert "____" not in text and context["signature"]["role"] not in lines[-3:]
+        for quoted in COMMENT.splitlines():  # the comment word for word, its spaces and signs as written
+            assert "    " + quoted in lines
+        assert text.rstrip("\n").endswith(context["annexes"][-1] if context["annexes"] else context["reply_term"])
+        # the whole letter is still the .txt download
+        whole = (project_folder / "letters" / "own-case" / f"own-case.{lang}.txt").read_text(encoding="utf-8")
+        assert context["signature"]["line"] in whole and context["addressee"][0] in whole
+        assert text.rstrip("\n") in whole
+    said = page.locator(".letter-files[data-lang=ru] .eotinish-leaves-out").inner_text()
+    assert said == ("В тексте нет адресата и заявителя (для них в форме eOtinish свои поля) и строки подписи"
+                    " (обращение подписывается ЭЦП).")
+
+
+def test_the_copy_button_says_it_copied_the_text_with_or_without_the_clipboard_api(serve, project_folder,
+                                                                                   browser_page):
+    file = own_case(project_folder)
+    desk = serve(project_folder)
+    page = browser_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=desk.url.rstrip("/"))
+    page.goto(letters_url(desk, file))
+    make(page)
+    button = page.locator("button[data-copy='#text-ru']")
+    assert button.inner_text() == "Копировать текст"
+    button.click()
+    page.wait_for_function("document.querySelector(\"button[data-copy='#text-ru']\").classList.contains('done')")
+    assert button.inner_text() == "Скопировано"
+    assert page.evaluate("navigator.clipboard.readText()") == page.locator("#text-ru").input_value()
+    # the word comes from the wording file, not the script
+    assert button.get_attribute("data-done") == "Скопировано"
+    # a browser without navigator.clipboard: the text selected and copied by the browser's own command
+    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});")
+    page.reload()
+    assert page.evaluate("navigator.clipboard === undefined")
+    used = page.evaluate("""() => { window.copied = []; const old = document.execCommand.bind(document);
+        document.execCommand = (name) => { window.copied.push([name, window.getSelection().toString()
+            || document.activeElement.value.substring(document.activeElement.selectionStart,
+                                                       document.activeElement.selectionEnd)]); return old(name); };
+        return true; }""")
+    assert used
+    button = page.locator("button[data-copy='#text-kk']")
+    button.click()
+    page.wait_for_function("document.querySelector(\"button[data-copy='#text-kk']\").classList.contains('done')")
+    copied = page.evaluate("window.copied")
+    assert copied and copied[0][0] == "copy" and copied[0][1] == page.locator("#text-kk").input_value()
+    assert button.inner_text() == "Скопировано"
 
 
 def test_the_copy_button_is_hidden_without_javascript(serve, project_folder, chromium):
@@ -298,3 +361,112 @@ def test_while_another_render_writes_the_letters_making_them_says_so(serve, proj
         os.close(fd)
     make(page)
     assert page.locator("[data-made=written]").is_visible()
+
+
+FULL_NAME = {"kk": "Серікұлы Нұрлан Маратұлы", "ru": "Серикулы Нурлан Маратович", "en": "Nurlan Maratuly Serikuly"}
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    """The PDF's text page by page, as pdftotext lays it out."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout for n in range(1, pages + 1)]
+
+
+def test_the_pdf_signature_stays_on_the_page_of_the_last_annex_its_name_on_one_line(project_folder: Path) -> None:
+    need_office()
+    import yaml
+
+    from complaints.batch.run import render_batch
+    from complaints.case.read import load_case
+    from complaints.letter.context import letter_context
+
+    project = yaml.safe_load((project_folder / "complaints.yaml").read_text(encoding="utf-8"))
+    project["applicant"]["name"] = FULL_NAME  # a surname, a name and a patronymic: the longest usual
+    write_yaml(project_folder / "complaints.yaml", project)
+    out = project_folder / "letters"
+    render_batch([project_folder], out=out, formats=("docx", "pdf"))
+    checked = 0
+    for case_file in sorted(project_folder.glob("*.yaml")):
+        if case_file.name == "complaints.yaml":
+            continue
+        case = load_case(case_file)
+        for lang in LANGS:
+            context = letter_context(case, lang)
+            pages = _pdf_pages(out / case.id / f"{case.id}.{lang}.pdf")
+            signed = [n for n, text in enumerate(pages) if context["signature"]["line"] in text]
+            assert len(signed) == 1, (case.id, lang)
+            page = pages[signed[0]]
+            flat = "".join(page.split())
+            last_annex = "".join(context["annexes"][-1].split())
+            assert last_annex[-20:] in flat, f"{case.id}.{lang}: the signature is on a page of its own:\n{page}"
+            assert context["signature"]["date"] in page
+            # the name on the signature's line, whole
+            line = next(li for li in page.splitlines() if context["signature"]["line"] in li)
+            assert FULL_NAME[lang] in " ".join(line.split()), line
+            checked += 1
+    assert checked == 6
+
+
+def test_the_language_switch_is_in_the_desks_order_and_links_look_like_the_desks(serve, project_folder, browser_page):
+    from complaints.web.words import LANGUAGES as DESK_ORDER
+
+    long_id = "tengrinews-2024-05-20-a-very-long-case-identifier-about-a-comment-under-it"
+    file = own_case(project_folder, id=long_id)
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, file))
+    assert [a.get_attribute("hreflang") for a in page.locator("header .langs a").all()] == list(DESK_ORDER)
+    page.goto(desk.url + "cases")
+    desk_order = [a.get_attribute("hreflang") for a in page.locator("header .langs a").all()]
+    page.goto(letters_url(desk, file))
+    assert [a.get_attribute("hreflang") for a in page.locator("header .langs a").all()] == desk_order
+    make(page)
+    style = "(el) => { const s = getComputedStyle(el); return [s.display, s.textDecorationLine, s.borderTopStyle]; }"
+    back = page.locator("p.back a")
+    assert back.evaluate(style)[1] == "none"  # the desk's link, not a bare underlined browser link
+    for link in (page.locator("a[data-format=docx]").first, page.locator(".letter-preview figcaption a").first):
+        assert link.evaluate(style) == ["inline-block", "none", "solid"]  # a button of the desk
+    # a long id breaks inside the download list, not past the column's edge
+    page.set_viewport_size({"width": 390, "height": 900})
+    column = page.locator(".letter-files[data-lang=ru]")
+    name = column.locator(".file-name").first
+    assert long_id in name.inner_text()
+    assert name.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1")
+    box, inner = column.bounding_box(), name.bounding_box()
+    assert inner["x"] + inner["width"] <= box["x"] + box["width"] + 1
+
+
+def test_findings_say_where_in_plain_words_with_the_field_path_small_after_them(serve, project_folder, browser_page):
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(letters_url(desk, EXAMPLE))
+    project = page.locator("#findings li.finding").filter(has_text="applicant.email").first
+    # the field's path after the message, small and muted; not the finding's main text
+    path = project.locator(".field-path")
+    assert "applicant.email" in path.inner_text()
+    assert "applicant.email" not in project.locator(".message").inner_text()
+    assert "applicant.email" not in project.locator("strong").inner_text()
+    sizes = project.evaluate("""(li) => [getComputedStyle(li.querySelector('.field-path')).fontSize,
+                                         getComputedStyle(li.querySelector('.message')).fontSize,
+                                         getComputedStyle(li.querySelector('.field-path')).color]""")
+    assert float(sizes[0].rstrip("px")) < float(sizes[1].rstrip("px"))
+    assert sizes[2] == "rgb(91, 102, 112)"  # --muted
+    assert "в сведениях о заявителе и Министерстве" in project.locator(".where").inner_text()
+    assert project.locator("a.fix").count() == 0  # no settings page yet: the hook (fix_link) gives none
+    text = page.locator("main").inner_text()
+    assert "manifest" not in text and "letters/" not in text
+    assert "так в файле-образце отмечены места, которые нужно заполнить своими данными" in text
+
+
+def test_each_finding_carries_a_fix_link_hook_none_until_the_settings_page(project_folder) -> None:
+    from complaints.web.pages import letters
+    from complaints.web.view import Desk
+
+    here = Desk(project_folder.resolve())
+    found = letters._findings(here, project_folder / EXAMPLE, "ru")["findings"]
+    project = [f for f in found if f["project"]]
+    assert project and all(f["file"] == "complaints.yaml" for f in project)
+    assert all("fix_link" in f and f["fix_link"] is None for f in found)
+    assert letters.fix_link("complaints.yaml", "applicant.iin") is None

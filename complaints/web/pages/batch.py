@@ -17,7 +17,7 @@ from ...batch.write import FolderBusy
 from ...errors import ComplaintsError
 from ..counting import counter
 from ..making import WEB_FORMATS, Job, latest, office_found, running
-from ..problems import say
+from ..problems import say, say_text
 from ..view import Desk, desk, form_of, lang, page, redirect
 
 _starting = threading.Lock()  # two presses of "start" at once start one batch
@@ -106,7 +106,11 @@ async def progress(request: Request) -> Response:
     failed = [{"file": _relative(here, e.source),
                "problems": [say(p, language) for p in ([p for p in e.problems if p.is_error] or e.problems)]}
               for e in job.failed]
-    return page(request, "batch_job.html", {"job": job, "failed": failed, "count": counter(language)})
+    # the library's notes about the whole batch (an e-mail without an address, …) in the page's language
+    notes = ([say_text(m, language) for m in (*job.result.errors, *job.result.notes)]
+             if job.result is not None else [])
+    return page(request, "batch_job.html", {"job": job, "failed": failed, "count": counter(language), "notes": notes,
+                                            "say_text": lambda message: say_text(message, language)})
 
 
 async def state(request: Request) -> Response:

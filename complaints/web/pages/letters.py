@@ -20,7 +20,7 @@ from ...errors import CaseError, ComplaintsError, Problem
 from ...layout import FORMATS, LANGUAGES, PROJECT_FILE
 from ..counting import counter
 from ..making import WEB_FORMATS, office_found, running
-from ..problems import Said, say
+from ..problems import Said, say, say_text
 from ..safety import Outside, inside
 from ..view import Desk, desk, form_of, lang, page, redirect
 
@@ -74,6 +74,13 @@ def _shown_file(here: Desk, name: str) -> str:
         return name
 
 
+def fix_link(file: str, field: str) -> str | None:
+    """Where the desk lets the user correct what a finding is about, or None. A hook: the findings about the
+    project file (applicant.*, authority.* in complaints.yaml) will link to the settings page (/settings), wired
+    in when that page lands; until then there is none."""
+    return None
+
+
 def _findings(here: Desk, path: Path, language: str) -> dict[str, Any]:
     """`check`'s findings for the case, each in the page's language where the catalogue has it."""
     from ...review.run import check_paths
@@ -83,7 +90,9 @@ def _findings(here: Desk, path: Path, language: str) -> dict[str, Any]:
     found = []
     for f in report.of(review):
         said = say(Problem(f.file, f.line, f.column, f.field, f.message, "warning"), language)
-        found.append({"kind": f.kind, "file": _shown_file(here, f.file), "line": f.line, "said": said})
+        shown = _shown_file(here, f.file)
+        found.append({"kind": f.kind, "file": shown, "line": f.line, "said": said,
+                      "project": Path(shown).name == PROJECT_FILE, "fix_link": fix_link(shown, f.field)})
     return {"findings": found, "stale": any(f["kind"] in ("stale", "evidence") for f in found),
             "unreadable": [say(p, language) for p in review.problems]}
 
@@ -101,8 +110,7 @@ def _problems(path: Path, language: str) -> tuple[list[Said], tuple[str, ...], s
 
 
 def _on_disk(here: Desk, path: Path) -> dict[str, dict[str, dict[str, Any]]]:
-    """The letters the manifest lists for the case and that are on disk, by language and format; the text letter's
-    text with them."""
+    """The letters the manifest lists for the case and that are on disk, by language and format."""
     from ...batch.manifest import on_disk
     from ...review.ondisk import Letters
 
@@ -110,19 +118,45 @@ def _on_disk(here: Desk, path: Path) -> dict[str, dict[str, dict[str, Any]]]:
     for row in Letters(here.letters).rows_of(path):
         if row.get("language") in LANGUAGES and row.get("format") in FORMATS and on_disk(here.letters, row):
             entry = {"path": str(row["path"]), "name": Path(str(row["path"])).name}
-            if row["format"] == "txt":
-                try:
-                    entry["text"] = (here.letters / str(row["path"])).read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    continue
             found.setdefault(str(row["language"]), {})[str(row["format"])] = entry
     return found
 
 
+def _eotinish(here: Desk, path: Path, languages: list[str]) -> dict[str, str]:
+    """The text for eOtinish's form in each of `languages` (the library's eOtinish layout: the letter's body
+    without the addressee's and applicant's lines and the signature), dated as the letters on disk are."""
+    from datetime import date
+
+    from ...case.read import load_case
+    from ...letter.context import letter_context
+    from ...render import Kit, render_eotinish
+    from ...review.ondisk import Letters
+
+    if not languages:
+        return {}
+    try:
+        day = Letters(here.letters).letter_date
+        letter_date = date.fromisoformat(day) if day else None
+        case = load_case(path, letter_date=letter_date)
+    except (CaseError, ValueError):
+        return {}
+    kit = Kit(letter_date=letter_date)
+    try:
+        return {code: render_eotinish(letter_context(case, code, letter_date=letter_date), kit)
+                for code in languages if code in case.languages}
+    except ComplaintsError:
+        return {}
+    finally:
+        kit.close()
+
+
 def _view(here: Desk, path: Path, language: str) -> dict[str, Any]:
     problems, languages, case_id = _problems(path, language)
-    view = {"problems": problems, "languages": languages, "case_id": case_id, "on_disk": _on_disk(here, path),
-            "office": office_found()}
+    on_disk = _on_disk(here, path)
+    # `case_languages`, not `languages`: that one is the desk's own (the language switch of every page)
+    view = {"problems": problems, "case_languages": languages, "case_id": case_id, "on_disk": on_disk,
+            "office": office_found(),
+            "eotinish": _eotinish(here, path, [code for code, files in on_disk.items() if "txt" in files])}
     view.update(_findings(here, path, language))
     return view
 
@@ -142,6 +176,7 @@ async def letters(request: Request) -> Response:
         **view, "file": relative, "made": made, "count": counter(lang(request)), "batch": running(here),
         "pdf_checked": view["office"] and pdf_now, "formats": ("docx", "pdf", "eml"),
         "say_problem": lambda problem: say(problem, lang(request)),
+        "say_text": lambda message: say_text(message, lang(request)),
     })
 
 
