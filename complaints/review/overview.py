@@ -87,12 +87,12 @@ def overview(root: str | Path, *, letters: str | Path | None = None, db: str | P
     there is none), `today` (default: today in Kazakhstan) the day filings are judged overdue on, `letter_date`
     the date check judges the norms on (default the manifest's, else today)."""
     from ..register.store import DB_FILE
-    from .run import check_paths
+    from .run import check_paths, outside_ok
 
     root = Path(root).resolve()
     folder = Path(letters) if letters is not None else root / "letters"
     day = today or kz_today()
-    report = check_paths([root], letters=folder, letter_date=letter_date)
+    report = check_paths([root], letters=folder, letter_date=letter_date, within=root)
     on_disk_letters = Letters(folder)
     filings = _filings(Path(db) if db is not None else root / DB_FILE, day)
     rows = []
@@ -105,7 +105,7 @@ def overview(root: str | Path, *, letters: str | Path | None = None, db: str | P
             problems += list(case.warnings)
         own = sorted(review.findings)  # the case's own first, then those of its project file
         problems += [f.problem("warning") for f in own + [f for f in findings if f not in own]]
-        fields = _fields(case, path)
+        fields = _fields(case, path) if outside_ok(path, root) else {**_fields(None, None), "id": path.stem}
         rendered = tuple(lang for lang in (case.languages if case is not None else ())
                          if any(r.get("language") == lang and on_disk(folder, r)
                                 for r in on_disk_letters.rows_of(path)))
@@ -150,8 +150,11 @@ def _filings(db: Path, today: date) -> dict[str, list[Any]]:
     return by_case
 
 
-def _fields(case: Any, path: Path) -> dict[str, Any]:
-    """The fields the table shows: from the case as read, else from the file as far as it can be read."""
+def _fields(case: Any, path: Path | None) -> dict[str, Any]:
+    """The fields the table shows: from the case as read, else from the file as far as it can be read (none for
+    a file not to be read)."""
+    if path is None:
+        return {"id": "", "outlet": "", "author": "", "text": "", "posted": None, "language": "", "title": ""}
     if case is not None:
         comment = case.case.comment
         return {"id": case.id, "outlet": case.case.outlet.name, "author": comment.author, "text": comment.text,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..case.when import kz_today, parse_day
 from ..errors import ComplaintsError, Problem
-from ..layout import find_case_files
+from ..layout import find_case_files, shown
 from .content import authority_findings, case_findings, scan
 from .findings import Finding
 from .ondisk import Letters, evidence_findings
@@ -34,6 +34,18 @@ class CaseReview:
     @property
     def readable(self) -> bool:
         return self.case_id is not None
+
+
+LINK_OUT = ("a link to a file outside the project folder: not read (put the case file itself in the project"
+            " folder)")
+
+
+def outside_ok(path: Path, within: Path) -> bool:
+    """True if the case file `path` really is inside the folder `within` (not a link that leads out of it)."""
+    try:
+        return path.resolve().is_relative_to(within.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 @dataclass
@@ -70,10 +82,13 @@ def check_paths(
     project: str | Path | None = None,
     languages: Iterable[str] | None = None,
     letter_date: date | None = None,
+    within: Path | None = None,
 ) -> CheckReport:
     """Every case at `paths` (files, folders, globs): what a signer must look at in its letters, from the case
     and project files and, where `letters` (default `letters/`) has a manifest, from the letters on disk. The
-    letter date (for the norms in force) is `letter_date`, else the manifest's, else today in Kazakhstan."""
+    letter date (for the norms in force) is `letter_date`, else the manifest's, else today in Kazakhstan.
+    `within`: a folder no case file may lead out of (the web desk's project): a link to a file elsewhere is
+    listed as not read, and is not read."""
     from ..batch.check import Checker, Options
 
     files = find_case_files(paths)
@@ -85,6 +100,10 @@ def check_paths(
     docs = {}
     readable: list[Path] = []
     for path in files:
+        if within is not None and not outside_ok(path, within):
+            cases.append(CaseReview(shown(path), None, path=path, problems=[Problem(
+                shown(path), 1, 1, "", LINK_OUT)]))
+            continue
         checked, case = checker.load(path)
         if case is None or case.document is None:
             cases.append(CaseReview(checked.source, None, problems=[p for p in checked.problems if p.is_error],

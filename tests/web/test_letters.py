@@ -454,13 +454,13 @@ def test_findings_say_where_in_plain_words_with_the_field_path_small_after_them(
     assert float(sizes[0].rstrip("px")) < float(sizes[1].rstrip("px"))
     assert sizes[2] == "rgb(91, 102, 112)"  # --muted
     assert "в сведениях о заявителе и Министерстве" in project.locator(".where").inner_text()
-    assert project.locator("a.fix").count() == 0  # no settings page yet: the hook (fix_link) gives none
+    assert project.locator("a.fix").get_attribute("href") == "/settings#email"  # put right on the settings page
     text = page.locator("main").inner_text()
     assert "manifest" not in text and "letters/" not in text
     assert "так в файле-образце отмечены места, которые нужно заполнить своими данными" in text
 
 
-def test_each_finding_carries_a_fix_link_hook_none_until_the_settings_page(project_folder) -> None:
+def test_findings_about_the_project_file_lead_to_the_settings_page_the_case_s_own_do_not(project_folder) -> None:
     from complaints.web.pages import letters
     from complaints.web.view import Desk
 
@@ -468,5 +468,8 @@ def test_each_finding_carries_a_fix_link_hook_none_until_the_settings_page(proje
     found = letters._findings(here, project_folder / EXAMPLE, "ru")["findings"]
     project = [f for f in found if f["project"]]
     assert project and all(f["file"] == "complaints.yaml" for f in project)
-    assert all("fix_link" in f and f["fix_link"] is None for f in found)
-    assert letters.fix_link("complaints.yaml", "applicant.iin") is None
+    assert all(f["fix_link"] and f["fix_link"].startswith("/settings#") for f in project
+               if f["said"].field.startswith(("applicant.", "authority.")))
+    assert all(f["fix_link"] is None for f in found if not f["project"])
+    assert letters.fix_link("complaints.yaml", "applicant.iin") == "/settings#iin"
+    assert letters.fix_link("case.yaml", "applicant.iin") is None

@@ -440,7 +440,7 @@ def test_no_path_in_a_url_reads_anything_outside_the_project(serve, hostile_fold
                     answer = _send(me, method, target)
                     no_traceback(answer)
                     assert SECRET not in answer.text, (method, target)
-                    if takes_a_file:
+                    if takes_a_file and target != path:  # (a route with no path parameter: nothing escapes)
                         assert answer.status in (404, 400), (method, target, answer.status)
     print("routes that take a file:", file_routes)
     stop_desk(desk)
@@ -501,6 +501,9 @@ def test_an_upload_name_is_kept_to_a_plain_name_of_an_allowed_type(tmp_path: Pat
     assert second.name == "x-2.png" and (tmp_path / "x.png").read_bytes() == b"first"
 
 
+SAYS_LIMIT = re.compile(r"20\s?(MB|МБ)")  # the upload limit, as a page says it in any of its languages
+
+
 def upload_forms(desk: Desk, me: Session) -> list[Form]:
     pages = visit(desk, me, ["/", *(u for u, _ in get_targets(desk.folder))])
     return [f for f in forms_of(desk, pages) if f.files and f.method == "POST"]
@@ -515,7 +518,9 @@ def test_an_upload_over_the_limit_is_refused_however_it_is_sent_and_nothing_is_s
     for target, _ in post_targets(project_folder):  # every POST route, whether it takes files or not
         for chunked in (False, True):
             answer = me.upload(target, [("file", CASE)], [("file", "big.png", too_big)], chunked=chunked)
-            assert answer.status in (400, 413), (target, chunked, answer.status)
+            # refused outright, or (a page that says it beside its field, keeping the form) with the limit said
+            assert answer.status in (400, 413) or answer.status in (200, 422) and SAYS_LIMIT.search(answer.text), \
+                (target, chunked, answer.status)
             no_traceback(answer)
     forms = upload_forms(desk, me)
     for form in forms:
@@ -525,7 +530,7 @@ def test_an_upload_over_the_limit_is_refused_however_it_is_sent_and_nothing_is_s
             assert answer.status in (200, 303, 400, 413), (target, chunked, answer.status)
             no_traceback(answer)
             if answer.status != 413:  # then a message on the page says so
-                assert answer.status == 303 or "20" in answer.text
+                assert answer.status == 303 or SAYS_LIMIT.search(answer.text)
     after = snapshot(tmp_path)
     assert not [p for p, (size, _) in after.items() if size >= MAX_UPLOAD and p not in before]
     if not forms:
@@ -600,7 +605,14 @@ def test_user_text_shows_as_text_on_every_page_and_the_csp_forbids_inline_script
     assert html
     for target, answer in pages.items():
         csp = answer.header("content-security-policy") or ""
-        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp, target
+        rules = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.split()}
+        scripts = rules.get("script-src", rules.get("default-src"))
+        # scripts from the desk's own files only (or none at all: the letter's preview, a sandboxed frame of the
+        # desk's own letters page), never inline; framed by no other site
+        assert scripts in (["'self'"], ["'none'"]), (target, csp)
+        assert rules.get("frame-ancestors") in (["'none'"], ["'self'"]), (target, csp)
+        if rules.get("frame-ancestors") == ["'self'"]:
+            assert "sandbox" in rules and scripts == ["'none'"], (target, csp)
         assert answer.header("x-content-type-options") == "nosniff"
     for target, answer in html.items():
         for raw in (HOSTILE, "<img src=x onerror", "<svg onload", "</textarea><script"):
@@ -635,6 +647,7 @@ def test_a_link_back_never_leads_off_the_desk(serve, project_folder: Path) -> No
 # ---- the IIN --------------------------------------------------------------------------------------------------------
 
 IIN_FIELD = re.compile(r"(^|[._\[-])(iin|bin|iin_bin|iin_or_bin)($|[._\]-])")
+IIN_INPUT = re.compile(r'<input[^>]*\bname="[^"]*\b(?:iin|bin)"[^>]*>')  # an IIN field with its value
 
 
 @pytest.mark.parametrize("start", ["project", "first run"])
@@ -645,6 +658,7 @@ def test_the_iin_stays_out_of_urls_headers_the_log_and_every_page_but_the_applic
     me = session(desk)
     pages = visit(desk, me, ["/", *(u for u, _ in get_targets(folder))])
     answers = list(pages.items())
+    typed: set[int] = set()  # the answers to a form the IIN was typed into
     for form in forms_of(desk, pages):  # every form sent as the page offers it (prefilled, the applicant's too),
         target = local_of(desk, form.action)  # the IIN typed where a form asks for it
         asks_iin = [n for n, _ in form.fields if IIN_FIELD.search(n.lower())]
@@ -652,12 +666,16 @@ def test_the_iin_stays_out_of_urls_headers_the_log_and_every_page_but_the_applic
         if form.method == "POST" and not target.startswith("/lang/"):
             fields = [(k, IIN if k in asks_iin else v) for k, v in _fields(form)]
             answers.append((target, me.post(target, fields)))
-    for target, answer in answers:
+            typed.add(len(answers) - 1)
+    for number, (target, answer) in enumerate(answers):
         assert IIN not in target
         for name, value in answer.headers:
             assert IIN not in value, (target, name)
         if answer.html and not IIN_PAGES.search(urlsplit(target).path):
-            assert IIN not in answer.text, f"the IIN on {target}"
+            # a form sent back to be put right shows what was typed in it, in its own IIN field (a case's own
+            # applicant), and nowhere else
+            text = IIN_INPUT.sub("", answer.text) if number in typed else answer.text
+            assert IIN not in text, f"the IIN on {target}"
         if answer.html:
             links = Links(urljoin(desk.url, target))
             links.feed(answer.text)

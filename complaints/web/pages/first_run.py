@@ -26,11 +26,12 @@ def _form(request: Request, values: dict[str, Any], errors: dict[str, list[str]]
 
 async def first_run(request: Request) -> Response:
     here = desk(request)
+    form = await form_of(request) if request.method == "POST" else None  # a POST is checked first, always
     if here.has_project:
         return redirect("/cases")
-    if request.method != "POST":
+    if form is None:
         return _form(request, applicant.blank(), {})
-    values = applicant.from_form(await form_of(request))
+    values = applicant.from_form(form)
     errors = applicant.form_errors(t(request), values)
     if errors:
         return _form(request, values, errors, status=422)

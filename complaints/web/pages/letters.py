@@ -75,10 +75,11 @@ def _shown_file(here: Desk, name: str) -> str:
 
 
 def fix_link(file: str, field: str) -> str | None:
-    """Where the desk lets the user correct what a finding is about, or None. A hook: the findings about the
-    project file (applicant.*, authority.* in complaints.yaml) will link to the settings page (/settings), wired
-    in when that page lands; until then there is none."""
-    return None
+    """Where the desk lets the user correct what a finding is about, or None: the findings about the project file
+    (applicant.*, authority.* in complaints.yaml) lead to the settings page."""
+    from .settings import fix_link as on_settings
+
+    return on_settings(field, file)
 
 
 def _findings(here: Desk, path: Path, language: str) -> dict[str, Any]:
