@@ -533,3 +533,25 @@ def test_the_command_line_reads_a_norm_label_too(tmp_path: Path) -> None:
     result = run("import", write_csv(tmp_path / "s.csv", SMALL_HEADER, [row]), "--out", out)
     assert result.exit_code == 0, result.output
     assert "criminal-code-174-1" in case_files(out)[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_the_sample_sheet_of_each_language_imports_cleanly_with_its_norm_label(tmp_path: Path, lang: str) -> None:
+    from complaints.intake.sample import sample_csv
+
+    data = sample_csv(lang)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel opens it as UTF-8
+    sheet = tmp_path / "sample.csv"
+    sheet.write_bytes(data)
+    out = project(tmp_path)
+    result = import_sheet(sheet, out)
+    assert (result.written, result.failed, result.problems) == (1, 0, [])
+    assert load_case(case_files(out)[0]).case.legal_basis.norms == ["criminal-code-174-1"]
+
+
+def test_the_columns_listed_in_a_language_lead_with_its_headers() -> None:
+    from complaints.intake.sample import columns
+
+    norms = {c.field: c for c in columns("kk")}["legal_basis.norms"]
+    assert norms.required and norms.headers[0] == "Құқық нормалары"
+    assert {c.field: c for c in columns("en")}["comment.text"].headers[0] == "Comment text"
