@@ -169,8 +169,8 @@ async def register(request: Request, refused: Refused | None = None) -> Response
     code = lang(request)
     return page(request, "register.html", {**state, "values": values, "errors": errors, "notice": notice,
                                            "findings": findings, "kept": kept, "signed_types": SIGNED_TYPES,
-                                           "long_day": lambda d: say_day(d, code), "long_moment": lambda m: say_moment(m, code),
-                                           "numeric_day": _shown,
+                                           "long_day": lambda d: say_day(d, code),
+                                           "long_moment": lambda m: say_moment(m, code), "numeric_day": _shown,
                                            "channels": CHANNELS, "outcomes": OUTCOMES, "languages_of_letters": LANGUAGES,
                                            "formats": FORMATS, "here": "/register"},
                 status=400 if refused is not None else 200)
