@@ -36,7 +36,7 @@ def day(value: object, code: str = "ru") -> str:
     return format_date(value, {"kk": "y 'жылғы' d MMMM", "en": "d MMMM y"}.get(code, "long"), locale=code)
 
 
-ENGLISH = re.compile(r"\b(the|is|are|not|to|of|and|before|things|look|letter|file)\b")
+ENGLISH = re.compile(r"\b(the|is|are|not|to|of|and|before|things|look|letter)\b")
 
 
 def test_a_filing_is_recorded_in_the_browser_and_a_reply_changes_its_status(serve, rendered: Path,
