@@ -492,3 +492,66 @@ def test_a_dry_run_of_an_update_leaves_the_edited_file_as_it_is(tmp_path: Path) 
     preview = import_sheet(changed, out, update=True, dry_run=True, each=lambda r: kinds.append(r.kind))
     assert (preview.updated, kinds) == (1, ["updated"])
     assert case.read_bytes() == before
+
+
+# ---------------------------------------------------------------- norms written as the catalogue writes them
+
+
+@pytest.mark.parametrize("written", ["ч. 1 ст. 174 УК РК", "ҚК 174-бабы 1-бөлігі", "Criminal Code, Art. 174(1)",
+                                     "ч.1 ст.174 ук рк", "criminal-code-174-1"])
+def test_a_norm_written_as_its_short_label_in_any_language_is_that_norm(tmp_path: Path, written: str) -> None:
+    row = small_row(1)
+    row[SMALL_HEADER.index("Нормы")] = written
+    out = project(tmp_path)
+    result = import_sheet(write_csv(tmp_path / "s.csv", SMALL_HEADER, [row]), out)
+    assert (result.written, result.problems) == (1, [])
+    assert load_case(case_files(out)[0]).case.legal_basis.norms == ["criminal-code-174-1"]
+
+
+def test_labels_and_ids_mixed_in_one_cell_are_each_read_once_in_order(tmp_path: Path) -> None:
+    from complaints.intake.cells import norm_ids
+    from complaints.intake.importer import norm_labels
+
+    assert norm_ids("ст. 2 Закона о СМИ 1999 г.; Criminal Code, Art. 174(1), criminal-code-174-1",
+                    norm_labels()) == ["media-law-1999-art-2", "criminal-code-174-1"]
+
+
+def test_a_cell_that_is_no_norm_is_one_message_with_an_example_in_the_users_own_capitals(tmp_path: Path) -> None:
+    row = small_row(1)
+    row[SMALL_HEADER.index("Нормы")] = "ч. 1 ст. 175 УК РК"
+    result = import_sheet(write_csv(tmp_path / "s.csv", SMALL_HEADER, [row]), project(tmp_path))
+    norms = [p for p in result.problems if p.field == "legal_basis.norms"]
+    assert len(norms) == 1, norms
+    assert "'ч. 1 ст. 175 УК РК'" in norms[0].message and "ук" not in norms[0].message
+    assert "criminal-code-174-1" in norms[0].message and "«ч. 1 ст. 174 УК РК»" in norms[0].message
+
+
+def test_the_command_line_reads_a_norm_label_too(tmp_path: Path) -> None:
+    row = small_row(1)
+    row[SMALL_HEADER.index("Нормы")] = "ч. 1 ст. 174 УК РК"
+    out = project(tmp_path)
+    result = run("import", write_csv(tmp_path / "s.csv", SMALL_HEADER, [row]), "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "criminal-code-174-1" in case_files(out)[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_the_sample_sheet_of_each_language_imports_cleanly_with_its_norm_label(tmp_path: Path, lang: str) -> None:
+    from complaints.intake.sample import sample_csv
+
+    data = sample_csv(lang)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel opens it as UTF-8
+    sheet = tmp_path / "sample.csv"
+    sheet.write_bytes(data)
+    out = project(tmp_path)
+    result = import_sheet(sheet, out)
+    assert (result.written, result.failed, result.problems) == (1, 0, [])
+    assert load_case(case_files(out)[0]).case.legal_basis.norms == ["criminal-code-174-1"]
+
+
+def test_the_columns_listed_in_a_language_lead_with_its_headers() -> None:
+    from complaints.intake.sample import columns
+
+    norms = {c.field: c for c in columns("kk")}["legal_basis.norms"]
+    assert norms.required and norms.headers[0] == "Құқық нормалары"
+    assert {c.field: c for c in columns("en")}["comment.text"].headers[0] == "Comment text"

@@ -489,3 +489,85 @@ def test_a_letter_recorded_in_another_language_than_its_own_is_refused(project: 
                       file="letters/case-1/case-1.kk.docx")
     assert refused.value.about == "lang" and "kk letter, not the ru one" in str(refused.value)
     assert not Path("complaints.db").exists() or not Register("complaints.db").filings()
+
+
+# ---------------------------------------------------------------- a signed file filed: a signature container
+
+
+def _signed_cms(letter: Path, out: Path, *, attached: bool = True, base64: bool = False) -> Path:
+    """A real CMS SignedData container of `letter` (openssl, a throw-away self-signed certificate), as NCALayer
+    writes one: the letter inside it (attached), or not (detached)."""
+    import shutil
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    key, cert = out.parent / "key.pem", out.parent / "cert.pem"
+    if not cert.exists():
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                        str(cert), "-days", "2", "-subj", "/CN=test"], check=True, capture_output=True)
+    subprocess.run(["openssl", "cms", "-sign", "-binary", "-in", str(letter), "-signer", str(cert), "-inkey", str(key),
+                    "-outform", "PEM" if base64 else "DER", "-out", str(out), *([] if attached else [])]
+                   + ([] if attached else []) + (["-nodetach"] if attached else []), check=True, capture_output=True)
+    return out
+
+
+def test_a_signature_container_of_the_cases_letter_is_recorded_as_that_letter(project: Path, tmp_path: Path) -> None:
+    from complaints.register.filings import record_filing, signed_letter
+
+    letter = project / "letters" / "case-1" / "case-1.ru.docx"
+    cms = _signed_cms(letter, tmp_path / "case-1.ru.docx.cms")
+    assert signed_letter(cms, "case-1", project / "letters")["language"] == "ru"
+    assert signed_letter(cms, "case-9", project / "letters") is None  # (case-2's letter is the same bytes)
+    f = record_filing("c1.yaml", lang="ru", on="2026-11-03T10:00", channel="eotinish", anyway=True, file=cms)
+    assert (f.letter_name, f.evidence_from) == ("case-1.ru.docx.cms", "letter")
+    with Register("complaints.db") as reg:
+        assert reg.archived(f.letter_sha256).read_bytes() == cms.read_bytes()
+
+
+def test_a_signature_container_of_the_letter_in_another_language_is_refused(project: Path, tmp_path: Path) -> None:
+    from complaints.register.filings import record_filing
+
+    cms = _signed_cms(project / "letters" / "case-1" / "case-1.kk.docx", tmp_path / "signed.p7s", base64=True)
+    with pytest.raises(UsageError) as refused:
+        record_filing("c1.yaml", lang="ru", on="2026-11-03T10:00", channel="eotinish", anyway=True, file=cms)
+    assert refused.value.about == "lang"
+
+
+def test_a_detached_signature_is_recorded_but_not_taken_for_the_letter_and_a_non_container_is_refused(
+        project: Path, tmp_path: Path) -> None:
+    from complaints.register.filings import record_filing, signed_letter
+
+    detached = _signed_cms(project / "letters" / "case-1" / "case-1.ru.docx", tmp_path / "d.cms", attached=False)
+    assert signed_letter(detached, "case-1", project / "letters") is None
+    f = record_filing("c1.yaml", lang="ru", on="2026-11-03T10:00", channel="eotinish", anyway=True, file=detached)
+    assert f.evidence_from == "case"  # the letter it signs is not in it: the case's evidence as it is now
+    bogus = tmp_path / "bogus.cms"
+    bogus.write_bytes(b"not a signature at all")
+    with pytest.raises(UsageError) as refused:
+        record_filing("c2.yaml", lang="ru", on="2026-11-03T10:00", channel="eotinish", anyway=True, file=bogus)
+    assert refused.value.about == "file" and "signature container" in str(refused.value)
+
+
+def test_a_signed_pdf_is_the_letter_when_it_begins_with_the_rendered_pdf(project: Path, tmp_path: Path) -> None:
+    from complaints.register.filings import signed_letter
+
+    manifest = json.loads((project / "letters" / "manifest.json").read_text(encoding="utf-8"))
+    rows = manifest if isinstance(manifest, list) else manifest.get("letters", manifest.get("files", []))
+    row = next(r for r in rows if r.get("case_id") == "case-3" and r.get("language") == "en")
+    letter = project / "letters" / row["path"]
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(letter.read_bytes() + b"\n% an incremental update: the signature\n")
+    assert signed_letter(signed, "case-3", project / "letters") is not None
+    signed.write_bytes(b"%PDF-1.7 " + letter.read_bytes())  # made anew: not the letter rendered
+    assert signed_letter(signed, "case-3", project / "letters") is None
+
+
+def test_the_archived_copy_is_found_by_its_hash_only(project: Path, tmp_path: Path) -> None:
+    from complaints.register.filings import archived_file
+
+    assert _file()[0] == 0
+    (s,) = standings(today=date(2026, 11, 10), full=True)
+    path, name = archived_file(s.filing.letter_sha256, db="complaints.db")
+    assert name == "case-1.ru.docx" and path.read_bytes() == (project / "letters/case-1/case-1.ru.docx").read_bytes()
+    assert archived_file("0" * 64, db="complaints.db") is None
+    assert archived_file("../complaints.db", db="complaints.db") is None

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -153,14 +154,78 @@ def language(written: str, words: Mapping[str, str]) -> str:
     return words.get(key, key)
 
 
-def norm_ids(written: str) -> list[str]:
-    """Norm ids, separated by commas, semicolons or spaces; each once."""
+def norm_ids(written: str, labels: Mapping[str, Sequence[str]] | None = None) -> list[str]:
+    """The norms a cell names, each once, in the order written: by id (criminal-code-174-1), or, where `labels`
+    (id → the ways the catalogue writes it: its short labels and citations in every language) is given, by one of
+    those («ч. 1 ст. 174 УК РК», "Criminal Code, Art. 174(1)"), matched ignoring capitals and spacing; several
+    separated by commas, semicolons or line breaks. What is neither is one CellError for the cell, quoting what it
+    could not read as written, with an example; an id-like word that is no norm is kept for the case's own check
+    (which says which id was meant)."""
+    found: list[tuple[int, str]] = []
+    rest = written
+    if labels:
+        pattern = _label_pattern(labels)
+        for match in pattern[0].finditer(written):
+            found.append((match.start(), pattern[1][match.lastgroup or ""]))
+        rest = pattern[0].sub(lambda m: " " * len(m.group(0)), written)
+    unread: list[str] = []
+    for match in re.finditer(r"[^,;\s]+", rest):
+        part = match.group(0)
+        if re.fullmatch(r"[a-z0-9]+(?:[-_.][a-z0-9]+)+", part.lower()):  # an id, known or not
+            found.append((match.start(), part.lower()))
+        else:
+            unread.append(part)
+    if unread:
+        raise CellError(_not_norms(written, rest, labels))
     ids: list[str] = []
-    for part in re.split(r"[,;\s]+", written):
-        norm = part.strip().lower()
-        if norm and norm not in ids:
+    for _, norm in sorted(found):
+        if norm not in ids:
             ids.append(norm)
     return ids
+
+
+def _not_norms(written: str, rest: str, labels: Mapping[str, Sequence[str]] | None) -> str:
+    """The one message for a norms cell with words that are no norm: what it could not read, as written."""
+    import difflib
+
+    unread = " ".join(rest.split())
+    if not labels:
+        return f"'{unread}' is not a norm id; write the norms' ids, separated by commas (`complaints norms` lists them)"
+    choices = {label: norm for norm, written_as in labels.items() for label in written_as}
+    close = difflib.get_close_matches(" ".join(written.split()), list(choices), n=1, cutoff=0.5)
+    norm = choices[close[0]] if close else next(iter(labels))
+    label = close[0] if close else next(iter(labels[norm]), norm)
+    return (f"'{unread}' is not a norm of the catalogue; write a norm by its id (e.g. {norm}) or as the catalogue"
+            f" writes it (e.g. «{label}»), several separated by semicolons (`complaints norms` lists them)")
+
+
+_QUOTES = "\"'«»“”„‘’"
+
+
+def _label_pattern(labels: Mapping[str, Sequence[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern finding any of the labels (the longest first), each a named group standing for its norm."""
+    key = tuple((norm, tuple(written_as)) for norm, written_as in labels.items())
+    return _compiled(key)
+
+
+@lru_cache(maxsize=8)
+def _compiled(key: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    alternatives: list[tuple[int, str, str]] = []
+    for norm, written_as in key:
+        for label in {" ".join(unicodedata.normalize("NFC", w).split()) for w in written_as if w and w.strip()}:
+            alternatives.append((len(label), label, norm))
+    groups: dict[str, str] = {}
+    parts = []
+    for n, (_, label, norm) in enumerate(sorted(alternatives, key=lambda a: (-a[0], a[1]))):
+        body = ""
+        for i, word in enumerate(label.rstrip(".").split(" ")):
+            if i:
+                body += r"\s*" if body.endswith(r"\.") else r"\s+"
+            body += "".join(f"[{re.escape(_QUOTES)}]" if ch in _QUOTES else re.escape(ch) for ch in word)
+        name = f"n{n}"
+        groups[name] = norm
+        parts.append(f"(?P<{name}>{body}\\.?)")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE), groups
 
 
 def evidence(written: str, kind: str, archive_hosts: frozenset[str],

@@ -166,7 +166,7 @@ def _build(number: int, row: list[Any], formats: list[str | None], columns: Colu
                 if spec.kind in ("text", "longtext", "language"):
                     cells.held(value, spec.kind, sheet.encoding)
                 elif spec.kind == "norms":
-                    value = cells.norm_ids(value)
+                    value = cells.norm_ids(value, norm_labels())
         except CellError as exc:
             fail(name, letter, source, str(exc))
             continue
@@ -189,6 +189,14 @@ def _build(number: int, row: list[Any], formats: list[str | None], columns: Colu
     _derive_outlet_url(built)
     built.data.setdefault("id", suggest_id(built.data))
     return built
+
+
+def norm_labels() -> dict[str, list[str]]:
+    """How a sheet may name each norm of the catalogue besides its id: its short labels and its citations, in
+    every language (complaints/data/norms.yaml)."""
+    from ..case import law
+
+    return {norm_id: [*norm.short.values(), *norm.citation.values()] for norm_id, norm in law.catalogue().items()}
 
 
 def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

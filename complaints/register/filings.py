@@ -8,6 +8,7 @@ authority extended the term to. The due date is stored when the filing is record
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -72,6 +73,8 @@ def record_filing(case: str | Path, *, lang: str, on: str | datetime, channel: s
     except OSError as exc:
         raise RegisterError(f"cannot read {letter}: {exc.strerror or exc}") from None
     rendered = _rendered(found.id, digest, folder, picked)
+    if rendered is None and file is not None:  # a signed copy of a rendered letter: the letter inside it
+        rendered = signed_letter(letter, found.id, folder)
     if rendered is not None and rendered.get("language") not in (None, lang):
         # the letter in another language recorded as this one: its due date, reminders and archive would be wrong
         raise UsageError(f"the file filed, {shown(letter)}, is the {rendered['language']} letter, not the {lang} one:"
@@ -249,14 +252,15 @@ def record_reply(case_id: str, *, on: str | date, outcome: str, file: str | Path
 
 
 def standings(*, db: str | Path | None = None, today: date | None = None, overdue: bool = False,
-              within: int | None = None) -> list[Standing]:
+              within: int | None = None, full: bool = False) -> list[Standing]:
     """Every filing as of `today` (default: today in Kazakhstan): days left or overdue, and status; `overdue`
-    and `within` filter as `status_rows` does."""
+    and `within` filter as `status_rows` does. `full`: each filing with all it holds (the file filed, the reply's
+    note and file), not only what `status` shows."""
     day = today or kz_today()
     with Register(find_db(".", db)) as register:
         worked_out = {row[0]: (row[1], row[2]) for row in
                       _query(register, day, ["f.id", _LEFT, _STATUS], overdue=overdue, within=within)}
-        filings = register.filings(brief=True)
+        filings = register.filings(brief=not full)
     return [Standing(f, day, *worked_out[f.id]) for f in filings if f.id in worked_out]
 
 
@@ -440,6 +444,9 @@ def _intact(letter: Path, about: str | None) -> None:
                     problem = f"its part {bad} is damaged"
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             problem = f"it cannot be opened as one ({exc})"
+    elif kind in (".cms", ".p7s"):
+        if signature_container(letter.read_bytes()) is None:
+            problem = "it is no CMS/PKCS#7 signature container (SignedData)"
     elif kind == ".pdf":
         with open(letter, "rb") as fh:
             if b"%PDF-" not in fh.read(1024):
@@ -465,6 +472,71 @@ def _rendered(case_id: str, digest: str, folder: Path, picked: dict[str, Any] | 
     return picked
 
 
+SIGNED_TYPES = (".pdf", ".cms", ".p7s")  # a signed PDF; a CMS/PKCS#7 signature container (NCALayer, eOtinish)
+_SIGNED_DATA = bytes.fromhex("06092a864886f70d010702")  # the OID of CMS SignedData (1.2.840.113549.1.7.2), DER
+
+
+def signature_container(data: bytes) -> bytes | None:
+    """The DER bytes of a CMS/PKCS#7 signature container (as written, or Base64, or PEM as NCALayer may save it),
+    or None for a file that is none: only its form is looked at (a SEQUENCE naming SignedData), not the signature."""
+    import base64
+    import binascii
+
+    if not data.startswith(b"\x30"):
+        text = data.strip()
+        if text.startswith(b"-----BEGIN"):
+            text = b"".join(line for line in text.splitlines() if not line.startswith(b"-----"))
+        try:
+            data = base64.b64decode(b"".join(text.split()), validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    return data if data.startswith(b"\x30") and _SIGNED_DATA in data[:64] else None
+
+
+def signed_letter(file: str | Path, case_id: str, folder: str | Path) -> dict[str, Any] | None:
+    """The letters' manifest row of the rendered letter of `case_id` that `file` carries whole, byte for byte: a
+    signed PDF that begins with it (the signature added as an incremental update, as signing tools do), or a
+    signature container (.cms, .p7s) with it inside (an attached signature). None where no rendered letter of the
+    case is found so (a detached signature, a PDF printed anew, another file). Only the bytes are compared: the
+    signature itself (who signed, whether it is valid) is not verified."""
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    container = signature_container(data) if path.suffix.lower() in (".cms", ".p7s") else None
+    for row in listed(Path(folder)) or []:
+        if row.get("case_id") != case_id and case_id not in (row.get("covers") or []):
+            continue
+        rendered = Path(folder) / str(row.get("path", ""))
+        try:
+            letter = rendered.read_bytes() if rendered.is_file() else b""
+        except OSError:
+            continue
+        if not letter or hashlib.sha256(letter).hexdigest() != row.get("sha256") or len(letter) >= len(data):
+            continue
+        if container is not None and letter in container or container is None and data.startswith(letter):
+            return row
+    return None
+
+
+def archived_file(sha256: str, *, db: str | Path | None = None) -> tuple[Path, str] | None:
+    """The register's archived copy of a file filed or of a reply, by its SHA-256, with the name it was recorded
+    under; None for a hash the register does not name (or whose copy is gone)."""
+    import re
+
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        return None
+    with Register(find_db(".", db)) as register:
+        row = register.db.execute("SELECT letter_name FROM filings WHERE letter_sha256 = ? UNION ALL"
+                                  " SELECT reply_name FROM filings WHERE reply_sha256 = ? LIMIT 1",
+                                  (sha256, sha256)).fetchone()
+        path = register.archived(sha256)
+    if row is None or not path.is_file():
+        return None
+    return path, str(row[0] or sha256)
+
+
 def _annexes(found: Any, rendered: dict[str, Any] | None) -> tuple[list[Annex], str]:
     """The evidence files the letter filed was made with, and where that is known from (Filing.evidence_from)."""
     root = found.root.resolve()
@@ -485,5 +557,6 @@ def _posix(path: str) -> str:
     return Path(path).as_posix()
 
 
-__all__ = ["STATUS_COLUMNS", "AlreadyFiled", "RegisterError", "Standing", "due_within", "record_extension", "record_filing",
+__all__ = ["SIGNED_TYPES", "STATUS_COLUMNS", "AlreadyFiled", "RegisterError", "Standing", "archived_file", "due_within",
+           "signature_container", "signed_letter", "record_extension", "record_filing",
            "record_registration", "record_reminder", "record_reply", "standings", "status_rows"]

@@ -173,6 +173,7 @@ class NotReady(ComplaintsError):
 
     def __init__(self, case_id: str, findings: list[Finding], problems: list[Problem]):
         self.findings = findings
+        self.problems = problems  # the case's own problems (a file check cannot read): before the findings
         lines = [str(p) for p in problems] + [str(f) for f in findings]
         n = len(lines)
         super().__init__(f"the letter of '{case_id}' has {n} thing{'' if n == 1 else 's'} to look at before it is"

@@ -121,3 +121,52 @@ def test_an_xlsx_sheet_is_previewed_like_a_csv_one(serve, project_folder: Path, 
     assert page.locator("#good-rows tbody tr").count() == 1 and "nick7" in page.locator("#good-rows").inner_text()
     cells = page.locator("#bad-rows tbody tr").nth(0).locator("td").all_inner_texts()
     assert cells[:2] == ["3", "E"] and "comment.posted" in cells[2]
+
+
+def test_a_norm_written_as_its_label_imports_in_russian_and_kazakh(serve, project_folder: Path, browser_page,
+                                                                   tmp_path: Path) -> None:
+    ru, kk = row(1), row(2)
+    ru[HEADER.index("Нормы")] = "ч. 1 ст. 174 УК РК"
+    kk[HEADER.index("Нормы")] = "ҚК 174-бабы 1-бөлігі"
+    bad = row(3)
+    bad[HEADER.index("Нормы")] = "ч. 1 ст. 175 УК РК"
+    upload = sheet(tmp_path / "нормы.csv", [ru, kk, bad])
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "import")
+    page.set_input_files("input[name=sheet]", str(upload))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#good-rows")
+    assert page.locator("#good-rows tbody tr").count() == 2
+    refused = page.locator("#bad-rows tbody tr")
+    assert refused.count() == 1  # one message for the cell, not one per word
+    message = refused.nth(0).locator("td").all_inner_texts()[3]
+    assert "«ч. 1 ст. 175 УК РК»" in message and not re.search(r"\bук\b", message) and "criminal-code-174-1" in message
+    assert "complaints norms" not in message and "странице дела" in message
+    page.click("#confirm")
+    page.wait_for_selector("#summary")
+    for link in page.locator("#written a").all():
+        case = load_case(project_folder / (link.get_attribute("href") or "").split("file=")[1])
+        assert case.case.legal_basis.norms == ["criminal-code-174-1"]
+
+
+def test_the_import_page_lists_its_columns_and_its_sample_sheet_imports_cleanly(serve, project_folder: Path,
+                                                                                browser_page, tmp_path: Path) -> None:
+    desk = serve(project_folder)
+    page = browser_page
+    page.goto(desk.url + "import")
+    norms = page.locator("#columns tr[data-field='legal_basis.norms']").inner_text()
+    assert "Нормы права" in norms and "«Нормы»" in norms and "обязательно" in norms
+    with page.expect_download() as got:
+        page.click("#sample")
+    sample = tmp_path / "sample.csv"
+    got.value.save_as(sample)
+    data = sample.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "ч. 1 ст. 174 УК РК".encode() in data
+    page.set_input_files("input[name=sheet]", str(sample))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#good-rows")
+    assert page.locator("#good-rows tbody tr").count() == 1 and page.locator("#bad-rows").count() == 0
+    page.click("a[hreflang=kk]")
+    page.goto(desk.url + "import")
+    assert "«Құқық нормалары»" in page.locator("#columns tr[data-field='legal_basis.norms']").inner_text()

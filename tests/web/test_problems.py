@@ -685,8 +685,8 @@ def test_the_holes_carry_over_into_the_translation(corpus: Corpus, lang: str) ->
 
 def _english_word(kept: str) -> bool:
     """A quoted English word of the message's own (not the user's): 'x-', 'name: value' are kept; the examples
-    of how to write a thing may be worded anew."""
-    return kept in {"'- item'", "'name: value'", "'…'"} or kept.startswith("`case.field")
+    of how to write a thing may be worded anew; a command a page has no use for is said in the page's own words."""
+    return kept in {"'- item'", "'name: value'", "'…'", "`complaints norms`"} or kept.startswith("`case.field")
 
 
 def test_no_two_entries_translate_one_message_differently(corpus: Corpus) -> None:

@@ -33,6 +33,7 @@ from ..view import desk, form_of, lang, page, redirect
 UPLOADS = Path(".complaints") / "uploads"
 SHOWN_ROWS = 300  # rows listed in the preview and the summary; the counts are of all
 TEXT_START = 90  # characters of a comment shown in the preview
+SHOWN_HEADERS = 4  # headers listed for each column on the upload page
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _importing = threading.Lock()  # one import at a time: a second click waits, then finds the first one's record
 
@@ -103,10 +104,31 @@ def _counts(result: ImportResult) -> dict[str, int]:
 # ---------------------------------------------------------------- the pages
 
 
+def _columns(code: str) -> list[dict[str, Any]]:
+    """The columns the import understands, their headers in the page's language first (at most SHOWN_HEADERS)."""
+    from ...intake.sample import columns
+
+    return [{"field": c.field, "required": c.required, "headers": c.headers[:SHOWN_HEADERS],
+             "more": len(c.headers) > SHOWN_HEADERS} for c in columns(code) if c.headers]
+
+
+def _form(request: Request, error: str | None, status: int = 200) -> Response:
+    return page(request, "importing.html", {"error": error, "columns": _columns(lang(request))}, status=status)
+
+
 async def upload_form(request: Request) -> Response:
     if not desk(request).has_project:
         return redirect("/first-run")
-    return page(request, "importing.html", {"error": None})
+    return _form(request, None)
+
+
+async def sample(request: Request) -> Response:
+    """A sample sheet: every column the import understands, headed in the page's language, one example row."""
+    from ...intake.sample import sample_csv
+
+    code = lang(request)
+    return Response(sample_csv(code), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="sample-{code}.csv"'})
 
 
 async def upload(request: Request) -> Response:
@@ -119,21 +141,21 @@ async def upload(request: Request) -> Response:
     except HTTPException as exc:
         if exc.status_code != 413:
             raise
-        return page(request, "importing.html", {"error": "too_large"}, status=413)
+        return _form(request, "too_large", 413)
     sent = form.get("sheet")  # (a form that comes back has no file: the browser cannot be given one to send again)
     if not isinstance(sent, UploadFile) or not sent.filename:
-        return page(request, "importing.html", {"error": "no_file"}, status=400)
+        return _form(request, "no_file", 400)
     try:
         name = safe_name(sent.filename, SHEET_TYPES)
     except ValueError:
-        return page(request, "importing.html", {"error": "wrong_type"}, status=400)
+        return _form(request, "wrong_type", 400)
     if sent.size is not None and sent.size > MAX_UPLOAD:
-        return page(request, "importing.html", {"error": "too_large"}, status=413)
+        return _form(request, "too_large", 413)
     data = await sent.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        return page(request, "importing.html", {"error": "too_large"}, status=413)
+        return _form(request, "too_large", 413)
     if not data:
-        return page(request, "importing.html", {"error": "empty"}, status=400)
+        return _form(request, "empty", 400)
     token = secrets.token_hex(16)
     ending = "." + name.rsplit(".", 1)[1]
     folder = _uploads(root)
@@ -220,6 +242,7 @@ async def done(request: Request) -> Response:
 routes = [
     Route("/import", upload_form, methods=["GET"], name="import"),
     Route("/import", upload, methods=["POST"], name="import-upload"),
+    Route("/import/sample.csv", sample, methods=["GET"], name="import-sample"),
     Route("/import/preview", preview, methods=["GET"], name="import-preview"),
     Route("/import/confirm", confirm, methods=["POST"], name="import-confirm"),
     Route("/import/done", done, methods=["GET"], name="import-done"),

@@ -9,10 +9,12 @@ with the form filled in as it was sent.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +32,10 @@ from ...files import write_new
 from ...layout import FORMATS, LANGUAGES, find_case_files
 from ...register.filing import CHANNELS, OUTCOMES
 from ...register.filings import (
+    SIGNED_TYPES,
     AlreadyFiled,
     Standing,
+    archived_file,
     due_within,
     record_extension,
     record_filing,
@@ -40,7 +44,7 @@ from ...register.filings import (
     record_reply,
     standings,
 )
-from ..problems import say
+from ..problems import say, say_finding
 from ..safety import EVIDENCE_TYPES, MAX_UPLOAD, Outside, inside, safe_name
 from ..view import SESSION_COOKIE, Desk, desk, form_of, lang, page, redirect
 
@@ -49,7 +53,7 @@ REMINDERS = "reminders"  # the follow-up letters' folder, in the project folder 
 FORMS = ("filing", "registration", "reply", "extension", "reminder", "remind")
 # the library's parameter (UsageError.about) → the form's field it is shown beside
 _FIELD = {"filing": {"on": "date", "file": "file", "case": "case", "lang": "lang", "channel": "channel", "ref": "ref",
-                     "registered": "registered", "again": "again", "anyway": "anyway"},
+                     "registered": "registered", "again": "again", "anyway": "anyway", "signed": "signed"},
           "registration": {"on": "on", "ref": "ref", "lang": "filing"},
           "reply": {"on": "on", "outcome": "outcome", "file": "reply_file", "replace": "replace", "lang": "filing"},
           "extension": {"until": "until", "ref": "ref", "lang": "filing"},
@@ -65,6 +69,8 @@ class Refused:
     form: str
     values: dict[str, str]
     errors: dict[str, list[str]] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)  # check's, when the letter is not ready to file
+    kept: dict[str, str] = field(default_factory=dict)  # a file sent with the form, kept: its field → its name
 
     def add(self, name: str, message: str) -> None:
         self.errors.setdefault(name, []).append(message)
@@ -123,7 +129,7 @@ def _state(here: Desk) -> dict[str, Any]:
     rows: list[Standing] = []
     soon: list[Standing] = []
     if here.db.is_file():
-        rows = standings(db=here.db)
+        rows = standings(db=here.db, full=True)
         soon = due_within(DUE_SOON, db=here.db)
     cases = _cases(here.root)
     files = dict(cases)
@@ -153,10 +159,18 @@ async def register(request: Request, refused: Refused | None = None) -> Response
     errors: dict[str, dict[str, list[str]]] = {form: {} for form in FORMS}
     values["filing"] = {"case": chosen, "lang": "ru", "date": state["today"], "time": "", "channel": "eotinish",
                         "ref": "", "registered": "", "file": "", "again": "", "anyway": ""}
+    findings: list[dict[str, Any]] = []
+    kept: dict[str, dict[str, str]] = {form: {} for form in FORMS}
     if refused is not None:
         values[refused.form] = refused.values
         errors[refused.form] = refused.errors
+        findings = refused.findings
+        kept[refused.form] = refused.kept
+    code = lang(request)
     return page(request, "register.html", {**state, "values": values, "errors": errors, "notice": notice,
+                                           "findings": findings, "kept": kept, "signed_types": SIGNED_TYPES,
+                                           "long_day": lambda d: say_day(d, code),
+                                           "long_moment": lambda m: say_moment(m, code), "numeric_day": _shown,
                                            "channels": CHANNELS, "outcomes": OUTCOMES, "languages_of_letters": LANGUAGES,
                                            "formats": FORMATS, "here": "/register"},
                 status=400 if refused is not None else 200)
@@ -167,8 +181,29 @@ def _tell(request: Request, key: str, **values: str) -> None:
     desk(request).jobs[f"{NOTICE_KEY}.{request.cookies.get(SESSION_COOKIE, '')}"] = {"key": key, "values": values}
 
 
-def _shown(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
+def _shown(day: date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+# A date as the page's language writes it in running text (Babel's CLDR data): «2 декабря 2026 г.», "2 December
+# 2026"; in Kazakh «2026 жылғы 2 желтоқсан» (CLDR's «2026 ж. 2 желтоқсан» is the short form).
+_DAY_PATTERN = {"kk": "y 'жылғы' d MMMM", "en": "d MMMM y"}
+
+
+def say_day(day: date | datetime | None, code: str) -> str:
+    """A date in the page's language, through Babel; "" for none."""
+    from babel.dates import format_date
+
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.date()
+    return format_date(day, _DAY_PATTERN.get(code, "long"), locale=code)
+
+
+def say_moment(moment: datetime | None, code: str) -> str:
+    """A date and time (Kazakhstan time, as the register holds it) in the page's language."""
+    return f"{say_day(moment, code)}, {moment.strftime('%H:%M')}" if moment else ""
 
 
 def _text(form: FormData, name: str) -> str:
@@ -203,6 +238,54 @@ async def _handle(request: Request, form_name: str, names: tuple[str, ...],
 # ---------------------------------------------------------------- the forms
 
 
+UPLOADS = Path(".complaints") / "uploads"  # a file sent with a form, kept there until the register archives it
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _upload(root: Path, form: FormData, name: str, allowed: tuple[str, ...], refused: Refused,
+            code: str) -> Path | None:
+    """The file a form sent as `name` (or, when none was chosen, the one it kept at an earlier try, named by its
+    token in `<name>_token`), stored once under .complaints/uploads/<token>/<its name>; its token and name carried
+    in the refusal, so that a form sent back still has it. None when no file was sent or kept."""
+    sent = form.get(name)
+    if isinstance(sent, UploadFile) and sent.filename:
+        try:
+            safe = safe_name(sent.filename, allowed)
+        except ValueError:
+            refused.add(name, _w(code, f"{name}_type"))
+            return None
+        data = sent.file.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            refused.add(name, _w(code, "too_large"))
+            return None
+        if not data:
+            refused.add(name, _w(code, "empty"))
+            return None
+        token = secrets.token_hex(16)
+        kept = root / UPLOADS / token / safe
+        write_new(kept, data)
+    else:
+        token = _text(form, f"{name}_token")
+        if not _TOKEN.match(token):
+            return None
+        folder = root / UPLOADS / token
+        found = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in allowed] \
+            if folder.is_dir() and not folder.is_symlink() else []
+        if len(found) != 1:
+            return None
+        kept = found[0]
+    refused.kept = {"token": token, "name": kept.name}
+    return kept
+
+
+def _forget(kept: Path | None) -> None:
+    """An upload the register has archived: removed from .complaints/uploads."""
+    if kept is not None:
+        kept.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            kept.parent.rmdir()
+
+
 async def file_form(request: Request) -> Response:
     here = desk(request)
     code = lang(request)
@@ -210,9 +293,15 @@ async def file_form(request: Request) -> Response:
     def act(form: FormData, refused: Refused) -> str | None:
         v = refused.values
         case_path = _inside(here.root, v["case"], refused, "case", "no_case", code)
-        letter = _inside(here.root, v["file"], refused, "file", "no_letter", code)
-        if letter is not None and not letter.is_relative_to(here.letters.resolve()):
-            refused.add("file", _w(code, "no_letter"))
+        signed = _upload(here.root, form, "signed", SIGNED_TYPES, refused, code)
+        if signed is not None:
+            letter: Path | None = signed
+        elif refused.errors.get("signed"):
+            letter = None
+        else:
+            letter = _inside(here.root, v["file"], refused, "file", "no_letter", code)
+            if letter is not None and not letter.is_relative_to(here.letters.resolve()):
+                refused.add("file", _w(code, "no_letter"))
         if not v["date"]:
             refused.add("date", _w(code, "no_date"))
         if refused.errors or case_path is None or letter is None:
@@ -230,15 +319,27 @@ async def file_form(request: Request) -> Response:
 
             if isinstance(exc, NotReady):
                 refused.add("anyway", _w(code, "not_ready"))
-                refused.values["findings"] = str(exc)
+                refused.findings = [{"kind": "problem", "said": say(p, code)} for p in exc.problems] + \
+                    [{"kind": f.kind, "said": say_finding(f, code)} for f in exc.findings]
                 return None
+            if signed is not None and getattr(exc, "about", None) == "file":
+                exc.about = "signed"  # type: ignore[attr-defined]
             raise
-        _tell(request, "filed", case=f.case_id, language=f.lang, due=_shown(f.due), registered=_shown(f.registered),
-              computed="" if f.registered_known else "1")
+        _forget(signed)
+        checked = "" if signed is None else "verified" if f.evidence_from in ("letter", "group") else "unverified"
+        _tell(request, "filed", case=f.case_id, language=_w_lang(code, f.lang), due=say_day(f.due, code),
+              registered=say_day(f.registered, code), computed="" if f.registered_known else "1", signed=checked,
+              name=f.letter_name)
         return "filed"
 
     return await _handle(request, "filing", ("case", "lang", "date", "time", "channel", "ref", "registered", "file",
-                                             "again", "anyway"), act)
+                                             "again", "anyway"), act, files=1)
+
+
+def _w_lang(code: str, letter_lang: str) -> str:
+    from ..words import say as words_say
+
+    return words_say(f"register.lang_{letter_lang}", code)
 
 
 def _w(code: str, key: str) -> str:
@@ -266,7 +367,8 @@ async def registration_form(request: Request) -> Response:
         case_id, code = _filing_of(refused.values["filing"])
         f = record_registration(case_id, on=refused.values["on"], ref=refused.values["ref"] or None, lang=code or None,
                                 db=here.db)
-        _tell(request, "registered", case=f.case_id, language=f.lang, due=_shown(f.due))
+        _tell(request, "registered", case=f.case_id, language=_w_lang(lang(request), f.lang),
+              due=say_day(f.due, lang(request)))
         return "registered"
 
     return await _handle(request, "registration", ("filing", "on", "ref"), act)
@@ -279,7 +381,8 @@ async def extension_form(request: Request) -> Response:
         case_id, code = _filing_of(refused.values["filing"])
         f = record_extension(case_id, until=refused.values["until"], ref=refused.values["ref"] or None,
                              lang=code or None, db=here.db)
-        _tell(request, "extended", case=f.case_id, language=f.lang, until=_shown(f.deadline))
+        _tell(request, "extended", case=f.case_id, language=_w_lang(lang(request), f.lang),
+              until=say_day(f.deadline, lang(request)))
         return "extended"
 
     return await _handle(request, "extension", ("filing", "until", "ref"), act)
@@ -292,7 +395,7 @@ async def reminder_form(request: Request) -> Response:
         case_id, code = _filing_of(refused.values["filing"])
         f, _ = record_reminder(case_id, ref=refused.values["ref"] or None, on=refused.values["on"] or None,
                                lang=code or None, db=here.db)
-        _tell(request, "reminded", case=f.case_id, language=f.lang)
+        _tell(request, "reminded", case=f.case_id, language=_w_lang(lang(request), f.lang))
         return "reminded"
 
     return await _handle(request, "reminder", ("filing", "ref", "on"), act)
@@ -304,33 +407,24 @@ async def reply_form(request: Request) -> Response:
 
     def act(form: FormData, refused: Refused) -> str | None:
         case_id, filing_lang = _filing_of(refused.values["filing"])
-        sent = form.get("reply_file")
-        kept: Path | None = None
-        if isinstance(sent, UploadFile) and sent.filename:
-            try:
-                name = safe_name(sent.filename, EVIDENCE_TYPES)
-            except ValueError:
-                refused.add("reply_file", _w(code, "reply_type"))
-                return None
-            data = sent.file.read(MAX_UPLOAD + 1)
-            if len(data) > MAX_UPLOAD:
-                refused.add("reply_file", _w(code, "too_large"))
-                return None
-            # kept under the project only while the register archives it (by its SHA-256, under its name)
-            kept = here.root / ".complaints" / "uploads" / secrets.token_hex(16) / name
-            write_new(kept, data)
-        try:
-            f = record_reply(case_id, on=refused.values["on"], outcome=refused.values["outcome"], file=kept,
-                             note=refused.values["note"] or None, lang=filing_lang or None, db=here.db,
-                             replace=bool(refused.values["replace"]))
-        finally:
-            if kept is not None:
-                kept.unlink(missing_ok=True)
-                kept.parent.rmdir()
-        _tell(request, "replied", case=f.case_id, language=f.lang, outcome=f.outcome or "")
+        kept = _upload(here.root, form, "reply_file", EVIDENCE_TYPES, refused, code)
+        if refused.errors:
+            return None
+        f = record_reply(case_id, on=refused.values["on"], outcome=refused.values["outcome"], file=kept,
+                         note=refused.values["note"] or None, lang=filing_lang or None, db=here.db,
+                         replace=bool(refused.values["replace"]))
+        _forget(kept)
+        _tell(request, "replied", case=f.case_id, language=_w_lang(code, f.lang),
+              outcome=_words(code, f"register.status.{f.outcome}"))
         return "replied"
 
     return await _handle(request, "reply", ("filing", "on", "outcome", "note", "replace"), act, files=1)
+
+
+def _words(code: str, key: str) -> str:
+    from ..words import say as words_say
+
+    return words_say(key, code)
 
 
 async def remind_form(request: Request) -> Response:
@@ -368,7 +462,25 @@ async def followup(request: Request) -> Response:
     return FileResponse(path, filename=path.name, media_type=_MEDIA.get(path.suffix.lower(), "application/octet-stream"))
 
 
-_MEDIA = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".pdf": "application/pdf",
+async def archived(request: Request) -> Response:
+    """The register's archived copy of a file filed or of a reply, by its SHA-256: only a file the register names,
+    from its archive (never a path from the address); always downloaded, never shown in the page."""
+    here = desk(request)
+    if not here.db.is_file():
+        raise HTTPException(404)
+    found = await run_in_threadpool(archived_file, request.query_params.get("sha256", ""), db=here.db)
+    if found is None:
+        raise HTTPException(404)
+    path, name = found
+    media = _MEDIA.get(Path(name).suffix.lower(), "application/octet-stream")
+    if media.startswith("text/html"):
+        media = "application/octet-stream"
+    return FileResponse(path, filename=name, media_type=media)
+
+
+_MEDIA = {".cms": "application/pkcs7-mime", ".p7s": "application/pkcs7-signature", ".png": "image/png",
+          ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+          ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".pdf": "application/pdf",
           ".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8",
           ".html": "text/html; charset=utf-8", ".eml": "message/rfc822"}
 
@@ -382,4 +494,5 @@ routes = [
     Route("/register/reminded", reminder_form, methods=["POST"], name="register-reminded"),
     Route("/register/remind", remind_form, methods=["POST"], name="register-remind"),
     Route("/register/followup", followup, methods=["GET"], name="register-followup"),
+    Route("/register/archived", archived, methods=["GET"], name="register-archived"),
 ]
