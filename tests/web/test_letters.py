@@ -4,6 +4,7 @@ and downloaded as the files the batch wrote."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import urllib.error
 import urllib.request
@@ -11,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import case_data, docx_paragraphs, need_office, write_yaml
 
@@ -151,7 +153,7 @@ def test_the_copy_button_says_it_copied_the_text_with_or_without_the_clipboard_a
     button = page.locator("button[data-copy='#text-ru']")
     assert button.inner_text() == "Копировать текст"
     button.click()
-    page.wait_for_function("document.querySelector(\"button[data-copy='#text-ru']\").classList.contains('done')")
+    expect(page.locator("button[data-copy='#text-ru']")).to_have_class(re.compile(r"\bdone\b"))
     assert button.inner_text() == "Скопировано"
     assert page.evaluate("navigator.clipboard.readText()") == page.locator("#text-ru").input_value()
     # the word comes from the wording file, not the script
@@ -168,7 +170,7 @@ def test_the_copy_button_says_it_copied_the_text_with_or_without_the_clipboard_a
     assert used
     button = page.locator("button[data-copy='#text-kk']")
     button.click()
-    page.wait_for_function("document.querySelector(\"button[data-copy='#text-kk']\").classList.contains('done')")
+    expect(page.locator("button[data-copy='#text-kk']")).to_have_class(re.compile(r"\bdone\b"))
     copied = page.evaluate("window.copied")
     assert copied and copied[0][0] == "copy" and copied[0][1] == page.locator("#text-kk").input_value()
     assert button.inner_text() == "Скопировано"

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
@@ -575,20 +576,17 @@ def test_an_upload_never_lands_outside_the_project_or_under_a_dangerous_name_or_
             assert data in stored.values(), "an upload of the same name replaced the earlier one"
 
 
-def test_a_file_over_the_limit_is_refused_beside_its_field_before_it_is_sent(
+def test_a_file_over_the_limit_is_said_beside_its_field_as_soon_as_it_is_chosen(
         serve, project_folder: Path, browser_page) -> None:
     desk = serve(project_folder)
     page = browser_page
-    page.goto(desk.url + "cases")
-    page.evaluate("""() => { const form = document.createElement("form"); form.method = "post";
-        form.innerHTML = '<input type="file" name="evidence" id="picked"><button id="send">go</button>';
-        document.querySelector("main").append(form); }""")  # as a page's upload form (the pages are not here yet)
-    page.set_input_files("#picked", {"name": "big.png", "mimeType": "image/png",
-                                     "buffer": PNG + b"\x00" * MAX_UPLOAD})
-    message = page.eval_on_selector("#picked", "input => input.validationMessage")
-    assert message == "Файл слишком большой (не более 20 МБ)."
-    page.set_input_files("#picked", {"name": "small.png", "mimeType": "image/png", "buffer": PNG})
-    assert page.eval_on_selector("#picked", "input => input.validationMessage") == ""
+    page.goto(desk.url + "import")  # a page whose upload form leaves the saying to the desk's own script
+    page.set_input_files("input[type=file]", {"name": "big.csv", "mimeType": "text/csv",
+                                              "buffer": b"a;b\n" + b"\x00" * MAX_UPLOAD})
+    note = page.locator("input[type=file] + .too-large")
+    expect(note).to_have_text("Файл слишком большой (не более 20 МБ).")
+    page.set_input_files("input[type=file]", {"name": "small.csv", "mimeType": "text/csv", "buffer": b"a;b\n"})
+    expect(note).to_have_count(0)
 
 
 # ---- escaping and the CSP ------------------------------------------------------------------------------------------

@@ -48,14 +48,24 @@ document.addEventListener("DOMContentLoaded", () => {
       }, 4000);
     });
   }
-  // a file over the upload limit is refused beside its field before it is sent (the server refuses it too)
+  // a file over the upload limit is said beside its field as soon as it is chosen (the server refuses it too,
+  // with the page's own message: sending it on a computer's own loopback costs nothing)
   const limit = document.querySelector('meta[name="upload-limit"]');
   document.addEventListener("change", (event) => {
     const input = event.target;
     if (!limit || !(input instanceof HTMLInputElement) || input.type !== "file") return;
     if (input.form && input.form.dataset.maxUpload) return;  // a form that says it beside the field itself
     const big = Array.from(input.files || []).some((file) => file.size > Number(limit.content));
-    input.setCustomValidity(big ? limit.dataset.tooLarge : "");
-    if (big) input.reportValidity();
+    let note = input.nextElementSibling;
+    if (!(note && note.classList.contains("too-large"))) note = null;
+    if (big && !note) {
+      note = document.createElement("p");
+      note.className = "problem too-large";
+      note.setAttribute("role", "alert");
+      note.textContent = limit.dataset.tooLarge;
+      input.after(note);
+    } else if (!big && note) {
+      note.remove();
+    }
   });
 });
