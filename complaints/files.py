@@ -12,6 +12,7 @@ A reader, or a crash, only ever sees the old file or the new one whole, never a 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -76,6 +77,15 @@ def write_whole(path: str | Path, data: bytes, *, durable: bool = False) -> None
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def unchanged(path: str | Path, sha256: str) -> bool:
+    """True if the file `path` still holds the bytes whose SHA-256 is `sha256` (what a page opened, before it
+    writes over it); False if it changed or is gone."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() == sha256
+    except FileNotFoundError:
+        return False
 
 
 def write_new(path: str | Path, data: bytes, *, durable: bool = False) -> None:

@@ -15,7 +15,6 @@ a comment saying what it is.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -27,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import CaseError, Problem, ProjectError
-from ..files import write_new, write_whole
+from ..files import unchanged, write_new, write_whole
 from ..layout import LANGUAGES, PROJECT_FILE, shown
 from . import yamltext
 from .law import DEFAULT_AUTHORITY, authorities, read_data
@@ -266,11 +265,7 @@ def replace_project(target: str | Path, text: str, sha256: str) -> list[Problem]
     `sha256` (else Changed, and nothing written) and load_project finds no error in the text (then ProjectError
     carries every problem, and nothing is written). Its warnings."""
     target = Path(target)
-    try:
-        now = hashlib.sha256(target.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        raise Changed(shown(target)) from None
-    if now != sha256:
+    if not unchanged(target, sha256):
         raise Changed(shown(target))
     problems = check_project(text, target)
     if any(p.is_error for p in problems):

@@ -14,6 +14,20 @@ _UNSAFE_NAME = re.compile(r"[^\w.\- ]+")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
+# what a file the desk hands out is served as, by its ending (anything else: as bytes to save)
+MEDIA_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".pdf": "application/pdf",
+    ".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8", ".html": "text/html; charset=utf-8",
+    ".eml": "message/rfc822", ".cms": "application/pkcs7-mime", ".p7s": "application/pkcs7-signature",
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+}
+
+
+def media_type(name: str | Path) -> str:
+    """The media type a download named `name` is served as, by its ending."""
+    return MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
 class Outside(ValueError):
     """A path that would lead out of the project folder."""
 

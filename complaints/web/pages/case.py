@@ -30,7 +30,7 @@ from ...case.load import read_yaml
 from ...case.model import ID_PATTERN, REQUESTS
 from ...case.write import check_text, draft_case, put, suggest_id, updated_text, write_case
 from ...errors import CaseError, Problem
-from ...files import write_new
+from ...files import unchanged, write_new
 from ...layout import LANGUAGES, PROJECT_FILE, shown
 from ...letter.phrases import phrases, pick
 from .. import caseform, words
@@ -408,7 +408,7 @@ async def _posted(request: Request, opened: Opened) -> Response:
         path, text = opened.path, checked.text or ""
 
         def replace() -> bool:
-            if hashlib.sha256(path.read_bytes()).hexdigest() != opened.sha:
+            if not unchanged(path, opened.sha):
                 return False
             put(path, text, replace=True, durable=True)
             return True

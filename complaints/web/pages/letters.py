@@ -21,17 +21,9 @@ from ...layout import FORMATS, LANGUAGES, PROJECT_FILE
 from ..counting import counter
 from ..making import WEB_FORMATS, office_found, running
 from ..problems import Said, say, say_text
-from ..safety import Outside, inside
+from ..safety import Outside, inside, media_type
 from ..view import Desk, desk, form_of, lang, page, redirect
 
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "txt": "text/plain; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "eml": "message/rfc822",
-}
 # The preview is the letter's own page: its inline <style> only; no script, nothing fetched, in a sandbox (an
 # origin of its own), shown only in a frame of this desk.
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
@@ -266,9 +258,9 @@ async def download(request: Request) -> Response:
         raise HTTPException(404) from None
     wanted = path.relative_to(here.letters.resolve()).as_posix() if path.is_relative_to(here.letters.resolve()) else ""
     row = next((r for r in rows or [] if r.get("path") == wanted), None)
-    if row is None or not path.is_file() or row.get("format") not in MEDIA_TYPES:
+    if row is None or not path.is_file() or row.get("format") not in FORMATS:
         raise HTTPException(404)
-    return FileResponse(path, media_type=MEDIA_TYPES[str(row["format"])], filename=path.name,
+    return FileResponse(path, media_type=media_type(path), filename=path.name,
                         content_disposition_type="attachment")
 
 

@@ -45,7 +45,7 @@ from ...register.filings import (
     standings,
 )
 from ..problems import say, say_finding
-from ..safety import EVIDENCE_TYPES, MAX_UPLOAD, Outside, inside, safe_name
+from ..safety import EVIDENCE_TYPES, MAX_UPLOAD, Outside, inside, media_type, safe_name
 from ..view import SESSION_COOKIE, Desk, desk, form_of, lang, page, redirect
 
 DUE_SOON = 5  # working days ahead, as `complaints due` counts by default
@@ -459,7 +459,7 @@ async def followup(request: Request) -> Response:
     if not path.is_relative_to((root / REMINDERS).resolve()) or not path.is_file() \
             or path.suffix[1:].lower() not in FORMATS:
         raise HTTPException(404)
-    return FileResponse(path, filename=path.name, media_type=_MEDIA.get(path.suffix.lower(), "application/octet-stream"))
+    return FileResponse(path, filename=path.name, media_type=media_type(path))
 
 
 async def archived(request: Request) -> Response:
@@ -472,17 +472,12 @@ async def archived(request: Request) -> Response:
     if found is None:
         raise HTTPException(404)
     path, name = found
-    media = _MEDIA.get(Path(name).suffix.lower(), "application/octet-stream")
+    media = media_type(name)
     if media.startswith("text/html"):
         media = "application/octet-stream"
     return FileResponse(path, filename=name, media_type=media)
 
 
-_MEDIA = {".cms": "application/pkcs7-mime", ".p7s": "application/pkcs7-signature", ".png": "image/png",
-          ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-          ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".pdf": "application/pdf",
-          ".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8",
-          ".html": "text/html; charset=utf-8", ".eml": "message/rfc822"}
 
 
 routes = [
