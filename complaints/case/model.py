@@ -124,6 +124,16 @@ def _url(value: Any) -> str:
     return text
 
 
+def _sha256(value: Any) -> str:
+    text = _plain(value).strip().lower()
+    if not _SHA256.match(text):
+        raise ValueError(f"'{text}' is not a SHA-256 (64 hexadecimal digits)")
+    return text
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
 def _lang_code(value: Any) -> str:
     text = _plain(value).strip()
     if not _LANG_CODE.match(text):
@@ -207,6 +217,7 @@ Localized = Annotated[
     ], "description": "one text for every language, or {kk: …, ru: …, en: …}"}),
 ]
 Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
+Sha256 = Annotated[str, BeforeValidator(_sha256), WithJsonSchema({"type": "string", "pattern": "^[0-9a-fA-F]{64}$"})]
 LangCode = Annotated[str, BeforeValidator(_lang_code), WithJsonSchema({"type": "string", "pattern": "^[a-z]{2}$"})]
 Day = Annotated[date, PlainValidator(parse_day), WithJsonSchema({"type": "string", "format": "date"})]
 When = Annotated[Moment, PlainValidator(parse_moment),
@@ -301,6 +312,8 @@ class Evidence(_Model):
     url: Url | None = None
     description: Localized
     taken: When | None = None
+    sha256: Sha256 | None = None  # the file's SHA-256 when it was taken (capture writes it); check says if it changed
+    timestamped_by: list[Plain] | None = None  # the time-stamping authorities whose tokens cover it (capture)
 
 
 class Signatory(_Model):
@@ -364,12 +377,26 @@ class Case(_Model):
     authority: AuthorityRef | None = None
 
 
+class TimestampingAuthority(_Model):
+    """An RFC 3161 time-stamping authority: its address, and the certificate its tokens are trusted by."""
+
+    url: Url
+    name: Plain | None = None  # as the letters name it; default the address's host
+    certificate: NonEmpty | None = None  # a PEM file, relative to complaints.yaml: the authority's root to trust
+
+
+def _authority_entry(value: Any) -> Any:
+    return {"url": value} if isinstance(value, str) else value
+
+
 class Project(_Model):
     """The shared settings of complaints.yaml."""
 
     applicant: Applicant | None = None
     languages: list[Literal["kk", "ru", "en"]] | None = None
     authority: AuthorityRef | None = None
+    timestamping: list[Annotated[TimestampingAuthority, BeforeValidator(_authority_entry)]] | None = None
+    browser: NonEmpty | None = None  # the Chromium, Chrome or Edge that capture uses, where it is not found itself
 
 
 # ---------------------------------------------------------------- errors
