@@ -19,8 +19,8 @@ from ..case.law import letter_citations
 from ..case.model import LANGUAGES, REQUESTS, Applicant
 from ..case.read import CaseFile
 from ..case.when import Moment, kz_today
-from ..evidence.record import is_stem
 from ..errors import DataError
+from ..evidence.record import is_stem
 from .phrases import Phrases, phrases, pick
 
 
