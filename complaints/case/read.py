@@ -267,7 +267,7 @@ def _changed_since_taken(file: str, taken: str, now: str) -> str:
     return (f"'{file}' has changed since it was taken: its SHA-256 is now {_short(now)}, this line gives"
             f" {_short(taken)}, and a letter must never annex another file as the one taken. Restore the file as"
             " it was (from a backup or git), or capture the page again (complaints capture), or, if you replaced"
-            " the file on purpose, remove this sha256 line")
+            " the file on purpose, remove this sha256 line (and timestamped_by: its time stamps are not of this file)")
 
 
 def _short(sha256: str) -> str:
@@ -276,14 +276,14 @@ def _short(sha256: str) -> str:
 
 def _stamps_problems(doc: Document, item: Evidence, at: tuple[str | int, ...]) -> list[Problem]:
     """The names of `timestamped_by`: each a name the annex line can give (its token is `evidence --verify`'s)."""
-    if item.timestamped_by is None:
+    if not item.timestamped_by:  # none, or an empty list (no authority gave a token): the letter claims no stamp
         return []
-    if not item.timestamped_by:
-        return [doc.problem(at + ("timestamped_by",), "names no time-stamping authority: name those whose tokens"
-                                                      " cover the file, or remove this line")]
     if item.url is not None and item.file is None:
         return [doc.problem(at + ("timestamped_by",), "the letter says a file was time-stamped, not a web address:"
                                                       " give it on a `file:` item, or remove this line")]
+    if item.sha256 is None:  # else the letter would say a file was time-stamped that nothing ties to the stamp
+        return [doc.problem(at + ("timestamped_by",), "a time stamp covers the file by its SHA-256: give the"
+                                                      " file's `sha256:` as it was taken, or remove this line")]
     problems = []
     for k, name in enumerate(item.timestamped_by):
         if not name.strip():

@@ -71,9 +71,8 @@ def _object(schema: dict[str, Any], node: Any) -> dict[str, Any] | None:
 
 
 def _stamps(schema: dict[str, Any]) -> None:
-    """`timestamped_by`: at least one name, none empty (as the case files are read)."""
+    """`timestamped_by`: no name empty (as the case files are read)."""
     field = _property(schema, ["evidence", "timestamped_by"])
     for option in (field or {}).get("anyOf", []):
         if option.get("type") == "array":
-            option["minItems"] = 1
             option["items"] = {"type": "string", "minLength": 1, "pattern": r"\S"}
