@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -312,10 +313,35 @@ def test_a_file_changed_since_its_capture_is_refused_at_its_sha256(captured: Pat
     assert runner.invoke(app, ["validate", str(case)]).exit_code == 0
 
 
-def test_the_sha256_of_a_good_file_is_the_hash_the_annex_gives(captured: Path) -> None:
-    case = complaints.load_case(captured / "captured.yaml", letter_date=LETTER_DATE)
+_OPENED: list[str] | None = None  # while a test listens: every file Python opens (an audit hook, once per run)
+
+
+def _listen(event: str, args: tuple[Any, ...]) -> None:
+    if _OPENED is not None and event == "open" and isinstance(args[0], (str, Path)):
+        _OPENED.append(str(args[0]))
+
+
+sys.addaudithook(_listen)
+
+
+def test_each_captured_file_is_read_once_for_its_check_and_its_annex(captured: Path) -> None:
+    """The SHA-256 the check compares is the one the annex gives: each file is read once, by load_case."""
+    global _OPENED
+    _OPENED = []
+    try:
+        case = complaints.load_case(captured / "captured.yaml", letter_date=LETTER_DATE)
+        read = list(_OPENED)
+        _OPENED.clear()
+        context = complaints.letter_context(case, "en", letter_date=LETTER_DATE)
+        after = list(_OPENED)
+    finally:
+        _OPENED = None
     for i, item in enumerate(case.case.evidence):
+        path = str(case.evidence_files[i].path)
+        assert read.count(path) == 1, (item.file, read)
+        assert path not in after
         assert case.evidence_files[i].sha256 == item.sha256
+        assert item.sha256 in context["annexes"][i]
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
