@@ -215,10 +215,14 @@ def _evidence_files(doc: Document, evidence: list[Evidence], path: Path,
     problems: list[Problem] = []
     for i, item in enumerate(evidence):
         at = ("evidence", i)
+        problems += _stamps_problems(doc, item, at)
         if (item.file is None) == (item.url is None):
             problems.append(doc.problem(at, "give exactly one of `file:` or `url:`"))
             continue
         if item.file is None:
+            if item.sha256 is not None:
+                problems.append(doc.problem(at + ("sha256",), "a SHA-256 is a file's: give it on a `file:` item, or"
+                                                             " remove this line"))
             continue
         rel = Path(item.file)
         if line_break_problem(item.file):
@@ -251,7 +255,44 @@ def _evidence_files(doc: Document, evidence: list[Evidence], path: Path,
             found[i] = _hash(real)
         except OSError as exc:
             problems.append(doc.problem(at + ("file",), f"cannot read '{item.file}': {exc.strerror or exc}"))
+            continue
+        if item.sha256 is not None and item.sha256 != found[i].sha256:
+            problems.append(doc.problem(at + ("sha256",), _changed_since_taken(item.file, item.sha256,
+                                                                             found[i].sha256)))
     return found, problems
+
+
+def _changed_since_taken(file: str, taken: str, now: str) -> str:
+    """What to say of an evidence file that is not the one taken: a letter must never annex it as that one."""
+    return (f"'{file}' has changed since it was taken: its SHA-256 is now {_short(now)}, this line gives"
+            f" {_short(taken)}, and a letter must never annex another file as the one taken. Restore the file as"
+            " it was (from a backup or git), or capture the page again (complaints capture), or, if you replaced"
+            " the file on purpose, remove this sha256 line (and timestamped_by: its time stamps are not of this file)")
+
+
+def _short(sha256: str) -> str:
+    return f"{sha256[:12]}…"
+
+
+def _stamps_problems(doc: Document, item: Evidence, at: tuple[str | int, ...]) -> list[Problem]:
+    """The names of `timestamped_by`: each a name the annex line can give (its token is `evidence --verify`'s)."""
+    if not item.timestamped_by:  # none, or an empty list (no authority gave a token): the letter claims no stamp
+        return []
+    if item.url is not None and item.file is None:
+        return [doc.problem(at + ("timestamped_by",), "the letter says a file was time-stamped, not a web address:"
+                                                      " give it on a `file:` item, or remove this line")]
+    if item.sha256 is None:  # else the letter would say a file was time-stamped that nothing ties to the stamp
+        return [doc.problem(at + ("timestamped_by",), "a time stamp covers the file by its SHA-256: give the"
+                                                      " file's `sha256:` as it was taken, or remove this line")]
+    problems = []
+    for k, name in enumerate(item.timestamped_by):
+        if not name.strip():
+            problems.append(doc.problem(at + ("timestamped_by", k), "must be the name of a time-stamping"
+                                                                    " authority, not empty"))
+        elif "\n" in name or "\r" in name:
+            problems.append(doc.problem(at + ("timestamped_by", k), "has a line break: write the authority's name"
+                                                                    " on one line, as the annex line gives it"))
+    return problems
 
 
 def _hash(path: Path) -> EvidenceFile:

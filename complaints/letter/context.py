@@ -8,6 +8,8 @@ every output format.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,8 +18,9 @@ from typing import Any
 from ..case.law import letter_citations
 from ..case.model import LANGUAGES, REQUESTS, Applicant
 from ..case.read import CaseFile
-from ..case.when import kz_today
+from ..case.when import Moment, kz_today
 from ..errors import DataError
+from ..evidence.record import is_stem
 from .phrases import Phrases, phrases, pick
 
 
@@ -61,6 +64,7 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
     annexes: dict[tuple[str, str], _Annex] = {}  # one annex for evidence two comments share
     for n, case in enumerate(cases, start=1):
         comments.append(_comment(case, lang, say, n if many else 0, annexes, shared, letter_date or kz_today()))
+    _tell_apart(annexes.values())
     annex_lines = [_annex_line(say, number, annex, many) for number, annex in enumerate(annexes.values(), start=1)]
 
     # one comment: its requests in its order; several: every request any of them makes, in the usual order
@@ -154,11 +158,26 @@ def signature(applicant: Applicant, lang: str, letter_date: date) -> dict[str, s
 
 @dataclass
 class _Annex:
-    """One annex of a letter: its phrase, the values that fill it, and the comments (by number) it belongs to."""
+    """One annex of a letter: its phrase, the values that fill it, and the comments (by number) it belongs to.
+
+    `place`: a captured file's path in its case's root folder, which names it where another annex of the letter
+    has the same file name (`_tell_apart`)."""
 
     phrase: str
     values: dict[str, Any]
     comments: list[int] = field(default_factory=list)
+    place: str | None = None
+
+
+def _tell_apart(annexes: Iterable[_Annex]) -> None:
+    """A captured file whose name another file of the letter has too is named by its path in the case's root
+    folder (two captures in one second, in two cases' folders, have the same name); every other annex keeps its
+    file's name, as the letters have always given it."""
+    files = [a for a in annexes if a.phrase == "annex_file"]
+    names = Counter(a.values["name"] for a in files)
+    for annex in files:
+        if annex.place is not None and names[annex.values["name"]] > 1:
+            annex.values["name"] = annex.place
 
 
 def _annex_line(say: Phrases, number: int, annex: _Annex, many: bool) -> str:
@@ -211,8 +230,6 @@ def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tupl
     after_quote = []
     if lang != comment.language and translation is None:
         after_quote.append(say.kinded(shared["kind"], "facts", "no_translation", **facts))
-    if comment.still_online:
-        after_quote.append(say("facts", "still_online", **facts))
 
     citations, _ = letter_citations(c, letter_date)
     norms = []
@@ -226,22 +243,37 @@ def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tupl
     if clause:
         law_after.append(say("licence", **facts, reference=pick(clause.reference, lang), text=pick(clause.text, lang)))
 
+    # the annexes of the items taken when the comment was last seen online: the files of the tool's capture of the
+    # page, and the others (a screenshot taken by hand at that time)
+    seen_in: dict[bool, list[tuple[str, str]]] = {True: [], False: []}
     for i, item in enumerate(c.evidence):
         taken = {"taken": item.taken, "taken_has_time": bool(item.taken and item.taken.has_time)}
         description = pick(item.description, lang)
         if item.file is not None:
             found = case.evidence_files[i]
             key = ("file", found.sha256)
+            stamped = list(dict.fromkeys(item.timestamped_by or ()))
             if key not in annexes:
+                place = found.path.relative_to(case.root).as_posix() if stamped or item.sha256 else None
                 annexes[key] = _Annex("annex_file", {"description": description, "name": Path(item.file).name,
                                                      "size": found.size, "sha256": found.sha256,
-                                                     "bytes": say.book["bytes"], **taken})
+                                                     "bytes": say.book["bytes"], **taken, "stamped": stamped},
+                                      place=place)
+            else:  # the same file again: the authorities of either time-stamp it
+                known = annexes[key].values.setdefault("stamped", [])
+                known += [name for name in stamped if name not in known]
         else:
             key = ("url", str(item.url))
             if key not in annexes:
                 annexes[key] = _Annex("annex_url", {"description": description, "url": item.url, **taken})
         if n and n not in annexes[key].comments:
             annexes[key].comments.append(n)
+        if comment.still_online and item.taken and _same_moment(item.taken, comment.still_online):
+            seen_in[item.file is not None and is_capture_file(item.file)].append(key)
+    if comment.still_online:
+        captured = bool(seen_in[True])
+        seen = _seen(annexes, seen_in[captured], captured)
+        after_quote.append(say("facts", "still_online", **facts, seen=seen))
 
     section = {
         "heading": say("many", "comment_heading", **facts) if n else "",
@@ -256,6 +288,42 @@ def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tupl
         "law_after": law_after,
     }
     return section
+
+
+def _same_moment(a: Moment, b: Moment) -> bool:
+    """Two times of the case file that are the same instant (two dates alone: the same day)."""
+    if a.has_time != b.has_time:
+        return False
+    return a.instant() == b.instant() if a.has_time else a.day == b.day
+
+
+def is_capture_file(file: str) -> bool:
+    """A file of the tool's capture of a page, by the name every capture gives its files (evidence/record.py)."""
+    match = _CAPTURE_NAME.match(Path(file).name)
+    return bool(match and is_stem(match[1]))
+
+
+_CAPTURE_NAME = re.compile(r"^(capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-[^.]+\.")
+
+
+def _seen(annexes: dict[tuple[str, str], _Annex], keys: list[tuple[str, str]], captured: bool) -> dict[str, Any]:
+    """How the comment was last seen online, for the `still_online` phrase: the annexes taken at that moment (their
+    numbers in the letter, as "1–4" or "1, 3"; `count` of them; none: the phrase says no more than the date), and
+    whether they are a capture of the page by the tool."""
+    order = {key: number for number, key in enumerate(annexes, start=1)}
+    numbers = sorted({order[key] for key in keys})
+    return {"count": len(numbers), "numbers": number_ranges(numbers), "captured": captured}
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """Annex numbers as a letter cites them: three or more in a row as a range (1–4), others one by one (1, 3)."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{run[0]}\u2013{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
 
 
 def _lines(text: str) -> list[str]:
