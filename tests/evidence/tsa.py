@@ -165,7 +165,8 @@ def start_tsa(folder: Path) -> tuple[LocalTSA, ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(tsa))
     server.daemon_threads = True
     tsa.url = f"http://127.0.0.1:{server.server_address[1]}/tsr"
-    threading.Thread(target=server.serve_forever, name="local-tsa", daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="local-tsa",
+                     daemon=True).start()
     return tsa, server
 
 
