@@ -380,8 +380,8 @@ def verify_token(token: bytes, data: bytes, trust: Trust) -> Verdict:
     trusted here)."""
     try:
         response = read_reply(token)
-    except ValueError as exc:
-        return Verdict(False, "invalid", f"not an RFC 3161 timestamp reply ({exc})")
+    except ValueError:
+        return Verdict(False, "invalid", f"not an RFC 3161 timestamp reply ({len(token)} bytes that do not read as one)")
     if response.status != PKIStatus.GRANTED:
         return Verdict(False, "invalid", f"the reply holds no granted token: {_status(response.status)}")
     try:
@@ -408,7 +408,8 @@ def verify_token(token: bytes, data: bytes, trust: Trust) -> Verdict:
                 "self signed" in text:
             detail = text.split('Verify error: ', 1)[-1].split('"', 1)[0] if "Verify error: " in text else text
             return Verdict(False, "untrusted", f"the signer ({signer or 'unknown'}) does not chain to a certificate"
-                           f" trusted here ({detail})", when, signer)
+                           f" trusted here ({detail}); give the authority's root certificate in complaints.yaml"
+                           " (timestamping: certificate:)", when, signer)
         if "signature failure" in text:
             return Verdict(False, "invalid", "the token's signature is bad (the token was altered)", when, signer)
         return Verdict(False, "invalid", f"the token does not verify: {text}", when, signer)

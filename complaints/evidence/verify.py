@@ -151,12 +151,14 @@ class _Run:
         if not tokens:
             findings.append(Finding(name, "unstamped", shown_as, note="no timestamp token beside it: it proves"
                                     " nothing about when it was made"))
+        if tokens and isinstance(trust, CaseError):
+            return findings + [Finding(name, "error", shown_as, note=f"its {len(tokens)} timestamp token"
+                                       f"{'' if len(tokens) == 1 else 's'} cannot be verified: complaints.yaml cannot"
+                                       f" be read, so no authority's certificate is known: {trust}")]
         for token in tokens:
             shown_token = base + token.name
-            if isinstance(trust, CaseError):
-                findings.append(Finding(name, "error", shown_token, token=True, note="complaints.yaml cannot be"
-                                        f" read, so no authority's certificate is known: {trust}"))
-                continue
+            if isinstance(trust, CaseError):  # said above, once for all its tokens
+                break
             try:
                 verdict = verify_token(token.read_bytes(), data, trust)
             except OSError as exc:

@@ -243,3 +243,21 @@ def test_a_bad_certificate_path_is_a_located_error(project_dir: Path, tsa: Local
     assert problem.field == "timestamping[0].certificate" and said in problem.message
     text = (project_dir / "complaints.yaml").read_text().splitlines()
     assert certificate in text[problem.line - 1]  # the line it is on
+
+
+def test_authorities_are_asked_at_once_so_a_slow_one_does_not_hold_up_the_others(
+        tsa: LocalTSA, record: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    from .tsa import start_tsa
+
+    slow, server = start_tsa(tmp_path_factory.mktemp("slow-tsa"))
+    slow.mode, slow.delay = "slow", 3.0
+    try:
+        start = time.monotonic()
+        stamps = stamp_record(record, STEM, [Authority(slow.url, "slow"), Authority(tsa.url, "quick")], timeout=1.5)
+        took = time.monotonic() - start
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert stamps[0].token is None and "no answer within 1.5 s" in (stamps[0].error or "")
+    assert stamps[1].token == f"{STEM}-record.quick.tsr" and stamps[1].error is None
+    assert took < 2.5  # at once: the time-out of the slowest, not the sum

@@ -219,3 +219,14 @@ def test_cli_bad_usage_exits_2(cases: Path, monkeypatch: pytest.MonkeyPatch) -> 
     result = run("evidence", "--verify", "--letters", "letters", ".")
     assert result.exit_code == 2 and "--letters: --verify checks hashes and tokens" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_project_file_whose_certificate_is_wrong_is_an_error_on_the_tokens(cases: Path, tsa: LocalTSA) -> None:
+    case = make_capture(cases, tsa)
+    write_yaml(cases / "complaints.yaml", {**PROJECT, "timestamping": [
+        {"url": tsa.url, "name": "Local TSA", "certificate": "certs/none.pem"}]})
+    findings = verify_evidence([case])
+    [error] = [f for f in findings if f.kind == "error"]
+    assert error.path == f"evidence/{STEM}-record.json" and "its 1 timestamp token cannot be verified" in error.note
+    assert "complaints.yaml:" in error.note and "no such file: 'certs/none.pem'" in error.note  # where to mend it
+    assert sum(1 for f in findings if f.kind == "ok") == 7  # the files are still checked
