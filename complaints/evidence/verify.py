@@ -70,7 +70,12 @@ def summary(findings: list[Finding], cases: int) -> str:
     text = (f"{cases} case file{'' if cases == 1 else 's'}, {files} file{'' if files == 1 else 's'} and"
             f" {tokens} timestamp token{'' if tokens == 1 else 's'} checked: ")
     bad = [f"{count[k]} {words[k]}{'s' if k == 'error' and count[k] != 1 else ''}" for k in PROBLEMS if count[k]]
-    text += ", ".join(bad) if bad else "all verify"
+    if bad:
+        text += ", ".join(bad)
+    elif files + tokens == 0:
+        text += "nothing to verify (no sha256 in the case files' evidence, no capture records)"
+    else:
+        text += "all verify"
     if count["unstamped"]:
         text += f"; {count['unstamped']} record{'' if count['unstamped'] == 1 else 's'} without a token"
     return text

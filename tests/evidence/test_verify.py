@@ -230,3 +230,11 @@ def test_a_project_file_whose_certificate_is_wrong_is_an_error_on_the_tokens(cas
     assert error.path == f"evidence/{STEM}-record.json" and "its 1 timestamp token cannot be verified" in error.note
     assert "complaints.yaml:" in error.note and "no such file: 'certs/none.pem'" in error.note  # where to mend it
     assert sum(1 for f in findings if f.kind == "ok") == 7  # the files are still checked
+
+
+def test_a_case_with_nothing_to_verify_says_so(cases: Path) -> None:
+    write_yaml(cases / "c3.yaml", case_data(id="case-3", evidence=[{"file": "evidence/x.png", "description": "x"}]))
+    findings = verify_evidence([cases / "c3.yaml"])
+    assert findings == []
+    assert summary(findings, 1) == ("1 case file, 0 files and 0 timestamp tokens checked: nothing to verify (no sha256"
+                                    " in the case files' evidence, no capture records)")
