@@ -16,6 +16,7 @@ as it is, and rfc3161-client decodes it as it is. The token alone (`-token_out`)
 from __future__ import annotations
 
 import hashlib
+import http.client
 import time
 import urllib.error
 import urllib.parse
@@ -251,6 +252,9 @@ def _post(url: str, body: bytes, timeout: float) -> bytes:
                 if size > MAX_REPLY:
                     raise _Failed(f"the reply is larger than {MAX_REPLY // 1024} KiB: not a timestamp reply")
                 chunks.append(chunk)
+            promised = answer.headers.get("Content-Length", "")
+            if promised.strip().isdigit() and int(promised) > size:
+                raise _Failed(f"the answer was cut short ({size} of the {int(promised)} bytes promised came)")
             return b"".join(chunks)
     except urllib.error.HTTPError as exc:
         raise _Failed(f"the authority answered HTTP {exc.code} {exc.reason}") from None
@@ -261,7 +265,9 @@ def _post(url: str, body: bytes, timeout: float) -> bytes:
         raise _Failed(f"no answer: {getattr(reason, 'strerror', None) or reason}") from None
     except TimeoutError:
         raise _Failed(f"no answer within {timeout:g} s") from None
-    except (OSError, ValueError) as exc:  # the connection cut, a malformed answer (http.client's errors)
+    except http.client.IncompleteRead as exc:
+        raise _Failed(f"the answer was cut short ({len(exc.partial)} bytes came)") from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # the connection cut, a malformed answer
         raise _Failed(f"no usable answer: {getattr(exc, 'strerror', None) or exc or type(exc).__name__}") from None
 
 

@@ -145,6 +145,8 @@ def test_a_reply_with_its_chain_out_of_der_order_is_read(tsa: LocalTSA, record: 
     ("rejection", "the authority refused: status 2 (rejection)"),
     ("mismatch", "the token is not over this record"),
     ("slow", "no answer within 1 s"),
+    ("cut", "the answer was cut short (4 of the 1000 bytes promised came)"),
+    ("huge", "the reply is larger than 1024 KiB"),
 ])
 def test_an_authority_that_fails_gives_a_stamp_with_its_error(tsa: LocalTSA, record: Path, mode: str,
                                                                said: str) -> None:

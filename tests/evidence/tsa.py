@@ -10,7 +10,7 @@ timestamp queries on 127.0.0.1 (a free port) from a thread, one `openssl ts -rep
     tsa.requests    how many queries it has been sent
     tsa.mode        None: answer; "refuse": HTTP 503; "garbage": 200 with bytes that are no reply; "slow": sleep
                     `tsa.delay` seconds first; "mismatch": a good token over other data; "rejection": a reply
-                    with status 2 (rejection)
+                    with status 2 (rejection); "cut": a part of a reply, then the connection closed; "huge": 3 MiB of zeros
     tsa.other_root  a second, unrelated test root (to verify against the wrong root)
 """
 
@@ -127,8 +127,18 @@ def _handler(tsa: LocalTSA) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
+            if mode == "cut":  # promises a reply, sends a part of it, hangs up
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.write(b"0\x82\x03\xe8")
+                self.close_connection = True
+                return
             if mode == "garbage":
                 body = b"<html>this is not a timestamp reply</html>"
+            elif mode == "huge":
+                body = b"\0" * (3 << 20)
             elif mode == "rejection":
                 body = _REJECTION
             else:
