@@ -151,7 +151,12 @@ class _Run:
                 findings.append(Finding(name, "error", shown_as, note=f"the record lists '{file}', which is not a"
                                         " file name beside it; it is not read"))
                 continue
-            findings.append(_hashed(name, base + file, record.parent / file, sha, f"in {record.name}"))
+            target = record.parent / file
+            if target.exists() and not target.resolve().is_relative_to(_root(record)):
+                findings.append(Finding(name, "error", base + file, note="a link to a file outside the case's root"
+                                        " folder; it is not read"))
+                continue
+            findings.append(_hashed(name, base + file, target, sha, f"in {record.name}"))
         tokens = sorted(record.parent.glob(f"{record.name[:-len('.json')]}.*.tsr"))
         if not tokens:
             findings.append(Finding(name, "unstamped", shown_as, note="no timestamp token beside it: it proves"

@@ -238,3 +238,15 @@ def test_a_case_with_nothing_to_verify_says_so(cases: Path) -> None:
     assert findings == []
     assert summary(findings, 1) == ("1 case file, 0 files and 0 timestamp tokens checked: nothing to verify (no sha256"
                                     " in the case files' evidence, no capture records)")
+
+
+def test_a_file_of_a_record_that_links_outside_the_root_is_not_read(cases: Path, tsa: LocalTSA) -> None:
+    case = make_capture(cases, tsa)
+    page = cases / "evidence" / FILES["page"]
+    outside = cases.parent / "elsewhere.png"
+    outside.write_bytes(page.read_bytes())
+    page.unlink()
+    page.symlink_to(outside)
+    findings = verify_evidence([case])
+    assert [(f.kind, f.path) for f in findings if f.kind == "error"] == [
+        ("error", f"evidence/{FILES['page']}"), ("error", f"evidence/{FILES['page']}")]
