@@ -2,3 +2,5 @@
 started by the tests on 127.0.0.1; a real headless Chromium and a real `openssl ts`."""
 
 from __future__ import annotations
+
+from .site import site  # noqa: F401, E402
