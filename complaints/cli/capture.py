@@ -156,6 +156,6 @@ def watch(
                 out.print(said(result), markup=False)
 
             results = run_watch(paths, db=db, workers=workers, pace=pace, limits=_limits(timeout), on_done=plain)
-    found = sum(1 for r in results if r.ok)
+    found = sum(1 for r in results if r.capture is not None and r.capture.found)
     err.print(f"{found} of {len(results)} comments found online", markup=False)
-    raise typer.Exit(0 if found == len(results) else 1)
+    raise typer.Exit(0 if all(r.ok for r in results) else 1)

@@ -38,7 +38,7 @@ import importlib
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -253,8 +253,10 @@ def needs_stamping(authorities: Sequence[Any]) -> None:
                               " capture without authorities, or install a complaints that has it") from None
 
 
-async def capture_page(context: Any, job: Job, limits: Limits, browser_name: str = "") -> Capture:
-    """One page in a running browser context (browser.open_browser). Never raises for what the page does."""
+async def capture_page(context: Any, job: Job, limits: Limits, browser_name: str = "",
+                       before: Callable[[], Awaitable[None]] | None = None) -> Capture:
+    """One page in a running browser context (browser.open_browser). Never raises for what the page does.
+    `before`: awaited just before the page's address is asked for (watch's pacing per host)."""
     why = refusal(job.url)
     if why:
         return refused(job, why.rstrip(":") + (f" {job.url}" if why.endswith(":") else ""))
@@ -281,6 +283,8 @@ async def capture_page(context: Any, job: Job, limits: Limits, browser_name: str
 
         cdp.on("Network.dataReceived", received)
         response = None
+        if before is not None:
+            await before()
         try:
             response = await page.goto(job.url, wait_until="domcontentloaded", timeout=limits.navigation * 1000)
         except PlaywrightTimeout:

@@ -65,15 +65,18 @@ async def _run(jobs: list[tuple[int, Job]], results: list[Capture | None], *, wo
     async with open_browser(choice) as (context, name):
         async def one(i: int, job: Job) -> None:
             host = (urlsplit(job.url).hostname or "").lower()
-            async with gate:
-                lock = hosts.setdefault(host, asyncio.Lock())
-                async with lock:  # one visit to a host starts at least `pace` seconds after the one before
+            lock = hosts.setdefault(host, asyncio.Lock())
+
+            async def paced() -> None:  # a visit to a host starts at least `pace` seconds after the one before
+                async with lock:
                     wait = next_visit.get(host, 0.0) - time.monotonic()
                     if wait > 0:
                         await asyncio.sleep(wait)
                     next_visit[host] = time.monotonic() + pace
+
+            async with gate:
                 try:
-                    cap = await capture_page(context, job, limits, name)
+                    cap = await capture_page(context, job, limits, name, before=paced)
                 except Exception as exc:  # noqa: BLE001 - one page's failure never stops the others
                     cap = refused(job, f"the capture failed: {type(exc).__name__}: {exc}")
                     cap.outcome = "network-error"
@@ -141,6 +144,8 @@ def watch(paths: Sequence[str | Path], *, db: Path | None = None, workers: int |
                 result.updated = True
             except (ComplaintsError, OSError) as exc:
                 result.error = f"the case file was not updated: {exc}"
+            except Exception as exc:  # noqa: BLE001 - a YAML the writer cannot read: said, and the others go on
+                result.error = f"the case file was not updated: {type(exc).__name__}: {exc}"
         result.sighting, problem = _sight(result, job, cap, db)
         if problem:
             result.error = f"{result.error}; {problem}" if result.error else problem

@@ -178,3 +178,39 @@ def site() -> Iterator[Site]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def copy_examples(site: Site, folder: Path) -> tuple[Path, Path]:
+    """The two example cases (with their complaints.yaml and evidence) copied into `folder`, their articles'
+    addresses turned to the local site's /news/article-1 and /old/article-2 (a redirect to /news/article-2)."""
+    import shutil
+
+    shutil.copytree(CASES, folder, dirs_exist_ok=True)
+    first, second = folder / FIRST.name, folder / SECOND.name
+    for path, old, new in ((first, "https://www.nur.kz/example-article-path/", "/news/article-1"),
+                           (second, "https://zonakz.net/example-article-path/", "/old/article-2")):
+        text = path.read_text(encoding="utf-8")
+        assert f"url: {old}" in text
+        path.write_text(text.replace(f"url: {old}", f"url: {site.url(new)}"), encoding="utf-8")
+    return first, second
+
+
+def make_cases(site: Site, folder: Path, count: int) -> list[Path]:
+    """`count` case files in `folder` (with the example complaints.yaml), each about a generated /gen/N page."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CASES / "complaints.yaml", folder / "complaints.yaml")
+    template = FIRST.read_text(encoding="utf-8")
+    template = template[:template.index("evidence:\n")] + template[template.index("requests:"):]
+    paths = []
+    for n in range(count):
+        path, author, text = site.add_generated(n)
+        case = (template.replace("id: nurkz-2023-10-06-kazakh-language", f"id: gen-case-{n:03d}")
+                .replace("url: https://www.nur.kz/example-article-path/", f"url: {site.url(path)}")
+                .replace("author: ZapadNamNePomozhet", f"author: {author}")
+                .replace("    Не хватает слов в казахском языке, чтобы переводить человеческие языки?", f"    {text}"))
+        target = folder / f"gen-case-{n:03d}.yaml"
+        target.write_text(case, encoding="utf-8")
+        paths.append(target)
+    return paths
