@@ -247,3 +247,24 @@ def test_cli_capture(site: Site, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "refused" in result.output
     result = runner.invoke(app, ["capture", "--url", site.url("/news/kazakh")])
     assert result.exit_code == 2 and "--text" in result.output
+
+
+def test_timestamped_capture_in_the_case(site: Site, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """With helper A's timestamp.py and its local authority (tests/evidence/tsa.py): the record's token is
+    written beside it, verifies, and the case file says which authority stamped each item."""
+    timestamp = pytest.importorskip("complaints.evidence.timestamp")
+    try:
+        tsa = request.getfixturevalue("tsa")
+    except pytest.FixtureLookupError:
+        pytest.skip("the local time-stamping authority (tests/evidence/tsa.py) is not in this tree")
+    first, _ = copy_examples(site, tmp_path)
+    authority = timestamp.Authority(tsa.url, "local-tsa", tsa.root_pem)
+    cap = capture_case(first, authorities=[authority], limits=QUICK)
+    assert cap.found, cap.detail
+    [stamp] = cap.stamps
+    assert stamp.error is None and stamp.token == f"{cap.stem}-record.local-tsa.tsr"
+    token = (tmp_path / "evidence" / stamp.token).read_bytes()
+    verdict = timestamp.verify_token(token, cap.record.read_bytes(), timestamp.trust_of([authority]))
+    assert verdict.ok, verdict.message
+    added = yaml.safe_load(first.read_text(encoding="utf-8"))["evidence"][-4:]
+    assert all(item["timestamped_by"] == ["local-tsa"] for item in added)
