@@ -1,7 +1,8 @@
 """One comment's page captured with a real headless browser: what the page showed, kept so that it can be shown again.
 
     capture(url, text=…, author=…, posted=…, folder=…)   one page, synchronously: a Capture (record.py)
-    capture_page(context, job, limits, browser_name)    the same inside a running browser (watch runs many at once)
+    capture_page(context, job, limits, browser_name)    the same inside a running browser
+    capture_many(jobs, workers=, pace=, on_done=)       many jobs with one browser: bounded pages, polite pacing
     normalise(text)                                     the text as it is compared: spaces, quotes and dashes made one
 
 The browser opens the address (http and https only), within a time limit, counting the bytes it receives; the
@@ -50,9 +51,10 @@ from urllib.parse import urlsplit
 from ..case.when import kz_zone
 from ..errors import DataError
 from ..files import write_new
+from .browser import find_browser, open_browser
 from .record import Capture, CapturedFile, record_bytes, stem_for
 
-__all__ = ["Job", "Limits", "capture", "capture_page", "normalise", "words", "kz_time_text"]
+__all__ = ["Job", "Limits", "OnDone", "capture", "capture_many", "capture_page", "normalise", "words", "kz_time_text"]
 
 
 # ---------------------------------------------------------------- the tool's words and limits
@@ -205,8 +207,6 @@ def capture(url: str, *, text: str, author: str | None, posted: str | None, fold
             authorities: Sequence[Any] = (), limits: Limits | None = None, browser: str | None = None) -> Capture:
     """Capture one page (see the module's docstring): the Capture, its files written in `folder`. `browser`: the
     browser's program (default: found by browser.find_browser). NoBrowser (a UsageError) when there is none."""
-    from .watch import capture_many
-
     job = Job(url, text, author, posted, Path(folder), tuple(authorities))
     return capture_many([job], workers=1, pace=0.0, limits=limits, browser=browser)[0]
 
@@ -497,3 +497,62 @@ async def _keep_archive(cdp: Any, cap: Capture) -> None:
         cap.detail += f"; no archive: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
         return
     _write(cap.folder / f"{cap.stem}-page.mhtml", snapshot["data"].encode("utf-8"), cap, "archive")
+
+
+# ---------------------------------------------------------------- many at once
+
+OnDone = Callable[[Job, Capture], None]
+
+
+def capture_many(jobs: Sequence[Job], *, workers: int, pace: float, on_done: OnDone | None = None,
+                 limits: Limits | None = None, browser: str | None = None) -> list[Capture]:
+    """Capture every job (see the module's docstring); `on_done(job, capture)` after each. NoBrowser when no
+    browser is found (only if some job is to be opened at all)."""
+    limits = limits or Limits()
+    results: list[Capture | None] = [None] * len(jobs)
+    todo = []
+    for i, job in enumerate(jobs):
+        why = refusal(job.url)
+        if why:
+            results[i] = refused(job, why.rstrip(":") + (f" {job.url}" if why.endswith(":") else ""))
+            if on_done:
+                on_done(job, results[i])  # type: ignore[arg-type]
+        else:
+            needs_stamping(job.authorities)
+            todo.append(i)
+    if todo:
+        choice = find_browser(browser)
+        asyncio.run(_run([(i, jobs[i]) for i in todo], results, workers=max(1, workers), pace=max(0.0, pace),
+                         on_done=on_done, limits=limits, choice=choice))
+    return [r for r in results if r is not None]
+
+
+async def _run(jobs: list[tuple[int, Job]], results: list[Capture | None], *, workers: int, pace: float,
+               on_done: OnDone | None, limits: Limits, choice: Any) -> None:
+    gate = asyncio.Semaphore(workers)
+    hosts: dict[str, asyncio.Lock] = {}
+    next_visit: dict[str, float] = {}
+
+    async with open_browser(choice) as (context, name):
+        async def one(i: int, job: Job) -> None:
+            host = (urlsplit(job.url).hostname or "").lower()
+            lock = hosts.setdefault(host, asyncio.Lock())
+
+            async def paced() -> None:  # a visit to a host starts at least `pace` seconds after the one before
+                async with lock:
+                    wait = next_visit.get(host, 0.0) - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    next_visit[host] = time.monotonic() + pace
+
+            async with gate:
+                try:
+                    cap = await capture_page(context, job, limits, name, before=paced)
+                except Exception as exc:  # noqa: BLE001 - one page's failure never stops the others
+                    cap = refused(job, f"the capture failed: {type(exc).__name__}: {exc}")
+                    cap.outcome = "network-error"
+                results[i] = cap
+                if on_done:
+                    on_done(job, cap)
+
+        await asyncio.gather(*(one(i, job) for i, job in jobs))

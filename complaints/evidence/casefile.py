@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from ..case.write import check_text, updated_text
 from ..errors import CaseError, UsageError
 from ..files import unchanged, write_whole
 from ..layout import shown
-from .capture import Job, Limits, words
+from .capture import Job, Limits, capture_many, words
 from .record import ROLES, Capture
 
 __all__ = ["EVIDENCE_FOLDER", "add_to_case", "authorities_for", "capture_case", "job_for_case"]
@@ -67,8 +68,6 @@ def capture_case(case_path: Path, *, authorities: Sequence[Any] | None = None, l
                  update_case: bool = True, browser: str | None = None) -> Capture:
     """Capture a case's comment into its evidence folder; a found capture is added to the case file
     (`update_case`). `browser`: default the project's `browser:`, else found (browser.find_browser)."""
-    from .watch import capture_many
-
     job, loaded = job_for_case(case_path, authorities=authorities)
     cap = capture_many([job], workers=1, pace=0.0, limits=limits,
                        browser=browser or loaded.project.project.browser)[0]
@@ -102,6 +101,15 @@ def evidence_items(case_path: Path, cap: Capture) -> list[dict[str, Any]]:
     return items
 
 
+_MARKED = re.compile(r"^(?P<field>\s+still_online:\s*\S+)\s+#\s*PLACEHOLDER\b.*$", re.MULTILINE)
+
+
+def _unmarked(text: str) -> str:
+    """still_online's PLACEHOLDER mark taken off its line (the tool has put the real value in; `check` would
+    otherwise still ask for it); every other comment as it was."""
+    return _MARKED.sub(lambda m: m["field"], text, count=1)
+
+
 def add_to_case(case_path: Path, capture: Capture) -> None:
     """Write a found capture into the case file (see the module's docstring). UsageError for a capture that is
     not "found"; CaseError if the result would not validate (nothing written then), or the file changed while
@@ -115,7 +123,7 @@ def add_to_case(case_path: Path, capture: Capture) -> None:
     text = raw.decode("utf-8")
     changes: list[Any] = [(("evidence", "+"), item) for item in evidence_items(case_path, capture)]
     changes.append((("comment", "still_online"), _taken(capture)))
-    new = updated_text(text, changes)
+    new = _unmarked(updated_text(text, changes))
     loaded, problems = check_text(new, case_path)
     errors = [p for p in problems if p.is_error]
     if loaded is None or errors:

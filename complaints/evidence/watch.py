@@ -1,8 +1,9 @@
-"""Many captures with one browser, and `watch`: is every case's comment still online?
+"""`watch`: is every case's comment still online?
 
     capture_many(jobs, workers=, pace=, on_done=)   one Chromium, up to `workers` pages at once, at least `pace`
                                                     seconds between two visits to one host (an outlet is not
-                                                    hammered); a Capture per job, in the jobs' order
+                                                    hammered); a Capture per job, in the jobs' order (the engine
+                                                    lives in capture.py, which `capture` and `capture_case` share)
     watch(paths, db=, workers=, pace=)             every case captured; a found capture written into its case
                                                     file (casefile.add_to_case); every outcome recorded in the
                                                     register as a sighting (register/sightings.py); one bad case
@@ -11,80 +12,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import sqlite3
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..case.when import kz_zone
 from ..errors import ComplaintsError
 from ..layout import PROJECT_FILE, find_case_files, find_project
-from .browser import find_browser, open_browser
-from .capture import Job, Limits, capture_page, needs_stamping, refusal, refused, words
+from .capture import Job, Limits, capture_many, words
 from .record import Capture
 
 __all__ = ["WatchResult", "capture_many", "watch"]
-
-OnDone = Callable[[Job, Capture], None]
-
-
-def capture_many(jobs: Sequence[Job], *, workers: int, pace: float, on_done: OnDone | None = None,
-                 limits: Limits | None = None, browser: str | None = None) -> list[Capture]:
-    """Capture every job (see the module's docstring); `on_done(job, capture)` after each. NoBrowser when no
-    browser is found (only if some job is to be opened at all)."""
-    limits = limits or Limits()
-    results: list[Capture | None] = [None] * len(jobs)
-    todo = []
-    for i, job in enumerate(jobs):
-        why = refusal(job.url)
-        if why:
-            results[i] = refused(job, why.rstrip(":") + (f" {job.url}" if why.endswith(":") else ""))
-            if on_done:
-                on_done(job, results[i])  # type: ignore[arg-type]
-        else:
-            needs_stamping(job.authorities)
-            todo.append(i)
-    if todo:
-        choice = find_browser(browser)
-        asyncio.run(_run([(i, jobs[i]) for i in todo], results, workers=max(1, workers), pace=max(0.0, pace),
-                         on_done=on_done, limits=limits, choice=choice))
-    return [r for r in results if r is not None]
-
-
-async def _run(jobs: list[tuple[int, Job]], results: list[Capture | None], *, workers: int, pace: float,
-               on_done: OnDone | None, limits: Limits, choice: Any) -> None:
-    gate = asyncio.Semaphore(workers)
-    hosts: dict[str, asyncio.Lock] = {}
-    next_visit: dict[str, float] = {}
-
-    async with open_browser(choice) as (context, name):
-        async def one(i: int, job: Job) -> None:
-            host = (urlsplit(job.url).hostname or "").lower()
-            lock = hosts.setdefault(host, asyncio.Lock())
-
-            async def paced() -> None:  # a visit to a host starts at least `pace` seconds after the one before
-                async with lock:
-                    wait = next_visit.get(host, 0.0) - time.monotonic()
-                    if wait > 0:
-                        await asyncio.sleep(wait)
-                    next_visit[host] = time.monotonic() + pace
-
-            async with gate:
-                try:
-                    cap = await capture_page(context, job, limits, name, before=paced)
-                except Exception as exc:  # noqa: BLE001 - one page's failure never stops the others
-                    cap = refused(job, f"the capture failed: {type(exc).__name__}: {exc}")
-                    cap.outcome = "network-error"
-                results[i] = cap
-                if on_done:
-                    on_done(job, cap)
-
-        await asyncio.gather(*(one(i, job) for i, job in jobs))
 
 
 @dataclass

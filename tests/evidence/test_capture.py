@@ -93,6 +93,11 @@ def test_first_case_found_after_javascript(site: Site, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(first)])
     assert result.exit_code == 0, result.output
     assert "1 valid, 0 with errors, 0 warnings" in result.output
+    # the tool put the real value in: still_online's PLACEHOLDER mark is taken off (check would still ask for it)
+    assert "still_online: 2026-11-20" in before and "# PLACEHOLDER: when you last saw it online" in before
+    assert "# PLACEHOLDER: when you last saw it online" not in after
+    result = CliRunner().invoke(app, ["check", str(first), "--letters", str(tmp_path / "letters")])
+    assert "still_online" not in result.output, result.output
 
 
 def test_second_case_through_a_redirect(site: Site, tmp_path: Path) -> None:

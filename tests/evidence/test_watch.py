@@ -77,7 +77,10 @@ def test_pace_between_visits_to_one_host(site: Site, tmp_path: Path) -> None:
     assert [c.outcome for c in caps] == ["found"] * 3 and [c.url for c in caps] == [j.url for j in jobs]
     assert sorted(done) == sorted(j.url for j in jobs)
     starts = sorted(site.hits[f"/gen/{100 + n}"][0] for n in range(3))
-    assert all(b - a >= 0.95 for a, b in zip(starts, starts[1:])), starts
+    # paced where the browser asks for the page; the server sees it a little later, the first of a new browser
+    # later than the others (its network service starting): a margin for that
+    assert all(b - a >= 0.8 for a, b in zip(starts, starts[1:])), starts
+    assert starts[-1] - starts[0] >= 1.8
     assert len({c.stem for c in caps}) == 3  # one folder, three captures at once: three names
 
 
