@@ -359,6 +359,9 @@ async def capture_page(context: Any, job: Job, limits: Limits, browser_name: str
     return cap
 
 
+_SCRIPT_TIME = 20.0  # seconds for one look into the page (a page whose scripts never stop must not hold a capture)
+
+
 def _set(cap: Capture, outcome: str, detail: str) -> None:
     cap.outcome = outcome
     cap.detail = detail
@@ -387,9 +390,11 @@ async def _wait_for_text(page: Any, job: Job, limits: Limits, seen: _Seen) -> di
     deadline = time.monotonic() + limits.appear
     while True:
         try:
-            found = await page.evaluate(_FIND, args)
+            found = await asyncio.wait_for(page.evaluate(_FIND, args), _SCRIPT_TIME)
         except PlaywrightError:  # the page is navigating (a redirect by script): look again
             found = None
+        except TimeoutError:  # the page's own scripts keep the browser busy: not seen, said as not found
+            return None
         if found or seen.cut or time.monotonic() >= deadline:
             return found or None
         await asyncio.sleep(0.25)
@@ -400,9 +405,9 @@ async def _login_sign(page: Any) -> str | None:
 
     signs = [normalise(s) for s in words()["login_signs"]]
     try:
-        sign = await page.evaluate(_LOGIN, {"table": _TABLE, "signs": signs})
+        sign = await asyncio.wait_for(page.evaluate(_LOGIN, {"table": _TABLE, "signs": signs}), _SCRIPT_TIME)
         return str(sign) if sign else None
-    except PlaywrightError:
+    except (PlaywrightError, TimeoutError):
         return None
 
 
@@ -419,14 +424,15 @@ async def _keep_page(page: Any, cap: Capture, limits: Limits, *, rendered: bool)
         cap.detail += "; no screenshot: nothing rendered"
         return
     try:
-        size = await page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        size = await asyncio.wait_for(page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"), _SCRIPT_TIME)
         width, height = int(size[0]), int(size[1])
         clip = None
         if height > limits.max_height:
             clip = {"x": 0, "y": 0, "width": width, "height": limits.max_height}
         shot = await page.screenshot(full_page=True, type="png", clip=clip, timeout=15000, animations="disabled")
-    except PlaywrightError as exc:
-        cap.detail += f"; no screenshot: {str(exc).splitlines()[0]}"
+    except (PlaywrightError, TimeoutError) as exc:
+        cap.detail += f"; no screenshot: {str(exc).splitlines()[0] if str(exc) else 'the page did not answer'}"
         return
     _write(cap.folder / f"{cap.stem}-page.png", shot, cap, "page")
     if clip:
@@ -492,7 +498,7 @@ async def _keep_closeup(context: Any, page: Any, cap: Capture, job: Job, found: 
 
 async def _keep_archive(cdp: Any, cap: Capture) -> None:
     try:
-        snapshot = await cdp.send("Page.captureSnapshot", {"format": "mhtml"})
+        snapshot = await asyncio.wait_for(cdp.send("Page.captureSnapshot", {"format": "mhtml"}), 60)
     except Exception as exc:  # noqa: BLE001 - a CDP error of any kind: the archive is then said to be missing
         cap.detail += f"; no archive: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
         return

@@ -273,3 +273,12 @@ def test_timestamped_capture_in_the_case(site: Site, tmp_path: Path, request: py
     assert verdict.ok, verdict.message
     added = yaml.safe_load(first.read_text(encoding="utf-8"))["evidence"][-4:]
     assert all(item["timestamped_by"] == ["local-tsa"] for item in added)
+
+
+def test_long_page_screenshot_is_cut_and_said(site: Site, tmp_path: Path) -> None:
+    comment = first_comment()
+    cap = capture(site.url("/news/article-1"), text=comment["text"], author=comment["author"], posted=None,
+                  folder=tmp_path, limits=Limits(navigation=5, appear=5, max_height=300))
+    assert cap.found
+    assert "the page screenshot is cut at 300 of" in cap.detail
+    assert png_size(tmp_path / cap.file("page").name)[1] == 300
