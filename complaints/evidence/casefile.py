@@ -4,7 +4,9 @@
                                    author and time, and its evidence folder (<the case file's folder>/evidence/)
     capture_case(case_path, …)     the capture made, and (found) written into the case file
     add_to_case(case_path, cap)    a found capture's files as evidence items, with taken, sha256 and
-                                   timestamped_by, and comment.still_online set to the capture's time; through the
+                                   timestamped_by, and comment.still_online set to the capture's time (the case
+                                   lists the first capture and the latest: those between are taken out of the
+                                   list, their files kept); through the
                                    one case-file writer (case/write.py updated_text), every other line and comment
                                    of the file as it was; refused if the file changed since it was read
 """
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..case.read import CaseFile, ProjectFile, load_case
-from ..case.write import check_text, updated_text
+from ..case.write import REMOVE, check_text, updated_text
 from ..errors import CaseError, UsageError
 from ..files import unchanged, write_whole
 from ..layout import shown
@@ -110,10 +112,36 @@ def _unmarked(text: str) -> str:
     return _MARKED.sub(lambda m: m["field"], text, count=1)
 
 
+_TOOL_FILE = re.compile(r"^evidence/(?P<stem>capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-"
+                        r"(?:comment\.png|page\.png|page\.mhtml|record\.json)$")
+
+
+def _between(text: str) -> list[int]:
+    """The indices of the evidence items of earlier captures other than the first: a case lists the first
+    capture (since when the comment is known to be online) and the latest, not every one `watch` made (their
+    files stay in the evidence folder)."""
+    import yaml
+
+    try:
+        items = (yaml.safe_load(text) or {}).get("evidence") or []
+    except yaml.YAMLError:
+        return []
+    stems: dict[int, str] = {}
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        match = _TOOL_FILE.match(str(item.get("file") or "")) if isinstance(item, dict) else None
+        if match:
+            stems[i] = match["stem"]
+    if not stems:
+        return []
+    first = min(stems.values(), key=lambda s: (s[:25], int(s[26:] or 1)))
+    return sorted((i for i, stem in stems.items() if stem != first), reverse=True)
+
+
 def add_to_case(case_path: Path, capture: Capture) -> None:
-    """Write a found capture into the case file (see the module's docstring). UsageError for a capture that is
-    not "found"; CaseError if the result would not validate (nothing written then), or the file changed while
-    it was being updated."""
+    """Write a found capture into the case file (see the module's docstring): its four evidence items added, and
+    those of the captures between the first and this one taken out of the list (their files are kept).
+    UsageError for a capture that is not "found"; CaseError if the result would not validate (nothing written
+    then), or the file changed while it was being updated."""
     case_path = Path(case_path)
     if not capture.found:
         raise UsageError(f"a capture that is {capture.outcome!r} is no evidence that the comment is online: not added"
@@ -121,7 +149,8 @@ def add_to_case(case_path: Path, capture: Capture) -> None:
     raw = case_path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     text = raw.decode("utf-8")
-    changes: list[Any] = [(("evidence", "+"), item) for item in evidence_items(case_path, capture)]
+    changes: list[Any] = [(("evidence", i), REMOVE) for i in _between(text)]
+    changes += [(("evidence", "+"), item) for item in evidence_items(case_path, capture)]
     changes.append((("comment", "still_online"), _taken(capture)))
     new = _unmarked(updated_text(text, changes))
     loaded, problems = check_text(new, case_path)

@@ -282,3 +282,18 @@ def test_long_page_screenshot_is_cut_and_said(site: Site, tmp_path: Path) -> Non
     assert cap.found
     assert "the page screenshot is cut at 300 of" in cap.detail
     assert png_size(tmp_path / cap.file("page").name)[1] == 300
+
+
+def test_the_case_lists_the_first_capture_and_the_latest(site: Site, tmp_path: Path) -> None:
+    first, _ = copy_examples(site, tmp_path)
+    caps = [capture_case(first, limits=QUICK) for _ in range(3)]
+    assert all(c.found for c in caps)
+    data = yaml.safe_load(first.read_text(encoding="utf-8"))
+    files = [Path(e["file"]).name for e in data["evidence"] if "file" in e]
+    assert files[0] == "nurkz-2023-10-06.png"  # the user's own item, untouched
+    listed = [re.match(r"^(capture-[\d-]{17}(?:-\d+)?)-(?:comment|page|record)\.", name)[1] for name in files[1:]]
+    assert listed == [caps[0].stem] * 4 + [caps[2].stem] * 4, files
+    assert (tmp_path / "evidence" / f"{caps[1].stem}-comment.png").is_file()  # its files are kept
+    assert str(data["comment"]["still_online"]).replace(" ", "T") == caps[2].taken.isoformat()
+    result = CliRunner().invoke(app, ["validate", str(first)])
+    assert result.exit_code == 0 and "0 with errors" in result.output, result.output
