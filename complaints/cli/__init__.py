@@ -5,6 +5,7 @@
     intake     import (cases from a monitoring spreadsheet)
     new        new (the wizard)
     evidence   evidence (changed, vanished, appeared)
+    capture    capture, watch (a comment's page kept with a real browser; is it still online?)
     register   filed, extended, reply, status, due, remind
     web        serve (the local web interface)
 """
@@ -17,7 +18,7 @@ from .common import app
 
 # each module adds its commands to the app, in the order `complaints --help` lists them
 # isort: off
-from . import letters, check, intake, new, evidence, register, web  # noqa: F401, E402
+from . import letters, check, intake, new, evidence, capture, register, web  # noqa: F401, E402
 # isort: on
 
 __all__ = ["app", "main"]

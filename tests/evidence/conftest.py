@@ -3,4 +3,5 @@ started by the tests on 127.0.0.1; a real headless Chromium and a real `openssl 
 
 from __future__ import annotations
 
+from .site import site  # noqa: F401
 from .tsa import tsa  # noqa: F401
