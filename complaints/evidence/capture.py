@@ -325,7 +325,7 @@ async def capture_page(context: Any, job: Job, limits: Limits, browser_name: str
             await _keep_archive(cdp, cap)
             author = ("the author shown beside it" if cap.author_seen else
                       "the author not seen beside it" if job.author else "no author given")
-            cap.detail = (f"found: the text is on the page (status {cap.status}), {author}" +
+            cap.detail = (f"the text is on the page (status {cap.status}), {author}" +
                           (f"; {cap.detail}" if cap.detail else ""))
     except PlaywrightError as exc:  # the page crashed or closed under us: what was kept is said
         _set(cap, "network-error" if cap.outcome == "found" else cap.outcome,
