@@ -151,7 +151,7 @@ _FIND = "(args) => {" + _JS_NORM + """
   if (t) {
     shown = (t.innerText || '').trim();
     const dt = t.getAttribute('datetime');
-    if (dt && dt !== shown) shown = shown ? shown + ' (' + dt + ')' : dt;
+    if (dt && !shown.includes(dt.replace('T', ' '))) shown = shown ? shown + ' (' + dt + ')' : dt;
   } else {
     const m = (box.innerText || '').match(
       /\\d{1,2}[.\\/]\\d{1,2}[.\\/]\\d{2,4}(,?\\s+\\d{1,2}:\\d{2})?|\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2})?/) ||

@@ -53,9 +53,12 @@ def job_for_case(case_path: Path, *, authorities: Sequence[Any] | None = None) -
     if not real.is_relative_to(loaded.root):
         raise UsageError(f"{shown(folder)} is outside the case's root folder ({loaded.root.name}/): the capture would"
                          " be written outside it")
-    data = loaded.document.data if loaded.document is not None and isinstance(loaded.document.data, dict) else {}
-    written = data.get("comment", {}).get("posted") if isinstance(data.get("comment"), dict) else None
-    posted = str(written) if written else (str(comment.posted) if comment.posted is not None else None)
+    posted = None  # as the close-up's header says it: Kazakhstan time in force then, with its offset
+    if comment.posted is not None:
+        at = comment.posted.in_kazakhstan()
+        offset = at.strftime("%z")
+        posted = (f"{at:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}" if comment.posted.has_time
+                  else comment.posted.day.isoformat())
     job = Job(url=url, text=comment.text.strip(), author=comment.author, posted=posted, folder=folder,
               authorities=tuple(authorities_for(loaded.project) if authorities is None else authorities),
               key=str(case_path))
