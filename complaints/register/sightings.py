@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..case.when import kz_zone
 from ..errors import UsageError
 from .store import Register
 
@@ -92,10 +93,11 @@ def verdict(outcome: str, detail: str = "", status: int | None = None) -> str:
 def record_sighting(db: Path, case_id: str, url: str, when: datetime, outcome: str, detail: str,
                     capture: str | None = None, *, status: int | None = None) -> Sighting:
     """Record one check of `case_id`'s comment at `url` made at `when` (aware), and return what the register
-    knows now. A check older than the last one recorded (a slow process) still goes into the history and moves
-    last_seen / first_missed where it proves something, but does not replace the last check. A check of another
-    address than the one recorded (the case's address was corrected) starts afresh: what was seen at the old
-    address says nothing of the new one."""
+    knows now. Times are kept in Kazakhstan time, with its offset. A check older than the last one recorded (a
+    slow process) still goes into the history and moves last_seen / first_missed where it proves something, but
+    does not replace the last check. A check of another address than the one recorded (the case's address was
+    corrected) starts afresh: what was seen at the old address says nothing of the new one. `status`: the HTTP
+    status of an http-error, else read from `detail` ("the server answered 404")."""
     if when.tzinfo is None or when.utcoffset() is None:
         raise UsageError("a sighting's time must have its UTC offset (Kazakhstan time, +05:00)", about="when")
     if not case_id:
@@ -106,6 +108,7 @@ def record_sighting(db: Path, case_id: str, url: str, when: datetime, outcome: s
         raise UsageError(f"'{outcome}' is not an outcome of a capture ({', '.join(OUTCOMES)})", about="outcome")
     code = status_of(outcome, detail, status)
     said = verdict(outcome, detail, code)
+    when = when.astimezone(kz_zone())  # kept in Kazakhstan time: its date is the date a letter would say
     at = when.isoformat(timespec="seconds")
     with Register(db) as register, register.transaction() as conn:
         row = conn.execute("SELECT url, last_seen, first_missed, last_checked FROM sightings WHERE case_id = ?",
