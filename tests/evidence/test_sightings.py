@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from complaints.register.sightings import history, record_sighting, sightings
 from complaints.register.store import MIGRATIONS, Register
 
 KZ = timezone(timedelta(hours=5))
-UTC_ = timezone.utc
+UTC_ = UTC
 URL = "https://www.nur.kz/society/2046512-balaeva-obyasnila/#comment-17"
 
 
@@ -125,7 +125,7 @@ def test_a_register_of_schema_3_gains_the_sightings_and_keeps_its_filings(tmp_pa
 
 WRITER = """
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from complaints.register.sightings import record_sighting
 
