@@ -116,7 +116,8 @@ def overview(root: str | Path, *, letters: str | Path | None = None, db: str | P
         problems = list(review.problems)
         if case is not None:
             problems += list(case.warnings)
-        own = sorted(review.findings)  # the case's own first, then those of its project file
+        # the case's own first (a removed comment before all: its letter is not to be filed), then its project file's
+        own = sorted(review.findings, key=lambda f: (f.kind != "comment-removed", f))
         problems += [f.problem("warning") for f in own + [f for f in findings if f not in own]]
         fields = _fields(case, path) if outside_ok(path, root) else {**_fields(None, None), "id": path.stem}
         rendered = tuple(lang for lang in (case.languages if case is not None else ())

@@ -42,6 +42,9 @@ def test_the_cases_table_shows_a_removed_comment(serve, project_folder: Path, br
     assert "удалён" in cell and "в последний раз виден 1 декабря 2026 года, 09:00 (UTC+5)" in cell, cell
     assert "отсутствует с 3 декабря 2026 года, 09:15 (UTC+5)" in cell, cell
     assert "не подавать" in cell
+    # the reason it needs attention: the removal first, before the examples' placeholders
+    assert nurkz.get_attribute("data-status") == "attention"
+    assert nurkz.locator(".reason").inner_text().startswith("комментарий удалён: комментарий в последний раз")
     assert zonakz.get_attribute("data-online") == "online"
     cell = zonakz.locator("td.online").inner_text()
     assert "в сети" in cell and "последняя проверка 3 декабря 2026 года, 09:20 (UTC+5) ничего не показала" in cell
