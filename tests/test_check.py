@@ -364,3 +364,92 @@ def test_filed_records_a_clean_letter(clean: Path) -> None:
     code, output = _cli("filed", "cases/nurkz-clean.yaml", "--lang", "ru", "--on", "2026-11-25T10:00",
                         "--channel", "eotinish")
     assert code == 0 and "recorded: nurkz-clean (ru)" in output, output
+
+
+# ---------------------------------------------------------------- a comment the register says was removed
+
+ARTICLE = "https://www.nur.kz/society/2046512-balaeva-obyasnila/"
+
+
+def _sighted(folder: Path, *checks: tuple[str, str, str]) -> None:
+    """The register beside the project file told of checks of the clean case's comment, as `watch` tells it."""
+    from datetime import datetime
+
+    from complaints.register.sightings import record_sighting
+
+    for when, outcome, detail in checks:
+        record_sighting(folder / "complaints.db", "nurkz-clean", ARTICLE, datetime.fromisoformat(when), outcome,
+                        detail, capture="capture-" + when[:10])
+
+
+def test_a_comment_the_register_says_was_removed_is_a_finding_that_blocks_render_final(clean: Path) -> None:
+    _sighted(clean, ("2026-12-01T09:00+05:00", "found", "the comment is on the page"),
+             ("2026-12-02T09:30+05:00", "timeout", "the page did not load in 20 s"))
+    code, found, output = _check("cases/")
+    assert (code, found) == (0, []), output  # online, and a check that proved nothing: nothing to look at
+    _sighted(clean, ("2026-12-03T04:15+00:00", "not-found", "the page loaded, the text is not on it"))
+    code, found, output = _check("cases/")
+    assert code == 1, output
+    (removed,) = found
+    assert (removed["file"], removed["kind"], removed["field"]) == ("cases/nurkz-clean.yaml", "comment-removed",
+                                                                   "comment.text")
+    # Kazakhstan time with its offset: 04:15 UTC is 09:15 in Almaty
+    assert removed["message"].startswith("the comment was last seen online on 2026-12-01 09:00 (UTC+5) and was"
+                                         " missing on 2026-12-03 09:15 (UTC+5): a letter about a removed comment"
+                                         " is not to be filed as it stands"), output
+    assert "1 comment-removed" in output
+    code, output = _render("cases/", "--final", "--out", "final")
+    assert code == 1, output
+    assert "comment-removed: the comment was last seen online on 2026-12-01 09:00 (UTC+5)" in output
+    assert not list(Path("final").rglob("*.docx"))
+    # seen again: online, nothing to look at, the letters are signed
+    _sighted(clean, ("2026-12-04T09:00+05:00", "found", "the comment is on the page"))
+    code, found, output = _check("cases/")
+    assert (code, found) == (0, []), output
+    code, output = _render("cases/", "--final", "--out", "final")
+    assert code == 0, output
+
+
+def test_a_404_is_a_removal_a_500_proves_nothing_and_another_address_says_nothing(clean: Path) -> None:
+    _sighted(clean, ("2026-12-01T09:00+05:00", "http-error", "the server answered 500"))
+    assert _check("cases/")[:2] == (0, [])
+    _sighted(clean, ("2026-12-02T09:00+05:00", "http-error", "the server answered 404 (the page is gone)"))
+    code, found, output = _check("cases/")
+    assert [f["kind"] for f in found] == ["comment-removed"], output
+    assert "was missing from its page on 2026-12-02 09:00 (UTC+5), and `watch` never saw it online" in output
+    # the case's address corrected: what was missed at the old one says nothing of the new one
+    data = yaml.safe_load((clean / "nurkz-clean.yaml").read_text(encoding="utf-8"))
+    data["article"]["url"] = "https://www.nur.kz/society/2046513-corrected/"
+    write_yaml(clean / "nurkz-clean.yaml", data)
+    assert _check("cases/")[:2] == (0, [])
+
+
+def test_status_shows_the_removal_of_a_filed_cases_comment(clean: Path) -> None:
+    import csv
+    import io
+    import json
+
+    code, output = _render("cases/", "--final", "--out", "letters")
+    assert code == 0, output
+    code, output = _cli("filed", "cases/nurkz-clean.yaml", "--lang", "ru", "--on", "2026-11-23T10:00+05:00",
+                        "--channel", "eotinish", "--ref", "ЖТ-2026-1", "--letters", "letters")
+    assert code == 0, output
+    code, output = _cli("status", "--csv", "--today", "2026-11-24")
+    rows = list(csv.reader(io.StringIO(output)))
+    assert rows[0] == ["case", "language", "channel", "reference", "filed", "registered", "due", "days", "status",
+                       "comment"], output
+    assert rows[1][-1] == "" and rows[1][-2] == "pending"
+    _sighted(clean, ("2026-12-01T09:00+05:00", "found", "the comment is on the page"))
+    rows = list(csv.reader(io.StringIO(_cli("status", "--csv", "--today", "2026-11-24")[1])))
+    assert rows[1][-1] == "online (seen 2026-12-01)"
+    _sighted(clean, ("2026-12-03T23:30+05:00", "not-found", "the page loaded, the text is not on it"))
+    code, output = _cli("status", "--csv", "--today", "2026-11-24")
+    assert code == 0, output
+    rows = list(csv.reader(io.StringIO(output)))
+    assert rows[1][:2] == ["nurkz-clean", "ru"] and rows[1][-2] == "pending"
+    assert rows[1][-1] == "removed (last seen 2026-12-01, missing 2026-12-03)"
+    (filing,) = json.loads(_cli("status", "--json", "--today", "2026-11-24")[1])
+    assert filing["comment"]["state"] == "removed"
+    assert filing["comment"]["first_missed"] == "2026-12-03T23:30:00+05:00"
+    assert filing["comment"]["last_seen"] == "2026-12-01T09:00:00+05:00"
+    assert _iin() not in output

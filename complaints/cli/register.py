@@ -174,7 +174,11 @@ def reply(
     err.print(f"recorded: {f.case_id} ({f.lang}) answered on {f.replied_on}: {f.outcome}", markup=False)
 
 
-def _json(rows: list[Any]) -> None:
+def _json(rows: list[Any], db: Path | None) -> None:
+    from ..register.sightings import sightings
+    from ..register.store import find_db
+
+    seen = sightings(find_db(".", db)) if rows else {}
     data = [{"case_id": s.filing.case_id, "language": s.filing.lang, "channel": s.filing.channel,
              "reference": s.filing.ref, "filed_at": s.filing.filed_at.isoformat(),
              "registered": s.filing.registered.isoformat(),
@@ -183,8 +187,19 @@ def _json(rows: list[Any]) -> None:
              "extended_until": s.filing.extended_until.isoformat() if s.filing.extended_until else None,
              "working_days_left": s.days_left, "status": s.status,
              "replied_on": s.filing.replied_on.isoformat() if s.filing.replied_on else None,
-             "letter_sha256": s.filing.letter_sha256} for s in rows]
+             "letter_sha256": s.filing.letter_sha256, "comment": _online(seen.get(s.filing.case_id))}
+            for s in rows]
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def _online(sighting: Any) -> dict[str, Any] | None:
+    """Whether the case's comment is still online, as the register's sightings say (None: never checked)."""
+    if sighting is None:
+        return None
+    return {"state": sighting.state, "url": sighting.url,
+            "last_seen": sighting.last_seen.isoformat() if sighting.last_seen else None,
+            "first_missed": sighting.first_missed.isoformat() if sighting.first_missed else None,
+            "last_checked": sighting.last_checked.isoformat(), "last_outcome": sighting.last_outcome}
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -221,7 +236,7 @@ def _table(as_csv: bool, empty: str, **options: Any) -> None:
 
     table = Table(*STATUS_COLUMNS, header_style="bold")
     for row in rows:
-        status = row[-1]
+        status = row[STATUS_COLUMNS.index("status")]
         style = "red" if status == "overdue" else None if status in ("pending", "extended") else "green"
         table.add_row(*row, style=style)
     out.print(table)
@@ -241,7 +256,7 @@ def status(
 
     with user_errors(ctx):
         if as_json:
-            _json(filings.standings(db=db, today=_today(today), overdue=overdue))
+            _json(filings.standings(db=db, today=_today(today), overdue=overdue), db)
         else:
             _table(as_csv, "no filings" + (" overdue" if overdue else "") + " in the register",
                    db=db, today=_today(today), overdue=overdue)
@@ -261,7 +276,7 @@ def due(
 
     with user_errors(ctx):
         if as_json:
-            _json(filings.due_within(within, db=db, today=_today(today)))
+            _json(filings.due_within(within, db=db, today=_today(today)), db)
         else:
             _table(as_csv, f"nothing falls due in the next {within} working days",
                    db=db, today=_today(today), within=within)

@@ -264,7 +264,14 @@ def standings(*, db: str | Path | None = None, today: date | None = None, overdu
     return [Standing(f, day, *worked_out[f.id]) for f in filings if f.id in worked_out]
 
 
-STATUS_COLUMNS = ("case", "language", "channel", "reference", "filed", "registered", "due", "days", "status")
+STATUS_COLUMNS = ("case", "language", "channel", "reference", "filed", "registered", "due", "days", "status",
+                  "comment")
+# The last column: whether the case's comment is still online, as the register's sightings say (from `watch`;
+# register/sightings.py), dates in Kazakhstan: "removed (last seen 2026-12-02, missing 2026-12-03)", "online
+# (seen 2026-12-02)", or "" where no check proved anything.
+_ONLINE = ("CASE WHEN s.first_missed IS NOT NULL THEN 'removed (' || coalesce('last seen ' || substr(s.last_seen, 1, 10)"
+           " || ', ', '') || 'missing ' || substr(s.first_missed, 1, 10) || ')'"
+           " WHEN s.last_seen IS NOT NULL THEN 'online (seen ' || substr(s.last_seen, 1, 10) || ')' ELSE '' END")
 
 
 def status_rows(*, db: str | Path | None = None, today: date | None = None, overdue: bool = False,
@@ -277,7 +284,7 @@ def status_rows(*, db: str | Path | None = None, today: date | None = None, over
     columns = ["f.case_id", "f.lang", "f.channel", "coalesce(f.ref, '')", "substr(f.filed_at, 1, 10)",
                "f.registered", _DEADLINE,
                f"CASE WHEN f.outcome IS NOT NULL THEN '' WHEN {_LEFT} > 0 THEN {_LEFT} || ' left'"
-               f" WHEN {_LEFT} = 0 THEN 'due today' ELSE (-{_LEFT}) || ' overdue' END", _STATUS]
+               f" WHEN {_LEFT} = 0 THEN 'due today' ELSE (-{_LEFT}) || ' overdue' END", _STATUS, _ONLINE]
     return _rows(register, today or kz_today(), columns, overdue=overdue, within=within)
 
 
@@ -345,6 +352,7 @@ def _query(register: Register, today: date, columns: list[str], *, overdue: bool
         f"SELECT {', '.join(columns)} FROM filings f"
         f" JOIN temp.workdays d ON d.project = coalesce(f.project, '') AND d.day = {_DEADLINE}"
         f" JOIN temp.today w ON w.project = coalesce(f.project, '')"
+        f" LEFT JOIN sightings s ON s.case_id = f.case_id"
         f" {'WHERE ' + ' AND '.join(where) if where else ''}"
         f" ORDER BY f.case_id, f.lang, f.again",
         {"today": day, "within": within, "horizon": (today + timedelta(days=2 * (within or 0) + 14)).isoformat()})

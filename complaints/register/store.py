@@ -1,8 +1,9 @@
 """The filing register: an SQLite file (complaints.db beside complaints.yaml) of every letter filed.
 
     store     one table of filings (no personal data), one of the evidence files each filed letter was made
-              with (annexes: name, path, size, SHA-256), one of events (what each command did), schema
-              versions applied in order (PRAGMA user_version), WAL, one transaction per command
+              with (annexes: name, path, size, SHA-256), one of events (what each command did), the sightings of
+              each case's comment online (register/sightings.py), schema versions applied in order
+              (PRAGMA user_version), WAL, one transaction per command
     archive   the exact files filed and the replies, frozen by SHA-256 in complaints.archive/ beside the
               database, written before the transaction that names them, so a record never points nowhere
 
@@ -106,6 +107,33 @@ MIGRATIONS = (
         recorded_at TEXT NOT NULL,
         UNIQUE (filing_id, kind, dated)
     );
+    """,
+    # 4: whether each case's comment is still online, as `watch` saw it (register/sightings.py): one row a case
+    # (when last seen, when first missed after that, the last check), and every check in the order recorded.
+    # Times ISO 8601 with their UTC offset. Registers from before have no sightings: every case "unknown".
+    """
+    CREATE TABLE sightings (
+        case_id       TEXT PRIMARY KEY,
+        url           TEXT NOT NULL,        -- the address checked
+        last_seen     TEXT,                 -- the last check that found the comment
+        first_missed  TEXT,                 -- the first check after last_seen that found it gone
+        last_checked  TEXT NOT NULL,
+        last_outcome  TEXT NOT NULL,        -- found, not-found, http-error, timeout...
+        last_detail   TEXT,
+        last_capture  TEXT                  -- the capture's file-name stem
+    ) WITHOUT ROWID;
+    CREATE TABLE sighting_checks (
+        id       INTEGER PRIMARY KEY,
+        case_id  TEXT NOT NULL,
+        url      TEXT NOT NULL,
+        at       TEXT NOT NULL,             -- when the page was checked
+        outcome  TEXT NOT NULL,
+        status   INTEGER,                   -- the HTTP status, where known
+        detail   TEXT,
+        capture  TEXT,
+        change   TEXT CHECK (change IN ('seen', 'missed', 'back', 'new-url'))
+    );
+    CREATE INDEX sighting_checks_case ON sighting_checks (case_id, id);
     """,
 )
 _TABLES = set(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))  # the tables a register of ours has

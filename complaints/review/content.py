@@ -83,6 +83,9 @@ def content_findings(case: CaseFile, letter_date: date) -> list[Finding]:
     if project.document is not None:
         found += scan(project.document, project.path)
     found += authority_findings(case)[1]
+    from .online import online_findings
+
+    found += online_findings(case)  # the register says the comment was removed
     return sorted(set(found))
 
 

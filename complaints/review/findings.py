@@ -22,6 +22,7 @@ KINDS = (
     "norm",  # a norm not in force on the letter's date
     "no-evidence",  # a case with no evidence at all: its letter lists no annexes
     "evidence",  # an evidence file changed since the letters were rendered
+    "comment-removed",  # the register says the comment was removed (`watch` missed it after it was last seen)
     "stale",  # a letter older than its case, or a letter file the manifest does not list
 )
 

@@ -20,6 +20,11 @@ A case's status is one of STATUSES, decided in this order, the first that applie
     ready      not filed, nothing to look at, and a letter in every letter language of the case is in the letters
                folder, made from the case as it is now: to be signed and filed
 
+Apart from its status, a row says whether the case's comment is still online, as the register's sightings
+(register/sightings.py, from `watch`) say: online, removed (when last seen, when first missed) or unknown. A case
+not filed whose comment was removed needs attention (check's `comment-removed`); a filed one stays filed (the
+complaint may have worked).
+
 The register decides first: a filed letter stays filed whatever is edited in its case since. Letters rendered
 for a group of cases (`render --group-by outlet`) are not counted as a case's own letters.
 """
@@ -62,6 +67,12 @@ class CaseRow:
     letters: tuple[str, ...] = ()  # the letter languages with a letter in the letters folder
     filings: list[Any] = field(default_factory=list)  # the register's standings of its filings
     title: str = ""  # the case's short title (its `title`), "" where it gives none
+    online: Any = None  # the register's Sighting of its comment (register/sightings.py), None where none
+
+    @property
+    def online_state(self) -> str:
+        """"online", "removed" or "unknown" (never checked, or no check proved anything)."""
+        return str(self.online.state) if self.online is not None else "unknown"
 
     @property
     def posted_text(self) -> str:
@@ -87,6 +98,7 @@ def overview(root: str | Path, *, letters: str | Path | None = None, db: str | P
     there is none), `today` (default: today in Kazakhstan) the day filings are judged overdue on, `letter_date`
     the date check judges the norms on (default the manifest's, else today)."""
     from ..register.store import DB_FILE
+    from .online import sighting_of
     from .run import check_paths, outside_ok
 
     root = Path(root).resolve()
@@ -94,7 +106,8 @@ def overview(root: str | Path, *, letters: str | Path | None = None, db: str | P
     day = today or kz_today()
     report = check_paths([root], letters=folder, letter_date=letter_date, within=root)
     on_disk_letters = Letters(folder)
-    filings = _filings(Path(db) if db is not None else root / DB_FILE, day)
+    register = Path(db) if db is not None else root / DB_FILE
+    filings = _filings(register, day)
     rows = []
     for review in report.cases:
         path = review.path or Path(review.source)
@@ -103,7 +116,8 @@ def overview(root: str | Path, *, letters: str | Path | None = None, db: str | P
         problems = list(review.problems)
         if case is not None:
             problems += list(case.warnings)
-        own = sorted(review.findings)  # the case's own first, then those of its project file
+        # the case's own first (a removed comment before all: its letter is not to be filed), then its project file's
+        own = sorted(review.findings, key=lambda f: (f.kind != "comment-removed", f))
         problems += [f.problem("warning") for f in own + [f for f in findings if f not in own]]
         fields = _fields(case, path) if outside_ok(path, root) else {**_fields(None, None), "id": path.stem}
         rendered = tuple(lang for lang in (case.languages if case is not None else ())
@@ -121,7 +135,7 @@ def overview(root: str | Path, *, letters: str | Path | None = None, db: str | P
             status = "draft"
         rows.append(CaseRow(path, _relative(path, root), fields["id"], fields["outlet"], fields["author"],
                             fields["text"], fields["posted"], fields["language"], status, problems, rendered,
-                            standing, fields["title"]))
+                            standing, fields["title"], sighting_of(case, register) if case is not None else None))
     return rows
 
 

@@ -14,6 +14,7 @@ from ..layout import find_case_files, shown
 from .content import authority_findings, case_findings, scan
 from .findings import Finding
 from .ondisk import Letters, evidence_findings
+from .online import online_findings
 
 if TYPE_CHECKING:
     from ..case.read import CaseFile
@@ -123,6 +124,7 @@ def check_paths(
         if where is not case.project.document:
             review.findings += addressee
         review.findings += on_disk.findings(case.document, case.path, case.project.path)
+        review.findings += online_findings(case)
         cases.append(review)
     for source, found in evidence_findings(readable, docs, on_disk).items():
         for review in cases:

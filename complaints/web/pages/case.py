@@ -277,6 +277,27 @@ def _evidence(root: Path, folder: Path, values: Mapping[str, Any]) -> list[dict[
     return items
 
 
+def _online(db: Path, data: Mapping[str, Any], language: str) -> dict[str, Any] | None:
+    """Whether the case's comment is still online, as the register's sightings say (of the address the case gives
+    now); None for a case `watch` has not checked."""
+    from ...errors import ComplaintsError
+    from ...register.sightings import sightings
+    from .cases import online
+
+    case_id = data.get("id")
+    if not isinstance(case_id, str) or not case_id:
+        return None
+    try:
+        found = sightings(db).get(case_id)
+    except ComplaintsError:
+        return None
+    parts = [data.get(k) for k in ("comment", "article")]
+    addresses = {str(p.get("url") or "").strip() for p in parts if isinstance(p, dict)}
+    if found is None or found.url not in addresses:
+        return None
+    return online(found, language)
+
+
 def _show(request: Request, opened: Opened, values: Mapping[str, Any], problems: Mapping[str, list[dict[str, str]]],
           *, status: int = 200, notice: str | None = None, case_id: str = "") -> Response:
     here = desk(request)
@@ -294,6 +315,7 @@ def _show(request: Request, opened: Opened, values: Mapping[str, Any], problems:
         "action": "/cases/new" if opened.rel is None else f"/case?file={quote(opened.rel)}",
         "letters": f"/letters?file={quote(opened.rel)}" if opened.rel else None,
         "applicant_kinds": caseform.APPLICANT_KINDS, "inline_norms": _inline_norms(opened.data, language),
+        "online": _online(here.db, opened.data, language) if opened.rel else None,
         "problems_under": lambda section: any(k == section or k.startswith(section + ".") for k in problems),
     }, status=status)
 

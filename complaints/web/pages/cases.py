@@ -3,6 +3,7 @@ sortable by plain links and a GET form, each row leading to its case page and it
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from starlette.routing import Route
 
 from ...case.when import Moment
 from ...letter.phrases import phrases
+from ...register.sightings import verdict
 from ...review.overview import SORT_KEYS, CaseRow, overview, search, sort_rows
 from .. import problems as said
 from .. import words
@@ -43,6 +45,27 @@ def _posted(moment: Moment | None, shown_in: str) -> str:
                      offset=said.offset(moment))
 
 
+def _when(moment: datetime, shown_in: str) -> str:
+    """A time of the register's (aware) in the page's language, on Kazakhstan's clocks, with its offset."""
+    return _posted(Moment(moment.date(), moment.timetz().replace(tzinfo=None), moment.utcoffset()), shown_in)
+
+
+def online(sighting: Any, shown_in: str) -> dict[str, Any]:
+    """Whether the comment is still online, as the register's sightings say (review/overview.py): its state and
+    a line saying when it was last seen, first missed, last checked, in the page's language."""
+    if sighting is None:
+        return {"state": "unknown", "text": words.say("cases.online.never", shown_in)}
+    parts = []
+    if sighting.last_seen is not None:
+        parts.append(words.say("cases.online.seen", shown_in, when=_when(sighting.last_seen, shown_in)))
+    if sighting.first_missed is not None:
+        parts.append(words.say("cases.online.missed", shown_in, when=_when(sighting.first_missed, shown_in)))
+    if verdict(sighting.last_outcome, sighting.last_detail) == "nothing":  # the last check proved nothing
+        parts.append(words.say("cases.online.checked", shown_in, when=_when(sighting.last_checked, shown_in),
+                               outcome=words.say(f"cases.online.outcome.{sighting.last_outcome}", shown_in)))
+    return {"state": sighting.state, "text": "; ".join(parts)}
+
+
 def _link(q: str, sort: str, order: str) -> str:
     query = {k: v for k, v in (("q", q), ("sort", sort), ("order", order)) if v}
     return "/cases" + ("?" + urlencode(query) if query else "")
@@ -58,6 +81,7 @@ def _row(row: CaseRow, here: str) -> dict[str, Any]:
         "status": row.status, "reason": reason, "more": max(len(row.problems) - 1, 0) if reason else 0,
         "case_link": "/case?" + urlencode({"file": row.relative}),
         "letters_link": "/letters?" + urlencode({"file": row.relative}),
+        "online": online(row.online, here),
     }
 
 
