@@ -1,0 +1,205 @@
+"""Does the screenshot say what the letter says? The quoted comment looked for in a picture's text, as Tesseract
+reads it (through pytesseract), tolerant of the noise OCR makes.
+
+Both texts are normalised first (case folded; spaces, quotes, dashes, punctuation and emoji dropped; the Cyrillic
+and Latin letters OCR confuses, а/a, е/e, о/o, р/p, с/c, х/x, і/i…, and the Kazakh letters a Russian model reads as
+their Russian look-alikes, қ/к, ғ/г, ң/н, ө/о, ұ/ү/у, ә/а, written as one), then the quoted text is aligned with
+every run of about as many words of the picture's text: the score is the best alignment's similarity (difflib's
+ratio, in [0, 1]). A picture of the comment scores near 1 even with OCR's slips; a picture of another comment
+scores what two unrelated texts share by chance. The threshold between them is measured on pictures a real
+Chromium makes (tests/evidence/test_ocr.py, bench/bench_ocr.py) and kept in complaints/data/check.yaml.
+
+OCR is optional: without Tesseract (or its language data) the answer says so (`available` False), never raises.
+A picture is read once per process: its text is kept by its SHA-256 and the languages it was read in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["OcrMatch", "text_in_picture", "read_picture", "score_text", "normalise", "tesseract_langs",
+           "langs_for", "PictureText", "forget"]
+
+# the letters OCR confuses, each written as one: Latin look-alikes as Cyrillic, Kazakh letters as the Russian ones
+# a model without them reads (and і, which Russian has not, as Latin i, which it looks like)
+_ALIKE = str.maketrans({
+    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к", "m": "м", "t": "т",
+    "b": "в", "h": "н", "i": "і", "ё": "е", "й": "и",
+    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "н",
+})
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """The text as compared: NFKC, case folded, look-alike letters as one, only letters and digits, single spaces."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_ALIKE)
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LN" else " " for ch in folded)
+    return _SPACE.sub(" ", kept).strip()
+
+
+@dataclass(frozen=True)
+class OcrMatch:
+    """How well a picture shows a text."""
+
+    score: float  # in [0, 1]: the best alignment of the text with the picture's text (0 when not read)
+    threshold: float  # found: score >= threshold
+    found: bool
+    excerpt: str  # the picture's text that matched best, as OCR read it ("" when none)
+    available: bool = True  # False: OCR could not run here (no Tesseract, no language data): nothing was checked
+    error: str | None = None  # why nothing was checked (OCR missing, not a picture, nothing to look for)
+    langs: str = ""  # the Tesseract languages read with, "kaz+rus+eng"
+    seconds: float = 0.0  # the time OCR took (0 when the picture's text was known already)
+
+    @property
+    def checked(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class PictureText:
+    text: str
+    seconds: float
+
+
+class OcrUnavailable(Exception):
+    """Tesseract, or every language asked for, is not installed."""
+
+
+class NotAPicture(Exception):
+    """The file cannot be opened as a picture."""
+
+
+def _settings() -> tuple[float, int, float]:
+    from ..review.findings import signs
+
+    s = signs().ocr
+    return s.threshold, s.min_width, s.timeout
+
+
+@lru_cache(maxsize=4)
+def tesseract_langs(command: str) -> frozenset[str]:
+    """The languages the Tesseract at `command` has data for (OcrUnavailable if it does not run)."""
+    import pytesseract
+
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrUnavailable(f"Tesseract is not installed: no '{command}' command") from exc
+    except (pytesseract.TesseractError, OSError) as exc:
+        raise OcrUnavailable(f"Tesseract does not run ('{command}'): {exc}") from exc
+
+
+def langs_for(langs: Sequence[str]) -> str:
+    """The Tesseract language string for the languages asked for, in their order, those installed only
+    ("kaz+rus+eng"); OcrUnavailable when Tesseract is missing or has none of them."""
+    import pytesseract
+
+    command = str(pytesseract.pytesseract.tesseract_cmd)
+    installed = tesseract_langs(command)
+    chosen = [lang for i, lang in enumerate(langs) if lang in installed and lang not in langs[:i]]
+    if not chosen:
+        raise OcrUnavailable(f"Tesseract has none of the languages {'+'.join(langs)} (installed:"
+                             f" {', '.join(sorted(installed)) or 'none'})")
+    return "+".join(chosen)
+
+
+_READ: dict[tuple[str, str, str], PictureText] = {}
+
+
+def forget() -> None:
+    """Forget every picture's text read so far (and which Tesseract is installed)."""
+    _READ.clear()
+    tesseract_langs.cache_clear()
+
+
+def read_picture(image: Path, langs: str) -> PictureText:
+    """The text Tesseract reads in the picture (once per picture's content and languages in a process).
+    NotAPicture if it is not one; OcrUnavailable if Tesseract does not run."""
+    import pytesseract
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        digest = hashlib.sha256(image.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise NotAPicture(f"cannot be read: {exc.strerror or exc}") from exc
+    key = (digest, langs, str(pytesseract.pytesseract.tesseract_cmd))
+    if key in _READ:
+        return PictureText(_READ[key].text, 0.0)
+    _, min_width, timeout = _settings()
+    try:
+        with Image.open(image) as opened:
+            opened.load()
+            picture = opened.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise NotAPicture("is not a picture OCR can read (PNG, JPEG or WebP)") from exc
+    flat = Image.new("RGBA", picture.size, "white")  # a transparent picture on white, as a page shows it
+    flat.alpha_composite(picture)
+    grey = flat.convert("L")
+    if grey.width < min_width:  # small text reads better enlarged (a close-up, a picture scaled down)
+        factor = min(4.0, min_width / max(1, grey.width))
+        grey = grey.resize((round(grey.width * factor), round(grey.height * factor)), Image.Resampling.LANCZOS)
+    started = time.monotonic()
+    try:
+        text = pytesseract.image_to_string(grey, lang=langs, timeout=timeout)
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrUnavailable(f"Tesseract is not installed: no '{key[2]}' command") from exc
+    except RuntimeError as exc:  # pytesseract's time-out
+        raise NotAPicture(f"took OCR longer than {timeout:g} s: not read") from exc
+    except (pytesseract.TesseractError, OSError) as exc:
+        raise NotAPicture(f"could not be read by OCR: {exc}") from exc
+    read = PictureText(str(text), time.monotonic() - started)
+    _READ[key] = read
+    return read
+
+
+def score_text(text: str, seen: str) -> tuple[float, str]:
+    """How well `seen` (a picture's text) contains `text`: the best similarity of the normalised text with a run
+    of about as many of seen's words, and that run as seen has it."""
+    wanted = normalise(text)
+    words = [(w, normalise(w)) for w in seen.split()]
+    words = [(w, n) for w, n in words if n]
+    if not wanted or not words:
+        return 0.0, ""
+    size = len(wanted.split())
+    best, where = 0.0, (0, 0)
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(wanted)
+    sizes = sorted({max(1, size + d) for d in (-2, -1, 0, 1, 2)})
+    for start in range(len(words)):
+        for n in sizes:
+            if start + n > len(words) and start > 0:
+                break
+            window = " ".join(norm for _, norm in words[start:start + n])
+            matcher.set_seq1(window)
+            if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best:
+                best, where = ratio, (start, start + n)
+    return round(best, 3), " ".join(w for w, _ in words[where[0]:where[1]])
+
+
+def text_in_picture(image: Path, text: str, langs: Sequence[str], *, threshold: float | None = None) -> OcrMatch:
+    """Whether the picture `image` shows `text`: OCR in the Tesseract languages `langs` (the text's own first:
+    ["kaz", "rus", "eng"]), then the normalised, fuzzy comparison. Never raises for OCR's or the picture's fault:
+    the answer's `error` says why nothing was checked (and `available` False when OCR is not installed)."""
+    limit = _settings()[0] if threshold is None else threshold
+    if not normalise(text):
+        return OcrMatch(0.0, limit, False, "", error="the text has no letters or digits to look for")
+    try:
+        chosen = langs_for(langs)
+        read = read_picture(image, chosen)
+    except OcrUnavailable as exc:
+        return OcrMatch(0.0, limit, False, "", available=False, error=f"OCR not available: {exc}")
+    except NotAPicture as exc:
+        return OcrMatch(0.0, limit, False, "", error=str(exc))
+    score, excerpt = score_text(text, read.text)
+    return OcrMatch(score, limit, score >= limit, excerpt, langs=chosen, seconds=read.seconds)
