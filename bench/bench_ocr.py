@@ -9,6 +9,7 @@ threshold check.yaml states, and the time OCR takes per picture.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -29,6 +30,7 @@ def main() -> None:
     threshold = 0.0
     with tempfile.TemporaryDirectory() as scratch, chromium() as browser:
         folder = Path(scratch)
+        os.environ["XDG_CACHE_HOME"] = str(folder / "cache")  # every picture read, none from an earlier run
         for lang, text in COMMENTS.items():
             for look in LOOKS:
                 for which, shown in (("same", text), ("other", OTHERS[lang])):

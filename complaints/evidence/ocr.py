@@ -10,12 +10,15 @@ scores what two unrelated texts share by chance. The threshold between them is m
 Chromium makes (tests/evidence/test_ocr.py, bench/bench_ocr.py) and kept in complaints/data/check.yaml.
 
 OCR is optional: without Tesseract (or its language data) the answer says so (`available` False), never raises.
-A picture is read once per process: its text is kept by its SHA-256 and the languages it was read in.
+A picture is read once: its text is kept by its SHA-256 and the languages it was read in, in the process and in
+the user's cache folder (XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows: complaints/ocr/), never beside
+the case; a cache that cannot be written is only not kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import time
 import unicodedata
@@ -26,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["OcrMatch", "text_in_picture", "read_picture", "score_text", "normalise", "tesseract_langs",
-           "langs_for", "PictureText", "forget"]
+           "langs_for", "PictureText", "forget", "cache_folder"]
 
 # the letters OCR confuses, each written as one: Latin look-alikes as Cyrillic, Kazakh letters as the Russian ones
 # a model without them reads (and і, which Russian has not, as Latin i, which it looks like)
@@ -115,9 +118,43 @@ _READ: dict[tuple[str, str, str], PictureText] = {}
 
 
 def forget() -> None:
-    """Forget every picture's text read so far (and which Tesseract is installed)."""
+    """Forget every picture's text read so far in this process (and which Tesseract is installed); the cache
+    folder's are kept."""
     _READ.clear()
     tesseract_langs.cache_clear()
+
+
+def cache_folder() -> Path | None:
+    """Where pictures' texts are kept between runs (None where the user has no cache folder)."""
+    try:
+        if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+            return Path(os.environ["LOCALAPPDATA"]) / "complaints" / "ocr"
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "complaints" / "ocr"
+    except (RuntimeError, KeyError):
+        return None
+
+
+def _cached(name: str) -> str | None:
+    folder = cache_folder()
+    if folder is None:
+        return None
+    try:
+        return (folder / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _keep(name: str, text: str) -> None:
+    from ..files import write_whole
+
+    folder = cache_folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_whole(folder / name, text.encode("utf-8"))
+    except OSError:
+        pass  # only not kept: read again next time
 
 
 def read_picture(image: Path, langs: str) -> PictureText:
@@ -134,6 +171,11 @@ def read_picture(image: Path, langs: str) -> PictureText:
     if key in _READ:
         return PictureText(_READ[key].text, 0.0)
     _, min_width, timeout = _settings()
+    name = f"{digest}-{langs}-{min_width}.txt"
+    kept = _cached(name)
+    if kept is not None:
+        _READ[key] = PictureText(kept, 0.0)
+        return _READ[key]
     try:
         with Image.open(image) as opened:
             opened.load()
@@ -157,6 +199,7 @@ def read_picture(image: Path, langs: str) -> PictureText:
         raise NotAPicture(f"could not be read by OCR: {exc}") from exc
     read = PictureText(str(text), time.monotonic() - started)
     _READ[key] = read
+    _keep(name, read.text)
     return read
 
 

@@ -40,8 +40,10 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def fresh() -> Iterator[None]:
-    ocr.forget()  # every test reads its pictures itself
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test reads its pictures itself, with a cache folder of its own (the commands it runs too)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    ocr.forget()
     yield
     ocr.forget()
 
@@ -160,6 +162,22 @@ def test_check_warns_at_the_evidence_item_whose_picture_shows_another_comment(br
 
     skipped = _check(project, "--no-ocr")  # the check is optional
     assert skipped.returncode == 0 and skipped.stdout == "", skipped.stdout + skipped.stderr
+
+
+def test_a_picture_is_read_once_and_nothing_is_written_beside_the_case(browser: Any, project: Path,
+                                                                         tmp_path: Path) -> None:
+    draw(browser, OTHERS["ru"], project / "evidence" / "shot.png", Look(600, 15))
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if "cache" not in p.parts)
+    first = _check(project)
+    kept = list((tmp_path / "cache" / "complaints" / "ocr").iterdir())
+    assert len(kept) == 1 and kept[0].name.startswith(ocr.hashlib.sha256(
+        (project / "evidence" / "shot.png").read_bytes()).hexdigest() + "-rus+kaz+eng-")
+    assert "Спасибо автору за статью" in kept[0].read_text(encoding="utf-8")
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if "cache" not in p.parts) == before
+    kept[0].write_text("Не хватает слов в казахском языке, чтобы переводить человеческие языки? Пусть сначала"
+                       " научатся.", encoding="utf-8")  # what the cache says is what the next run goes by
+    second = _check(project)
+    assert "screenshot-text-missing" in first.stdout and second.stdout == "" and second.returncode == 0
 
 
 def test_check_is_quiet_when_the_picture_shows_the_comment(browser: Any, project: Path) -> None:
