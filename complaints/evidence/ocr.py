@@ -4,10 +4,12 @@ reads it (through pytesseract), tolerant of the noise OCR makes.
 Both texts are normalised first (case folded; spaces, quotes, dashes, punctuation and emoji dropped; the Cyrillic
 and Latin letters OCR confuses, а/a, е/e, о/o, р/p, с/c, х/x, і/i…, and the Kazakh letters a Russian model reads as
 their Russian look-alikes, қ/к, ғ/г, ң/н, ө/о, ұ/ү/у, ә/а, written as one), then the quoted text is aligned with
-every run of about as many words of the picture's text: the score is the best alignment's similarity (difflib's
-ratio, in [0, 1]). A picture of the comment scores near 1 even with OCR's slips; a picture of another comment
-scores what two unrelated texts share by chance. The threshold between them is measured on pictures a real
-Chromium makes (tests/evidence/test_ocr.py, bench/bench_ocr.py) and kept in complaints/data/check.yaml.
+every run of about as many words of the picture's text, word by word in order: the score is the share of the
+quote's letters the best run shows, each word counted by its likeness to the word OCR read (difflib's ratio; a word
+less than half alike counts nothing), in [0, 1]. A picture of the comment scores near 1 even with OCR's slips; a
+picture of another comment scores what two unrelated texts share by chance. The threshold between them is measured
+on pictures a real Chromium makes (tests/evidence/test_ocr.py, bench/bench_ocr.py) and kept in
+complaints/data/check.yaml.
 
 OCR is optional: without Tesseract (or its language data) the answer says so (`available` False), never raises.
 A picture is read once: its text is kept by its SHA-256 and the languages it was read in, in the process and in
@@ -203,30 +205,42 @@ def read_picture(image: Path, langs: str) -> PictureText:
     return read
 
 
+def _similar(a: str, b: str) -> float:
+    """Two words' likeness (difflib's ratio), 0 below one half: a word OCR garbled past that is not counted."""
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return ratio if ratio >= 0.5 else 0.0
+
+
 def score_text(text: str, seen: str) -> tuple[float, str]:
-    """How well `seen` (a picture's text) contains `text`: the best similarity of the normalised text with a run
-    of about as many of seen's words, and that run as seen has it."""
-    wanted = normalise(text)
-    words = [(w, normalise(w)) for w in seen.split()]
-    words = [(w, n) for w, n in words if n]
+    """How well `seen` (a picture's text) contains `text`: the quoted words aligned in order with a run of seen's
+    words a little longer than the quote (OCR splits a word, adds a stray mark), each quoted word counted by its
+    length and its likeness to the word it is aligned with; the best run's share of the quote's letters, and that
+    run as seen has it."""
+    wanted = normalise(text).split()
+    words = [(w, n) for w, n in ((w, normalise(w)) for w in seen.split()) if n]
     if not wanted or not words:
         return 0.0, ""
-    size = len(wanted.split())
+    weights = [len(w) for w in wanted]
+    total = sum(weights)
+    likeness = [[_similar(q, n) for _, n in words] for q in wanted]
+    span = len(wanted) + 3
     best, where = 0.0, (0, 0)
-    matcher = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(wanted)
-    sizes = sorted({max(1, size + d) for d in (-2, -1, 0, 1, 2)})
-    for start in range(len(words)):
-        for n in sizes:
-            if start + n > len(words) and start > 0:
-                break
-            window = " ".join(norm for _, norm in words[start:start + n])
-            matcher.set_seq1(window)
-            if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
-                continue
-            ratio = matcher.ratio()
-            if ratio > best:
-                best, where = ratio, (start, start + n)
+    for start in range(max(1, len(words) - len(wanted) + 1)):
+        window = range(start, min(len(words), start + span))
+        if not any(likeness[i][j] for i in range(len(wanted)) for j in window):
+            continue
+        previous = [(0.0, -1, -1)] * (len(window) + 1)  # (score, first word matched, last word matched)
+        for i, weight in enumerate(weights):
+            current = [(0.0, -1, -1)] * (len(window) + 1)
+            for k, j in enumerate(window, 1):
+                took = previous[k - 1]
+                gain = weight * likeness[i][j]
+                pair = (took[0] + gain, took[1] if took[1] >= 0 else j, j) if gain else took
+                current[k] = max(previous[k], current[k - 1], pair, key=lambda c: c[0])
+            previous = current
+        score, first, last = previous[-1]
+        if score / total > best:
+            best, where = score / total, (first, last + 1)
     return round(best, 3), " ".join(w for w, _ in words[where[0]:where[1]])
 
 

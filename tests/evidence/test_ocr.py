@@ -77,7 +77,7 @@ def test_a_picture_of_another_comment_is_not(browser: Any, tmp_path: Path, lang:
     match = ocr.text_in_picture(picture, COMMENTS[lang], langs_of(lang))
     assert match.checked
     assert not match.found
-    assert match.score < THRESHOLD - 0.1  # with a margin: what two comments of one language share by chance
+    assert match.score < THRESHOLD - 0.15  # with a margin: what two comments of one language share by chance
 
 
 def test_a_scaled_down_jpeg_is_still_found(browser: Any, tmp_path: Path) -> None:
@@ -92,8 +92,8 @@ def test_spaces_quotes_dashes_and_look_alike_letters_are_one() -> None:
     # Latin letters where Cyrillic ones were typed (OCR reads "Нe" with a Latin e), quotes, dashes, line breaks
     score, excerpt = ocr.score_text("«Не хватает» слов — в казахском\nязыке?",
                                     'Автор, 22:53\n"Heхватает" слов - в  казахском языке ?? Ответить')
-    assert score >= 0.95
-    assert excerpt.startswith('"Heхватает"')
+    assert score >= 0.85  # "Heхватает": two words OCR read as one, counted in part
+    assert excerpt.startswith('"Heхватает"') and excerpt.endswith("языке")
     assert ocr.normalise("Қазақ ТІЛІ — «үшін»") == ocr.normalise("казак тiлi - \"ушiн\"")
     assert ocr.score_text("😡", "any text") == (0.0, "")
 
@@ -229,3 +229,15 @@ def test_the_example_placeholder_picture_is_not_read_again(tmp_path: Path) -> No
     result = _check(tmp_path / "cases")
     assert "screenshot-text-missing" not in result.stdout  # the example's empty picture is marked PLACEHOLDER
     assert "evidence[0].file" in result.stdout and "note:" not in result.stderr
+
+
+@pytest.mark.parametrize("lang, words", [("ru", "текст комментария не найден на снимке экрана evidence/shot.png"),
+                                         ("kk", "пікір мәтіні evidence/shot.png экран суретінен табылмады")])
+def test_the_web_says_the_finding_in_russian_and_kazakh(lang: str, words: str) -> None:
+    from complaints.errors import Problem
+    from complaints.web.problems import say
+
+    message = ("the comment's text was not found in the screenshot evidence/shot.png (OCR score 0.29, threshold"
+               " 0.50): check that the picture shows this comment")
+    said = say(Problem("c.yaml", 3, 4, "evidence[0].file", f"screenshot-text-missing: {message}"), lang)
+    assert said.translated and words in said.message and "0.29" in said.message and "0.50" in said.message
