@@ -2,7 +2,8 @@
 
 Draws each test comment (ru, kk, en, with emoji) and another comment of the same language in a real headless
 Chromium at the usual sizes (tests/evidence/pictures.py LOOKS), and the same pictures scaled down and saved as
-low-quality JPEGs; reads each with Tesseract (evidence/ocr.py) and scores it against the comment's text. Prints
+low-quality JPEGs, and a full page of 32 other comments on the subject (none of them the comment); reads each with
+Tesseract (evidence/ocr.py) and scores it against the comment's text. Prints
 every score, the lowest score of a picture of the comment, the highest of a picture of another comment, the
 threshold check.yaml states, and the time OCR takes per picture.
 """
@@ -20,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from complaints.evidence.ocr import text_in_picture  # noqa: E402
 from complaints.review.pictures import langs_of  # noqa: E402
-from tests.evidence.pictures import COMMENTS, LOOKS, OTHERS, chromium, degrade, draw  # noqa: E402
+from tests.evidence.pictures import COMMENTS, LOOKS, OTHERS, chromium, degrade, draw, draw_thread  # noqa: E402
 
 
 def main() -> None:
@@ -43,6 +44,12 @@ def main() -> None:
                         threshold = match.threshold
                         (same if which == "same" else other).append((picture.name, match.score))
                         print(f"{match.score:.3f}  {which:5}  {picture.name}  [{match.excerpt[:70]}]")
+        page = draw_thread(browser, folder / "thread-page.png")  # a full page of other comments on the subject
+        started = time.monotonic()
+        match = text_in_picture(page, COMMENTS["ru"], langs_of("ru"))
+        times.append(time.monotonic() - started)
+        other.append((page.name, match.score))
+        print(f"{match.score:.3f}  other  {page.name}  [{match.excerpt[:70]}]")
     low = min(same, key=lambda s: s[1])
     high = max(other, key=lambda s: s[1])
     print(f"\npictures of the comment: {len(same)}, lowest score {low[1]:.3f} ({low[0]})")

@@ -101,3 +101,31 @@ def degrade(path: Path, out: Path, *, factor: float = 0.6, quality: int = 35) ->
     small.save(buffer, "JPEG", quality=quality)
     out.write_bytes(buffer.getvalue())
     return out
+
+
+# a page of other comments on the same subject (none of them the case's): what a full-page screenshot of the wrong
+# article, or of the page before the comment appeared, shows
+THREAD = ["Спасибо автору за статью, очень интересно", "Кино на казахском языке нужно снимать больше, это правильно",
+          "А почему в кинотеатрах нет субтитров? Было бы удобно всем", "Министерство должно выделять деньги на дубляж",
+          "Я хожу в кино каждую неделю и вижу, что залы пустые",
+          "Казахский язык богатый, переводить можно всё, нужно желание", "Опять эти разговоры, лучше бы дороги построили",
+          "Дети смотрят мультфильмы на русском, потому что нет выбора",
+          "Переводчики есть, нет денег и желания у прокатчиков", "В Алматы уже есть сеансы с казахским дубляжом, ходите",
+          "Языки не виноваты, виноваты чиновники", "Хорошая новость, давно пора было начать",
+          "Не хватает кинотеатров в маленьких городах, вот в чём проблема",
+          "Кто будет смотреть, если всё на одном языке?", "Фильмы должны быть на двух языках, это честно",
+          "Почему в статье нет цифр, сколько фильмов переведено?"] * 2
+
+
+def draw_thread(browser: Any, path: Path, comments: list[str] = THREAD) -> Path:
+    """A full-page screenshot (1366 px wide) of a page of comments."""
+    body = "".join(f"<div style='margin:10px;padding:10px;background:#fff'><b>user{i}</b> · 6 октября 2023<br>"
+                   f"{html.escape(text)}</div>" for i, text in enumerate(comments))
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_content(f"<html><body style='background:#eee;font-family:Arial;font-size:15px'>{body}</body></html>")
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        context.close()
+    return path

@@ -18,7 +18,7 @@ from complaints.evidence import ocr
 from complaints.review.findings import signs
 from complaints.review.pictures import langs_of
 from tests.conftest import REPO, write_yaml
-from tests.evidence.pictures import CHROMIUM, COMMENTS, OTHERS, Look, chromium, degrade, draw
+from tests.evidence.pictures import CHROMIUM, COMMENTS, OTHERS, THREAD, Look, chromium, degrade, draw, draw_thread
 from tests.test_check import clean_case, clean_project
 
 TESSERACT = shutil.which("tesseract")
@@ -78,6 +78,14 @@ def test_a_picture_of_another_comment_is_not(browser: Any, tmp_path: Path, lang:
     assert match.checked
     assert not match.found
     assert match.score < THRESHOLD - 0.15  # with a margin: what two comments of one language share by chance
+
+
+def test_a_full_page_of_other_comments_on_the_subject_is_not_and_with_the_comment_is(browser: Any,
+                                                                                      tmp_path: Path) -> None:
+    wrong = ocr.text_in_picture(draw_thread(browser, tmp_path / "page.png"), COMMENTS["ru"], langs_of("ru"))
+    assert not wrong.found and wrong.score < THRESHOLD - 0.05, wrong  # many runs of words: more chance, still below
+    right = draw_thread(browser, tmp_path / "right.png", THREAD[:12] + [COMMENTS["ru"]] + THREAD[12:])
+    assert ocr.text_in_picture(right, COMMENTS["ru"], langs_of("ru")).found
 
 
 def test_a_scaled_down_jpeg_is_still_found(browser: Any, tmp_path: Path) -> None:
