@@ -33,15 +33,18 @@ def check(
     project: ProjectOpt = None,
     date_: DateOpt = None,
     quiet: QuietOpt = False,
+    ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="Read each comment's screenshot (Tesseract) and say "
+                                      "where the comment's text is not in it (default: on where Tesseract is "
+                                      "installed).")] = True,
 ) -> None:
     """Before you sign: list, per case, every placeholder, unconfirmed detail, wrong-script text, lost letter,
-    untranslated text, out-of-force norm, changed evidence and stale letter, as FILE:LINE:COLUMN: KIND: FIELD:
-    what to do. Exit status 1 if there is anything to look at."""
+    untranslated text, out-of-force norm, changed evidence, screenshot without the comment's text and stale letter,
+    as FILE:LINE:COLUMN: KIND: FIELD: what to do. Exit status 1 if there is anything to look at."""
     from ..review import check_paths, summary
 
     try:
         report = check_paths(paths, letters=letters, project=project, languages=split(lang),
-                             letter_date=parse_date(date_))
+                             letter_date=parse_date(date_), ocr=ocr)
     except UsageError as exc:
         fail_usage(str(exc))
         return
@@ -56,5 +59,7 @@ def check(
         for finding in case.findings:
             out.print(str(finding), markup=False, highlight=False)
     if not quiet:
+        for note in report.notes:
+            err.print(f"note: {note}", markup=False, highlight=False)
         err.print(summary(report), markup=False)
     raise typer.Exit(report.exit_code)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Problem
 
@@ -24,6 +24,7 @@ KINDS = (
     "evidence",  # an evidence file changed since the letters were rendered
     "comment-removed",  # the register says the comment was removed (`watch` missed it after it was last seen)
     "stale",  # a letter older than its case, or a letter file the manifest does not list
+    "screenshot-text-missing",  # OCR does not find the quoted comment in its screenshot (evidence/ocr.py; optional)
 )
 
 
@@ -46,6 +47,19 @@ class Finding:
         return Problem(self.file, self.line, self.column, self.field, f"{self.kind}: {self.message}", severity)
 
 
+class OcrSigns(BaseModel):
+    """check.yaml's `ocr`: how the screenshots are read and how alike their text must be to the comment's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    threshold: float = Field(ge=0, le=1)
+    languages: dict[str, str]  # the case's language code → Tesseract's (kk → kaz)
+    pictures: list[str]  # the file name endings read as pictures
+    close_up: str  # the ending of a capture's close-up of the comment: read alone when a case has one
+    min_width: int = Field(ge=1)
+    timeout: float = Field(gt=0)
+
+
 class Signs(BaseModel):
     """complaints/data/check.yaml: what marks a placeholder, an example, a text in the wrong script."""
 
@@ -61,6 +75,7 @@ class Signs(BaseModel):
     kazakh_letters: str
     quotes: list[str]
     names: list[str]
+    ocr: OcrSigns
 
 
 @lru_cache(maxsize=1)

@@ -104,7 +104,8 @@ def overview(root: str | Path, *, letters: str | Path | None = None, db: str | P
     root = Path(root).resolve()
     folder = Path(letters) if letters is not None else root / "letters"
     day = today or kz_today()
-    report = check_paths([root], letters=folder, letter_date=letter_date, within=root)
+    report = check_paths([root], letters=folder, letter_date=letter_date, within=root,
+                         ocr=False)  # the list stays quick: a case's letters page reads its pictures
     on_disk_letters = Letters(folder)
     register = Path(db) if db is not None else root / DB_FILE
     filings = _filings(register, day)

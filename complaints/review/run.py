@@ -56,6 +56,7 @@ class CheckReport:
     cases: list[CaseReview]
     projects: dict[str, list[Finding]]
     letter_date: date
+    notes: list[str] = field(default_factory=list)  # what was not checked, and why (OCR not installed)
 
     def of(self, case: CaseReview) -> list[Finding]:
         """All a case's letters need looked at: its own findings and its project file's."""
@@ -84,12 +85,14 @@ def check_paths(
     languages: Iterable[str] | None = None,
     letter_date: date | None = None,
     within: Path | None = None,
+    ocr: bool = True,
 ) -> CheckReport:
     """Every case at `paths` (files, folders, globs): what a signer must look at in its letters, from the case
     and project files and, where `letters` (default `letters/`) has a manifest, from the letters on disk. The
     letter date (for the norms in force) is `letter_date`, else the manifest's, else today in Kazakhstan.
     `within`: a folder no case file may lead out of (the web desk's project): a link to a file elsewhere is
-    listed as not read, and is not read."""
+    listed as not read, and is not read. `ocr`: each comment looked for in its screenshot (review/pictures.py),
+    where Tesseract is installed (a note says when it is not)."""
     from ..batch.check import Checker, Options
 
     files = find_case_files(paths)
@@ -130,11 +133,19 @@ def check_paths(
         for review in cases:
             if review.source == source:
                 review.findings += found
+    notes: list[str] = []
+    if ocr:
+        from .pictures import picture_findings
+
+        pictures = picture_findings((r.case, r.findings) for r in cases if r.case is not None)
+        notes += pictures.notes
+        for review in cases:
+            review.findings += pictures.findings.get(review.source, [])
     for review in cases:
         review.findings = sorted(set(review.findings))
     for name in projects:
         projects[name] = sorted(set(projects[name]))
-    return CheckReport(cases, projects, day)
+    return CheckReport(cases, projects, day, notes)
 
 
 def _day(text: str | None) -> date | None:

@@ -47,7 +47,7 @@ def _to_check(here: Desk) -> list[tuple[str, int]]:
     """What `render` tells after a batch: the cases whose letters have things to look at before signing."""
     from ...review.run import check_paths
 
-    report = check_paths([here.root], letters=here.letters)
+    report = check_paths([here.root], letters=here.letters, ocr=False)  # OCR: on each case's letters page
     return [(_relative(here, case.source), len(report.of(case))) for case in report.to_look_at if case.readable]
 
 
