@@ -4,6 +4,7 @@ parses, calls the library (evidence/casefile.py, evidence/watch.py), prints."""
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from ..evidence.watch import WatchResult
 
 TimeoutOpt = Annotated[float | None, typer.Option("--timeout", help="Seconds for a page to load, and again for its "
-                                                  "comment to appear (default: data/capture.yaml's: 30 and 15).",
+                                                  "comment to appear (default 30 and 15).",
                                                   min=1)]
 
 
@@ -30,7 +31,8 @@ def _limits(timeout: float | None) -> Limits:
 
 
 def _files(cap: Capture) -> str:
-    return ", ".join(shown(cap.folder / f.name) for f in cap.files) or "no files"
+    names = [f.name for f in cap.files] + [s.token for s in cap.stamps if s.token]
+    return ", ".join(shown(cap.folder / name) for name in names) or "no files"
 
 
 def _line(label: str, cap: Capture) -> str:
@@ -58,7 +60,7 @@ def capture(
     folder; a comment found is added to the case file with still_online. One line per case; exit status 1 if a
     comment was not found."""
     from ..evidence.capture import capture as capture_url
-    from ..evidence.casefile import capture_case
+    from ..evidence.casefile import capture_case_noted
 
     limits = _limits(timeout)
     if url is not None:
@@ -66,6 +68,8 @@ def capture(
             fail_usage("give either case files or --url, not both")
         if not text:
             fail_usage("--url needs --text: the comment's text as quoted")
+        if out_.exists() and not out_.is_dir():
+            fail_usage(f"--out {shown(out_)} is a file: give the folder the capture's files go in")
         with user_errors(ctx, writing=out_):
             authorities = _project_authorities(out_)
             cap = capture_url(url, text=text or "", author=author, posted=None, folder=out_, authorities=authorities,
@@ -77,22 +81,43 @@ def capture(
     failed = 0
     with user_errors(ctx):
         paths = find_case_files(cases or [])
-    for path in paths:
-        with user_errors(ctx, writing=path.parent):
-            try:
-                cap = capture_case(path, limits=limits, update_case=not no_update)
-            except Exception as exc:  # one bad case never stops the others: said, and counted
-                from ..errors import ComplaintsError
+    try:
+        for path in paths:
+            with user_errors(ctx, writing=path.parent):
+                try:
+                    cap, unregistered = capture_case_noted(path, limits=limits, update_case=not no_update)
+                except Exception as exc:  # one bad case never stops the others: said, and counted
+                    from ..errors import ComplaintsError
 
-                if not isinstance(exc, ComplaintsError | OSError | ImportError) or _is_no_browser(exc):
-                    raise
-                err.print(f"{shown(path)}: error: {exc}", markup=False)
-                failed += 1
-                continue
-        out.print(_line(shown(path), cap) + ("\n  added to the case file" if cap.found and not no_update else ""),
-                  markup=False)
-        failed += not cap.found
+                    if not isinstance(exc, ComplaintsError | OSError | ImportError) or _is_no_browser(exc):
+                        raise
+                    said = str(exc)
+                    err.print(said if said.startswith(shown(path)) else f"{shown(path)}: error: {said}", markup=False)
+                    failed += 1
+                    continue
+            after = ("added to the case file" if cap.found and not no_update else
+                     "the case file left as it was (--no-update)" if cap.found else "nothing added to the case file")
+            out.print(_line(shown(path), cap) + f"\n  {after}" + (f"\n  {unregistered}" if unregistered else ""),
+                      markup=False)
+            failed += not cap.found
+    except KeyboardInterrupt:
+        _interrupted()
     raise typer.Exit(1 if failed else 0)
+
+
+def _when(moment: datetime) -> str:
+    """2026-12-02 19:03 UTC+05:00: a register's time as the command line says it (Kazakhstan time)."""
+    from ..case.when import kz_zone
+
+    at = moment.astimezone(kz_zone())
+    offset = at.strftime("%z")
+    return f"{at:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}"
+
+
+def _interrupted() -> None:
+    err.print("interrupted: every file written is whole, and each case file is as it was or fully updated; a"
+              " capture cut short may have left pictures without their record (capture again)", markup=False)
+    raise typer.Exit(130) from None
 
 
 def _is_no_browser(exc: Exception) -> bool:
@@ -137,25 +162,35 @@ def watch(
             text += "\n  added to the case file"
         if result.error:
             text += f"\n  error: {result.error}"
+        seen = result.sighting
+        if seen is not None and seen.state == "removed" and seen.first_missed is not None:
+            text += ("\n  the register: removed, missing since " + _when(seen.first_missed)
+                     + (f" (last seen online {_when(seen.last_seen)})" if seen.last_seen else " (never seen online"
+                        " by watch or capture)"))
+        elif seen is not None and seen.state == "online" and seen.last_seen is not None:
+            text += f"\n  the register: online, last seen {_when(seen.last_seen)}"
         return text
 
-    with user_errors(ctx):
-        total = len(find_case_files(paths))
-        if sys.stderr.isatty():
-            with Progress(TextColumn("watch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                          transient=True) as bar:
-                task = bar.add_task("watch", total=total)
+    try:
+        with user_errors(ctx):
+            total = len(find_case_files(paths))
+            if sys.stderr.isatty():
+                with Progress(TextColumn("watch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                              transient=True) as bar:
+                    task = bar.add_task("watch", total=total)
 
-                def done(result: WatchResult) -> None:
-                    bar.advance(task)
+                    def done(result: WatchResult) -> None:
+                        bar.advance(task)
+                        out.print(said(result), markup=False)
+
+                    results = run_watch(paths, db=db, workers=workers, pace=pace, limits=_limits(timeout), on_done=done)
+            else:
+                def plain(result: WatchResult) -> None:
                     out.print(said(result), markup=False)
 
-                results = run_watch(paths, db=db, workers=workers, pace=pace, limits=_limits(timeout), on_done=done)
-        else:
-            def plain(result: WatchResult) -> None:
-                out.print(said(result), markup=False)
-
-            results = run_watch(paths, db=db, workers=workers, pace=pace, limits=_limits(timeout), on_done=plain)
+                results = run_watch(paths, db=db, workers=workers, pace=pace, limits=_limits(timeout), on_done=plain)
+    except KeyboardInterrupt:
+        _interrupted()
     found = sum(1 for r in results if r.capture is not None and r.capture.found)
     err.print(f"{found} of {len(results)} comments found online", markup=False)
     raise typer.Exit(0 if all(r.ok for r in results) else 1)

@@ -21,13 +21,14 @@ from typing import Any
 
 from ..case.read import CaseFile, ProjectFile, load_case
 from ..case.write import REMOVE, check_text, updated_text
-from ..errors import CaseError, UsageError
+from ..errors import CaseError, ComplaintsError, UsageError
 from ..files import unchanged, write_whole
 from ..layout import shown
 from .capture import Job, Limits, capture_many, words
 from .record import ROLES, Capture
 
-__all__ = ["EVIDENCE_FOLDER", "add_to_case", "authorities_for", "capture_case", "job_for_case"]
+__all__ = ["EVIDENCE_FOLDER", "add_to_case", "authorities_for", "capture_case", "capture_case_noted", "job_for_case",
+           "note_sighting"]
 
 EVIDENCE_FOLDER = "evidence"
 
@@ -66,15 +67,53 @@ def job_for_case(case_path: Path, *, authorities: Sequence[Any] | None = None) -
 
 
 def capture_case(case_path: Path, *, authorities: Sequence[Any] | None = None, limits: Limits | None = None,
-                 update_case: bool = True, browser: str | None = None) -> Capture:
+                 update_case: bool = True, browser: str | None = None, register: bool = True,
+                 db: Path | None = None) -> Capture:
     """Capture a case's comment into its evidence folder; a found capture is added to the case file
-    (`update_case`). `browser`: default the project's `browser:`, else found (browser.find_browser)."""
+    (`update_case`), and every outcome recorded in the register as `watch` does (`register`; see note_sighting;
+    a register that cannot be written is said by `capture_case_noted`). `browser`: default the project's
+    `browser:`, else found (browser.find_browser)."""
+    return capture_case_noted(case_path, authorities=authorities, limits=limits, update_case=update_case,
+                              browser=browser, register=register, db=db)[0]
+
+
+def capture_case_noted(case_path: Path, *, authorities: Sequence[Any] | None = None, limits: Limits | None = None,
+                       update_case: bool = True, browser: str | None = None, register: bool = True,
+                       db: Path | None = None) -> tuple[Capture, str | None]:
+    """capture_case, and why the register was not updated where it was not (None when it was, or not asked)."""
     job, loaded = job_for_case(case_path, authorities=authorities)
     cap = capture_many([job], workers=1, pace=0.0, limits=limits,
                        browser=browser or loaded.project.project.browser)[0]
     if update_case and cap.found:
         add_to_case(case_path, cap)
-    return cap
+    problem = note_sighting(case_path, cap, case_id=loaded.id, db=db)[1] if register else None
+    return cap, problem
+
+
+def note_sighting(case_path: Path, cap: Capture, *, case_id: str | None = None,
+                  db: Path | None = None) -> tuple[Any, str | None]:
+    """A capture of a case's comment recorded in the register (`db`, default complaints.db beside the case's
+    complaints.yaml; none where there is no project): the Sighting, or None and why it was not recorded."""
+    import sqlite3
+
+    from ..case.when import kz_zone
+    from ..layout import find_project
+    from ..register.sightings import record_sighting
+
+    register = db
+    if register is None:
+        project = find_project(case_path)
+        if project is None:
+            return None, None
+        register = project.parent / "complaints.db"
+    try:
+        if case_id is None:
+            case_id = load_case(case_path).id
+        when = cap.taken if cap.taken.tzinfo else cap.taken.replace(tzinfo=kz_zone())
+        return record_sighting(register, case_id, cap.url, when, cap.outcome, cap.detail,
+                               capture=cap.stem or None), None
+    except (ComplaintsError, OSError, sqlite3.Error) as exc:
+        return None, f"the register was not updated: {exc}"
 
 
 def _taken(cap: Capture) -> str:
@@ -97,8 +136,16 @@ def evidence_items(case_path: Path, cap: Capture) -> list[dict[str, Any]]:
                                 "description": {k: str(v) for k, v in descriptions[role].items()},
                                 "taken": _taken(cap), "sha256": kept.sha256}
         if by:
-            item["timestamped_by"] = by
+            item["timestamped_by"] = list(by)  # a list of its own: one shared list is written as a YAML anchor
         items.append(item)
+    for stamp in cap.stamps:  # the tokens themselves: what proves the time the letter states
+        if not stamp.token:
+            continue
+        token = cap.folder / stamp.token
+        items.append({"file": (rel / stamp.token).as_posix(),
+                      "description": {k: str(v).replace("{authority}", stamp.authority)
+                                      for k, v in descriptions["token"].items()},
+                      "taken": _taken(cap), "sha256": hashlib.sha256(token.read_bytes()).hexdigest()})
     return items
 
 
@@ -112,7 +159,7 @@ def _unmarked(text: str) -> str:
 
 
 _TOOL_FILE = re.compile(r"^evidence/(?P<stem>capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-"
-                        r"(?:comment\.png|page\.png|page\.mhtml|record\.json)$")
+                        r"(?:comment\.png|page\.png|page\.mhtml|record\.json|record\.[A-Za-z0-9._-]+\.tsr)$")
 
 
 def _between(text: str) -> list[int]:

@@ -12,16 +12,13 @@
 
 from __future__ import annotations
 
-import importlib
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..case.when import kz_zone
 from ..errors import ComplaintsError
-from ..layout import PROJECT_FILE, find_case_files, find_project
+from ..layout import find_case_files
 from .capture import Job, Limits, capture_many, words
 from .record import Capture
 
@@ -51,7 +48,7 @@ def watch(paths: Sequence[str | Path], *, db: Path | None = None, workers: int |
     """Re-check every case under `paths` (see the module's docstring). `db`: the register (default complaints.db
     beside each case's complaints.yaml; none recorded for a case without one). Workers and pace default to
     data/capture.yaml's."""
-    from .casefile import add_to_case, job_for_case
+    from .casefile import add_to_case, job_for_case, note_sighting
 
     pacing = words()["pacing"]
     workers = int(pacing["workers"]) if workers is None else workers
@@ -87,7 +84,7 @@ def watch(paths: Sequence[str | Path], *, db: Path | None = None, workers: int |
                 result.error = f"the case file was not updated: {exc}"
             except Exception as exc:  # noqa: BLE001 - a YAML the writer cannot read: said, and the others go on
                 result.error = f"the case file was not updated: {type(exc).__name__}: {exc}"
-        result.sighting, problem = _sight(result, job, cap, db)
+        result.sighting, problem = note_sighting(result.case, cap, case_id=result.case_id, db=db)
         if problem:
             result.error = f"{result.error}; {problem}" if result.error else problem
         if on_done:
@@ -99,25 +96,3 @@ def watch(paths: Sequence[str | Path], *, db: Path | None = None, workers: int |
     if jobs:
         capture_many(jobs, workers=workers, pace=pace, on_done=done, limits=limits, browser=configured)
     return results
-
-
-def _sight(result: WatchResult, job: Job, cap: Capture, db: Path | None) -> tuple[Any, str | None]:
-    """The sighting recorded in the register, or why none was."""
-    register = db
-    if register is None:
-        project = find_project(result.case)
-        if project is None:
-            return None, None
-        register = project.parent / "complaints.db"
-        assert project.name == PROJECT_FILE
-    try:
-        record_sighting = importlib.import_module("complaints.register.sightings").record_sighting  # helper C's
-    except ImportError as exc:
-        return None, f"the register was not updated: complaints.register.sightings cannot be loaded ({exc})"
-    try:
-        when = cap.taken if cap.taken.tzinfo else cap.taken.replace(tzinfo=kz_zone())
-        sighting = record_sighting(register, result.case_id or "", job.url, when, cap.outcome,
-                                   cap.detail, capture=cap.stem or None)
-    except (ComplaintsError, OSError, sqlite3.Error) as exc:
-        return None, f"the register was not updated: {exc}"
-    return sighting, None

@@ -251,7 +251,9 @@ def _comment(case: CaseFile, lang: str, say: Phrases, n: int, annexes: dict[tupl
         description = pick(item.description, lang)
         if item.file is not None:
             found = case.evidence_files[i]
-            key = ("file", found.sha256)
+            # one annex per file content, so two cases citing one picture share it; but each capture's files are
+            # its own, even when a page did not change between two captures (the later one proves the later time)
+            key = ("capture", found.path.as_posix()) if is_capture_file(item.file) else ("file", found.sha256)
             stamped = list(dict.fromkeys(item.timestamped_by or ()))
             if key not in annexes:
                 place = found.path.relative_to(case.root).as_posix() if stamped or item.sha256 else None

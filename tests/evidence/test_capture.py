@@ -271,8 +271,13 @@ def test_timestamped_capture_in_the_case(site: Site, tmp_path: Path, request: py
     token = (tmp_path / "evidence" / stamp.token).read_bytes()
     verdict = timestamp.verify_token(token, cap.record.read_bytes(), timestamp.trust_of([authority]))
     assert verdict.ok, verdict.message
-    added = yaml.safe_load(first.read_text(encoding="utf-8"))["evidence"][-4:]
-    assert all(item["timestamped_by"] == ["local-tsa"] for item in added)
+    added = yaml.safe_load(first.read_text(encoding="utf-8"))["evidence"][-5:]
+    assert all(item["timestamped_by"] == ["local-tsa"] for item in added[:4])
+    # the token itself is annexed, with its own hash: the letter's "time-stamped by" has its proof beside it
+    assert added[4]["file"] == f"evidence/{stamp.token}" and "timestamped_by" not in added[4]
+    assert added[4]["sha256"] == hashlib.sha256(token).hexdigest()
+    assert "local-tsa" in added[4]["description"]["ru"]
+    assert "&id" not in first.read_text(encoding="utf-8")  # no YAML anchors for the user to puzzle over
 
 
 def test_long_page_screenshot_is_cut_and_said(site: Site, tmp_path: Path) -> None:

@@ -54,14 +54,14 @@ def test_capture_verify_cite_and_watch(site: Site, project: tuple[Path, Path, Pa
         data = yaml.safe_load(case.read_text(encoding="utf-8"))
         items = [e for e in data["evidence"] if "capture-" in e.get("file", "")]
         names = {Path(e["file"]).name.split("-")[-1] for e in items}
-        assert names == {"comment.png", "page.png", "page.mhtml", "record.json"}, items
+        assert names == {"comment.png", "page.png", "page.mhtml", "record.json", "record.Local_TSA.tsr"}, items
         stem = re.match(r"(capture-[\d-]+)-", Path(items[0]["file"]).name)[1]  # type: ignore[index]
         evidence = case.parent / "evidence"
         # two pictures, an archive, a record, a token from the authority named in complaints.yaml
         for suffix in ("comment.png", "page.png"):
             assert (evidence / f"{stem}-{suffix}").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert (evidence / f"{stem}-record.Local_TSA.tsr").stat().st_size > 500
-        assert all(e["timestamped_by"] == ["Local TSA"] for e in items)
+        assert all(e["timestamped_by"] == ["Local TSA"] for e in items if not e["file"].endswith(".tsr"))
         assert str(data["comment"]["still_online"]).replace(" ", "T").startswith(items[0]["taken"][:16])
         # the archive replays: Chromium opens the MHTML file itself and shows the comment in it
         mhtml = evidence / f"{stem}-page.mhtml"
@@ -83,7 +83,7 @@ def test_capture_verify_cite_and_watch(site: Site, project: tuple[Path, Path, Pa
     assert len(letters) == 6
     for name, text in letters.items():
         assert "Local TSA" in text and "RFC 3161" in text, name
-        assert "-comment.png" in text and "-page.mhtml" in text, name
+        assert "-comment.png" in text and "-page.mhtml" in text and "-record.Local_TSA.tsr" in text, name
 
     # a tampered screenshot is caught, by its name
     comment_png = next((first.parent / "evidence").glob("capture-*-comment.png"))
@@ -99,6 +99,12 @@ def test_capture_verify_cite_and_watch(site: Site, project: tuple[Path, Path, Pa
     site.remove("/news/article-1")
     watched = complaints("watch", str(folder), "--workers", "2", "--pace", "0", cwd=folder.parent)
     assert watched.returncode == 1
-    assert "not-found" in watched.stdout
+    assert "not-found" in watched.stdout and "the register: removed, missing since" in watched.stdout
     status = complaints("check", str(first), cwd=folder.parent)
-    assert "comment-removed" in status.stdout + status.stderr
+    assert "comment-removed" in status.stdout + status.stderr and "last seen online" in status.stdout + status.stderr
+
+    # a token the letters cite, deleted: the case no longer validates (it is one of its annexes)
+    token = next((first.parent / "evidence").glob("capture-*-record.Local_TSA.tsr"))
+    token.unlink()
+    checked = complaints("validate", str(first), cwd=folder.parent)
+    assert checked.returncode == 1 and token.name in checked.stdout + checked.stderr
