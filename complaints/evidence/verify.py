@@ -87,6 +87,7 @@ class _Run:
     def __init__(self, project: Path | None, system: bool):
         self.project, self.system = project, system
         self.trusts: dict[Path | None, Trust | CaseError] = {}
+        self.seen: set[Path] = set()  # the records verified, resolved
 
     def trust(self, case_path: Path) -> Trust | CaseError:
         found = self.project if self.project is not None else find_project(case_path)
@@ -136,6 +137,7 @@ class _Run:
 
     def record(self, name: str, record: Path, shown_as: str, trust: Trust | CaseError) -> list[Finding]:
         """The files a record lists against it, and its tokens against its bytes."""
+        self.seen.add(record)
         try:
             data = record.read_bytes()
             content = read_record(record)
@@ -222,8 +224,17 @@ def verify_evidence(paths: Iterable[str | Path], *, project: str | Path | None =
     findings: list[Finding] = []
     for path in cases:
         findings += run.case(path)
+    # the captures no case lists any more (a removal seen by watch, the captures between the first and the latest)
+    # are evidence too: every record in the folders given is verified, once
+    for folder in (p for p in given if p.is_dir()):
+        for record in sorted(folder.rglob("capture-*-record.json")):
+            if record.resolve() not in run.seen and _RECORD.match(record.name) and record.resolve().is_relative_to(
+                    folder.resolve()):
+                records.append(record)
     for record in records:
         name = shown(record)
+        if record.resolve() in run.seen:
+            continue
         findings += run.record(name, record.resolve(), record.name, run.trust(record))
     return findings
 

@@ -250,3 +250,17 @@ def test_a_file_of_a_record_that_links_outside_the_root_is_not_read(cases: Path,
     findings = verify_evidence([case])
     assert [(f.kind, f.path) for f in findings if f.kind == "error"] == [
         ("error", f"evidence/{FILES['page']}"), ("error", f"evidence/{FILES['page']}")]
+
+
+def test_a_capture_no_case_lists_is_verified_from_its_folder(cases: Path, tsa: LocalTSA) -> None:
+    """A removal seen by watch (its capture not in the case file) is evidence too: a folder's records are all
+    verified, those the cases list once."""
+    make_capture(cases, tsa, listed=())
+    findings = verify_evidence([cases])
+    assert [f.kind for f in findings if f.token] == ["ok"]
+    record = cases / "evidence" / f"{STEM}-record.json"
+    record.write_bytes(record.read_bytes().replace(b'"status": 200', b'"status": 404'))
+    findings = verify_evidence([cases])
+    assert [f.kind for f in findings if f.token] == ["changed"]
+    make_capture(cases, None)  # now listed by the case: still checked once
+    assert len([f for f in verify_evidence([cases]) if f.token]) == 1
