@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import Message as HTTPMessage
 from functools import lru_cache
 from pathlib import Path
@@ -211,7 +212,7 @@ def _ask(authority: Authority, data: bytes, timeout: float) -> tuple[bytes, str]
     if verdict.kind == "invalid":
         raise _Failed(f"the token does not verify: {verdict.message}")
     # "untrusted" is kept: its certificate may be trusted later (complaints.yaml); `evidence --verify` says so
-    return reply, info.gen_time.isoformat()
+    return reply, _kz_time(info.gen_time)
 
 
 def _status(status: int) -> str:
@@ -392,7 +393,7 @@ def verify_token(token: bytes, data: bytes, trust: Trust) -> Verdict:
         return Verdict(False, "invalid", f"the reply holds no granted token: {_status(response.status)}")
     try:
         info = response.tst_info
-        when, signer = info.gen_time.isoformat(), _signer(response)
+        when, signer = _kz_time(info.gen_time), _signer(response)
         algorithm = info.message_imprint.hash_algorithm.dotted_string
         imprint = info.message_imprint.message
     except Exception as exc:  # noqa: BLE001 - a token the library cannot read is not a token
@@ -439,3 +440,11 @@ def _signer(response: TimeStampResponse) -> str | None:
         return None
     except Exception:  # noqa: BLE001 - only a name for the message
         return None
+
+
+def _kz_time(moment: datetime) -> str:
+    """A token's genTime as every other time of the tool is said: Kazakhstan time with its offset."""
+    from ..case.when import kz_zone
+
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(kz_zone()).isoformat()
