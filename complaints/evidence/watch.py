@@ -25,7 +25,7 @@ from ..layout import PROJECT_FILE, find_case_files, find_project
 from .capture import Job, Limits, capture_many, words
 from .record import Capture
 
-__all__ = ["WatchResult", "capture_many", "watch"]
+__all__ = ["WatchResult", "capture_many", "record_capture", "watch"]
 
 
 @dataclass
@@ -111,13 +111,16 @@ def _sight(result: WatchResult, job: Job, cap: Capture, db: Path | None) -> tupl
         register = project.parent / "complaints.db"
         assert project.name == PROJECT_FILE
     try:
-        record_sighting = importlib.import_module("complaints.register.sightings").record_sighting  # helper C's
+        return record_capture(register, result.case_id or "", job.url, cap), None
     except ImportError as exc:
         return None, f"the register was not updated: complaints.register.sightings cannot be loaded ({exc})"
-    try:
-        when = cap.taken if cap.taken.tzinfo else cap.taken.replace(tzinfo=kz_zone())
-        sighting = record_sighting(register, result.case_id or "", job.url, when, cap.outcome,
-                                   cap.detail, capture=cap.stem or None)
     except (ComplaintsError, OSError, sqlite3.Error) as exc:
         return None, f"the register was not updated: {exc}"
-    return sighting, None
+
+
+def record_capture(db: Path, case_id: str, url: str, cap: Capture) -> Any:
+    """A capture of the case's comment at `url` recorded in the register `db` as a sighting (what `watch` and the
+    desk's capture both do); raises what the register raises (ComplaintsError, OSError, sqlite3.Error)."""
+    record_sighting = importlib.import_module("complaints.register.sightings").record_sighting
+    when = cap.taken if cap.taken.tzinfo else cap.taken.replace(tzinfo=kz_zone())
+    return record_sighting(db, case_id, url, when, cap.outcome, cap.detail, capture=cap.stem or None)
