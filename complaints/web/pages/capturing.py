@@ -34,8 +34,9 @@ from ..safety import Outside, inside, media_type
 from ..view import Desk, desk, form_of, lang, page, redirect
 
 _starting = threading.Lock()  # two presses of "capture" at once start one capture
-_CAPTURE_FILE = re.compile(r"^(?P<stem>capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-(?P<role>comment|page|record)"
-                           r"\.(?:png|mhtml|json)$")
+_CAPTURE_FILE = re.compile(r"^(?P<stem>capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-(?P<end>comment\.png|page\.png"
+                           r"|page\.mhtml|record\.json)$")
+_ROLE = {"comment.png": "comment", "page.png": "page", "page.mhtml": "archive", "record.json": "record"}
 SERVED = (".png", ".jpg", ".jpeg", ".pdf", ".mhtml", ".json", ".tsr", ".txt")  # what /evidence hands out
 
 
@@ -191,8 +192,9 @@ def captures_of(root: Path, folder: Path, data: dict[str, Any]) -> list[dict[str
                 link = evidence_link(path.relative_to(root).as_posix())
         except (Outside, ValueError, OSError):
             pass
-        entry["files"].append({"role": named["role"], "name": Path(item["file"]).name, "link": link})
-        if named["role"] == "comment" and link:
+        role = _ROLE[named["end"]]
+        entry["files"].append({"role": role, "name": Path(item["file"]).name, "link": link})
+        if role == "comment" and link:
             entry["closeup"] = link
         for by in item.get("timestamped_by") or []:
             if isinstance(by, str) and by not in entry["stamped"]:
