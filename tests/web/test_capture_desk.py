@@ -87,7 +87,7 @@ def test_a_removed_comment_is_said_and_the_case_file_is_left_alone(
                                              outcome=words.say("cases.online.outcome.not-found", "ru")))
     expect(missed).to_contain_text("Файл дела не изменён")
     page.locator("#capture-detail summary").click()
-    expect(page.locator("#capture-detail")).to_contain_text("the text is not on it")
+    expect(page.locator("#capture-detail")).to_contain_text("страница загрузилась (статус 200), но текста на ней нет")
     assert first.read_bytes() == before
     page.goto(desk.url + "cases")
     assert page.locator(f"#cases tbody tr[data-file='{FIRST}']").get_attribute("data-online") == "removed"
@@ -107,6 +107,8 @@ def test_the_page_in_kazakh_and_english(serve, tmp_path: Path, browser_page: Pag
     page.click("#capture-now")
     expect(page.locator("#capture-job")).to_have_attribute("data-running", "no", timeout=90_000)
     expect(page.locator("#capture-missed")).to_contain_text("The comment was not found: the comment is not on the page")
+    page.locator("#capture-detail summary").click()
+    expect(page.locator("#capture-detail")).to_contain_text("the page loaded (status 200), but the text is not on it")
 
 
 def test_no_browser_is_said_with_what_to_install(serve, tmp_path: Path, browser_page: Page,
