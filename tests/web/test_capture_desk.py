@@ -131,3 +131,22 @@ def test_evidence_files_are_served_only_from_inside_the_project(serve, tmp_path:
     ask = browser_page.request
     for rel in ("../secret.png", "/etc/passwd", "complaints.yaml", FIRST, "evidence/../complaints.yaml"):
         assert ask.get(desk.url + f"evidence?file={rel}").status == 404, rel
+
+
+def test_one_capture_at_a_time(serve, tmp_path: Path, browser_page: Page, site: Site) -> None:  # noqa: F811
+    _, second = _project(site, tmp_path / "project")
+    site.remove("/news/article-1")  # the first capture waits for a text that never comes: still running
+    desk = serve(tmp_path / "project")
+    page = browser_page
+    page.goto(desk.url + f"case?file={FIRST}")
+    token = page.locator("#capture-form input[name=csrf]").get_attribute("value")
+    where = []
+    for rel in (FIRST, second.name):
+        sent = page.request.post(desk.url + "case/capture", form={"csrf": token or "", "file": rel}, max_redirects=0)
+        assert sent.status == 303
+        where.append(sent.headers["location"])
+    assert where[0] == where[1]  # the second press shows the capture already running
+    page.goto(desk.url + f"case?file={second.name}")
+    expect(page.locator("#capture-running")).to_be_visible()
+    refused = page.request.post(desk.url + "case/capture", form={"file": FIRST}, max_redirects=0)
+    assert refused.status == 403  # no CSRF token: nothing started
