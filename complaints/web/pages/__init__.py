@@ -12,6 +12,7 @@ MODULES = (
     "first_run",
     "cases",
     "case",
+    "capturing",
     "letters",
     "batch",
     "importing",

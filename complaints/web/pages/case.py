@@ -37,6 +37,7 @@ from .. import caseform, words
 from ..problems import Said, say
 from ..safety import EVIDENCE_TYPES, MAX_UPLOAD, Outside, free_name, inside, safe_name
 from ..view import desk, form_of, lang, page, redirect
+from .capturing import captures_of, running
 
 CASE_ENDINGS = (".yaml", ".yml")
 UPLOAD = f"evidence.{caseform.NEW}.upload"
@@ -316,6 +317,8 @@ def _show(request: Request, opened: Opened, values: Mapping[str, Any], problems:
         "letters": f"/letters?file={quote(opened.rel)}" if opened.rel else None,
         "applicant_kinds": caseform.APPLICANT_KINDS, "inline_norms": _inline_norms(opened.data, language),
         "online": _online(here.db, opened.data, language) if opened.rel else None,
+        "captures": captures_of(root, opened.folder or root, opened.data) if opened.rel else [],
+        "capturing": running(here),
         "problems_under": lambda section: any(k == section or k.startswith(section + ".") for k in problems),
     }, status=status)
 
