@@ -505,15 +505,24 @@ def capture_many(jobs: Sequence[Job], *, workers: int, pace: float, on_done: OnD
     for i, job in enumerate(jobs):
         why = refusal(job.url)
         if why:
-            results[i] = refused(job, why.rstrip(":") + (f" {job.url}" if why.endswith(":") else ""))
+            results[i] = refused(job, why + (f" {job.url}" if why.endswith(":") else ""))
             if on_done:
                 on_done(job, results[i])  # type: ignore[arg-type]
         else:
             todo.append(i)
     if todo:
         choice = find_browser(browser)
-        asyncio.run(_run([(i, jobs[i]) for i in todo], results, workers=max(1, workers), pace=max(0.0, pace),
-                         on_done=on_done, limits=limits, choice=choice))
+        work = _run([(i, jobs[i]) for i in todo], results, workers=max(1, workers), pace=max(0.0, pace),
+                    on_done=on_done, limits=limits, choice=choice)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the usual case: no event loop in this thread
+            asyncio.run(work)
+        else:  # called from async code (a notebook, a server): the captures get a thread and a loop of their own
+            import concurrent.futures
+
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, work).result()
     return [r for r in results if r is not None]
 
 

@@ -54,11 +54,11 @@ def test_a_found_capture_shows_its_close_up_and_goes_into_the_case_file(
     data = yaml.safe_load(first.read_text(encoding="utf-8"))
     captured = [e for e in data["evidence"] if Path(e.get("file") or "").name.startswith("capture-")]
     assert sorted(Path(e["file"]).name.rsplit("-", 1)[1] for e in captured) == \
-        ["comment.png", "page.mhtml", "page.png", "record.json"]
+        ["comment.png", "page.mhtml", "page.png", "record.json", "tsa.tsr"]  # the token: record.local-tsa.tsr
     for item in captured:
         file = first.parent / item["file"]
         assert hashlib.sha256(file.read_bytes()).hexdigest() == item["sha256"]
-        assert item["timestamped_by"] == ["local-tsa"]
+        assert item.get("timestamped_by") == (None if file.suffix == ".tsr" else ["local-tsa"])
     assert captured[0]["taken"] and data["comment"]["still_online"] == captured[0]["taken"]
     assert got.body() == (first.parent / next(e["file"] for e in captured if e["file"].endswith("comment.png"))
                           ).read_bytes()
