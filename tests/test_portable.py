@@ -169,7 +169,7 @@ def _text_opens_without_encoding(path: Path) -> list[str]:
         if name in ("read_text", "write_text") and "encoding" not in keywords:
             found.append(f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)[:70]}")
         elif name == "open" and not (method and ast.unparse(func.value) in ("os", "webbrowser", "zipfile", "tarfile",
-                                                                                "opener")):  # urllib: not a file
+                                                                                "opener", "Image")):  # urllib, Pillow
             args = node.args[0 if method else 1:]
             mode = keywords.get("mode") or (args[0] if args else None)
             text = not (isinstance(mode, ast.Constant) and "b" in str(mode.value))

@@ -31,6 +31,7 @@ from ...errors import ComplaintsError
 from ..problems import say_text
 from ..safety import Outside, inside, media_type
 from ..view import Desk, desk, form_of, lang, page, redirect
+from .opened import open_case
 
 _starting = threading.Lock()  # two presses of "capture" at once start one capture
 _CAPTURE_FILE = re.compile(r"^(?P<stem>capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-(?P<end>comment\.png|page\.png"
@@ -109,14 +110,13 @@ def start(here: Desk, rel: str, path: Path, case_id: str) -> CaptureJob:
 
 async def begin(request: Request) -> Response:
     """POST: capture the case's comment now."""
-    from .case import _open
 
     here = desk(request)
     form = await form_of(request)
     rel = form.get("file")
     if not isinstance(rel, str) or not rel:
         raise HTTPException(400)
-    opened = await run_in_threadpool(_open, here.root, rel)
+    opened = await run_in_threadpool(open_case, here.root, rel)
     if opened.broken or opened.path is None or opened.rel is None:
         raise HTTPException(400)
     job = start(here, opened.rel, opened.path, str(opened.data.get("id") or ""))

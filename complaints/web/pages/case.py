@@ -12,51 +12,32 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ...batch.manifest import sha256_file
 from ...case import law
-from ...case.load import read_yaml
 from ...case.model import ID_PATTERN, REQUESTS
 from ...case.write import check_text, draft_case, put, suggest_id, updated_text, write_case
 from ...errors import CaseError, Problem
 from ...files import unchanged, write_new
-from ...layout import LANGUAGES, PROJECT_FILE, shown
+from ...layout import LANGUAGES, shown
 from ...letter.phrases import phrases, pick
 from .. import caseform, words
 from ..problems import Said, say
 from ..safety import EVIDENCE_TYPES, MAX_UPLOAD, Outside, free_name, inside, safe_name
 from ..view import desk, form_of, lang, page, redirect
 from .capturing import captures_of, running
-
-CASE_ENDINGS = (".yaml", ".yml")
-UPLOAD = f"evidence.{caseform.NEW}.upload"
-
-
-@dataclass
-class Opened:
-    """The case the page is about: a new one (no file yet), or a file of the project as it is on disk now."""
-
-    rel: str | None = None
-    path: Path | None = None
-    text: str = ""
-    sha: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-    broken: list[Problem] = field(default_factory=list)  # the file cannot be read as YAML: no form for it
-
-    @property
-    def folder(self) -> Path | None:
-        return self.path.parent if self.path else None
+from .opened import Opened
+from .opened import open_case as _open
 
 
 @dataclass
@@ -76,26 +57,9 @@ class Checked:
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
 
+UPLOAD = f"evidence.{caseform.NEW}.upload"
 
-def _open(root: Path, rel: str) -> Opened:
-    """The case file `rel` of the project; 404 for a path outside it or a file that is no case file."""
-    try:
-        path = inside(root, rel)
-    except Outside:
-        raise HTTPException(404) from None
-    if not path.is_file() or path.suffix.lower() not in CASE_ENDINGS or path.name == PROJECT_FILE:
-        raise HTTPException(404)
-    raw = path.read_bytes()
-    opened = Opened(rel=path.relative_to(root.resolve()).as_posix(), path=path, sha=hashlib.sha256(raw).hexdigest())
-    try:
-        opened.text = raw.decode("utf-8")
-        doc = read_yaml(path, display=shown(path), content=raw)
-        opened.data = doc.data if isinstance(doc.data, dict) else {}
-    except UnicodeDecodeError:
-        opened.broken = [Problem(shown(path), 1, 1, "", "cannot read it as UTF-8 text")]
-    except CaseError as exc:
-        opened.broken = list(exc.problems)
-    return opened
+
 
 
 def _check(root: Path, opened: Opened, filled: caseform.Filled) -> Checked:
