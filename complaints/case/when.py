@@ -187,3 +187,12 @@ def utc_offset_label(dt: datetime) -> str:
     sign = "+" if total >= 0 else "-"
     hours, minutes = divmod(abs(total), 60)
     return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+
+def kz_time_text(moment: datetime, *, seconds: bool = True) -> str:
+    """2026-12-02 19:03:12 UTC+05:00: an instant in Kazakhstan time with its offset, as the tool's records, the
+    close-up's header and the command line say it (a letter's times go through Babel, in its language)."""
+    at = moment.astimezone(kz_zone())
+    offset = at.strftime("%z")
+    return f"{at.strftime('%Y-%m-%d %H:%M:%S' if seconds else '%Y-%m-%d %H:%M')} UTC{offset[:3]}:{offset[3:]}"

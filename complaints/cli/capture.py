@@ -4,13 +4,13 @@ parses, calls the library (evidence/casefile.py, evidence/watch.py), prints."""
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..case.when import kz_time_text
 from ..layout import find_case_files, find_project, shown
 from .common import app, err, fail_usage, out, user_errors
 
@@ -105,15 +105,6 @@ def capture(
     raise typer.Exit(1 if failed else 0)
 
 
-def _when(moment: datetime) -> str:
-    """2026-12-02 19:03 UTC+05:00: a register's time as the command line says it (Kazakhstan time)."""
-    from ..case.when import kz_zone
-
-    at = moment.astimezone(kz_zone())
-    offset = at.strftime("%z")
-    return f"{at:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}"
-
-
 def _interrupted() -> None:
     err.print("interrupted: every file written is whole, and each case file is as it was or fully updated; a"
               " capture cut short may have left pictures without their record (capture again)", markup=False)
@@ -164,11 +155,11 @@ def watch(
             text += f"\n  error: {result.error}"
         seen = result.sighting
         if seen is not None and seen.state == "removed" and seen.first_missed is not None:
-            text += ("\n  the register: removed, missing since " + _when(seen.first_missed)
-                     + (f" (last seen online {_when(seen.last_seen)})" if seen.last_seen else " (never seen online"
-                        " by watch or capture)"))
+            last = (f" (last seen online {kz_time_text(seen.last_seen, seconds=False)})" if seen.last_seen
+                    else " (never seen online by watch or capture)")
+            text += f"\n  the register: removed, missing since {kz_time_text(seen.first_missed, seconds=False)}{last}"
         elif seen is not None and seen.state == "online" and seen.last_seen is not None:
-            text += f"\n  the register: online, last seen {_when(seen.last_seen)}"
+            text += f"\n  the register: online, last seen {kz_time_text(seen.last_seen, seconds=False)}"
         return text
 
     try:

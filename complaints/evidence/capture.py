@@ -47,13 +47,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..case.when import kz_zone
+from ..case.when import kz_time_text, kz_zone
 from ..errors import DataError
 from ..files import write_new
 from .browser import find_browser, open_browser
 from .record import Capture, CapturedFile, record_bytes, stem_for
 
-__all__ = ["Job", "Limits", "OnDone", "capture", "capture_many", "capture_page", "normalise", "words", "kz_time_text"]
+__all__ = ["Job", "Limits", "OnDone", "capture", "capture_many", "capture_page", "normalise", "words"]
 
 
 # ---------------------------------------------------------------- the tool's words and limits
@@ -169,12 +169,6 @@ _LOGIN = "(args) => {" + _JS_NORM + """
   for (const sign of args.signs) { if (text.includes(sign)) return '"' + sign + '"'; }
   return null;
 }"""
-
-
-def kz_time_text(moment: datetime) -> str:
-    """2026-12-02 19:03:12 UTC+05:00: a time as the close-up's header says it."""
-    offset = moment.strftime("%z")
-    return f"{moment.strftime('%Y-%m-%d %H:%M:%S')} UTC{offset[:3]}:{offset[3:]}"
 
 
 # ---------------------------------------------------------------- one capture

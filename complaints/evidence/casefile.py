@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..case.read import CaseFile, ProjectFile, load_case
+from ..case.when import kz_time_text
 from ..case.write import REMOVE, check_text, updated_text
 from ..errors import CaseError, ComplaintsError, UsageError
 from ..files import unchanged, write_whole
@@ -56,9 +57,7 @@ def job_for_case(case_path: Path, *, authorities: Sequence[Any] | None = None) -
                          " be written outside it")
     posted = None  # as the close-up's header says it: Kazakhstan time in force then, with its offset
     if comment.posted is not None:
-        at = comment.posted.in_kazakhstan()
-        offset = at.strftime("%z")
-        posted = (f"{at:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}" if comment.posted.has_time
+        posted = (kz_time_text(comment.posted.instant(), seconds=False) if comment.posted.has_time
                   else comment.posted.day.isoformat())
     job = Job(url=url, text=comment.text.strip(), author=comment.author, posted=posted, folder=folder,
               authorities=tuple(authorities_for(loaded.project) if authorities is None else authorities),
