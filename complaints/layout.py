@@ -33,6 +33,13 @@ def find_project(start: str | Path) -> Path | None:
     return None
 
 
+def case_root(case_path: Path) -> Path:
+    """The case's root folder (that of its complaints.yaml, else its own), resolved: what its evidence paths must
+    stay inside and what annex paths are relative to."""
+    project = find_project(case_path)
+    return (project.parent if project else Path(case_path).parent).resolve()
+
+
 def find_case_files(paths: Iterable[str | Path]) -> list[Path]:
     """Case files named by files, folders (searched recursively) or globs, in a stable order."""
     found: dict[Path, None] = {}

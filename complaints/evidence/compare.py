@@ -26,7 +26,7 @@ from ..batch.manifest import listed, sha256_file
 from ..case.load import read_yaml
 from ..case.model import CaseId, Evidence
 from ..errors import CaseError, UsageError
-from ..layout import find_case_files, find_project, shown
+from ..layout import case_root, find_case_files, find_project, shown
 
 __all__ = ["CHANGES", "Finding", "check_evidence", "summary"]
 
@@ -207,7 +207,7 @@ class _Check:
 
     def now(self, path: Path, name: str, items: list[Evidence]) -> tuple[list[_Now], list[Finding]]:
         """The case's evidence files as they are now: hashed where they are there and inside the root folder."""
-        root = _root(path)
+        root = case_root(path)
         now, problems = [], []
         for i, item in enumerate(items):
             if item.file is None:
@@ -237,7 +237,7 @@ class _Check:
             return [], [], False
         raw: list[tuple[str, Finding]] = []
         notes: dict[str, Finding] = {}  # a letter filed again is noted once
-        root = _root(path)
+        root = case_root(path)
         rendered = (self.manifest or {}).get(case_id, [])
         filings = register.filings("WHERE case_id = ?", (case_id,))
         annexes = register.annexes([f.id for f in filings])
@@ -269,13 +269,6 @@ class _Check:
                     " not checked")
             notes[note] = Finding(name, "unchecked", note=note)
         return raw, list(notes.values()), bool(filings)
-
-
-def _root(case_path: Path) -> Path:
-    """The case's root folder (that of its complaints.yaml, else its own), resolved: what annex paths are
-    relative to."""
-    project = find_project(case_path)
-    return (project.parent if project else case_path.parent).resolve()
 
 
 def _by_path(name: str, path: Path, now: list[_Now], recorded: dict[str, tuple[int, str]],

@@ -25,7 +25,7 @@ from ..case.load import read_yaml
 from ..case.model import Evidence
 from ..case.read import load_project
 from ..errors import CaseError, UsageError, printable
-from ..layout import find_case_files, find_project, shown
+from ..layout import case_root, find_case_files, find_project, shown
 from .record import is_stem, read_record
 from .timestamp import Trust, authorities_of, trust_of, verify_token
 
@@ -111,7 +111,7 @@ class _Run:
             items = TypeAdapter(list[Evidence]).validate_python(data.get("evidence") or [], context={})
         except ValidationError:
             return [Finding(name, "error", note="the evidence list is not valid; `complaints validate` says why")]
-        root = _root(path)
+        root = case_root(path)
         findings: list[Finding] = []
         records: dict[Path, str] = {}  # a capture record's path → as the case names it
         for i, item in enumerate(items):
@@ -154,7 +154,7 @@ class _Run:
                                         " file name beside it; it is not read"))
                 continue
             target = record.parent / file
-            if target.exists() and not target.resolve().is_relative_to(_root(record)):
+            if target.exists() and not target.resolve().is_relative_to(case_root(record)):
                 findings.append(Finding(name, "error", base + file, note="a link to a file outside the case's root"
                                         " folder; it is not read"))
                 continue
@@ -203,11 +203,6 @@ def _hashed(case: str, shown_as: str, target: Path, expected: str, where: str) -
     if actual != expected:
         return Finding(case, "changed", shown_as, expected, actual, note=where)
     return Finding(case, "ok", shown_as, expected, actual, note=f"sha256 as {where}")
-
-
-def _root(case_path: Path) -> Path:
-    project = find_project(case_path)
-    return (project.parent if project else case_path.parent).resolve()
 
 
 def verify_evidence(paths: Iterable[str | Path], *, project: str | Path | None = None,
