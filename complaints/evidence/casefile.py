@@ -26,7 +26,7 @@ from ..errors import CaseError, ComplaintsError, UsageError
 from ..files import unchanged, write_whole
 from ..layout import shown
 from .capture import Job, Limits, capture_many, words
-from .record import ROLES, Capture
+from .record import ROLES, STEM_PATTERN, Capture
 
 __all__ = ["EVIDENCE_FOLDER", "add_to_case", "authorities_for", "capture_case", "capture_case_noted", "job_for_case",
            "note_sighting"]
@@ -157,7 +157,7 @@ def _unmarked(text: str) -> str:
     return _MARKED.sub(lambda m: m["field"], text, count=1)
 
 
-_TOOL_FILE = re.compile(r"^evidence/(?P<stem>capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-"
+_TOOL_FILE = re.compile(f"^evidence/(?P<stem>{STEM_PATTERN})-"
                         r"(?:comment\.png|page\.png|page\.mhtml|record\.json|record\.[A-Za-z0-9._-]+\.tsr)$")
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["OUTCOMES", "ROLES", "CapturedFile", "Capture", "Stamp", "stem_for", "read_record", "record_bytes",
-           "token_name", "RECORD_FORMAT"]
+           "token_name", "RECORD_FORMAT", "STEM_PATTERN"]
 
 RECORD_FORMAT = 1
 
@@ -122,7 +122,10 @@ def read_record(path: Path) -> dict[str, Any]:
     return data
 
 
-_STEM = re.compile(r"^capture-\d{4}-\d{2}-\d{2}-\d{6}(-\d+)?$")
+# A capture's name prefix, as stem_for makes it: what every module that tells a capture's files by their names
+# builds its pattern from.
+STEM_PATTERN = r"capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?"
+_STEM = re.compile(f"^{STEM_PATTERN}$")
 
 
 def stem_for(taken: datetime, folder: Path) -> str:

@@ -26,7 +26,7 @@ from ..case.model import Evidence
 from ..case.read import load_project
 from ..errors import CaseError, UsageError, printable
 from ..layout import case_root, find_case_files, find_project, shown
-from .record import is_stem, read_record
+from .record import STEM_PATTERN, read_record
 from .timestamp import Trust, authorities_of, trust_of, verify_token
 
 __all__ = ["PROBLEMS", "Finding", "verify_evidence", "summary"]
@@ -34,8 +34,8 @@ __all__ = ["PROBLEMS", "Finding", "verify_evidence", "summary"]
 # What is wrong; "unstamped" (a record without a token) is a note, "ok" is all right.
 PROBLEMS = ("changed", "missing", "token-invalid", "token-untrusted", "error")
 
-_RECORD = re.compile(r"^(capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-record\.json$")
-_CAPTURE_FILE = re.compile(r"^(capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-")
+_RECORD = re.compile(f"^({STEM_PATTERN})-record\\.json$")
+_CAPTURE_FILE = re.compile(f"^({STEM_PATTERN})-")
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class _Run:
             if item.sha256 is not None:
                 findings.append(_hashed(name, item.file, target, item.sha256.lower(), "in the case file"))
             stem = _CAPTURE_FILE.match(target.name)
-            if stem is not None and is_stem(stem.group(1)):
+            if stem is not None:
                 record = target.parent / f"{stem.group(1)}-record.json"
                 shown_as = (Path(item.file).parent / record.name).as_posix()
                 if record.is_file() or target == record:

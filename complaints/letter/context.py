@@ -20,7 +20,7 @@ from ..case.model import LANGUAGES, REQUESTS, Applicant
 from ..case.read import CaseFile
 from ..case.when import Moment, kz_today
 from ..errors import DataError
-from ..evidence.record import is_stem
+from ..evidence.record import STEM_PATTERN
 from .phrases import Phrases, phrases, pick
 
 
@@ -302,10 +302,10 @@ def _same_moment(a: Moment, b: Moment) -> bool:
 def is_capture_file(file: str) -> bool:
     """A file of the tool's capture of a page, by the name every capture gives its files (evidence/record.py)."""
     match = _CAPTURE_NAME.match(Path(file).name)
-    return bool(match and is_stem(match[1]))
+    return match is not None
 
 
-_CAPTURE_NAME = re.compile(r"^(capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-[^.]+\.")
+_CAPTURE_NAME = re.compile(f"^({STEM_PATTERN})-[^.]+\\.")
 
 
 def _seen(annexes: dict[tuple[str, str], _Annex], keys: list[tuple[str, str]], captured: bool) -> dict[str, Any]:

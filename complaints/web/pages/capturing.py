@@ -28,13 +28,14 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from ...errors import ComplaintsError
+from ...evidence.record import STEM_PATTERN
 from ..problems import say_text
 from ..safety import Outside, inside, media_type
 from ..view import Desk, desk, form_of, lang, page, redirect
 from .opened import open_case
 
 _starting = threading.Lock()  # two presses of "capture" at once start one capture
-_CAPTURE_FILE = re.compile(r"^(?P<stem>capture-\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?)-(?P<end>comment\.png|page\.png"
+_CAPTURE_FILE = re.compile(f"^(?P<stem>{STEM_PATTERN})-(?P<end>comment\\.png|page\\.png"
                            r"|page\.mhtml|record\.json)$")
 _ROLE = {"comment.png": "comment", "page.png": "page", "page.mhtml": "archive", "record.json": "record"}
 SERVED = (".png", ".jpg", ".jpeg", ".pdf", ".mhtml", ".json", ".tsr", ".txt")  # what /evidence hands out
