@@ -23,6 +23,7 @@ import complaints
 from complaints.case.load import read_yaml
 from complaints.case.write import case_text, updated_text
 from complaints.cli import app
+from complaints.evidence.record import token_name
 from complaints.web import caseform
 
 LANGS = ("kk", "ru", "en")
@@ -44,7 +45,14 @@ def capture_files(folder: Path, stem: str = STEM, *, when: str = WHEN, authoriti
         items.append({"file": f"evidence/{path.name}", "description": description, "taken": when,
                       "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
                       "timestamped_by": list(authorities or ["freetsa.org"])})
+    for name in authorities or ["freetsa.org"]:
+        tokens(folder, stem, name, salt)
     return items
+
+
+def tokens(folder: Path, stem: str, name: str, salt: str = "") -> None:
+    """The token a capture keeps of `name` beside its record (its bytes matter not to the letter)."""
+    (folder / "evidence" / token_name(stem, name)).write_bytes(f"{salt}token of {name}".encode())
 
 
 def written(folder: Path, data: dict[str, Any]) -> Path:
@@ -82,6 +90,7 @@ def captured(project_dir: Path) -> Path:
     the comment last seen online at the capture's time."""
     items = capture_files(project_dir)
     items[3]["timestamped_by"] = ["freetsa.org", "tsa.example.kz"]
+    tokens(project_dir, STEM, "tsa.example.kz")
     written(project_dir, case_data(id="captured", evidence=items, **{"comment.still_online": WHEN}))
     return project_dir
 
@@ -446,3 +455,19 @@ def test_the_project_file_is_not_needed_for_the_fields(tmp_path: Path) -> None:
     case = complaints.load_case(folder / "alone.yaml", letter_date=LETTER_DATE)
     context = complaints.letter_context(case, "en", letter_date=LETTER_DATE)
     assert context["annexes"][0].endswith("and time-stamped by freetsa.org (RFC 3161).")
+
+
+def test_a_time_stamp_whose_token_is_gone_is_refused_at_its_name(captured: Path, tmp_path: Path) -> None:
+    """The letter says "time-stamped by tsa.example.kz": with that token deleted, nothing would back the words,
+    so the case is refused where it names the authority, and no letter is written."""
+    (captured / "evidence" / token_name(STEM, "tsa.example.kz")).unlink()
+    case = captured / "captured.yaml"
+    result = runner.invoke(app, ["validate", str(case)])
+    assert result.exit_code == 1
+    [problem] = [line for line in result.output.splitlines() if "timestamped_by" in line]
+    assert ": error: evidence[3].timestamped_by[1]: the letter would say" in problem
+    assert token_name(STEM, "tsa.example.kz") in problem and "put the token back" in problem
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["render", str(captured), "--out", str(out), "--date", LETTER_DATE.isoformat(),
+                                 "--workers", "1", "--format", "txt"])
+    assert result.exit_code == 1 and not list(out.glob("captured/*"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -259,7 +260,22 @@ def _evidence_files(doc: Document, evidence: list[Evidence], path: Path,
         if item.sha256 is not None and item.sha256 != found[i].sha256:
             problems.append(doc.problem(at + ("sha256",), _changed_since_taken(item.file, item.sha256,
                                                                              found[i].sha256)))
+        for k, name in enumerate(item.timestamped_by or ()):  # the letter says so: the token must be there
+            token = _token_of(real, name)
+            if token is not None and not token.is_file():
+                problems.append(doc.problem(at + ("timestamped_by", k), f"the letter would say '{item.file}' was"
+                                            f" time-stamped by {name}, but its token {token.name} is not beside it:"
+                                            " put the token back (from a backup or git), or remove this name"))
     return found, problems
+
+
+def _token_of(file: Path, authority: str) -> Path | None:
+    """Where a capture keeps the token of `authority` over the record that covers `file` (None: `file` is not a
+    capture's, so the tool cannot tell where its token is)."""
+    from ..evidence.record import STEM_PATTERN, token_name
+
+    match = re.match(f"^({STEM_PATTERN})-", file.name)
+    return file.parent / token_name(match[1], authority) if match else None
 
 
 def _changed_since_taken(file: str, taken: str, now: str) -> str:

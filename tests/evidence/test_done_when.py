@@ -104,7 +104,8 @@ def test_capture_verify_cite_and_watch(site: Site, project: tuple[Path, Path, Pa
     assert "comment-removed" in status.stdout + status.stderr and "last seen online" in status.stdout + status.stderr
 
     # a token the letters cite, deleted: the case no longer validates (it is one of its annexes)
-    token = next((first.parent / "evidence").glob("capture-*-record.Local_TSA.tsr"))
+    listed = yaml.safe_load(first.read_text(encoding="utf-8"))["evidence"]
+    token = first.parent / next(e["file"] for e in listed if e.get("file", "").endswith(".tsr"))
     token.unlink()
     checked = complaints("validate", str(first), cwd=folder.parent)
     assert checked.returncode == 1 and token.name in checked.stdout + checked.stderr

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from complaints.case.read import load_case
 from complaints.case.write import updated_text
+from complaints.evidence.record import token_name
 
 NUR = "nurkz-2023-10-06-kazakh-language.yaml"
 WHEN = "2026-11-24T19:03:12+05:00"
@@ -25,6 +26,7 @@ def test_editing_a_captured_case_keeps_its_hashes_and_time_stamps(serve, project
         file.write_bytes(f"{role}.{ext}".encode())
         items.append({"file": f"evidence/{file.name}", "description": f"The {role}", "taken": WHEN,
                       "sha256": hashlib.sha256(file.read_bytes()).hexdigest(), "timestamped_by": ["freetsa.org"]})
+    (project_folder / "evidence" / token_name("capture-2026-11-24-190312", "freetsa.org")).write_bytes(b"token")
     # added as the capture adds them: through the one case-file writer, keeping the file's comments
     text = updated_text(case.read_text(encoding="utf-8"),
                         [(("evidence", "+"), item) for item in items] + [(("comment", "still_online"), WHEN)])
