@@ -39,7 +39,7 @@ def make_cases(folder: Path, n: int) -> None:
     for i in range(n):
         case = dict(base, id=f"bench-{i:06d}")
         case["comment"] = dict(base["comment"], text=f"Комментарий номер {i} & <{i}> {{{{ x }}}}\nвторая строка",
-                               posted=f"20{18 + i % 8}-0{1 + i % 9}-1{i % 10}T1{i % 10}:{10 + i % 50}")
+                               posted=f"202{4 + i % 2}-0{1 + i % 9}-1{i % 10}T1{i % 10}:{10 + i % 50}")
         (folder / f"bench-{i:06d}.yaml").write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
 
 

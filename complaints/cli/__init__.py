@@ -8,23 +8,46 @@
     capture    capture, watch (a comment's page kept with a real browser; is it still online?)
     register   filed, extended, reply, status, due, remind
     web        serve (the local web interface)
+
+`main` first asks `fast.answer`, which needs the standard library alone, whether it can answer the command
+before Typer, Rich, pydantic or the rendering modules are imported (help, a render with nothing to do, the
+register's listings); everything else falls through to the Typer application.
 """
 
 from __future__ import annotations
 
 import os
-
-from .common import app
-
-# each module adds its commands to the app, in the order `complaints --help` lists them
-# isort: off
-from . import letters, check, intake, new, evidence, capture, register, web  # noqa: F401, E402
-# isort: on
+import sys
+from importlib import import_module
+from typing import Any
 
 __all__ = ["app", "main"]
+
+# each module adds its commands to the app, in the order `complaints --help` lists them
+COMMAND_MODULES = ("letters", "check", "intake", "new", "evidence", "capture", "register", "web")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return application()
+    raise AttributeError(f"module 'complaints.cli' has no attribute '{name}'")
+
+
+def application() -> Any:
+    """The Typer application with every command on it."""
+    for module in COMMAND_MODULES:
+        import_module(f".{module}", __name__)
+    return import_module(".common", __name__).app
 
 
 def main() -> None:
     """Console entry point."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    app()
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # the tool's own process: no plugin search
+    from .fast import answer
+
+    code = answer(sys.argv[1:])
+    if code is not None:
+        sys.stdout.flush()
+        sys.exit(code)
+    application()()
