@@ -20,6 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help and usage errors: what cli/plainhelp.py answers before Typer is imported
 )
 
 out = Console(highlight=False, soft_wrap=True)

@@ -7,6 +7,7 @@ the full command would print.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
@@ -25,19 +26,21 @@ AHEAD: tuple[tuple[str, str], ...] = (
 
 def answer(argv: Sequence[str]) -> int | None:
     """The exit status of a command answered here, or None: run the full command."""
+    if os.environ.get("COMPLAINTS_NO_FAST"):  # the full command always (the tests compare the two)
+        return None
     args = list(argv)
     for module, function in ANSWERS:
         found = _call(module, function, args)
         if found is not None:
-            return int(found)
+            return found
     for module, function in AHEAD:
         _call(module, function, args)
     return None
 
 
-def _call(module: str, function: str, args: list[str]) -> object:
+def _call(module: str, function: str, args: list[str]) -> int | None:
     try:
-        fn: Callable[[list[str]], object] = getattr(import_module(module), function)
+        fn: Callable[[list[str]], int | None] = getattr(import_module(module), function)
     except (ImportError, AttributeError):
         return None
     return fn(args)
