@@ -130,6 +130,16 @@ def place(temp: str | Path, target: str | Path) -> None:
     os.replace(temp, target)
 
 
+def place_all(staged: dict[Path, str]) -> None:
+    """Staged files (target → temporary file) renamed to their places, each folder made once, not once a file."""
+    made: set[Path] = set()
+    for target, temp in staged.items():
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        os.replace(temp, target)
+
+
 def output_folder(path: str | Path, what: str, *, make: bool = True) -> Path:
     """The folder things are written into, made if need be (`make`: now, else by the first file written);
     UsageError (about "out") when it is a file, or cannot be made. `what` says what it is for, for the message

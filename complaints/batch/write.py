@@ -361,8 +361,7 @@ def move_into_place(out: Path, letters: dict[str, str]) -> None:
     whatever stops the run. There is no fsync per file, which would cost more than the rendering: after a
     power cut, a letter the system had not yet flushed has the wrong size, and the next run makes it again.
     """
-    for rel, temp in letters.items():
-        files.place(temp, out / rel)
+    files.place_all({out / rel: temp for rel, temp in letters.items()})
 
 
 def _languages(made: Made) -> int:
