@@ -5,6 +5,8 @@
                   with no window between a check and the write)
     stage, place  the same two steps apart, for a batch: worker processes stage each letter whole in a
                   temporary folder on the same disk; the writer places a letter set's files together, in order
+    Staging       a letter set's files staged under their final names in a folder of their own, which the
+                  writer renames into place whole where the letters' folder is new (one rename, not one a file)
 
 A reader, or a crash, only ever sees the old file or the new one whole, never a part.
 """
@@ -17,7 +19,8 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["output_folder", "place", "spreadsheet_cell", "stage", "write_new", "write_whole"]
+__all__ = ["Staging", "output_folder", "place", "place_folder", "spreadsheet_cell", "stage", "write_new",
+           "write_whole"]
 
 
 def _umask() -> int:
@@ -138,6 +141,69 @@ def place_all(staged: dict[Path, str]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         os.replace(temp, target)
+
+
+class Staging:
+    """A folder of a worker's own in the batch's temporary folder (`parent`), made at the first file: one letter
+    set's files, each written whole under the name it will have. Nobody reads them there; a batch that is stopped
+    leaves only such folders, and clears them next run."""
+
+    def __init__(self, parent: str | Path, name: str):
+        self.parent = Path(parent)
+        self.name = name
+        self.folder: Path | None = None
+
+    def _made(self) -> Path:
+        if self.folder is None:
+            n = 0
+            while True:  # a name no other letter set of this run has (a worker's process id, its count)
+                folder = self.parent / (self.name if n == 0 else f"{self.name}-{n}")
+                try:
+                    os.mkdir(folder)  # the user's usual mode: it may become the letters' folder as it is
+                    break
+                except FileExistsError:
+                    n += 1
+            self.folder = folder
+        return self.folder
+
+    def write(self, name: str, data: bytes) -> str:
+        """`data` written whole to the file `name` of the folder; its path."""
+        path = self._made() / name
+        try:
+            with open(path, "xb") as fh:  # created with the user's usual mode (umask), as place() leaves it
+                fh.write(data)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            raise
+        return str(path)
+
+    def discard(self) -> None:
+        """The folder and its files removed (a letter set that will not be placed)."""
+        if self.folder is not None:
+            for entry in os.scandir(self.folder):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+            with contextlib.suppress(OSError):
+                os.rmdir(self.folder)
+            self.folder = None
+
+
+def place_folder(folder: str | Path, target: Path, names: list[str]) -> None:
+    """A staging folder's files (`names`) into the folder `target`: the folder renamed whole where `target` is
+    not there yet (one step for all its files), else each file renamed over its namesake (the others in `target`
+    stay) and the staging folder removed."""
+    folder = Path(folder)
+    if not os.path.lexists(target):
+        try:
+            os.rename(folder, target)
+            return
+        except OSError:
+            if not folder.is_dir():  # renamed after all
+                raise
+    place_all({target / name: str(folder / name) for name in names})
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 def output_folder(path: str | Path, what: str, *, make: bool = True) -> Path:

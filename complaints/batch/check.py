@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -62,6 +63,14 @@ class Projects:
     cache: dict[Path | None, ProjectFile | CaseError] = field(default_factory=dict)
     hashes: dict[Path | None, str | None] = field(default_factory=dict)  # of the bytes each one was read from
     found: dict[Path, Path | None] = field(default_factory=dict)  # case folder → its complaints.yaml
+    resolved: dict[Path, Path] = field(default_factory=dict)  # a project file's path → its real path
+
+    def _key(self, where: Path | None) -> Path | None:
+        if where is None:
+            return None
+        if where not in self.resolved:
+            self.resolved[where] = where.resolve()
+        return self.resolved[where]
 
     def path_for(self, case: Path) -> Path | None:
         """The project file that governs a case (the one named, or the nearest above it)."""
@@ -79,14 +88,14 @@ class Projects:
         where = self.path_for(path)
         if where is None:
             return None
-        return [str(where), self.hashes.get(where.resolve())]
+        return [str(where), self.hashes.get(self._key(where))]
 
     def for_case(self, path: Path) -> ProjectFile:
         from ..case.read import load_project
 
         where = self.path_for(path)
-        key = where.resolve() if where is not None else None
-        for _attempt in range(3):  # hashed before and after it is read, as a case file is (Checker.load)
+        key = self._key(where)
+        for _attempt in range(3):  # hashed before and after it is read: one saved meanwhile is read again
             if key in self.cache:
                 break
             before = _sha256(where) if where is not None else None
@@ -131,27 +140,21 @@ class Checker:
 
         o = self.options
         shown = str(path)
-        # The file is hashed before and after it is read: the hash recorded is that of the very bytes checked
-        # and rendered, so a file saved while the batch runs is rendered again next run. A file that changes
-        # while it is read is read again.
-        for _attempt in range(3):
-            before = _sha256(path)
-            try:
-                if self.faults:
-                    fault("check", path)
-                project_file = self.projects.for_case(path)
-                case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date)
-            except ProjectError as exc:
-                return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
-                               project_failed=exc.path), None
-            except CaseError as exc:
-                return Checked(exc.path, None, exc.problems), None
-            digest = _sha256(path)
-            if digest == before:
-                break
-        else:
-            return Checked(shown, None, [Problem(shown, 1, 1, "", "the file kept changing while it was read; run"
-                                                 " again once it is saved")]), None
+        # The file is read once, and the hash recorded is that of the very bytes checked and rendered: a file
+        # saved while the batch runs is rendered again next run.
+        raw = _read(path)
+        try:
+            if self.faults:
+                fault("check", path)
+            project_file = self.projects.for_case(path)
+            case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date,
+                             content=raw)
+        except ProjectError as exc:
+            return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
+                           project_failed=exc.path), None
+        except CaseError as exc:
+            return Checked(exc.path, None, exc.problems), None
+        digest = hashlib.sha256(raw).hexdigest() if raw is not None else _sha256(path)
         shown = case.document.path if case.document else shown
         at = case.document.mark(("id",)) if case.document else None
         warnings = list(case.warnings)
@@ -190,6 +193,22 @@ def fault(point: str, path: Path) -> None:
         raise InjectedFault(path.read_text(encoding="utf-8", errors="replace"))
     if os.environ.get("COMPLAINTS_FAULT") == f"kill-{point}:{path.name}":  # the process killed, as by the OOM killer
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))  # Windows: TerminateProcess, as abrupt
+
+
+def _read(path: Path) -> bytes | None:
+    """The bytes of a case file, read once; None where its reading must say what is wrong with it (not a regular
+    file, larger than a case file may be, unreadable)."""
+    from ..case.load import MAX_BYTES
+
+    try:
+        with open(path, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                return None
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    return raw if len(raw) <= MAX_BYTES else None
 
 
 def _sha256(path: Path) -> str | None:

@@ -3,7 +3,8 @@
     load → validate   each of its cases read and checked (check.py)
     letter            the context of the letter about its cases, in each language (letter/context.py)
     render            that letter in each format asked for (render_letter)
-    stage             each file written whole to the batch's temporary folder; the writer moves it into place
+    stage             each file written whole, under its final name, to a folder of the letter set's own in the
+                      batch's temporary folder; the writer moves that folder into place
 
 `Workers` runs the jobs in processes, in order, a few ahead of the writer; in this process where there is only
 one to do. Grouping asks it first to read the cases whose outlet the last manifest does not tell.
@@ -21,12 +22,12 @@ import tempfile
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from .. import files
 from ..errors import ComplaintsError, Problem
-from ..layout import LANGUAGES
+from ..layout import LANGUAGES, letter_path
 from ..render import MAIL_LIMIT, Kit, render_letter
 from .check import Checked, Checker, Options, fault, internal_error
 
@@ -60,12 +61,17 @@ class Made:
     problem: Problem | None = None  # the same, where it has a place in one of its case files
     unaddressed: int = 0  # e-mails written with no To: address (the authority profile has no e-mail)
     office: str | None = None  # LibreOffice found but failing: its PDF letters are not made (the rest is)
+    folder: str | None = None  # the staging folder its letters are in, under their final names
 
     def discard(self) -> None:
         """Its letters dropped: they will not be moved into place."""
         for letter in self.letters:
             letter.discard()
         self.letters = []
+        if self.folder is not None:
+            with contextlib.suppress(OSError):
+                os.rmdir(self.folder)
+            self.folder = None
 
 
 def _too_big_to_mail(good: list[tuple[Checked, Any]]) -> Problem | None:
@@ -87,9 +93,10 @@ def _too_big_to_mail(good: list[tuple[Checked, Any]]) -> Problem | None:
     return case.document.problem(("evidence", i, "file"), message)
 
 
-def stage(data: bytes, lang: str, fmt: str, folder: Path | None) -> Staged:
-    """Write a letter to the temporary folder; the writer renames it into place once its letter set is whole."""
-    temp = files.stage(folder or tempfile.gettempdir(), data, suffix=f".{lang}.{fmt}")
+def stage(data: bytes, lang: str, fmt: str, staging: files.Staging, letter_id: str) -> Staged:
+    """Write a letter under its final name to its letter set's staging folder; the writer moves it into place once
+    its letter set is whole."""
+    temp = staging.write(PurePath(letter_path(letter_id, lang, fmt)).name, data)
     return Staged(lang, fmt, temp, len(data), hashlib.sha256(data).hexdigest())
 
 
@@ -105,6 +112,7 @@ class Worker:
         self.kit = Kit(o.templates, letter_date=o.letter_date, formats=o.formats, pdfa=o.pdfa, scratch=o.staging) \
             if o.templates is not None else None
         self.office: str | None = None  # why LibreOffice, found, would not start: no PDF is tried again
+        self.sets = 0  # the letter sets it has staged: each one's folder is named by its process and this count
 
     def read(self, path: Path) -> Checked:
         """One case read and checked, to learn its id and what its letter is gathered by."""
@@ -147,6 +155,9 @@ class Worker:
             if made.problem is not None:
                 made.error = made.problem.message
                 return
+        self.sets += 1
+        staging = files.Staging(o.staging or tempfile.gettempdir(), f"{os.getpid()}-{self.sets}")
+        name = letter_id or good[0][0].case_id or ""
         try:
             from ..letter.context import group_context
 
@@ -158,7 +169,8 @@ class Worker:
                     data = self._letter(context, fmt, evidence, made)
                     if data is None:  # a PDF, LibreOffice failing: the other formats are still made
                         continue
-                    made.letters.append(stage(data, lang, fmt, o.staging))
+                    made.letters.append(stage(data, lang, fmt, staging, name))
+                    made.folder = str(staging.folder)
                     made.unaddressed += fmt == "eml" and not context["authority_email"]
         except ComplaintsError as exc:
             made.error = str(exc)

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,11 @@ class ProjectFile:
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(self.project.languages or LANGUAGES)
+
+    @cached_property
+    def real_root(self) -> Path | None:
+        """Its folder with every link resolved, worked out once for all its cases."""
+        return self.path.parent.resolve() if self.path else None
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,7 @@ def load_case(
     langs = tuple(languages) if languages else project.languages
     doc = read_yaml(path, display=_shown(path), collect=True, content=content)
     context = {"languages": langs, "norm_ids": set(law.catalogue())}
-    root = (project.root or path.parent).resolve()
+    root = project.real_root or path.parent.resolve()
     # a quoted field YAML would read otherwise than it is written: refused at the place (and said once, so not
     # again as the empty or not-a-text value it became)
     changed = verbatim.problems(doc)

@@ -21,7 +21,7 @@ from ..case.read import CaseFile
 from ..case.when import Moment, kz_today
 from ..errors import DataError
 from ..evidence.record import STEM_PATTERN
-from .phrases import Phrases, phrases, pick
+from .phrases import Fixed, Phrases, phrases, pick
 
 
 def letter_context(case: CaseFile, lang: str, *, letter_date: date | None = None) -> dict[str, Any]:
@@ -46,9 +46,9 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
     applicant = first.applicant
     kind = applicant.kind
     ap = applicant_values(applicant, lang)
-    authority = {"name": pick(first.authority.name, lang), "possessive": pick(first.authority.possessive, lang)}
+    authority = Fixed(name=pick(first.authority.name, lang), possessive=pick(first.authority.possessive, lang))
     outlet = first.case.outlet
-    shared = {"outlet": {"name": outlet.name, "url": outlet.url}, "applicant": ap, "authority": authority,
+    shared = {"outlet": Fixed(name=outlet.name, url=outlet.url), "applicant": ap, "authority": authority,
               "count": len(cases), "kind": kind}
 
     def phrase(*key: str, **values: Any) -> str:
@@ -113,12 +113,12 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
 
 def applicant_values(applicant: Applicant, lang: str) -> dict[str, Any]:
     """The applicant as the phrases see it (`applicant.name`, `applicant.iin` …), in `lang`."""
-    return {
-        "name": pick(applicant.name, lang), "iin": applicant.iin, "bin": applicant.bin,
-        "address": pick(applicant.address, lang), "phone": applicant.phone, "email": applicant.email,
-        "outgoing": ({"number": applicant.outgoing.number, "date": applicant.outgoing.date}
-                     if applicant.outgoing else None),
-    }
+    return Fixed(
+        name=pick(applicant.name, lang), iin=applicant.iin, bin=applicant.bin,
+        address=pick(applicant.address, lang), phone=applicant.phone, email=applicant.email,
+        outgoing=(Fixed(number=applicant.outgoing.number, date=applicant.outgoing.date)
+                  if applicant.outgoing else None),
+    )
 
 
 def applicant_block(applicant: Applicant, lang: str, values: dict[str, Any]) -> list[str]:

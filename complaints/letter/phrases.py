@@ -14,7 +14,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
-from jinja2 import TemplateError
+from jinja2 import TemplateError, meta
 from jinja2.runtime import new_context
 
 from ..case.law import DATA
@@ -52,6 +52,97 @@ def phrasebook(lang: str) -> dict[str, Any]:
 _MISSING = object()
 
 
+class _Unfrozen(Exception):
+    """A value whose equal copies might not fill a phrase the same way: the phrase is rendered, not recalled."""
+
+
+_SCALARS = frozenset({int, bool, float, date, datetime, Moment, type(None)})
+
+
+def _frozen(value: Any) -> Any:
+    """A value as a key: equal keys only for values that fill a phrase with the same text (1, 1.0 and True told
+    apart by their types; dicts and lists by their items, in order)."""
+    kind = type(value)
+    if kind is str or kind is Fixed:
+        return value
+    if kind is dict:
+        return (dict, tuple((k, _frozen(v)) for k, v in value.items()))
+    if kind is list or kind is tuple:
+        return (kind, tuple(_frozen(v) for v in value))
+    if kind in _SCALARS:
+        return (kind, value)
+    raise _Unfrozen
+
+
+class Fixed(dict[str, Any]):
+    """Values many phrases of a letter read (the applicant, the authority, the outlet), fixed once made: their key
+    for the phrases' memory is worked out once, not at every phrase that reads them."""
+
+    __slots__ = ("_key", "_hash")
+
+    def __init__(self, *args: Any, **values: Any):
+        super().__init__(*args, **values)
+        self._key = tuple((k, _frozen(v)) for k, v in self.items())
+        self._hash = hash(self._key)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is Fixed:
+            return self._hash == other._hash and self._key == other._key
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def _fixed(self, *args: Any, **values: Any) -> Any:
+        raise TypeError("these values are fixed once made")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _fixed  # type: ignore
+
+
+class _Phrase:
+    """A phrase with something to fill in, and the texts it gave for the values it reads.
+
+    Most phrases of a batch read the same values in every letter of a project (the applicant, the authority, the
+    letter date): each such text is rendered once and recalled after. A phrase that keeps getting new values (a
+    comment's own facts) stops being remembered, so memory stays flat however many letters a worker makes.
+    """
+
+    LIMIT = 256  # texts kept per phrase
+    TRIAL = 64  # calls after which a phrase that is rarely the same is no longer remembered
+
+    def __init__(self, template: Any, names: tuple[str, ...]):
+        self.template = template
+        self.names = names  # the values it reads (Jinja's undeclared variables)
+        self.said: dict[Any, str] = {}
+        self.calls = 0
+        self.recalled = 0
+        self.remembering = True
+
+    def memo(self, values: dict[str, Any]) -> Any:
+        """The key of these values for this phrase, or None where it is not remembered."""
+        if not self.remembering:
+            return None
+        self.calls += 1
+        try:
+            key = tuple(_frozen(values[name]) for name in self.names)
+        except (KeyError, _Unfrozen):  # a value missing: rendering says so
+            return None
+        if key in self.said:
+            self.recalled += 1
+        elif self.calls >= self.TRIAL and self.recalled * 4 < self.calls:
+            self.remembering = False
+            self.said.clear()
+            return None
+        return key
+
+    def remember(self, key: Any, text: str) -> None:
+        if key is not None and self.remembering and len(self.said) < self.LIMIT:
+            self.said[key] = text
+
+
 class Phrases:
     """Renders the phrases of one language with the filters their wording needs."""
 
@@ -70,6 +161,7 @@ class Phrases:
                            words=self.words, inner=_inner)
         self.env = env
         self.compiled: dict[tuple[str, ...], Any] = {}
+        self._said: dict[str, dict[Any, str]] = {}  # each filter's texts, by value
 
     def _node(self, key: tuple[str, ...]) -> Any:
         """The entry of the phrases at `key`, or _MISSING."""
@@ -91,23 +183,36 @@ class Phrases:
         return self(*key, **values)
 
     def __call__(self, *key: str, **values: Any) -> str:
-        template = self.compiled.get(key)
-        if template is None:
-            node = self._node(key)
-            if node is _MISSING:
-                raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing phrase '{'.'.join(key)}'")
-            source = str(node)
-            # a phrase with nothing to fill in is its own text
-            template = source.strip() if "{" not in source else self.env.from_string(source)
-            self.compiled[key] = template
-        if isinstance(template, str):
-            return template
+        phrase = self.compiled.get(key)
+        if phrase is None:
+            phrase = self.compiled[key] = self._compile(key)
+        if isinstance(phrase, str):
+            return phrase
+        memo = phrase.memo(values)
+        if memo is not None and memo in phrase.said:
+            return phrase.said[memo]
         try:
             # the phrase sees its values and the filters only: no copy of Jinja's globals for each of ~36 a letter
+            template = phrase.template
             context = new_context(self.env, template.name, template.blocks, values, True, {})
-            return "".join(template.root_render_func(context)).strip()
+            text = "".join(template.root_render_func(context)).strip()
         except TemplateError as exc:
             raise DataError(f"complaints/data/phrases/{self.lang}.yaml: phrase '{'.'.join(key)}': {exc}") from None
+        phrase.remember(memo, text)
+        return text
+
+    def _compile(self, key: tuple[str, ...]) -> _Phrase | str:
+        node = self._node(key)
+        if node is _MISSING:
+            raise DataError(f"complaints/data/phrases/{self.lang}.yaml: missing phrase '{'.'.join(key)}'")
+        source = str(node)
+        if "{" not in source:  # a phrase with nothing to fill in is its own text
+            return source.strip()
+        try:
+            names = tuple(sorted(meta.find_undeclared_variables(self.env.parse(source))))
+        except TemplateError as exc:
+            raise DataError(f"complaints/data/phrases/{self.lang}.yaml: phrase '{'.'.join(key)}': {exc}") from None
+        return _Phrase(self.env.from_string(source), names)
 
     # -- filters: how this language writes dates, times and numbers
     @staticmethod
@@ -118,10 +223,27 @@ class Phrases:
     def _clock(value: Moment) -> datetime:
         return value.in_kazakhstan()
 
+    def _recalled(self, table: str, value: Any, make: Any) -> str:
+        """A filter's text for `value`, worked out once per value (a batch writes the same dates again and again);
+        at most LIMIT values kept per filter, so memory stays flat."""
+        said = self._said.setdefault(table, {})
+        text = said.get(value)
+        if text is None:
+            text = make(value)
+            if len(said) < _Phrase.LIMIT * 16:
+                said[value] = text
+        return text
+
     def date(self, value: Moment | Day) -> str:
+        return self._recalled("date", value, self._date)
+
+    def _date(self, value: Moment | Day) -> str:
         return format_date(self._day(value), self.date_pattern, locale=self.locale)
 
     def _inflected(self, value: Moment | Day, table: str) -> str:
+        return self._recalled(table, value, lambda each: self._inflect(each, table))
+
+    def _inflect(self, value: Moment | Day, table: str) -> str:
         day = self._day(value)
         text = self.date(day)
         forms = self.grammar.get(table)
@@ -145,9 +267,15 @@ class Phrases:
         return self._inflected(value, "month_dative")
 
     def time(self, value: Moment) -> str:
+        return self._recalled("time", value, self._time)
+
+    def _time(self, value: Moment) -> str:
         return format_time(self._clock(value), self.time_pattern, locale=self.locale)
 
     def time_in(self, value: Moment) -> str:
+        return self._recalled("time_in", value, self._time_in)
+
+    def _time_in(self, value: Moment) -> str:
         text = self.time(value)
         endings = self.grammar.get("numeral_locative")
         if not endings:
@@ -158,7 +286,7 @@ class Phrases:
         return f"{text}-{endings[str(last)]}"
 
     def offset(self, value: Moment) -> str:
-        return utc_offset_label(self._clock(value))
+        return self._recalled("offset", value, lambda each: utc_offset_label(self._clock(each)))
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.locale)
