@@ -99,7 +99,7 @@ class Fixed(dict[str, Any]):
     def _fixed(self, *args: Any, **values: Any) -> Any:
         raise TypeError("these values are fixed once made")
 
-    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _fixed  # type: ignore
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _fixed
 
 
 class _Phrase:
