@@ -10,13 +10,18 @@ The pipeline, one stage a module:
     record_filing(case, …)       a letter filed → the register         (register/)
 """
 
+from __future__ import annotations
+
 __version__ = "0.3.0"  # the package's version (pyproject.toml reads it from here)
 
 from importlib import import_module
-from typing import Any
 
 from .errors import CaseError, ComplaintsError, DataError, Problem, ProjectError, UsageError
 from .layout import find_case_files, find_project, templates_dir
+
+TYPE_CHECKING = False  # typing itself is not imported: a command answered before the heavy imports skips it
+if TYPE_CHECKING:
+    from typing import Any
 
 # The heavier stages (pydantic, docxtpl, Babel) load on first use, so that a run with nothing to do starts fast.
 _LAZY = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 # What must not reach a terminal or a log as it is: C0 and C1 controls and DEL (a line break would forge a line of
@@ -34,24 +33,75 @@ def has_unsafe(text: str) -> bool:
     return _UNSAFE.search(text) is not None
 
 
-@dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong (or worth a warning) at one place in one file."""
+    """One thing wrong (or worth a warning) at one place in one file.
+
+    A frozen value, compared and ordered by its fields in order, as `@dataclass(frozen=True, order=True)` would
+    make it; written out so that the fast answers (cli/fast.py), which read case files' paths but never a case,
+    do not import `dataclasses` (and `inspect`) for it.
+    """
+
+    __match_args__ = ("file", "line", "column", "field", "message", "severity")
 
     file: str
     line: int
     column: int | str  # 1-based; a spreadsheet's column by its letter (C, AA), as the sheet names it
     field: str
     message: str
-    severity: str = "error"  # "error" or "warning"
+    severity: str  # "error" or "warning"
 
-    def __post_init__(self) -> None:
+    def __init__(self, file: str, line: int, column: int | str, field: str, message: str,
+                 severity: str = "error"):
         # what the user wrote (a file name, a value quoted in the message) is never printed raw: a line break in
         # it would make a line of its own that reads like another problem
+        values = {"file": file, "line": line, "column": column, "field": field, "message": message,
+                  "severity": severity}
         for name in ("file", "field", "message"):
-            value = getattr(self, name)
+            value = values[name]
             if isinstance(value, str) and has_unsafe(value):
-                object.__setattr__(self, name, printable(value))
+                values[name] = printable(value)
+        self.__dict__.update(values)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.file, self.line, self.column, self.field, self.message, self.severity)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field '{name}'")
+
+    def __repr__(self) -> str:
+        return (f"Problem(file={self.file!r}, line={self.line!r}, column={self.column!r}, field={self.field!r},"
+                f" message={self.message!r}, severity={self.severity!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __lt__(self, other: Problem) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() < other._fields()
+        return NotImplemented
+
+    def __le__(self, other: Problem) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() <= other._fields()
+        return NotImplemented
+
+    def __gt__(self, other: Problem) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() > other._fields()
+        return NotImplemented
+
+    def __ge__(self, other: Problem) -> bool:
+        if other.__class__ is self.__class__:
+            return self._fields() >= other._fields()
+        return NotImplemented
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""

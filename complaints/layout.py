@@ -10,7 +10,6 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .errors import UsageError, has_unsafe, printable
 
@@ -118,6 +117,8 @@ def outlet_slug(url: str) -> str:
     (https://www.Nur.kz/ → nur-kz; a host in another script by its IDNA form); "" when the text has no host.
     The one naming of outlets: case ids (case/write.py) and the grouped letters' folders (outlet-nur-kz/)."""
     try:
+        from urllib.parse import urlsplit
+
         host = urlsplit(str(url).strip()).hostname or ""
     except ValueError:  # an address with a broken [IPv6] part
         host = ""

@@ -53,6 +53,10 @@ class Fingerprints:
                 self._files[key] = ""
         return self._files[key] or None
 
+    def hashed(self) -> dict[str, str]:
+        """Every file hashed so far, by its path: its SHA-256 ("" where it was not there)."""
+        return dict(self._files)
+
     def _made_with(self, lang: str, fmt: str) -> list[Any]:
         """The templates a letter in this format is made from, and how."""
         made: list[Any] = [self.file(template_file(self.templates, lang, f"letter.{name}")) for name in made_from(fmt)]

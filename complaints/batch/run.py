@@ -33,7 +33,7 @@ from ..layout import (
     letter_path,
     templates_dir,
 )
-from . import manifest
+from . import manifest, unchanged
 from .check import Checked, Checker, Options, broken_project, claim_id
 from .plan import Fingerprints, left_out, nothing_to_do, plan, remember
 from .workers import Workers, worker_count
@@ -58,6 +58,7 @@ def render_batch(
     pdfa: bool = False,
     group_by: str | None = None,
     final: bool = False,
+    listed: list[Path] | None = None,
 ) -> BatchResult:
     """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
 
@@ -67,10 +68,15 @@ def render_batch(
     language about all its comments (groups.py). PDF letters (`pdfa`: PDF/A-2b) come with their DOCX; without
     LibreOffice the rest is still written. `final`: letters to sign, every case checked again, and a case with
     anything `complaints check` would list (review.content_findings) fails with it, unwritten. Ctrl-C or
-    SIGTERM: the manifest is written for what is on disk, then KeyboardInterrupt is raised.
+    SIGTERM: the manifest is written for what is on disk, then KeyboardInterrupt is raised. `listed`: the case
+    files of `paths`, where the caller has listed them already (find_case_files).
+
+    A complete run (every letter written and listed, no case failed) leaves the summary that lets the next run
+    with nothing to do answer before its imports (unchanged.py).
     """
     out = Path(out)
-    files = _case_files(paths, project)
+    paths = list(paths)
+    files = _case_files(paths, project) if listed is None else listed
     options, prints, office_error = _options(out, project, languages, formats, letter_date, templates, pdfa, group_by)
     if final:  # every case read and checked again, whatever the last run made of it
         options, force = replace(options, final=True), True
@@ -80,6 +86,7 @@ def render_batch(
     if capped:
         writer.result.notes.append(capped)
     with only_writer(out):
+        unchanged.forget(out)  # written again at the end, if this run is complete
         manifest.clear_leftovers(out)  # before any worker starts: what is in the temporary folder is a killed run's
         try:
             with Workers(options, processes) as pool:
@@ -97,6 +104,12 @@ def render_batch(
             manifest.drop_scratch(out)
     if office_error:
         writer.result.errors.append(office_error)
+    if writer.sets is not None and files and writer.result.exit_code == 0 and not final:
+        asked = unchanged.key(paths, out, languages=options.languages, formats=options.formats,
+                              letter_date=letter_date, day=options.letter_date, project=project,
+                              templates=options.templates or templates_dir(templates), pdfa=pdfa, group_by=group_by)
+        unchanged.remember(out, asked, files, writer.sets, {k: v for k, v in prints.hashed().items()
+                                                           if k not in {str(f) for f in files}})
     if not files:  # no case to check it with: the project file is checked on its own, as `validate` does
         writer.result.project_problems += [p for found in _project_files(paths, project)
                                            for p in _project_problems(found, options.languages)]

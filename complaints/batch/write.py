@@ -25,7 +25,7 @@ from ..counts import counted, verb
 from ..errors import Problem, UsageError
 from ..layout import letter_path
 from ..locks import Busy, hold_folder
-from . import manifest
+from . import manifest, unchanged
 from .check import Checked, broken_project, claim_id, internal_error, taken
 from .manifest import Record
 from .plan import Fingerprints, Step
@@ -92,11 +92,16 @@ class Writer:
         self.covered: set[str] = set()  # the case ids that letters about several cases written in this run cover
         self.later: list[Record] = []  # earlier letters of sets that have none this run, listed where still whole
         self.office: str | None = None  # LibreOffice found but failing: told once for the batch
+        # each letter set as an unchanged run would tell it, for the run's summary (unchanged.py); None once the
+        # run is not complete (a case failed, earlier letters listed beside this run's, the manifest not written)
+        self.sets: list[unchanged.Told] | None = []
 
     def unchanged(self, steps: list[Step]) -> None:
         """A batch with nothing to do: each letter set told and counted; the manifest stays as it is."""
         for step in steps:
-            self._tell(self._kept(step))
+            outcome = self._kept(step)
+            self._note(outcome[0])
+            self._tell(outcome)
 
     def write(self, steps: list[Step], made: Generator[Made, None, None], others: Iterable[Record] = ()) -> None:
         """Each letter set's letters moved into place and journalled, `made` by the workers for the steps with
@@ -121,6 +126,7 @@ class Writer:
                                 outcomes = [self._broken(step, exc)]
                             for record, _ in outcomes:
                                 journal.add(record)
+                                self._note(record)
                             if step.previous is not None and all(record.failed for record, _ in outcomes):
                                 self.later.append(step.previous)  # its earlier letters stay, listed as they were
                         for outcome in outcomes:
@@ -134,12 +140,13 @@ class Writer:
         records: Iterable[Record | None] = journal.records()
         if interrupted:  # the letters not reached keep what an earlier run made, where it is still on disk
             self.later.extend(step.previous for step in steps[done:] if step.previous is not None)
-        records = itertools.chain(records, (self._still_there(record) for record in self.later))
+        records = itertools.chain(records, (self._listed(self._still_there(record)) for record in self.later))
         header = {"tool": "complaints", "tool_version": self.prints.version, "letter_date": self.prints.letter_date,
                   **({"group_by": self.group_by} if self.group_by else {})}
         problem = manifest.finish(self.out, header, (r for r in records if r is not None), removed=self.result.removed)
         if problem is not None:
             self.result.errors.append(problem)
+            self.sets = None
         if interrupted:
             raise KeyboardInterrupt
         if self.office is not None:
@@ -150,6 +157,20 @@ class Writer:
                                      f" {verb(self.unaddressed, 'has', 'have')} no To: address, because the"
                                      " authority profile gives no e-mail address; fill it in in your mail program"
                                      " before sending, or set authority.email in complaints.yaml")
+
+    def _note(self, record: Record) -> None:
+        """A letter set's record, as the run's summary keeps it; a failed one makes the run incomplete."""
+        if self.sets is not None:
+            if record.failed:
+                self.sets = None
+            else:
+                self.sets.append(unchanged.told(record))
+
+    def _listed(self, record: Record | None) -> Record | None:
+        """An earlier run's letters listed beside this run's: the next run is not one with nothing to do."""
+        if record is not None:
+            self.sets = None
+        return record
 
     def _outcomes(self, step: Step, made: Made | None) -> list[Outcome]:
         if step.failed is not None:

@@ -19,7 +19,10 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported for the fast answers
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["app", "main"]
 

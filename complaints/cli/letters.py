@@ -136,7 +136,8 @@ def render(
     try:
         from ..batch import run as batch
 
-        total = len(batch.find_case_files(paths))
+        listed = batch.find_case_files(paths)
+        total = len(listed)
     except UsageError as exc:
         fail_usage(str(exc))
         return
@@ -169,7 +170,8 @@ def render(
     def run(progress: batch.Progress) -> batch.BatchResult:
         return batch.render_batch(paths, out=out_dir, languages=split(lang), formats=split(format_) or [],
                                   letter_date=letter_date, project=project, templates=templates, workers=workers,
-                                  force=force, pdfa=pdfa, group_by=group_by, progress=progress, final=final)
+                                  force=force, pdfa=pdfa, group_by=group_by, progress=progress, final=final,
+                                  listed=listed)
 
     with user_errors(ctx, writing=out_dir):
         try:
@@ -206,7 +208,11 @@ def render(
         _removed(result.removed, out_dir)
         err.print(_summary(result, time.monotonic() - clock, out_dir), markup=False)
     if not quiet and not as_json and not final:
-        _before_signing(paths, out_dir, project, split(lang), letter_date)
+        lines = _before_signing(paths, out_dir, project, split(lang), letter_date)
+        if result.exit_code == 0:  # kept with the run's summary, for the next run with nothing to do to print
+            from ..batch.unchanged import reviewed
+
+            reviewed(out_dir, lines)
     raise typer.Exit(result.exit_code)
 
 
@@ -246,9 +252,9 @@ def _removed(paths: list[str], out_dir: Path, shown: int = 20) -> None:
 
 
 def _before_signing(paths: list[str], out_dir: Path, project: Path | None, languages: list[str] | None,
-                    letter_date: date | None) -> None:
+                    letter_date: date | None) -> list[str]:
     """After a render, what `check` finds, told in a few lines however large the batch: the findings themselves
-    when they are few, else how many of each kind, and the command that lists them."""
+    when they are few, else how many of each kind, and the command that lists them; the lines printed."""
     import shlex
 
     from ..review import check_paths
@@ -257,20 +263,20 @@ def _before_signing(paths: list[str], out_dir: Path, project: Path | None, langu
     try:
         report = check_paths(paths, letters=out_dir, project=project, languages=languages, letter_date=letter_date)
     except (UsageError, DataError):
-        return
+        return []
     findings = report.findings
     if not findings:
-        return
+        return []
     command = "complaints check " + " ".join(shlex.quote(p) for p in paths) + (
         f" --letters {shlex.quote(str(out_dir))}" if out_dir != Path("letters") else "")
     waiting = sum(1 for c in report.cases if c.readable and report.of(c))
-    if len(findings) <= _FEW:
-        for finding in findings:
-            err.print(str(finding.problem("warning")), markup=False)
+    lines = [str(finding.problem("warning")) for finding in findings] if len(findings) <= _FEW else []
     n = len(findings)
-    err.print(f"before signing: {counted(n, 'thing')} to look at in the letters of {counted(waiting, 'case')}"
-              f" ({counts(findings)}); `{command}` lists them,"
-              " and `render --final` writes only letters with none", markup=False)
+    lines.append(f"before signing: {counted(n, 'thing')} to look at in the letters of {counted(waiting, 'case')}"
+                 f" ({counts(findings)}); `{command}` lists them, and `render --final` writes only letters with none")
+    for line in lines:
+        err.print(line, markup=False)
+    return lines
 
 
 _FEW = 5  # findings told one by one after a render; more are counted

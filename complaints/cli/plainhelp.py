@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-from importlib import resources
 
 PROG = "<<prog>>"  # the program's name in the stored texts
 
@@ -33,9 +31,13 @@ def answer(args: list[str]) -> int | None:
         key = f"{args[0]} --help"
     else:
         return None
+    import shutil
+
     if shutil.get_terminal_size().columns < 80:
         return None
     try:
+        from importlib import resources
+
         texts = json.loads((resources.files("complaints.cli") / "help.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None

@@ -1,0 +1,356 @@
+"""A render with nothing to do, answered in milliseconds: the summary of the last complete run, checked by the
+standard library alone before the command's heavy imports (Typer, Rich, pydantic, the renderers).
+
+A run whose letters are all written and listed leaves OUT/.complaints/summary.json: what it was asked (the
+options, the folder it ran in, the tool's version, the letters' date), every file its letters were made from
+with its size, times and inode (case files, project files, templates, the law and wording data, evidence), every
+letter it lists, the manifest, and what an unchanged run prints. The next `render` with the same options
+compares those files with the disk: all the same, and it prints what an unchanged run prints and stops; anything
+different (a file touched, even without a change; a case added; another day; another option), and the full
+command runs and decides, by the fingerprints of plan.py, exactly as it always has.
+
+The summary is written only after every file in it was checked against the hashes the manifest records (a file
+saved while the run went on leaves no summary), and removed when a run starts, so it never outlives the letters
+it describes. It holds no personal data but the case files' paths and the warnings the run printed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from .. import __version__
+from ..errors import UsageError
+from ..layout import LANGUAGES, find_case_files, find_project, formats_for, shown, templates_dir
+
+SUMMARY = "summary.json"  # in the letters' folder's .complaints/
+WORK_DIR = ".complaints"  # manifest.WORK_DIR (not imported: manifest.py is not needed to answer)
+JOURNAL, STALE = "journal.jsonl", "manifest-stale"  # an interrupted run's marks (manifest.py)
+FORMAT = 1
+DB_FILES = ("complaints.db", "complaints.db-wal")  # the register beside a project file: `check` reads it
+
+TYPE_CHECKING = False  # typing is not imported to answer
+if TYPE_CHECKING:
+    from typing import Any
+
+Stamp = list[int] | None  # size, mtime_ns, ctime_ns, inode; None: no such file
+
+
+def stamp(path: str | Path) -> Stamp:
+    """What tells a file has not been touched since: its size, times and inode (None where it is not there)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def summary_path(out: Path) -> Path:
+    return out / WORK_DIR / SUMMARY
+
+
+def forget(out: Path) -> None:
+    """The summary removed: a run is starting, and will write its own if it finishes complete."""
+    with contextlib.suppress(OSError):
+        os.unlink(summary_path(out))
+
+
+def key(paths: Sequence[str | Path], out: Path, *, languages: tuple[str, ...] | None, formats: tuple[str, ...],
+        letter_date: date | None, day: date, project: str | Path | None, templates: Path, pdfa: bool,
+        group_by: str | None) -> dict[str, Any]:
+    """What a run was asked, as the summary compares it: the same key, the same run."""
+    return {"paths": [str(p) for p in paths], "out": str(out), "languages": list(languages) if languages else None,
+            "formats": list(formats), "date": day.isoformat(), "date_given": letter_date is not None,
+            "project": str(project) if project is not None else None, "templates": str(templates),
+            "pdfa": pdfa, "group_by": group_by, "cwd": os.getcwd(), "version": __version__,
+            "today": (_kz_today() or day).isoformat()}  # what `check` finds after a render may change with the day
+
+
+class Told:
+    """What an unchanged run of a letter set prints, and what its letters are made from, as the writer wrote them."""
+
+    __slots__ = ("cases", "events", "evidence", "letters")
+
+    def __init__(self, cases: list[list[Any]], events: list[list[Any]], letters: list[list[Any]],
+                 evidence: list[list[Any]]):
+        self.cases = cases  # [source, sha256, project path, project sha256] of each case
+        self.events = events  # [source, [warning, …]] of each case, in order
+        self.letters = letters  # [path in OUT, size]
+        self.evidence = evidence  # [path, size, mtime_ns, sha256]
+
+
+def told(record: Any) -> Told:
+    """A manifest record (manifest.Record) of a letter set written or kept, as an unchanged run would tell it."""
+    inputs = record.inputs
+    if "cases" in inputs:  # a letter about several cases: the warnings told with the last of them
+        entries = inputs["cases"]
+        cases = [[e.get("source"), e.get("case"), *(e.get("project") or [None, None])] for e in entries]
+        events = [[e.get("source"), list(record.warnings) if n == len(entries) - 1 else []]
+                  for n, e in enumerate(entries)]
+    else:
+        cases = [[record.source, inputs.get("case"), *(inputs.get("project") or [None, None])]]
+        events = [[record.source, list(record.warnings)]]
+    return Told(cases, events, [[f.get("path"), f.get("size")] for f in record.files],
+                [list(e) for e in inputs.get("evidence", [])])
+
+
+def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterable[Told],
+             hashed: dict[str, str]) -> bool:
+    """Write the summary of a complete run whose manifest lists exactly `sets` (in order) for the case files
+    `listing`; `hashed`: the other files its letters were made from (project files, templates, data) and the
+    SHA-256 the run took of each ("" for one that was not there). Nothing is written (False) where any file is
+    no longer what the run read."""
+    sets = list(sets)
+    by_source: dict[str, list[Any]] = {case[0]: case for each in sets for case in each.cases}
+    stamps: dict[str, Stamp] = {}
+    cases = []
+    for path in listing:
+        entry = by_source.get(shown(path))
+        if entry is None or not _still(path, entry[1], stamps):
+            return False
+        cases.append(str(path))
+    projects = {case[2]: case[3] for each in sets for case in each.cases if case[2]}
+    for name, sha in [*projects.items(), *hashed.items()]:
+        if name not in stamps and not _still(Path(name), sha or None, stamps):
+            return False
+    for each in sets:
+        for path, size, mtime_ns, _sha in each.evidence:
+            now = stamp(path)
+            if now is None or now[0] != size or now[1] != mtime_ns:
+                return False
+            stamps[str(path)] = now
+        for rel, size in each.letters:
+            now = stamp(out / rel)
+            if now is None or now[0] != size:
+                return False
+            stamps[str(out / rel)] = now
+    for name in ("manifest.json", "manifest.csv"):
+        stamps[str(out / name)] = stamp(out / name)
+    for project in projects:  # the register `check` reads the comments' sightings from
+        for name in DB_FILES:
+            stamps[str(Path(project).parent / name)] = stamp(Path(project).parent / name)
+    folders = {} if asked["project"] is not None else {
+        str(folder): _project_of(folder) for folder in dict.fromkeys(path.parent for path in listing)}
+    summary = {"format": FORMAT, "asked": asked, "cases": cases, "folders": folders, "stamps": stamps,
+               "walked": _walked(asked["paths"]),
+               "events": [event for each in sets for event in each.events], "review": None}
+    from .. import files
+
+    files.write_whole(summary_path(out), json.dumps(summary, ensure_ascii=False).encode("utf-8"))
+    return True
+
+
+def reviewed(out: Path, lines: list[str]) -> None:
+    """What `render` printed after the summary line (what `check` finds), kept for the unchanged run to print."""
+    where = summary_path(out)
+    try:
+        summary = json.loads(where.read_bytes())
+    except (OSError, ValueError):
+        return
+    summary["review"] = lines
+    from .. import files
+
+    files.write_whole(where, json.dumps(summary, ensure_ascii=False).encode("utf-8"))
+
+
+def _still(path: Path, sha: str | None, stamps: dict[str, Stamp]) -> bool:
+    """The file holds the bytes the run hashed (or is still not there, for None), and its stamp is noted."""
+    import hashlib
+
+    before = stamp(path)
+    if sha is None:
+        stamps[str(path)] = before
+        return before is None
+    try:
+        with open(path, "rb") as fh:
+            now = hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return False
+    if now != sha or stamp(path) != before:
+        return False
+    stamps[str(path)] = before
+    return True
+
+
+def _walked(paths: list[str]) -> dict[str, Stamp] | None:
+    """The folders the case files were found in (find_case_files walks them, hidden ones skipped) and their
+    stamps: a file added, removed or renamed in one changes its stamp, so the same stamps mean the same listing.
+    None where a path is a glob (the listing is made again then)."""
+    if any(glob_magic(p) for p in paths):
+        return None
+    found: dict[str, Stamp] = {}
+    for raw in paths:
+        if os.path.isdir(raw):
+            for here, dirs, _names in os.walk(raw):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found[here] = stamp(here)
+    return found
+
+
+def glob_magic(text: str) -> bool:
+    """Whether find_case_files reads `text` as a glob (glob.has_magic, without importing glob)."""
+    return any(ch in text for ch in "*?[")
+
+
+def _project_of(folder: Path) -> str | None:
+    found = find_project(folder)
+    return str(found) if found is not None else None
+
+
+# -- the answer, before the heavy imports
+
+OPTIONS = ("--out", "--lang", "--format", "--group-by", "--workers", "--date", "--project", "--templates")
+FLAGS = ("--pdfa", "--quiet", "--json")
+
+
+def answer(args: list[str]) -> int | None:
+    """`complaints render …` with nothing to do: what it prints, and its exit status; None for the full command."""
+    from ..commandline import parse
+
+    parsed = parse(args, "render", values=OPTIONS, flags=FLAGS, aliases={"-q": "--quiet"})
+    if parsed is None or not parsed.args:
+        return None
+    try:
+        return _answer(parsed.values, parsed.args)
+    except (OSError, ValueError, KeyError, TypeError, UsageError):
+        return None  # anything unexpected: the full command decides
+
+
+def _answer(values: dict[str, Any], paths: list[str]) -> int | None:
+    out = Path(values.get("--out", "letters"))
+    if os.environ.get("COMPLAINTS_FAULT"):  # tests' injected faults happen in the full command
+        return None
+    summary = json.loads(summary_path(out).read_bytes())
+    if summary.get("format") != FORMAT:
+        return None
+    asked = _asked(values, paths, out, summary["asked"])
+    if asked is None or asked != summary["asked"]:
+        return None
+    work = out / WORK_DIR
+    if (work / JOURNAL).exists() or (work / STALE).exists():  # a run interrupted, or one under way
+        return None
+    walked = summary["walked"]
+    if walked is not None and all(stamp(folder) == was for folder, was in walked.items()):
+        pass  # no file added, removed or renamed in the folders searched: the same case files
+    elif [str(p) for p in find_case_files(paths)] != summary["cases"]:
+        return None
+    for folder, project in summary["folders"].items():
+        if _project_of(Path(folder)) != project:
+            return None
+    for name, was in summary["stamps"].items():
+        if stamp(name) != was:
+            return None
+    quiet, as_json = bool(values.get("--quiet")), bool(values.get("--json"))
+    if not quiet and not as_json and summary["review"] is None:
+        return None  # a quiet run wrote it: what `check` finds was not printed, so is not known
+    _print(summary, out, quiet, as_json)
+    return 0
+
+
+def _asked(values: dict[str, Any], paths: list[str], out: Path, was: dict[str, Any]) -> dict[str, Any] | None:
+    """The key of this command line, as `key` makes it; None where it is not read here for sure."""
+    workers = values.get("--workers")
+    if workers is not None and not (workers.isdigit() and 1 <= int(workers) <= 2 * (os.cpu_count() or 1)):
+        return None  # a note about the CPUs, or a usage error: the full command says it
+    languages = _list(values.get("--lang"))
+    if languages is not None:
+        languages = list(dict.fromkeys(languages))
+        if not languages or any(lang not in LANGUAGES for lang in languages):
+            return None
+    fmts = formats_for(_list(values.get("--format", "docx")) or [])
+    if "pdf" in fmts:  # whether LibreOffice is there now: the full command looks
+        return None
+    if values.get("--group-by") not in (None, "outlet"):
+        return None
+    raw_date = values.get("--date")
+    day = _day(raw_date) if raw_date is not None else _kz_today()
+    if day is None:
+        return None
+    project = values.get("--project")
+    if project is not None and not Path(project).is_file():
+        return None
+    return key(paths, out, languages=tuple(languages) if languages else None, formats=fmts,
+               letter_date=day if raw_date is not None else None, day=day, project=project,
+               templates=templates_dir(values.get("--templates")), pdfa=bool(values.get("--pdfa")),
+               group_by=values.get("--group-by"))
+
+
+def _list(value: str | None) -> list[str] | None:
+    """A comma-separated option as the command splits it (cli.common.split)."""
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _day(text: str) -> date | None:
+    """A --date the full command reads the same way for sure: YYYY-MM-DD or DD.MM.YYYY; else None."""
+    try:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return date.fromisoformat(text)
+        if len(text) == 10 and text[2] == "." and text[5] == ".":
+            return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    except ValueError:
+        return None
+    return None
+
+
+def _kz_today() -> date | None:
+    """Today in Kazakhstan, from the same time-zone data the tool uses (case/when.py: tzdata's Asia/Almaty); None
+    where that data is not a plain file (a zipped install: the full command works it out)."""
+    from zoneinfo import ZoneInfo
+
+    import tzdata  # type: ignore[import-untyped]
+
+    try:
+        with open(os.path.join(os.path.dirname(tzdata.__file__), "zoneinfo", "Asia", "Almaty"), "rb") as fh:
+            return datetime.now(ZoneInfo.from_file(fh, key="Asia/Almaty")).date()
+    except OSError:
+        return None
+
+
+def _terminal() -> bool:
+    """Whether Rich takes standard error for a terminal (rich.console.Console.is_terminal)."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _print(summary: dict[str, Any], out: Path, quiet: bool, as_json: bool) -> None:
+    """What `render` prints when every letter is up to date (cli/letters.py: show, plain, _summary)."""
+    events = summary["events"]
+    total = len(summary["cases"])
+    talk = not quiet and not as_json
+    progress = talk and not (_terminal() and total > 3)  # on a terminal, a bar that vanishes
+    lines: list[str] = []
+    warnings = 0
+    for n, (source, warned) in enumerate(events, start=1):
+        warnings += len(warned)
+        if not quiet:
+            lines += warned
+        if progress and (total <= 20 or n == total):
+            lines.append(f"unchanged: {source}" if total <= 20 else f"{n}/{total} cases, 0 letters written")
+    if as_json:
+        sys.stdout.write((out / "manifest.json").read_text(encoding="utf-8"))
+    elif not quiet:
+        from ..counts import counted
+
+        see = f" See {out}/manifest.csv" if (out / "manifest.csv").is_file() else ""
+        lines.append(f"no letter written, {counted(total, 'case')} unchanged, 0 failed,"
+                     f" {counted(warnings, 'warning')}.{see}")
+        lines += summary["review"]
+    if lines:
+        sys.stderr.write("".join(f"{line}\n" for line in lines))
+    sys.stderr.flush()
+    sys.stdout.flush()
