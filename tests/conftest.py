@@ -6,6 +6,7 @@ import copy
 import io
 import os
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,10 @@ import yaml
 from docx import Document
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The tool's cache (the summaries of unchanged runs, batch/unchanged.py) in a folder of the test run's own, for
+# this process and the commands the tests start, not in the user's home.
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="complaints-tests-cache-"))
 LETTER_DATE = date(2026, 11, 25)
 
 PROJECT: dict[str, Any] = {

@@ -144,6 +144,7 @@ def test_another_version_of_the_tool_goes_to_the_full_command(project: Path, mon
 def test_an_interrupted_run_and_a_letter_changed_go_to_the_full_command(project: Path) -> None:
     run(RENDER, project)
     journal = project / "letters" / ".complaints" / "journal.jsonl"
+    journal.parent.mkdir(exist_ok=True)
     journal.write_text("", encoding="utf-8")
     assert answered(RENDER, project)[0] is None
     journal.unlink()
@@ -157,5 +158,5 @@ def test_an_interrupted_run_and_a_letter_changed_go_to_the_full_command(project:
 def test_a_run_with_a_failed_case_leaves_no_summary(project: Path) -> None:
     (project / "cases" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     assert run(RENDER, project).returncode == 1
-    assert not (project / "letters" / ".complaints" / "summary.json").exists()
+    assert not unchanged.summary_path(project / "letters").exists()
     assert answered(RENDER, project)[0] is None

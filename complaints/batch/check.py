@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -140,21 +139,25 @@ class Checker:
 
         o = self.options
         shown = str(path)
-        # The file is read once, and the hash recorded is that of the very bytes checked and rendered: a file
-        # saved while the batch runs is rendered again next run.
-        raw = _read(path)
-        try:
-            if self.faults:
-                fault("check", path)
-            project_file = self.projects.for_case(path)
-            case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date,
-                             content=raw)
-        except ProjectError as exc:
-            return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
-                           project_failed=exc.path), None
-        except CaseError as exc:
-            return Checked(exc.path, None, exc.problems), None
-        digest = hashlib.sha256(raw).hexdigest() if raw is not None else _sha256(path)
+        # The hash recorded is that of the very bytes checked and rendered (the reading takes it), so a file saved
+        # while the batch runs is rendered again next run; a file that changed while it was read is read again.
+        for _attempt in range(3):
+            try:
+                if self.faults:
+                    fault("check", path)
+                project_file = self.projects.for_case(path)
+                case = load_case(path, project=project_file, languages=o.languages, letter_date=o.letter_date)
+            except ProjectError as exc:
+                return Checked(shown, None, [Problem(shown, 1, 1, "", f"its project file {exc.path} has errors")],
+                               project_failed=exc.path), None
+            except CaseError as exc:
+                return Checked(exc.path, None, exc.problems), None
+            digest = case.document.sha256 if case.document is not None else None
+            if digest is not None and _sha256(path) == digest:
+                break
+        else:
+            return Checked(shown, None, [Problem(shown, 1, 1, "", "the file kept changing while it was read; run"
+                                                 " again once it is saved")]), None
         shown = case.document.path if case.document else shown
         at = case.document.mark(("id",)) if case.document else None
         warnings = list(case.warnings)
@@ -193,22 +196,6 @@ def fault(point: str, path: Path) -> None:
         raise InjectedFault(path.read_text(encoding="utf-8", errors="replace"))
     if os.environ.get("COMPLAINTS_FAULT") == f"kill-{point}:{path.name}":  # the process killed, as by the OOM killer
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))  # Windows: TerminateProcess, as abrupt
-
-
-def _read(path: Path) -> bytes | None:
-    """The bytes of a case file, read once; None where its reading must say what is wrong with it (not a regular
-    file, larger than a case file may be, unreadable)."""
-    from ..case.load import MAX_BYTES
-
-    try:
-        with open(path, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-                return None
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError:
-        return None
-    return raw if len(raw) <= MAX_BYTES else None
 
 
 def _sha256(path: Path) -> str | None:

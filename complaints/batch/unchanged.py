@@ -1,7 +1,8 @@
 """A render with nothing to do, answered in milliseconds: the summary of the last complete run, checked by the
 standard library alone before the command's heavy imports (Typer, Rich, pydantic, the renderers).
 
-A run whose letters are all written and listed leaves OUT/.complaints/summary.json: what it was asked (the
+A run whose letters are all written and listed leaves a summary in the user's cache folder (one file per letters'
+folder, named by a hash of its path: the letters' folder itself stays as the tool has always left it): what it was asked (the
 options, the folder it ran in, the tool's version, the letters' date), every file its letters were made from
 with its size, times and inode (case files, project files, templates, the law and wording data, evidence), every
 letter it lists, the manifest, and what an unchanged run prints. The next `render` with the same options
@@ -28,7 +29,6 @@ from .. import __version__
 from ..errors import UsageError
 from ..layout import LANGUAGES, find_case_files, find_project, formats_for, shown, templates_dir
 
-SUMMARY = "summary.json"  # in the letters' folder's .complaints/
 WORK_DIR = ".complaints"  # manifest.WORK_DIR (not imported: manifest.py is not needed to answer)
 JOURNAL, STALE = "journal.jsonl", "manifest-stale"  # an interrupted run's marks (manifest.py)
 FORMAT = 1
@@ -50,8 +50,23 @@ def stamp(path: str | Path) -> Stamp:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
+def cache_folder() -> Path:
+    """The user's own cache folder for the tool (XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
+        return Path(base, "complaints", "cache")
+    if sys.platform == "darwin":
+        return Path(os.path.expanduser("~"), "Library", "Caches", "complaints")
+    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "complaints")
+
+
 def summary_path(out: Path) -> Path:
-    return out / WORK_DIR / SUMMARY
+    """Where the summary of the letters' folder `out` is kept."""
+    import hashlib
+
+    where = os.path.normcase(os.path.abspath(out))
+    return cache_folder() / "unchanged" / (hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+                                          + ".json")
 
 
 def forget(out: Path) -> None:
@@ -139,10 +154,7 @@ def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterab
     summary = {"format": FORMAT, "asked": asked, "cases": cases, "folders": folders, "stamps": stamps,
                "walked": _walked(asked["paths"]),
                "events": [event for each in sets for event in each.events], "review": None}
-    from .. import files
-
-    files.write_whole(summary_path(out), json.dumps(summary, ensure_ascii=False).encode("utf-8"))
-    return True
+    return _write(summary_path(out), summary)
 
 
 def reviewed(out: Path, lines: list[str]) -> None:
@@ -153,9 +165,20 @@ def reviewed(out: Path, lines: list[str]) -> None:
     except (OSError, ValueError):
         return
     summary["review"] = lines
+    _write(where, summary)
+
+
+def _write(where: Path, summary: dict[str, Any]) -> bool:
+    """The summary written whole, in a folder only the user can read (it names case files and quotes warnings);
+    nothing (False) where the cache folder cannot be written: the next run is then a full one, that is all."""
     from .. import files
 
-    files.write_whole(where, json.dumps(summary, ensure_ascii=False).encode("utf-8"))
+    try:
+        where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        files.write_whole(where, json.dumps(summary, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        return False
+    return True
 
 
 def _still(path: Path, sha: str | None, stamps: dict[str, Stamp]) -> bool:

@@ -249,8 +249,7 @@ class Writer:
     def _move(self, made: Made, letter_id: str) -> str | None:
         """A letter set's staged letters into their places; what went wrong, if anything."""
         try:
-            move_into_place(self.out, {letter_path(letter_id, s.language, s.format): s.temp for s in made.letters},
-                            folder=made.folder)
+            move_into_place(self.out, {letter_path(letter_id, s.language, s.format): s.temp for s in made.letters})
             made.folder = None
         except OSError as exc:
             made.discard()
@@ -377,21 +376,25 @@ def as_read(inputs: dict[str, Any], checked: Checked) -> dict[str, Any]:
     return found
 
 
-def move_into_place(out: Path, letters: dict[str, str], *, folder: str | None = None) -> None:
-    """A letter set's letters, already written whole in the temporary folder, renamed to their places; `folder`:
-    the staging folder they are all in under their final names, renamed whole where their folder is new.
+def move_into_place(out: Path, letters: dict[str, str]) -> None:
+    """A letter set's letters, already written whole in the temporary folder, renamed to their places: where they
+    are all in a staging folder of their own under their final names (workers.stage) and their folder is new,
+    that folder is renamed whole, in one step.
 
     Renames within one disk are atomic: each letter is either the old file or the new one, never a part,
     whatever stops the run. There is no fsync per file, which would cost more than the rendering: after a
     power cut, a letter the system had not yet flushed has the wrong size, and the next run makes it again.
     """
-    targets = {out / rel: temp for rel, temp in letters.items()}
+    targets = {out / rel: Path(temp) for rel, temp in letters.items()}
     parents = {target.parent for target in targets}
-    if folder is not None and len(parents) == 1 and all(
-            Path(temp).parent == Path(folder) and Path(temp).name == target.name for target, temp in targets.items()):
-        files.place_folder(folder, parents.pop(), [target.name for target in targets])
-        return
-    files.place_all(targets)
+    folders = {temp.parent for temp in targets.values()}
+    if len(parents) == 1 and len(folders) == 1:
+        folder = folders.pop()
+        if folder.parent == manifest.temp_dir(out) and all(temp.name == target.name
+                                                            for target, temp in targets.items()):
+            files.place_folder(folder, parents.pop(), [target.name for target in targets])
+            return
+    files.place_all({target: str(temp) for target, temp in targets.items()})
 
 
 def _languages(made: Made) -> int:

@@ -7,6 +7,7 @@ code and `0123` stays a registration number.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -53,17 +54,57 @@ class Scalar:
 
 @dataclass
 class Document:
-    """A YAML file read into plain Python values, with the position of each value and key."""
+    """A YAML file read into plain Python values, with the position of each value and key.
+
+    The positions are worked out from the parsed file the first time one is asked for (a problem to report, a
+    finding to place): a file with nothing wrong in it never needs them.
+    """
 
     path: str
     data: Any
-    values: dict[Path_, Mark] = field(default_factory=dict)
-    keys: dict[Path_, Mark] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     # the path of every scalar under the sections that hold quoted texts (_QUOTED_IN) → how it was written; and
     # the text it was read from
     scalars: dict[Path_, Scalar] = field(default_factory=dict)
     source: str = ""
+    sha256: str = ""  # of the bytes read (the file's, or the content given)
+    root: Node | None = field(default=None, repr=False)  # the parsed file, for the positions
+    _values: dict[Path_, Mark] | None = field(default=None, repr=False)
+    _keys: dict[Path_, Mark] | None = field(default=None, repr=False)
+    _spans: list[tuple[int, int, Path_]] = field(default_factory=list, repr=False)
+
+    @property
+    def values(self) -> dict[Path_, Mark]:
+        """The position of each value, by its path."""
+        if self._values is None:
+            self._place()
+        assert self._values is not None
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path_, Mark]:
+        """The position of each key, by the path of its value."""
+        if self._keys is None:
+            self._place()
+        assert self._keys is not None
+        return self._keys
+
+    def _place(self) -> None:
+        self._values, self._keys = {}, {}
+        if self.root is None:
+            self._values[()] = Mark(1, 1)
+        else:
+            _Marks(self).walk(self.root, ())
+
+    def field_at(self, offset: int) -> Path_ | None:
+        """The path of the innermost scalar whose text covers `offset` in the source."""
+        if self._values is None:
+            self._place()
+        best: tuple[int, Path_] | None = None
+        for start, end, path in self._spans:
+            if start <= offset < end and (best is None or end - start < best[0]):
+                best = (end - start, path)
+        return best[1] if best else None
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """The position of the value at `path` (or its key), else of the nearest enclosing value."""
@@ -135,8 +176,50 @@ else:  # pragma: no cover - PyYAML built without libyaml
     _LOADER = _PyLoader
 
 
-def _compose(text: str, loader_class: type = _LOADER) -> Node | None:
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _Resolver(Resolver):
+        """YAML's own resolver, remembering what each plain scalar resolved to: a batch's files repeat their keys
+        and many of their values, and resolving is most of the time the C composer leaves to Python."""
+
+        _resolved: dict[tuple[str, Any], str] = {}
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode and type(value) is str:
+                key = (value, implicit)
+                tag = self._resolved.get(key)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    if len(self._resolved) < 8192:
+                        self._resolved[key] = tag
+                return tag
+            return super().resolve(kind, value, implicit)
+
+    class _CComposer(CParser, _Resolver):
+        """libyaml's events composed by PyYAML's C composer: for files whose nesting is known to be shallow."""
+
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            _Resolver.__init__(self)
+
+    _SHALLOW: type | None = _CComposer
+else:  # pragma: no cover - PyYAML built without libyaml
+    _SHALLOW = None
+
+# What the C composer is trusted with: nesting is bounded by the characters that open a level (a flow collection's
+# bracket, a block sequence's dash, a mapping key's colon or question mark), and C recursion this deep is safe on
+# any thread's stack; a file that could nest deeper is composed in Python, which counts its depth as it goes.
+_SHALLOW_ENOUGH = 512
+
+
+def _shallow(text: str) -> bool:
+    return sum(text.count(ch) for ch in "[{-:?") < _SHALLOW_ENOUGH
+
+
+def _compose(text: str, loader_class: type | None = None) -> Node | None:
     """The YAML node graph, aliases still shared, nothing constructed."""
+    if loader_class is None:
+        loader_class = _SHALLOW if _SHALLOW is not None and _shallow(text) else _LOADER
     loader = loader_class(text)
     try:
         return loader.get_single_node()
@@ -261,11 +344,8 @@ def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = F
         raise fail(at.line, at.column,
                    "YAML syntax: an escape in a quoted string names no Unicode character (above U+10FFFF)") from None
 
-    doc = Document(shown, None, source=text)
-    if root is None:
-        doc.data = None
-        doc.values[()] = Mark(1, 1)
-    else:
+    doc = Document(shown, None, source=text, sha256=hashlib.sha256(raw).hexdigest(), root=root)
+    if root is not None:
         builder = _Builder(doc, text)
         try:
             doc.data = builder.build(root, ())
@@ -273,7 +353,7 @@ def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = F
             raise fail(exc.mark.line, exc.mark.column, str(exc)) from None
         for offset, ch in bad_chars:
             at = _position(text, offset)
-            fld = builder.field_at(offset)
+            fld = doc.field_at(offset)
             doc.problems.append(
                 Problem(shown, at.line, at.column, dotted(fld) if fld is not None else "",
                         f"character {_char_name(ch)} is not allowed in a letter (XML cannot carry it); "
@@ -282,6 +362,43 @@ def read_yaml(path: str | Path, *, display: str | None = None, collect: bool = F
     if not collect and any(p.is_error for p in doc.problems):
         raise CaseError(shown, doc.problems)
     return doc
+
+
+class _Marks:
+    """The positions of a document's values and keys, worked out from its nodes the way _Builder walks them (the
+    same keys skipped), the first time one is asked for."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.values: dict[Path_, Mark] = {}
+        self.keys: dict[Path_, Mark] = {}
+        doc._values, doc._keys, doc._spans = self.values, self.keys, []
+
+    def walk(self, node: Node, path: Path_) -> None:
+        self.values.setdefault(path, _mark(node))
+        if isinstance(node, ScalarNode):
+            self.doc._spans.append((node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1),
+                                    path))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                self.walk(item, path + (i,))
+        elif isinstance(node, MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, ScalarNode):
+                    continue
+                key = key_node.value
+                if key in seen:
+                    continue
+                seen.add(key)
+                if key.startswith("x-"):
+                    continue
+                key_mark = _mark(key_node)
+                self.keys[path + (key,)] = key_mark
+                self.walk(value_node, path + (key,))
+                if isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style:
+                    # A block mapping or list starts on the line after its key; point at the key.
+                    self.values[path + (key,)] = key_mark
 
 
 class _TooBig(Exception):
@@ -295,33 +412,22 @@ _QUOTED_IN = frozenset({"comment", "article", "legal_basis"})
 
 
 class _Builder:
-    """Turns composed YAML nodes into dicts, lists and strings, recording positions."""
+    """Turns composed YAML nodes into dicts, lists and strings; the positions are left to _Marks."""
 
     def __init__(self, doc: Document, text: str):
         self.doc = doc
         self.text = text
         self.count = 0
-        self.spans: list[tuple[int, int, Path_]] = []
         self.seen: set[int] = set()  # the scalar nodes built already: met again, through an alias
         self.aliases = "*" in text  # no asterisk, no alias
 
-    def field_at(self, offset: int) -> Path_ | None:
-        best: tuple[int, Path_] | None = None
-        for start, end, path in self.spans:
-            if start <= offset < end and (best is None or end - start < best[0]):
-                best = (end - start, path)
-        return best[1] if best else None
-
     def build(self, node: Node, path: Path_, depth: int = 0) -> Any:
-        mark = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooBig(f"more than {MAX_NODES:,} values (an alias bomb?): refused", mark)
+            raise _TooBig(f"more than {MAX_NODES:,} values (an alias bomb?): refused", _mark(node))
         if depth > MAX_DEPTH:
-            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels: refused", mark)
-        self.doc.values.setdefault(path, mark)
+            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels: refused", _mark(node))
         if isinstance(node, ScalarNode):
-            self.spans.append((node.start_mark.index, max(node.end_mark.index, node.start_mark.index + 1), path))
             if path and path[0] in _QUOTED_IN:
                 self.doc.scalars[path] = Scalar(node.style or "", node.tag, node.start_mark.index,
                                                 node.end_mark.index, alias=id(node) in self.seen)
@@ -336,33 +442,31 @@ class _Builder:
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             out: dict[str, Any] = {}
-            seen: dict[str, Mark] = {}
+            seen: dict[str, Node] = {}
             for key_node, value_node in node.value:
-                key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key_node.tag == "tag:yaml.org,2002:merge":
+                    key_mark = _mark(key_node)
                     self.doc.problems.append(Problem(self.doc.path, key_mark.line, key_mark.column,
                                                      dotted(path), "merge keys (<<) are not supported"))
                     continue
                 if not isinstance(key_node, ScalarNode):
+                    key_mark = _mark(key_node)
                     self.doc.problems.append(Problem(self.doc.path, key_mark.line, key_mark.column,
                                                      dotted(path), "a key must be a plain name"))
                     continue
                 key = key_node.value
                 if key in seen:
+                    key_mark = _mark(key_node)
                     self.doc.problems.append(Problem(
                         self.doc.path, key_mark.line, key_mark.column, dotted(path + (key,)),
-                        f"duplicate key '{key}' (first given on line {seen[key].line})"))
+                        f"duplicate key '{key}' (first given on line {_mark(seen[key]).line})"))
                     continue
-                seen[key] = key_mark
+                seen[key] = key_node
                 if key.startswith("x-"):
                     continue  # the user's own notes: kept in the file, never used
-                self.doc.keys[path + (key,)] = key_mark
                 out[key] = self.build(value_node, path + (key,), depth + 1)
-                if isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style:
-                    # A block mapping or list starts on the line after its key; point at the key.
-                    self.doc.values[path + (key,)] = key_mark
             return out
-        raise _TooBig(f"unsupported YAML node {type(node).__name__}", mark)  # pragma: no cover
+        raise _TooBig(f"unsupported YAML node {type(node).__name__}", _mark(node))  # pragma: no cover
 
     def _bad_escapes(self, node: ScalarNode, path: Path_) -> None:
         """Report characters XML cannot carry that a double-quoted scalar wrote as escapes (\\x01, \\v, …)."""
