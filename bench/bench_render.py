@@ -1,13 +1,17 @@
-"""Batch rendering benchmark: python bench/bench_render.py [N]  (default N = 1000 cases, 3 letters each).
+"""Batch rendering benchmark: python bench/bench_render.py [N] [RUNS]  (default N = 1000 cases, 3 letters each; RUNS = 5).
 
-Measures in one run, side by side:
-  (a) docxtpl as its README shows it: load the template, render, save, for every letter
-      (contexts from complaints.letter_context);
+Measures in one run, side by side, wall time and CPU-seconds (user + system, of every process of the command):
+  (a) docxtpl as its README shows it: load the case, build its context, load the template, render, save, for
+      every letter (timed on a tenth of the cases and scaled);
   (b) `complaints render` with one worker;
-  (c) `complaints render` with all workers;
-  (d) `complaints render` again with nothing changed;
-  (e) the floor: writing the same finished files with the tool's own writer, with no rendering at all;
-and prints letters per second, the ratios, and peak memory of `complaints render` at N and 10·N cases.
+  (c) `complaints render` with two workers: the median of RUNS fresh runs;
+  (d) `complaints render` again with nothing changed (the median of RUNS runs), and the floor of such a run:
+      Python starting, reading the run's summary and looking at every file it names (os.stat), nothing else;
+  (e) the floor of writing: the same finished files written as `complaints render` writes them, nothing rendered;
+  (f) the floor of making a letter: Jinja rendering the Word template's document part and zipping it with the
+      template's other parts, per letter on one core, the contexts made beforehand (not timed);
+and prints each figure, the CPU per letter against the floor (e) + (f), each target of issue 15 with "met" or
+"NOT met", and the peak memory of `complaints render` at N and 10·N cases.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -43,12 +49,19 @@ def make_cases(folder: Path, n: int) -> None:
         (folder / f"bench-{i:06d}.yaml").write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
 
 
-def timed(fn) -> float:
+def timed(fn) -> tuple[float, float]:
+    """Wall seconds and CPU-seconds (this process and the commands it ran) of `fn`."""
     if hasattr(os, "sync"):
         os.sync()  # what the last measurement wrote is flushed now, not during this one
+    before = _cpu()
     start = time.perf_counter()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - before
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def plain_docxtpl(cases: Path, out: Path) -> int:
@@ -69,12 +82,13 @@ def plain_docxtpl(cases: Path, out: Path) -> int:
     return count
 
 
-def cli_render(cases: Path, out: Path, workers: int) -> int:
-    """Run the real command; return its peak resident memory in KiB (largest process)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "COMPLAINTS_NO_FAST")}
+
+
+def cli_render(cases: Path, out: Path, workers: int) -> None:
+    """Run the real command, as a user runs it (its bytecode cached, as an installed tool's is)."""
     subprocess.run([sys.executable, "-m", "complaints.cli", "render", str(cases), "--out", str(out), "-q",
-                    "--workers", str(workers), "--date", DAY.isoformat()], check=True)
-    return max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+                    "--workers", str(workers), "--date", DAY.isoformat()], check=True, env=ENV)
 
 
 def finished_letters(source: Path) -> list[dict[Path, bytes]]:
@@ -84,52 +98,127 @@ def finished_letters(source: Path) -> list[dict[Path, bytes]]:
 
 
 def floor(cases: list[dict[Path, bytes]], out: Path) -> None:
-    """Write them again as `complaints render` writes: each letter to a temporary file, each case renamed into
-    place whole."""
+    """Write them again as `complaints render` writes them: each letter set to a staging folder of its own, under
+    the letters' names, renamed into place whole."""
     from complaints.batch import manifest
     from complaints.batch.write import move_into_place
+    from complaints.files import Staging
 
     manifest.start(out)
-    for letters in cases:
-        staged = {}
-        for rel, data in letters.items():
-            fd, temp = tempfile.mkstemp(dir=manifest.temp_dir(out))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            staged[str(rel)] = temp
-        move_into_place(out, staged)
+    for n, letters in enumerate(cases):
+        staging = Staging(manifest.temp_dir(out), f"floor-{n}")
+        move_into_place(out, {str(rel): staging.write(rel.name, data) for rel, data in letters.items()})
+
+
+def letter_floor(cases: Path, n: int) -> float:
+    """CPU-seconds per letter of Jinja rendering the Word template's document part and zipping it with the
+    template's other parts (compressed once), on one core; the contexts are made first and not timed."""
+    from docxtpl import DocxTemplate
+
+    from complaints.render.docx import assemble, compress, template_environment
+
+    contexts = []
+    for path in sorted(cases.glob("bench-*.yaml"))[:n]:
+        case = complaints.load_case(path, letter_date=DAY)
+        contexts += [(lang, complaints.letter_context(case, lang, letter_date=DAY)) for lang in ("kk", "ru", "en")]
+    parts = {}
+    for lang in ("kk", "ru", "en"):
+        source = complaints.templates_dir() / lang / "letter.docx"
+        tpl = DocxTemplate(str(source))
+        with zipfile.ZipFile(source) as z:
+            names = [i.filename for i in z.infolist()]
+            others = {name: compress(name, z.read(name)) for name in names if name != "word/document.xml"}
+            # the whole document part as one Jinja template, its tags mended as docxtpl mends them
+            body = template_environment().from_string(tpl.patch_xml(z.read("word/document.xml").decode("utf-8")))
+        parts[lang] = (body, names, others)
+    start = time.process_time()
+    for lang, context in contexts:
+        body, names, others = parts[lang]
+        document = compress("word/document.xml", body.render(context).encode("utf-8"))
+        assemble([document if name == "word/document.xml" else others[name] for name in names])
+    return (time.process_time() - start) / len(contexts)
+
+
+def unchanged_floor(out: Path, runs: int) -> float:
+    """Wall seconds of the least an unchanged run must do: start Python, read the run's summary, look at every
+    file it names; the median of `runs`."""
+    from complaints.batch.unchanged import summary_path
+
+    code = ("import json, os, sys\n"
+            "s = json.loads(open(sys.argv[1], 'rb').read())\n"
+            "for name, was in s['stamps'].items():\n"
+            "    if was is not None: os.stat(name)\n")
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, str(summary_path(out))], check=True, env=ENV)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     cpus = os.cpu_count() or 1
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(complaints.__file__).parent)], check=True,
+                   env=ENV, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        # the summaries of unchanged runs (batch/unchanged.py) kept in the benchmark's own cache folder
+        os.environ["XDG_CACHE_HOME"] = ENV["XDG_CACHE_HOME"] = str(work / "cache")
         make_cases(work / "cases", n)
         letters = 3 * n
         sample = max(1, n // 10)  # docxtpl's loop is slow: time a tenth and scale
         make_cases(work / "sample", sample)
-        t_a = timed(lambda: plain_docxtpl(work / "sample", work / "a")) * (n / sample)
-        t_b = timed(lambda: cli_render(work / "cases", work / "b", 1))
-        t_c = timed(lambda: cli_render(work / "cases", work / "c", cpus))
-        t_d = timed(lambda: cli_render(work / "cases", work / "c", cpus))
+        wall_a, cpu_a = timed(lambda: plain_docxtpl(work / "sample", work / "a"))
+        wall_a, cpu_a = wall_a * n / sample, cpu_a * n / sample
+        wall_b, cpu_b = timed(lambda: cli_render(work / "cases", work / "b", 1))
+        full = []
+        for _run in range(runs):  # fresh runs, each into a new folder
+            shutil.rmtree(work / "c", ignore_errors=True)
+            full.append(timed(lambda: cli_render(work / "cases", work / "c", 2)))
+        wall_c, cpu_c = statistics.median(w for w, _ in full), statistics.median(c for _, c in full)
+        again = [timed(lambda: cli_render(work / "cases", work / "c", 2)) for _ in range(runs)]
+        wall_d, cpu_d = statistics.median(w for w, _ in again), statistics.median(c for _, c in again)
+        floor_d = unchanged_floor(work / "c", runs)
         ready = finished_letters(work / "c")
-        t_e = timed(lambda: floor(ready, work / "e"))
-        rate = {k: letters / t for k, t in (("a", t_a), ("b", t_b), ("c", t_c), ("d", t_d), ("e", t_e))}
+        wall_e, cpu_e = timed(lambda: floor(ready, work / "e"))
+        cpu_f = letter_floor(work / "cases", min(n, 200))
+        rate = {k: letters / t for k, t in (("a", wall_a), ("b", wall_b), ("c", wall_c), ("e", wall_e))}
+        per = {k: 1000 * c / letters for k, c in (("a", cpu_a), ("b", cpu_b), ("c", cpu_c), ("e", cpu_e))}
+        floor_ms = per["e"] + 1000 * cpu_f
         print(f"machine: {os.uname().machine}, {cpus} CPUs, Python {sys.version.split()[0]}; N = {n} cases,"
-              f" {letters} letters")
-        print(f"(a) docxtpl loop          {rate['a']:9.0f} letters/s   (timed on {sample} cases, scaled)")
-        print(f"(b) render, 1 worker      {rate['b']:9.0f} letters/s   {rate['b'] / rate['a']:5.1f}x (a)")
-        print(f"(c) render, {cpus} workers     {rate['c']:9.0f} letters/s   {rate['c'] / rate['a']:5.1f}x (a)")
-        print(f"(d) unchanged second run  {rate['d']:9.0f} letters/s   {rate['d'] / rate['c']:5.1f}x (c)"
-              f"   ({t_d:.2f} s for the whole run)")
-        print(f"(e) floor: write only     {rate['e']:9.0f} letters/s   (c) is {rate['e'] / rate['c']:.1f}x slower")
+              f" {letters} letters; median of {runs} runs for (c) and (d)")
+        print(f"(a) docxtpl loop          {rate['a']:7.0f} letters/s  {per['a']:6.2f} ms CPU a letter"
+              f"   (timed on {sample} cases, scaled)")
+        print(f"(b) render, 1 worker      {rate['b']:7.0f} letters/s  {per['b']:6.2f} ms CPU a letter"
+              f"   {rate['b'] / rate['a']:5.1f}x (a)")
+        print(f"(c) render, 2 workers     {rate['c']:7.0f} letters/s  {per['c']:6.2f} ms CPU a letter"
+              f"   {rate['c'] / rate['a']:5.1f}x (a)   (runs: {', '.join(f'{w:.2f}' for w, _ in full)} s)")
+        print(f"(d) unchanged second run  {1000 * wall_d:7.0f} ms          {1000 * cpu_d:6.0f} ms CPU"
+              f"   {wall_c / wall_d:5.1f}x faster than (c); its floor (start, read the summary, stat"
+              f" every file) {1000 * floor_d:.0f} ms")
+        print(f"(e) floor: write only     {rate['e']:7.0f} letters/s  {per['e']:6.2f} ms CPU a letter")
+        print(f"(f) floor: Jinja + zip              {1000 * cpu_f:6.2f} ms CPU a letter (one core)")
+        print(f"    CPU a letter in (c) {per['c']:.2f} ms = {per['c'] / floor_ms:.1f}x the floor (e) + (f)"
+              f" = {floor_ms:.2f} ms; 2 cores at the floor would make {2000 / floor_ms:.0f} letters/s")
         make_cases(work / "big", 10 * n)
         shutil.rmtree(work / "b")
         mem_n = _peak(work / "cases", work / "m1", cpus)
         mem_10n = _peak(work / "big", work / "m10", cpus)
-        print(f"peak memory: {mem_n / 1024:.0f} MiB at N, {mem_10n / 1024:.0f} MiB at 10·N,"
-              f" ratio {mem_10n / mem_n:.2f}")
+        print(f"peak memory: {mem_n / 1024:.0f} MiB at N, {mem_10n / 1024:.0f} MiB at 10·N, ratio {mem_10n / mem_n:.2f}")
+        print("targets (issue 15):")
+        print(f"  render, 2 workers >= 1,500 letters/s: {rate['c']:.0f}  {verdict(rate['c'] >= 1500)}")
+        print(f"  render >= 25x the docxtpl loop: {rate['c'] / rate['a']:.1f}x  {verdict(rate['c'] / rate['a'] >= 25)}")
+        print(f"  CPU a letter within 3x the floor: {per['c'] / floor_ms:.1f}x  {verdict(per['c'] <= 3 * floor_ms)}")
+        print(f"  unchanged re-run <= 100 ms: {1000 * wall_d:.0f} ms  {verdict(wall_d <= 0.1)}")
+        print(f"  unchanged re-run >= 20x faster than the full render: {wall_c / wall_d:.0f}x"
+              f"  {verdict(wall_c / wall_d >= 20)}")
+        print(f"  peak memory at 10·N <= 1.2x that at N: {mem_10n / mem_n:.2f}  {verdict(mem_10n <= 1.2 * mem_n)}")
 
 
 def _peak(cases: Path, out: Path, workers: int) -> int:
@@ -137,7 +226,7 @@ def _peak(cases: Path, out: Path, workers: int) -> int:
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     done = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "complaints.cli", "render", str(cases),
                            "--out", str(out), "-q", "--workers", str(workers), "--date", DAY.isoformat()],
-                          check=True, capture_output=True, text=True)
+                          check=True, capture_output=True, text=True, env=ENV)
     return int(done.stdout.strip().splitlines()[-1])
 
 
