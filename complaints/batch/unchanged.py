@@ -31,7 +31,7 @@ from ..layout import LANGUAGES, find_case_files, find_project, formats_for, show
 
 WORK_DIR = ".complaints"  # manifest.WORK_DIR (not imported: manifest.py is not needed to answer)
 JOURNAL, STALE = "journal.jsonl", "manifest-stale"  # an interrupted run's marks (manifest.py)
-FORMAT = 1
+FORMAT = 2
 DB_FILES = ("complaints.db", "complaints.db-wal")  # the register beside a project file: `check` reads it
 
 TYPE_CHECKING = False  # typing is not imported to answer
@@ -71,8 +71,9 @@ def summary_path(out: Path) -> Path:
 
 def forget(out: Path) -> None:
     """The summary removed: a run is starting, and will write its own if it finishes complete."""
-    with contextlib.suppress(OSError):
-        os.unlink(summary_path(out))
+    for where in (summary_path(out), _review_path(out)):
+        with contextlib.suppress(OSError):
+            os.unlink(where)
 
 
 def key(paths: Sequence[str | Path], out: Path, *, languages: tuple[str, ...] | None, formats: tuple[str, ...],
@@ -91,8 +92,8 @@ class Told:
 
     __slots__ = ("cases", "events", "evidence", "letters")
 
-    def __init__(self, cases: list[list[Any]], events: list[list[Any]], letters: list[list[Any]],
-                 evidence: list[list[Any]]):
+    def __init__(self, cases: list[tuple[Any, ...]], events: list[tuple[Any, ...]], letters: list[tuple[Any, ...]],
+                 evidence: list[tuple[Any, ...]]):
         self.cases = cases  # [source, sha256, project path, project sha256] of each case
         self.events = events  # [source, [warning, …]] of each case, in order
         self.letters = letters  # [path in OUT, size]
@@ -100,18 +101,19 @@ class Told:
 
 
 def told(record: Any) -> Told:
-    """A manifest record (manifest.Record) of a letter set written or kept, as an unchanged run would tell it."""
+    """A manifest record (manifest.Record) of a letter set written or kept, as an unchanged run would tell it
+    (tuples: one is kept for every letter set of the run until its end)."""
     inputs = record.inputs
+    warnings = tuple(record.warnings)
     if "cases" in inputs:  # a letter about several cases: the warnings told with the last of them
         entries = inputs["cases"]
-        cases = [[e.get("source"), e.get("case"), *(e.get("project") or [None, None])] for e in entries]
-        events = [[e.get("source"), list(record.warnings) if n == len(entries) - 1 else []]
-                  for n, e in enumerate(entries)]
+        cases = [(e.get("source"), e.get("case"), *(e.get("project") or (None, None))) for e in entries]
+        events = [(e.get("source"), warnings if n == len(entries) - 1 else ()) for n, e in enumerate(entries)]
     else:
-        cases = [[record.source, inputs.get("case"), *(inputs.get("project") or [None, None])]]
-        events = [[record.source, list(record.warnings)]]
-    return Told(cases, events, [[f.get("path"), f.get("size")] for f in record.files],
-                [list(e) for e in inputs.get("evidence", [])])
+        cases = [(record.source, inputs.get("case"), *(inputs.get("project") or (None, None)))]
+        events = [(record.source, warnings)]
+    return Told(cases, events, [(f.get("path"), f.get("size")) for f in record.files],
+                [tuple(e) for e in inputs.get("evidence", ())])
 
 
 def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterable[Told],
@@ -119,85 +121,116 @@ def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterab
     """Write the summary of a complete run whose manifest lists exactly `sets` (in order) for the case files
     `listing`; `hashed`: the other files its letters were made from (project files, templates, data) and the
     SHA-256 the run took of each ("" for one that was not there). Nothing is written (False) where any file is
-    no longer what the run read."""
+    no longer what the run read, or the cache folder cannot be written.
+
+    The summary is four lines of JSON (the header; the case files; what each case tells; every file's stamp),
+    written as it is worked out, so that a batch of any size holds no more than one case's part in memory."""
     sets = list(sets)
-    by_source: dict[str, list[Any]] = {case[0]: case for each in sets for case in each.cases}
-    stamps: dict[str, Stamp] = {}
-    cases = []
+    by_source: dict[str, tuple[Any, ...]] = {case[0]: case for each in sets for case in each.cases}
+    projects = {case[2]: case[3] for each in sets for case in each.cases if case[2]}
+    where = summary_path(out)
+    try:
+        where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temp = where.with_name(f"{where.name}.{os.getpid()}.part")
+        with open(temp, "w", encoding="utf-8") as fh:
+            ok = _summary(fh, out, asked, listing, sets, by_source, projects, hashed)
+        if ok:
+            os.replace(temp, where)
+        else:
+            os.unlink(temp)
+        return ok
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(temp)
+        return False
+
+
+def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[Path], sets: list[Told],
+             by_source: dict[str, tuple[Any, ...]], projects: dict[str, str], hashed: dict[str, str]) -> bool:
+    folders = {} if asked["project"] is not None else {
+        str(folder): _project_of(folder) for folder in dict.fromkeys(path.parent for path in listing)}
+    header = {"format": FORMAT, "asked": asked, "folders": folders, "walked": _walked(asked["paths"]),
+              "run": os.urandom(8).hex()}
+    fh.write(json.dumps(header, ensure_ascii=False) + "\n")
+    fh.write(json.dumps([str(path) for path in listing], ensure_ascii=False) + "\n")
+    fh.write(json.dumps([event for each in sets for event in each.events], ensure_ascii=False) + "\n")
+    first = [True]
+
+    def note(name: str, was: Stamp) -> None:
+        fh.write(("{" if first[0] else ", ") + json.dumps(name, ensure_ascii=False) + ": " + json.dumps(was))
+        first[0] = False
+
     for path in listing:
         entry = by_source.get(shown(path))
-        if entry is None or not _still(path, entry[1], stamps):
+        now = _still(path, entry[1] if entry is not None else None)
+        if entry is None or now is None:
             return False
-        cases.append(str(path))
-    projects = {case[2]: case[3] for each in sets for case in each.cases if case[2]}
-    for name, sha in [*projects.items(), *hashed.items()]:
-        if name not in stamps and not _still(Path(name), sha or None, stamps):
+        note(str(path), now)
+    for name, sha in {**projects, **hashed}.items():
+        now = _still(Path(name), sha or None)
+        if sha and now is None:
             return False
+        note(name, now)
     for each in sets:
         for path, size, mtime_ns, _sha in each.evidence:
             now = stamp(path)
             if now is None or now[0] != size or now[1] != mtime_ns:
                 return False
-            stamps[str(path)] = now
+            note(str(path), now)
         for rel, size in each.letters:
             now = stamp(out / rel)
             if now is None or now[0] != size:
                 return False
-            stamps[str(out / rel)] = now
+            note(str(out / rel), now)
     for name in ("manifest.json", "manifest.csv"):
-        stamps[str(out / name)] = stamp(out / name)
+        note(str(out / name), stamp(out / name))
     for project in projects:  # the register `check` reads the comments' sightings from
         for name in DB_FILES:
-            stamps[str(Path(project).parent / name)] = stamp(Path(project).parent / name)
-    folders = {} if asked["project"] is not None else {
-        str(folder): _project_of(folder) for folder in dict.fromkeys(path.parent for path in listing)}
-    summary = {"format": FORMAT, "asked": asked, "cases": cases, "folders": folders, "stamps": stamps,
-               "walked": _walked(asked["paths"]),
-               "events": [event for each in sets for event in each.events], "review": None}
-    return _write(summary_path(out), summary)
-
-
-def reviewed(out: Path, lines: list[str]) -> None:
-    """What `render` printed after the summary line (what `check` finds), kept for the unchanged run to print."""
-    where = summary_path(out)
-    try:
-        summary = json.loads(where.read_bytes())
-    except (OSError, ValueError):
-        return
-    summary["review"] = lines
-    _write(where, summary)
-
-
-def _write(where: Path, summary: dict[str, Any]) -> bool:
-    """The summary written whole, in a folder only the user can read (it names case files and quotes warnings);
-    nothing (False) where the cache folder cannot be written: the next run is then a full one, that is all."""
-    from .. import files
-
-    try:
-        where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        files.write_whole(where, json.dumps(summary, ensure_ascii=False).encode("utf-8"))
-    except OSError:
-        return False
+            note(str(Path(project).parent / name), stamp(Path(project).parent / name))
+    fh.write("}\n")
     return True
 
 
-def _still(path: Path, sha: str | None, stamps: dict[str, Stamp]) -> bool:
-    """The file holds the bytes the run hashed (or is still not there, for None), and its stamp is noted."""
+def reviewed(out: Path, lines: list[str]) -> None:
+    """What `render` printed after the summary line (what `check` finds), kept beside the run's summary for the
+    unchanged run to print."""
+    header = _header(summary_path(out))
+    if header is not None:
+        from .. import files
+
+        with contextlib.suppress(OSError):
+            files.write_whole(_review_path(out), json.dumps({"run": header["run"], "lines": lines},
+                                                            ensure_ascii=False).encode("utf-8"))
+
+
+def _review_path(out: Path) -> Path:
+    where = summary_path(out)
+    return where.with_name(where.stem + ".review.json")
+
+
+def _header(where: Path) -> dict[str, Any] | None:
+    try:
+        with open(where, "rb") as fh:
+            header = json.loads(fh.readline())
+    except (OSError, ValueError):
+        return None
+    return header if isinstance(header, dict) and header.get("format") == FORMAT else None
+
+
+def _still(path: Path, sha: str | None) -> Stamp:
+    """The file's stamp where it holds the bytes the run hashed; None where it does not (or, for `sha` None,
+    where it is not there, as the run found it)."""
     import hashlib
 
     before = stamp(path)
-    if sha is None:
-        stamps[str(path)] = before
-        return before is None
+    if sha is None or before is None:
+        return None
     try:
         with open(path, "rb") as fh:
             now = hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
-        return False
-    if now != sha or stamp(path) != before:
-        return False
-    stamps[str(path)] = before
-    return True
+        return None
+    return before if now == sha and stamp(path) == before else None
 
 
 def _walked(paths: list[str]) -> dict[str, Stamp] | None:
@@ -248,12 +281,15 @@ def _answer(values: dict[str, Any], paths: list[str]) -> int | None:
     out = Path(values.get("--out", "letters"))
     if os.environ.get("COMPLAINTS_FAULT"):  # tests' injected faults happen in the full command
         return None
-    summary = json.loads(summary_path(out).read_bytes())
-    if summary.get("format") != FORMAT:
-        return None
-    asked = _asked(values, paths, out, summary["asked"])
-    if asked is None or asked != summary["asked"]:
-        return None
+    with open(summary_path(out), "rb") as fh:
+        header = json.loads(fh.readline())
+        if header.get("format") != FORMAT:
+            return None
+        asked = _asked(values, paths, out, header["asked"])
+        if asked is None or asked != header["asked"]:
+            return None
+        cases, events, stamps = (json.loads(fh.readline()) for _ in range(3))
+    summary = {**header, "cases": cases, "events": events, "stamps": stamps, "review": _review(out, header)}
     work = out / WORK_DIR
     if (work / JOURNAL).exists() or (work / STALE).exists():  # a run interrupted, or one under way
         return None
@@ -273,6 +309,15 @@ def _answer(values: dict[str, Any], paths: list[str]) -> int | None:
         return None  # a quiet run wrote it: what `check` finds was not printed, so is not known
     _print(summary, out, quiet, as_json)
     return 0
+
+
+def _review(out: Path, header: dict[str, Any]) -> list[str] | None:
+    """The lines `render` printed after its summary line in the run the summary is of; None where not known."""
+    try:
+        review = json.loads(_review_path(out).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return review["lines"] if review.get("run") == header["run"] else None
 
 
 def _asked(values: dict[str, Any], paths: list[str], out: Path, was: dict[str, Any]) -> dict[str, Any] | None:

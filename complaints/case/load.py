@@ -185,12 +185,12 @@ if getattr(yaml, "__with_libyaml__", False):
         _resolved: dict[tuple[str, Any], str] = {}
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is ScalarNode and type(value) is str:
+            if kind is ScalarNode and type(value) is str and len(value) <= 40:  # keys, dates, ids: not texts
                 key = (value, implicit)
                 tag = self._resolved.get(key)
                 if tag is None:
                     tag = super().resolve(kind, value, implicit)
-                    if len(self._resolved) < 8192:
+                    if len(self._resolved) < 2048:
                         self._resolved[key] = tag
                 return tag
             return super().resolve(kind, value, implicit)

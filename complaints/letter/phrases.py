@@ -230,7 +230,7 @@ class Phrases:
         text = said.get(value)
         if text is None:
             text = make(value)
-            if len(said) < _Phrase.LIMIT * 16:
+            if len(said) < _Phrase.LIMIT:
                 said[value] = text
         return text
 
