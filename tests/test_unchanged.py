@@ -160,3 +160,11 @@ def test_a_run_with_a_failed_case_leaves_no_summary(project: Path) -> None:
     assert run(RENDER, project).returncode == 1
     assert not unchanged.summary_path(project / "letters").exists()
     assert answered(RENDER, project)[0] is None
+
+
+def test_nothing_but_the_summary_is_left_in_the_cache(project: Path) -> None:
+    assert run(RENDER, project).returncode == 0
+    (project / "cases" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    assert run(RENDER, project).returncode == 1
+    left = [p.name for p in unchanged.summary_path(project / "letters").parent.iterdir()]
+    assert not [name for name in left if name.endswith((".notes", ".part"))], left

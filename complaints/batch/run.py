@@ -85,6 +85,34 @@ def render_batch(
     processes, capped = worker_count(workers, len(files))
     if capped:
         writer.result.notes.append(capped)
+    try:
+        _run(out, writer, files, options, prints, processes, force, group_by)
+    except BaseException:
+        if writer.sets is not None:  # the run stopped: nothing of its summary is kept
+            writer.sets.discard()
+        raise
+    if office_error:
+        writer.result.errors.append(office_error)
+    notes, writer.sets = writer.sets, None
+    if notes is not None:
+        if files and writer.result.exit_code == 0 and not final:
+            asked = unchanged.key(paths, out, languages=options.languages, formats=options.formats,
+                                  letter_date=letter_date, day=options.letter_date, project=project,
+                                  templates=options.templates or templates_dir(templates), pdfa=pdfa,
+                                  group_by=group_by)
+            unchanged.remember(out, asked, files, notes, {k: v for k, v in prints.hashed().items()
+                                                          if k not in {str(f) for f in files}})
+        notes.discard()
+    if not files:  # no case to check it with: the project file is checked on its own, as `validate` does
+        writer.result.project_problems += [p for found in _project_files(paths, project)
+                                           for p in _project_problems(found, options.languages)]
+        writer.result.warnings += sum(1 for p in writer.result.project_problems if not p.is_error)
+    return writer.result
+
+
+def _run(out: Path, writer: Writer, files: list[Path], options: Options, prints: Fingerprints, processes: int,
+         force: bool, group_by: str | None) -> None:
+    """The batch itself, one writer at a time in `out`: planned, rendered by the workers, written by `writer`."""
     with only_writer(out):
         unchanged.forget(out)  # written again at the end, if this run is complete
         manifest.clear_leftovers(out)  # before any worker starts: what is in the temporary folder is a killed run's
@@ -102,19 +130,6 @@ def render_batch(
                                  others=left_out(steps, state))
         finally:  # the workers have stopped: their LibreOffice scratch files go with the temporary folder
             manifest.drop_scratch(out)
-    if office_error:
-        writer.result.errors.append(office_error)
-    if writer.sets is not None and files and writer.result.exit_code == 0 and not final:
-        asked = unchanged.key(paths, out, languages=options.languages, formats=options.formats,
-                              letter_date=letter_date, day=options.letter_date, project=project,
-                              templates=options.templates or templates_dir(templates), pdfa=pdfa, group_by=group_by)
-        unchanged.remember(out, asked, files, writer.sets, {k: v for k, v in prints.hashed().items()
-                                                           if k not in {str(f) for f in files}})
-    if not files:  # no case to check it with: the project file is checked on its own, as `validate` does
-        writer.result.project_problems += [p for found in _project_files(paths, project)
-                                           for p in _project_problems(found, options.languages)]
-        writer.result.warnings += sum(1 for p in writer.result.project_problems if not p.is_error)
-    return writer.result
 
 
 @dataclass

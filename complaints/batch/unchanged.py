@@ -21,7 +21,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -116,6 +116,49 @@ def told(record: Any) -> Told:
                 [tuple(e) for e in inputs.get("evidence", ())])
 
 
+class Notes:
+    """Each letter set of a run as `told` makes it, written to a file beside the summary as the run goes (one line
+    each), so that memory stays flat however large the batch; read back by `remember` at the end."""
+
+    def __init__(self, out: Path):
+        where = summary_path(out)
+        self.path = where.with_name(f"{where.name}.{os.getpid()}-{os.urandom(4).hex()}.notes")
+        try:
+            where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.fh: Any = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close() or discard()
+        except OSError:
+            self.fh = None
+
+    def add(self, record: Any) -> None:
+        if self.fh is not None:
+            each = told(record)
+            try:
+                self.fh.write(json.dumps([each.cases, each.events, each.letters, each.evidence], ensure_ascii=False)
+                              + "\n")
+            except OSError:
+                self.discard()
+
+    @property
+    def usable(self) -> bool:
+        return self.fh is not None
+
+    def __iter__(self) -> Iterator[Told]:
+        if self.fh is not None and not self.fh.closed:
+            self.fh.close()
+        with open(self.path, encoding="utf-8") as fh:
+            for line in fh:
+                cases, events, letters, evidence = json.loads(line)
+                yield Told(cases, events, letters, evidence)
+
+    def discard(self) -> None:
+        if self.fh is not None:
+            with contextlib.suppress(OSError):
+                self.fh.close()
+            self.fh = None
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+
 def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterable[Told],
              hashed: dict[str, str]) -> bool:
     """Write the summary of a complete run whose manifest lists exactly `sets` (in order) for the case files
@@ -125,9 +168,13 @@ def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterab
 
     The summary is four lines of JSON (the header; the case files; what each case tells; every file's stamp),
     written as it is worked out, so that a batch of any size holds no more than one case's part in memory."""
-    sets = list(sets)
-    by_source: dict[str, tuple[Any, ...]] = {case[0]: case for each in sets for case in each.cases}
-    projects = {case[2]: case[3] for each in sets for case in each.cases if case[2]}
+    by_source: dict[str, tuple[Any, ...]] = {}
+    projects: dict[str, str] = {}
+    for each in sets:
+        for case in each.cases:
+            by_source[case[0]] = (case[0], case[1])
+            if case[2]:
+                projects[case[2]] = case[3]
     where = summary_path(out)
     try:
         where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -145,7 +192,7 @@ def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterab
         return False
 
 
-def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[Path], sets: list[Told],
+def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterable[Told],
              by_source: dict[str, tuple[Any, ...]], projects: dict[str, str], hashed: dict[str, str]) -> bool:
     folders = {} if asked["project"] is not None else {
         str(folder): _project_of(folder) for folder in dict.fromkeys(path.parent for path in listing)}
@@ -153,7 +200,8 @@ def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[Path], set
               "run": os.urandom(8).hex()}
     fh.write(json.dumps(header, ensure_ascii=False) + "\n")
     fh.write(json.dumps([str(path) for path in listing], ensure_ascii=False) + "\n")
-    fh.write(json.dumps([event for each in sets for event in each.events], ensure_ascii=False) + "\n")
+    fh.write("[" + ", ".join(json.dumps(event, ensure_ascii=False) for each in sets for event in each.events)
+             + "]\n")
     first = [True]
 
     def note(name: str, was: Stamp) -> None:

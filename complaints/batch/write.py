@@ -94,7 +94,7 @@ class Writer:
         self.office: str | None = None  # LibreOffice found but failing: told once for the batch
         # each letter set as an unchanged run would tell it, for the run's summary (unchanged.py); None once the
         # run is not complete (a case failed, earlier letters listed beside this run's, the manifest not written)
-        self.sets: list[unchanged.Told] | None = []
+        self.sets: unchanged.Notes | None = unchanged.Notes(out)
 
     def unchanged(self, steps: list[Step]) -> None:
         """A batch with nothing to do: each letter set told and counted; the manifest stays as it is."""
@@ -146,7 +146,7 @@ class Writer:
         problem = manifest.finish(self.out, header, (r for r in records if r is not None), removed=self.result.removed)
         if problem is not None:
             self.result.errors.append(problem)
-            self.sets = None
+            self._incomplete()
         if interrupted:
             raise KeyboardInterrupt
         if self.office is not None:
@@ -162,15 +162,21 @@ class Writer:
         """A letter set's record, as the run's summary keeps it; a failed one makes the run incomplete."""
         if self.sets is not None:
             if record.failed:
-                self.sets = None
+                self._incomplete()
             else:
-                self.sets.append(unchanged.told(record))
+                self.sets.add(record)
 
     def _listed(self, record: Record | None) -> Record | None:
         """An earlier run's letters listed beside this run's: the next run is not one with nothing to do."""
         if record is not None:
-            self.sets = None
+            self._incomplete()
         return record
+
+    def _incomplete(self) -> None:
+        """The run will leave no summary: what was noted for it is dropped."""
+        if self.sets is not None:
+            self.sets.discard()
+            self.sets = None
 
     def _outcomes(self, step: Step, made: Made | None) -> list[Outcome]:
         if step.failed is not None:

@@ -439,7 +439,22 @@ def posting_day(case: Case) -> tuple[date | None, bool]:
 
 
 def letter_citations(case: Case, letter_date: date) -> tuple[list[Citation], list[Omitted]]:
-    """cite_in_time for one case: its norms, its posting day (posting_day), still online or not."""
+    """cite_in_time for one case: its norms, its posting day (posting_day), still online or not. Worked out once
+    for the same norms and days (a case's check and its letter in each language ask the same): new lists each
+    time, of the same citations."""
     day, _ = posting_day(case)
     seen = case.comment.still_online.kz_date() if case.comment.still_online is not None else None
-    return cite_in_time(case.legal_basis.norms, day, letter_date, seen)
+    refs = case.legal_basis.norms
+    if not all(type(ref) is str for ref in refs):  # a norm written out in the case: worked out each time
+        return cite_in_time(refs, day, letter_date, seen)
+    key = (tuple(refs), day, letter_date, seen)
+    found = _CITED.get(key)
+    if found is None:
+        found = cite_in_time(refs, day, letter_date, seen)
+        if len(_CITED) >= 256:
+            _CITED.clear()
+        _CITED[key] = found
+    return list(found[0]), list(found[1])
+
+
+_CITED: dict[tuple[Any, ...], tuple[list[Citation], list[Omitted]]] = {}
