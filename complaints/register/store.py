@@ -135,6 +135,25 @@ MIGRATIONS = (
     );
     CREATE INDEX sighting_checks_case ON sighting_checks (case_id, id);
     """,
+    # 5: the running count of working days that `status` and `due` count the days left with (register/listing.py),
+    # kept instead of made for every command: for each project ('' for filings made without a project file), each
+    # day of a span and the working days from the span's start to it, and the SHA-256 of the calendar data it was
+    # counted from. Counted again when that data changes or a day outside the span is asked about. Registers from
+    # before have none: the first listing counts it.
+    """
+    CREATE TABLE calendars (
+        project  TEXT PRIMARY KEY,          -- as filings.project, '' for none
+        digest   TEXT NOT NULL,             -- SHA-256 of the calendar data counted from
+        first    TEXT NOT NULL,             -- the span counted, YYYY-MM-DD
+        last     TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE workday_counts (
+        project  TEXT NOT NULL,
+        day      TEXT NOT NULL,             -- YYYY-MM-DD
+        n        INTEGER NOT NULL,          -- working days in (first, day]
+        PRIMARY KEY (project, day)
+    ) WITHOUT ROWID;
+    """,
 )
 _TABLES = set(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))  # the tables a register of ours has
 

@@ -1,0 +1,250 @@
+"""`complaints status` and `complaints due` as CSV or JSON, answered with the standard library alone: the
+register read with sqlite3, its rows written straight out by csv (or as json.dumps would write them), with the
+running count of working days the register keeps (listing.py), before Typer, Rich, pydantic, YAML or the
+`holidays` calendar are imported.
+
+It answers only where it is sure to print what the full command prints: the options it knows, a register of
+this version whose count of working days was made from the calendar data as it is now, CSV or JSON asked for
+(or output that is not a terminal). Anything else (an unknown option, a date to refuse, a register to migrate or
+to count again, a terminal's table) returns None, and the full command runs, says what is wrong or counts anew.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import sqlite3
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) writes a string as
+from pathlib import Path
+from typing import Any
+
+from ..case.when import kz_today, parse_day
+from ..errors import ComplaintsError
+from . import listing
+from .store import MIGRATIONS, damaged, find_db
+
+CHUNK = 5000  # rows fetched and written at a time
+_OURS = set(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))  # the tables a register of ours has
+
+_COMMANDS = {  # command: (value options, flags)
+    "status": (("--today", "--db"), ("--overdue", "--csv", "--json")),
+    "due": (("--within", "--today", "--db"), ("--csv", "--json")),
+}
+
+
+def answer(args: list[str]) -> int | None:
+    """The exit status of `status` or `due` answered here, or None: run the full command."""
+    options = _options(args)
+    if options is None:
+        return None
+    command, values, flags = options
+    as_json = "--json" in flags
+    if not as_json and "--csv" not in flags and not _not_a_terminal():
+        return None  # a terminal: the full command's table (Rich)
+    try:
+        today = parse_day(values["--today"]) if "--today" in values else kz_today()
+    except ValueError:
+        return None
+    within: int | None = None
+    if command == "due":
+        text = values.get("--within", "5")
+        if not (text.isascii() and text.isdigit()) or int(text) > listing.MAX_WITHIN:
+            return None
+        within = int(text)
+    try:
+        path = find_db(".", values.get("--db"))
+    except (ComplaintsError, OSError):
+        return None
+    db = _open(path, today)
+    if db is None:
+        return None
+    filters: dict[str, Any] = {"overdue": "--overdue" in flags, "within": within}
+    parameters = listing.parameters(today, within)
+    try:
+        if as_json:
+            return _json(db.execute(listing.select(listing.JSON, **filters), parameters))
+        return _csv(db, filters, parameters, path)
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
+def _options(args: Sequence[str]) -> tuple[str, dict[str, str], set[str]] | None:
+    """The command, its value options (the last of each) and its flags, read as Typer reads them; None for
+    anything else (an argument, an unknown option, a value missing, --help)."""
+    if not args or args[0] not in _COMMANDS:
+        return None
+    known_values, known_flags = _COMMANDS[args[0]]
+    values: dict[str, str] = {}
+    flags: set[str] = set()
+    rest = list(args[1:])
+    i = 0
+    while i < len(rest):
+        item = rest[i]
+        i += 1
+        name, eq, inline = item.partition("=")
+        if name in known_flags and not eq:
+            flags.add(name)
+        elif name in known_values and eq:
+            values[name] = inline
+        elif name in known_values and i < len(rest):
+            values[name] = rest[i]
+            i += 1
+        else:
+            return None
+    return args[0], values, flags
+
+
+def _not_a_terminal() -> bool:
+    """True where Rich would not take standard output for a terminal (the full command then writes CSV); False
+    where it might (a terminal, or the variables that tell Rich so)."""
+    if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
+        return False
+    try:
+        return sys.stdout is not None and not sys.stdout.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _open(path: Path, today: date) -> sqlite3.Connection | None:
+    """The register at `path`, open for reading, if it needs nothing the full command would do first: made,
+    migrated, turned to WAL, its count of working days made again; else None."""
+    try:
+        if not path.is_file():
+            return None
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=30,
+                             isolation_level=None)
+    except (OSError, ValueError, sqlite3.Error):
+        return None
+    try:
+        db.execute("PRAGMA query_only = ON")  # this path never writes
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+        if version != len(MIGRATIONS) or "filings" not in tables or tables - _OURS or mode != "wal":
+            db.close()
+            return None
+        db.execute("PRAGMA mmap_size = 268435456")  # as the full command reads it
+        db.execute("PRAGMA cache_size = -65536")
+        db.execute("BEGIN")  # one snapshot: the count checked is the count read, whatever is written meanwhile
+        if listing.stale(db, listing.spans(db, today)):
+            db.close()
+            return None
+    except (sqlite3.Error, ValueError, TypeError):
+        db.close()
+        return None
+    return db
+
+
+# ---------------------------------------------------------------- CSV
+
+_CELLS = len(listing.TABLE)
+_SEP = "\x1f"  # between the cells of a row as SQLite joins them (printf: NULL as '', as csv writes None)
+_LINE = f"printf('{_SEP.join(['%s'] * _CELLS)}', {', '.join(listing.TABLE)})"
+
+
+def _csv(db: sqlite3.Connection, filters: dict[str, Any], parameters: dict[str, object], path: Path) -> int | None:
+    """The rows as the full command writes them (cli/register.py: csv.writer through listing.LineEnds, each row
+    through listing.safe_row), a chunk at a time, each row joined by SQLite: a chunk where no cell holds a comma,
+    a quote, a line break or the separator, and none begins with a character safe_row defuses, is the CSV
+    itself once its separators are commas; any other chunk is written cell by cell as the full command does."""
+    out = sys.stdout
+    try:
+        cursor = db.execute(listing.select([_LINE], **filters), parameters)
+        lines = cursor.fetchmany(CHUNK)
+    except sqlite3.Error:
+        return None  # nothing written yet: the full command reads it and says what is wrong
+    rows = csv.writer(listing.LineEnds(out), lineterminator="\r\n")
+    rows.writerow(listing.STATUS_COLUMNS)
+    done = 0
+    try:
+        while lines:
+            text = "\n".join([line for (line,) in lines]) + "\n"
+            whole = text.count(_SEP) == (_CELLS - 1) * len(lines)  # no cell holds the separator
+            if whole and _plain(text, len(lines)):
+                out.write(text.replace(_SEP, ","))
+            elif whole:  # each row's cells are those between its separators
+                rows.writerows(listing.safe_row(line.split(_SEP)) for (line,) in lines)
+            else:  # these rows again, as cells
+                again = db.execute(f"{listing.select(listing.TABLE, **filters)} LIMIT {len(lines)} OFFSET {done}",
+                                   parameters).fetchall()
+                rows.writerows(map(listing.safe_row, again))
+            done += len(lines)
+            lines = cursor.fetchmany(CHUNK)
+    except sqlite3.DatabaseError as exc:  # a damaged page half-way through: said as the full command says it
+        out.flush()
+        sys.stderr.write(f"error: {damaged(path, exc)}\n")
+        return 1
+    return 0
+
+
+def _plain(text: str, rows: int) -> bool:
+    """True where `rows` rows joined by the separator, each ending LF, have no cell csv.writer would quote (a
+    comma, a quote, a CR or LF) and none beginning with a character listing.safe_row defuses: their CSV is
+    the text with commas for separators."""
+    if text.count("\n") != rows or "," in text or '"' in text or "\r" in text:
+        return False
+    if "=" in text or "+" in text or "@" in text or "\t" in text:
+        return False
+    return not (text.startswith("-") or _SEP + "-" in text or "\n-" in text)
+
+
+# ---------------------------------------------------------------- JSON
+
+def _json(cursor: sqlite3.Cursor) -> int | None:
+    """The filings as `status --json` writes them (cli/register.py: json.dumps(…, ensure_ascii=False, indent=1)),
+    written row by row; None (the full command) for a value it would not write so."""
+    try:
+        items = [_item(row) for row in cursor.fetchall()]
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if not items:
+        sys.stdout.write("[]\n")
+    else:
+        sys.stdout.write("[\n" + ",\n".join(items) + "\n]\n")
+    return 0
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return encode_basestring(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    raise TypeError(f"not a value the listing writes: {type(value).__name__}")
+
+
+def _day(value: object) -> str:
+    return _value(None if value is None else date.fromisoformat(str(value)).isoformat())
+
+
+def _moment(value: object) -> str:
+    return _value(datetime.fromisoformat(str(value)).isoformat() if value else None)
+
+
+def _item(row: tuple[object, ...]) -> str:
+    (case_id, lang, channel, ref, filed_at, registered, registration, due, extended_until, left, status,
+     replied_on, sha256, sighted, url, last_seen, first_missed, last_checked, last_outcome) = row
+    if sighted:
+        if not last_checked:
+            raise ValueError("a sighting without its last check")
+        state = "removed" if first_missed else "online" if last_seen else "unknown"
+        comment = (f'{{\n   "state": {_value(state)},\n   "url": {_value(str(url))},\n'
+                   f'   "last_seen": {_moment(last_seen)},\n   "first_missed": {_moment(first_missed)},\n'
+                   f'   "last_checked": {_moment(last_checked)},\n   "last_outcome": {_value(str(last_outcome))}\n  }}')
+    else:
+        comment = "null"
+    return (f' {{\n  "case_id": {_value(case_id)},\n  "language": {_value(lang)},\n  "channel": {_value(channel)},\n'
+            f'  "reference": {_value(ref)},\n  "filed_at": {_value(datetime.fromisoformat(str(filed_at)).isoformat())},\n'
+            f'  "registered": {_value(date.fromisoformat(str(registered)).isoformat())},\n'
+            f'  "registered_from": {_value("receipt" if registration == "receipt" else "computed")},\n'
+            f'  "due": {_value(date.fromisoformat(str(due)).isoformat())},\n'
+            f'  "extended_until": {_day(extended_until)},\n  "working_days_left": {_value(left)},\n'
+            f'  "status": {_value(status)},\n  "replied_on": {_day(replied_on)},\n'
+            f'  "letter_sha256": {_value(sha256)},\n  "comment": {comment}\n }}')
