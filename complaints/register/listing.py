@@ -133,8 +133,6 @@ def spans(db: sqlite3.Connection, today: date) -> dict[str, tuple[date, date]]:
     for project, first, last in db.execute(f"SELECT coalesce(f.project, ''), min({DEADLINE}), max({DEADLINE})"
                                            " FROM filings f GROUP BY 1").fetchall():
         found[str(project)] = (min(date.fromisoformat(first), today), max(date.fromisoformat(last), today))
-    if not found:  # no filings: today alone, so that the listing's join has its row
-        found[""] = (today, today)
     return found
 
 
