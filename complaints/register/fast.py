@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -25,10 +24,9 @@ from typing import Any
 from ..case.when import kz_today, parse_day
 from ..errors import ComplaintsError
 from . import listing
-from .store import MIGRATIONS, damaged, find_db
+from .schema import MIGRATIONS, TABLES, find_db
 
 CHUNK = 5000  # rows fetched and written at a time
-_OURS = set(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))  # the tables a register of ours has
 
 _COMMANDS = {  # command: (value options, flags)
     "status": (("--today", "--db"), ("--overdue", "--csv", "--json")),
@@ -62,9 +60,10 @@ def answer(args: list[str]) -> int | None:
     db = _open(path, today)
     if db is None:
         return None
-    filters: dict[str, Any] = {"overdue": "--overdue" in flags, "within": within}
     parameters = listing.parameters(today, within)
     try:
+        filters: dict[str, Any] = {"today": listing.counts_of(db, today), "overdue": "--overdue" in flags,
+                                   "within": within}
         if as_json:
             return _json(db.execute(listing.select(listing.JSON, **filters), parameters))
         return _csv(db, filters, parameters, path)
@@ -126,7 +125,7 @@ def _open(path: Path, today: date) -> sqlite3.Connection | None:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         version = db.execute("PRAGMA user_version").fetchone()[0]
         mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-        if version != len(MIGRATIONS) or "filings" not in tables or tables - _OURS or mode != "wal":
+        if version != len(MIGRATIONS) or "filings" not in tables or tables - TABLES or mode != "wal":
             db.close()
             return None
         db.execute("PRAGMA mmap_size = 268435456")  # as the full command reads it
@@ -177,6 +176,8 @@ def _csv(db: sqlite3.Connection, filters: dict[str, Any], parameters: dict[str, 
             done += len(lines)
             lines = cursor.fetchmany(CHUNK)
     except sqlite3.DatabaseError as exc:  # a damaged page half-way through: said as the full command says it
+        from .store import damaged
+
         out.flush()
         sys.stderr.write(f"error: {damaged(path, exc)}\n")
         return 1

@@ -318,7 +318,7 @@ def _query(register: Register, today: date, columns: list[str], *, overdue: bool
                 listing.keep(db, project, None, first, count.running)
     cursor = db.cursor()
     cursor.row_factory = None
-    return cursor.execute(listing.select(columns, overdue=overdue, within=within),
+    return cursor.execute(listing.select(columns, listing.counts_of(db, today), overdue=overdue, within=within),
                           listing.parameters(today, within))
 
 

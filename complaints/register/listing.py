@@ -14,22 +14,39 @@ Standard library only: the fast path (register/fast.py) reads the register with 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import sys
 from collections.abc import Iterable
 from datetime import date, timedelta
-from importlib import resources
+from importlib import import_module
 from importlib.machinery import PathFinder
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+
+def _sha256() -> Any:
+    """SHA-256 without hashlib, whose OpenSSL costs the fast path 25 ms to load: the same digest, from Python's
+    own module (_sha2 from 3.12, _sha256 before), else hashlib's."""
+    for name in ("_sha2", "_sha256"):
+        try:
+            return import_module(name).sha256
+        except (ImportError, AttributeError):
+            continue
+    from hashlib import sha256
+
+    return sha256
+
+
+sha256 = _sha256()
 
 STATUS_COLUMNS = ("case", "language", "channel", "reference", "filed", "registered", "due", "days", "status",
                   "comment")
 
 DEADLINE = "coalesce(f.extended_until, f.due)"  # indexed: the filters read only what they need
-LEFT = "(d.n - w.n)"  # working days left: the running count at the deadline less that of today
+# working days left: the running count at the deadline less that of today (w.n: that of today, which `select`
+# writes into the query as a number, each project's, rather than look it up for every filing)
+LEFT = "(d.n - w.n)"
 # The status of a filing, the one place it is worked out: its reply's outcome, else overdue once the day is past
 # its deadline (the extended term where there is one), else extended or pending.
 STATUS = (f"CASE WHEN f.outcome IS NOT NULL THEN f.outcome WHEN :today > {DEADLINE} THEN 'overdue'"
@@ -55,21 +72,35 @@ JSON = ["f.case_id", "f.lang", "f.channel", "f.ref", "f.filed_at", "f.registered
 MAX_WITHIN = 10_000
 
 
-def select(columns: Iterable[str], *, overdue: bool = False, within: int | None = None) -> str:
-    """The filings (in case and language order) as `columns`, which may use DEADLINE, LEFT and STATUS; its
-    parameters are those of `parameters`."""
+def select(columns: Iterable[str], today: dict[str, int], *, overdue: bool = False,
+           within: int | None = None) -> str:
+    """The filings (in case and language order) as `columns`, which may use DEADLINE, LEFT and STATUS; `today`:
+    the running count of today of each project (`counts_of`); the query's parameters are those of
+    `parameters`."""
     where = []
     if overdue:
         where.append(f"f.outcome IS NULL AND {DEADLINE} < :today")
     if within is not None:
         # no more than 2N + 14 calendar days hold N working days, whatever the holidays
         where.append(f"f.outcome IS NULL AND {DEADLINE} BETWEEN :today AND :horizon AND {LEFT} <= :within")
+    if not today:  # no filings
+        now = "NULL"
+    elif len(today) == 1:
+        now = str(int(next(iter(today.values()))))
+    else:  # NULL for a project not counted: no filing of it is listed, as the join leaves it out
+        now = "CASE coalesce(f.project, '') " + " ".join(
+            f"WHEN '{project.replace(chr(39), chr(39) * 2)}' THEN {int(n)}" for project, n in today.items()) + " END"
     return (f"SELECT {', '.join(columns)} FROM filings f"
             f" JOIN workday_counts d ON d.project = coalesce(f.project, '') AND d.day = {DEADLINE}"
-            " JOIN workday_counts w ON w.project = coalesce(f.project, '') AND w.day = :today"
             " LEFT JOIN sightings s ON s.case_id = f.case_id"
             f" {'WHERE ' + ' AND '.join(where) if where else ''}"
-            " ORDER BY f.case_id, f.lang, f.again")
+            " ORDER BY f.case_id, f.lang, f.again").replace("w.n", f"({now})")
+
+
+def counts_of(db: sqlite3.Connection, day: date) -> dict[str, int]:
+    """The running count of `day` of each project counted (the register's, or this command's own: see `keep`)."""
+    return {str(project): int(n) for project, n in
+            db.execute("SELECT project, n FROM workday_counts WHERE day = ?", (day.isoformat(),))}
 
 
 def parameters(today: date, within: int | None) -> dict[str, object]:
@@ -104,10 +135,10 @@ class LineEnds:
 def calendar_digest(project: str) -> str | None:
     """The SHA-256 of everything the working days of `project` (a project file's path, '' for none) are
     counted from; None where some of it cannot be read (the count is then made afresh for each command)."""
-    sha = hashlib.sha256(b"complaints working days 1\0")
+    sha = sha256(b"complaints working days 1\0")
     try:
-        data = resources.files("complaints")
-        for part in (data / "data" / "workdays.yaml", data / "register" / "workdays.py"):
+        here = Path(__file__).parent  # the files workdays.py reads (through importlib.resources: these)
+        for part in (here.parent / "data" / "workdays.yaml", here / "workdays.py"):
             sha.update(part.read_bytes() + b"\0")
         package = PathFinder.find_spec("holidays")
         if package is None or not package.submodule_search_locations:
