@@ -265,6 +265,7 @@ def test_the_listings_are_those_the_tool_printed_before_it_kept_the_count(cases:
         src.close()
         dst.execute("DROP TABLE IF EXISTS calendars")  # schema 4 had no count
         dst.execute("DROP TABLE IF EXISTS workday_counts")
+        dst.execute("DROP INDEX IF EXISTS filings_project_deadline")
         dst.execute("PRAGMA user_version = 4")
         dst.commit()
         dst.close()

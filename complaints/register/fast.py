@@ -45,7 +45,7 @@ def answer(args: list[str]) -> int | None:
         return None  # a terminal: the full command's table (Rich)
     try:
         today = parse_day(values["--today"]) if "--today" in values else kz_today()
-    except ValueError:
+    except (ValueError, LookupError, OSError, ImportError):  # a date to refuse; no time zone data
         return None
     within: int | None = None
     if command == "due":

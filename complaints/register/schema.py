@@ -114,7 +114,8 @@ MIGRATIONS = (
     # kept instead of made for every command: for each project ('' for filings made without a project file), each
     # day of a span and the working days from the span's start to it, and the SHA-256 of the calendar data it was
     # counted from. Counted again when that data changes or a day outside the span is asked about. Registers from
-    # before have none: the first listing counts it.
+    # before have none: the first listing counts it. The index finds each project's earliest and latest deadline
+    # without reading every filing.
     """
     CREATE TABLE calendars (
         project  TEXT PRIMARY KEY,          -- as filings.project, '' for none
@@ -126,8 +127,9 @@ MIGRATIONS = (
         project  TEXT NOT NULL,
         day      TEXT NOT NULL,             -- YYYY-MM-DD
         n        INTEGER NOT NULL,          -- working days in (first, day]
-        PRIMARY KEY (project, day)
+        PRIMARY KEY (day, project)          -- the day first: a filing's deadline found comparing dates, not paths
     ) WITHOUT ROWID;
+    CREATE INDEX filings_project_deadline ON filings (coalesce(project, ''), coalesce(extended_until, due));
     """,
 )
 TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))  # the tables a register of ours has

@@ -119,6 +119,10 @@ class _Cursor(sqlite3.Cursor):
         with _told(self.path):
             return super().fetchall()
 
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        with _told(self.path):
+            return super().fetchmany(size)
+
     def __next__(self) -> Any:
         with _told(self.path):
             return super().__next__()
