@@ -23,7 +23,7 @@ from conftest import REPO
 from complaints.case.when import kz_zone
 from complaints.register import store
 from complaints.register.filing import Filing
-from complaints.register.listing import calendar_digest
+from complaints.register.listing import LEFT, calendar_digest, keep, select
 from complaints.register.sightings import record_sighting
 from complaints.register.store import Register
 from complaints.register.workdays import calendar
@@ -329,3 +329,38 @@ def test_the_fast_path_is_standard_library_only() -> None:
     result = subprocess.run([sys.executable, "-c", FAST, "status", "--csv", "--db", "/nonexistent/complaints.db"],
                             capture_output=True, cwd=REPO)
     assert result.returncode == 99 and "imported []" in result.stderr.decode(), result.stderr
+
+
+def test_a_filing_recorded_after_the_count_is_listed_by_the_fast_path_without_counting_again(cases: Path) -> None:
+    args = ["status", "--csv", "--today", "2026-11-25"]
+    _same(args, cases)
+    with sqlite3.connect(cases / "complaints.db") as db:
+        kept = db.execute("SELECT * FROM calendars ORDER BY project").fetchall()
+    project = cases / "complaints.yaml"
+    with Register(cases / "complaints.db") as register:
+        register.add(replace(_filings(1, project, date(2026, 11, 20))[0], case_id="new-within-the-span"))
+    assert b"new-within-the-span" in _same(args, cases)  # answered by the fast path: the span holds its deadline
+    with sqlite3.connect(cases / "complaints.db") as db:
+        assert db.execute("SELECT * FROM calendars ORDER BY project").fetchall() == kept
+    with Register(cases / "complaints.db") as register:  # a deadline beyond the span: counted further first
+        register.add(replace(_filings(1, project, date(2028, 6, 1))[0], case_id="new-beyond-the-span"))
+    assert _run(args, cases, fast=True).returncode == 99
+    assert b"new-beyond-the-span" in _same(args, cases)
+
+
+def test_a_count_the_register_cannot_keep_is_read_from_the_commands_own_table(tmp_path: Path) -> None:
+    """Where the register cannot be written (or the calendar data cannot be read), the count is made in the
+    connection's temporary table, which the listing reads instead of the register's (filings._query)."""
+    path = tmp_path / "complaints.db"
+    with Register(path) as register:
+        register.add_many(_filings(3, None, date(2026, 11, 2)))
+        db = register.db
+        listing_sql = select(["f.case_id", LEFT], {"": 1000})
+        db.execute("INSERT INTO workday_counts (project, day, n) SELECT '', due, 1005 FROM filings")  # stale
+        assert {r[1] for r in db.execute(listing_sql)} == {5}
+        first = date(2026, 11, 1)
+        keep(db, "", None, first, list(range(100)))  # n = days since 1 November
+        counted = {r[0]: r[1] for r in db.execute(listing_sql)}
+        due = {f.case_id: f.due for f in register.filings()}
+        assert counted == {case: (due[case] - first).days - 1000 for case in due}
+        assert db.execute("SELECT count(*) FROM main.calendars").fetchone()[0] == 0  # the register unchanged
