@@ -41,7 +41,7 @@ sys.exit(99 if code is None else code)
 """
 # Cells a spreadsheet or a CSV reader would trip on, Cyrillic, and the fast path's own separator
 REFS = ["ЖТ-2026-00123", "a,b", 'say "hi"', "line\nbreak", "cr\rhere", "=1+2", "-5", "+7", "@home", "\ttab",
-        "x\x1fy", "", None, "a=b", "№ 12/3", "Ü—ü"]
+        "x\x1fy", "", None, "a=b", "№ 12/3", "Ü—ü", "nul\x00here"]
 TODAYS = ["2026-03-20", "2026-03-23", "2026-05-09", "2026-08-31", "2026-11-25", "2027-06-01"]
 
 
@@ -131,7 +131,8 @@ def test_status_and_due_print_the_same_bytes_as_the_full_command(cases: Path) ->
     data = json.loads(_same(["status", "--json", "--today", "2026-11-25"], cases))
     assert {d["status"] for d in data} >= {"overdue", "answered", "refused", "forwarded", "extended"}
     assert {(d["comment"] or {}).get("state") for d in data} == {None, "online", "removed", "unknown"}
-    assert any(d["reference"] == "x\x1fy" for d in data)
+    assert any(d["reference"] == "x\x1fy" for d in data) and any(d["reference"] == "nul\x00here" for d in data)
+    assert "nul\x00here" in listing
 
 
 def test_the_register_is_found_as_the_full_command_finds_it(cases: Path) -> None:

@@ -144,7 +144,11 @@ def _open(path: Path, today: date) -> sqlite3.Connection | None:
 
 _CELLS = len(listing.TABLE)
 _SEP = "\x1f"  # between the cells of a row as SQLite joins them (printf: NULL as '', as csv writes None)
-_LINE = f"printf('{_SEP.join(['%s'] * _CELLS)}', {', '.join(listing.TABLE)})"
+# printf ends a text at a NUL character, which csv writes: a row whose free text (a case id, a reference number:
+# the web's forms can carry one) holds one is NULL, and written cell by cell. The other cells are the tool's own
+# (dates, statuses) or checked when recorded (language, channel, outcome).
+_LINE = (f"CASE WHEN instr(f.case_id, char(0)) OR instr(f.ref, char(0)) THEN NULL"
+         f" ELSE printf('{_SEP.join(['%s'] * _CELLS)}', {', '.join(listing.TABLE)}) END")
 
 
 def _csv(db: sqlite3.Connection, filters: dict[str, Any], parameters: dict[str, object], path: Path) -> int | None:
@@ -163,13 +167,16 @@ def _csv(db: sqlite3.Connection, filters: dict[str, Any], parameters: dict[str, 
     done = 0
     try:
         while lines:
-            text = "\n".join([line for (line,) in lines]) + "\n"
+            try:
+                text = "\n".join([line for (line,) in lines]) + "\n"
+            except TypeError:  # a row with a NUL character
+                text = ""
             whole = text.count(_SEP) == (_CELLS - 1) * len(lines)  # no cell holds the separator
             if whole and _plain(text, len(lines)):
                 out.write(text.replace(_SEP, ","))
             elif whole:  # each row's cells are those between its separators
                 rows.writerows(listing.safe_row(line.split(_SEP)) for (line,) in lines)
-            else:  # these rows again, as cells
+            else:  # these rows again, as cells (a cell holds the separator, or a NUL character)
                 again = db.execute(f"{listing.select(listing.TABLE, **filters)} LIMIT {len(lines)} OFFSET {done}",
                                    parameters).fetchall()
                 rows.writerows(map(listing.safe_row, again))
