@@ -36,7 +36,8 @@ from complaints.register.fast import answer
 code = answer(sys.argv[1:])
 sys.stdout.flush()
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
-sys.stderr.write("answered %s; imported %s\\n" % (code, heavy))
+sys.stderr.flush()
+sys.stderr.buffer.write(("answered %s; imported %s\\n" % (code, heavy)).encode())
 sys.exit(99 if code is None else code)
 """
 # Cells a spreadsheet or a CSV reader would trip on, Cyrillic, and the fast path's own separator
@@ -45,18 +46,20 @@ REFS = ["ЖТ-2026-00123", "a,b", 'say "hi"', "line\nbreak", "cr\rhere", "=1+2",
 TODAYS = ["2026-03-20", "2026-03-23", "2026-05-09", "2026-08-31", "2026-11-25", "2027-06-01"]
 
 
-def _run(args: list[str], cwd: Path, *, fast: bool) -> subprocess.CompletedProcess[bytes]:
+def _run(args: list[str], cwd: Path, *, fast: bool, more: dict[str, str] | None = None,
+         ) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("COMPLAINTS_NO_FAST", "FORCE_COLOR", "TTY_COMPATIBLE")}
+    env.update(more or {})
     if fast:
         return subprocess.run([sys.executable, "-c", FAST, *args], cwd=cwd, env=env, capture_output=True)
     return subprocess.run([sys.executable, "-m", "complaints.cli", *args], cwd=cwd, capture_output=True,
                           env={**env, "COMPLAINTS_NO_FAST": "1"})
 
 
-def _same(args: list[str], cwd: Path) -> bytes:
+def _same(args: list[str], cwd: Path, more: dict[str, str] | None = None) -> bytes:
     """The full command's output, after checking that the fast path answers with the same bytes and status."""
-    full = _run(args, cwd, fast=False)
-    fast = _run(args, cwd, fast=True)
+    full = _run(args, cwd, fast=False, more=more)
+    fast = _run(args, cwd, fast=True, more=more)
     assert fast.returncode != 99, f"the fast path did not answer {args}: {fast.stderr.decode()}"
     assert "imported []" in fast.stderr.decode(), fast.stderr.decode()
     assert (fast.returncode, fast.stdout) == (full.returncode, full.stdout), args
@@ -141,6 +144,15 @@ def test_the_register_is_found_as_the_full_command_finds_it(cases: Path) -> None
     (cases / "sub").mkdir()
     assert _same(["due", "--within", "9", "--csv", "--today", "2026-06-01"], cases / "sub")  # walking up
     _same(["status", "--json", "--db", str(cases / "complaints.db"), "--today", "2026-06-01"], cases.parent.parent)
+
+
+def test_output_in_another_encoding_than_utf8_is_the_same_too(cases: Path) -> None:
+    """The rows written as text where standard output is not UTF-8 (the bytes SQLite holds go out as they are
+    only where it is)."""
+    for args in (["status", "--csv", "--today", "2026-11-25"], ["status", "--json", "--today", "2026-11-25"]):
+        written = _same(args, cases, {"PYTHONIOENCODING": "utf-16"})
+        assert written.decode("utf-16-le" if not written.startswith(b"\xff\xfe") else "utf-16") \
+            == _same(args, cases).decode()
 
 
 def test_output_that_is_no_terminal_is_csv_without_asking(cases: Path) -> None:

@@ -155,9 +155,13 @@ def _csv(db: sqlite3.Connection, filters: dict[str, Any], parameters: dict[str, 
     """The rows as the full command writes them (cli/register.py: csv.writer through listing.LineEnds, each row
     through listing.safe_row), a chunk at a time, each row joined by SQLite: a chunk where no cell holds a comma,
     a quote, a line break or the separator, and none begins with a character safe_row defuses, is the CSV
-    itself once its separators are commas; any other chunk is written cell by cell as the full command does."""
+    itself once its separators are commas; any other chunk is written cell by cell as the full command does.
+    Where standard output writes UTF-8 as it is (no newline translation), the plain chunks go to it as the bytes
+    SQLite holds, checked to be UTF-8, never made into text."""
     out = sys.stdout
+    raw = _utf8_beneath(out)
     try:
+        db.text_factory = bytes if raw is not None else str
         cursor = db.execute(listing.select([_LINE], **filters), parameters)
         lines = cursor.fetchmany(CHUNK)
     except sqlite3.Error:
@@ -167,20 +171,26 @@ def _csv(db: sqlite3.Connection, filters: dict[str, Any], parameters: dict[str, 
     done = 0
     try:
         while lines:
-            try:
-                text = "\n".join([line for (line,) in lines]) + "\n"
-            except TypeError:  # a row with a NUL character
-                text = ""
-            whole = text.count(_SEP) == (_CELLS - 1) * len(lines)  # no cell holds the separator
-            if whole and _plain(text, len(lines)):
+            if raw is not None:
+                data = _joined(lines, b"\n", _SEP.encode())
+                if data is not None and _plain(data, len(lines), _BYTES):
+                    out.flush()
+                    raw.write(data.replace(_SEP.encode(), b","))
+                    done += len(lines)
+                    lines = cursor.fetchmany(CHUNK)
+                    continue
+            chunk = _decoded(lines) if raw is not None else lines
+            text = _joined(chunk, "\n", _SEP) if chunk is not None else None
+            if chunk is not None and text is not None and _plain(text, len(chunk), _TEXT):
                 out.write(text.replace(_SEP, ","))
-            elif whole:  # each row's cells are those between its separators
-                rows.writerows(listing.safe_row(line.split(_SEP)) for (line,) in lines)
-            else:  # these rows again, as cells (a cell holds the separator, or a NUL character)
-                again = db.execute(f"{listing.select(listing.TABLE, **filters)} LIMIT {len(lines)} OFFSET {done}",
-                                   parameters).fetchall()
-                rows.writerows(map(listing.safe_row, again))
-            done += len(lines)
+            elif chunk is not None and text is not None:  # each row's cells are those between its separators
+                rows.writerows(listing.safe_row(line.split(_SEP)) for (line,) in chunk)
+            else:  # these rows again, as cells (a cell holds the separator or a NUL character; not UTF-8)
+                db.text_factory = str
+                query = f"{listing.select(listing.TABLE, **filters)} LIMIT {CHUNK} OFFSET {done}"
+                rows.writerows(map(listing.safe_row, db.execute(query, parameters).fetchall()))
+                db.text_factory = bytes if raw is not None else str
+            done += CHUNK
             lines = cursor.fetchmany(CHUNK)
     except sqlite3.DatabaseError as exc:  # a damaged page half-way through: said as the full command says it
         from .store import damaged
@@ -188,18 +198,56 @@ def _csv(db: sqlite3.Connection, filters: dict[str, Any], parameters: dict[str, 
         out.flush()
         sys.stderr.write(f"error: {damaged(path, exc)}\n")
         return 1
+    out.flush()
     return 0
 
 
-def _plain(text: str, rows: int) -> bool:
-    """True where `rows` rows joined by the separator, each ending LF, have no cell csv.writer would quote (a
-    comma, a quote, a CR or LF) and none beginning with a character listing.safe_row defuses: their CSV is
-    the text with commas for separators."""
-    if text.count("\n") != rows or "," in text or '"' in text or "\r" in text:
+def _utf8_beneath(out: Any) -> Any:
+    """The binary stream beneath standard output where writing UTF-8 bytes to it is exactly what writing the
+    text would do (UTF-8, no newline translation: not on Windows), else None."""
+    import codecs
+
+    try:
+        if os.name != "posix" or codecs.lookup(out.encoding).name != "utf-8":
+            return None
+        return out.buffer
+    except (AttributeError, LookupError, TypeError):
+        return None
+
+
+def _joined(lines: list[Any], newline: Any, separator: Any) -> Any:
+    """The chunk's rows, each ending in a newline; None where a row is NULL (a NUL character in it), not valid
+    UTF-8 (bytes), or has a cell holding the separator."""
+    try:
+        text = newline.join([line for (line,) in lines]) + newline
+        if isinstance(text, bytes):
+            text.decode("utf-8")  # as SQLite's text would be read: the full command refuses what is not UTF-8
+    except (TypeError, UnicodeDecodeError):
+        return None
+    return text if text.count(separator) == (_CELLS - 1) * len(lines) else None
+
+
+def _decoded(lines: list[Any]) -> list[Any] | None:
+    try:
+        return [(line.decode("utf-8"),) for (line,) in lines]
+    except (AttributeError, UnicodeDecodeError):
+        return None
+
+
+# what `_plain` looks for: the newline, characters csv.writer quotes, those listing.safe_row defuses anywhere,
+# and a '-' where a cell begins (after the separator or a newline)
+_TEXT = ("\n", (",", '"', "\r", "=", "+", "@", "\t", _SEP + "-", "\n-"), "-")
+_BYTES = (b"\n", tuple(n.encode() for n in _TEXT[1]), b"-")
+
+
+def _plain(text: Any, rows: int, needles: tuple[Any, tuple[Any, ...], Any]) -> bool:
+    """True where `rows` rows joined by the separator, each ending in a newline, have no cell csv.writer would
+    quote (a comma, a quote, a CR or LF) and none beginning with a character listing.safe_row defuses: their
+    CSV is the text with commas for separators."""
+    newline, anywhere, first = needles
+    if text.count(newline) != rows or text.startswith(first):
         return False
-    if "=" in text or "+" in text or "@" in text or "\t" in text:
-        return False
-    return not (text.startswith("-") or _SEP + "-" in text or "\n-" in text)
+    return not any(needle in text for needle in anywhere)
 
 
 # ---------------------------------------------------------------- JSON
