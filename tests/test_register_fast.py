@@ -377,3 +377,17 @@ def test_a_count_the_register_cannot_keep_is_read_from_the_commands_own_table(tm
         due = {f.case_id: f.due for f in register.filings()}
         assert counted == {case: (due[case] - first).days - 1000 for case in due}
         assert db.execute("SELECT count(*) FROM main.calendars").fetchone()[0] == 0  # the register unchanged
+
+
+def test_sqlite_writes_every_character_of_a_text_as_json_dumps_does() -> None:
+    """The fast path has SQLite's json_quote write the texts of `status --json`: for every character (NUL and
+    the other control characters, quotes, backslashes, non-ASCII) it writes what json.dumps(ensure_ascii=False)
+    writes."""
+    texts = [chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000]
+    texts += ["a" + c + "b\x00c" + c for c in texts[:300]]
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (x TEXT)")
+    db.executemany("INSERT INTO t VALUES (?)", [(t,) for t in texts])
+    assert [x for x, quoted in db.execute("SELECT x, json_quote(x) FROM t") if quoted != json.dumps(
+        x, ensure_ascii=False)] == []
+    assert db.execute("SELECT json_quote(NULL)").fetchone()[0] == json.dumps(None)

@@ -65,7 +65,7 @@ def answer(args: list[str]) -> int | None:
         filters: dict[str, Any] = {"today": listing.counts_of(db, today), "overdue": "--overdue" in flags,
                                    "within": within}
         if as_json:
-            return _json(db.execute(listing.select(listing.JSON, **filters), parameters))
+            return _json(db.execute(listing.select(_JSON, **filters), parameters))
         return _csv(db, filters, parameters, path)
     except sqlite3.Error:
         return None
@@ -252,55 +252,60 @@ def _plain(text: Any, rows: int, needles: tuple[Any, tuple[Any, ...], Any]) -> b
 
 # ---------------------------------------------------------------- JSON
 
+# A filing's JSON as SQLite writes most of it: json_quote writes a text as json.dumps(ensure_ascii=False) does,
+# every character (tests/test_register_fast.py); the dates and times (which the full command reads and writes
+# again) and the sighting of its comment are left to Python.
+_JSON = [
+    "printf(' {\n  \"case_id\": %s,\n  \"language\": %s,\n  \"channel\": %s,\n  \"reference\": %s,\n"
+    "  \"filed_at\": ', json_quote(f.case_id), json_quote(f.lang), json_quote(f.channel), json_quote(f.ref))",
+    "f.filed_at", "f.registered",
+    "CASE WHEN f.registration = 'receipt' THEN '\"receipt\"' ELSE '\"computed\"' END",
+    "f.due", "f.extended_until",
+    f"printf(',\n  \"working_days_left\": %d,\n  \"status\": %s,\n  \"replied_on\": ', {listing.LEFT},"
+    f" json_quote({listing.STATUS}))",
+    "f.replied_on",
+    "printf(',\n  \"letter_sha256\": %s,\n  \"comment\": ', json_quote(f.letter_sha256))",
+    "s.case_id IS NOT NULL", "s.url", "s.last_seen", "s.first_missed", "s.last_checked", "s.last_outcome",
+]
+
+
 def _json(cursor: sqlite3.Cursor) -> int | None:
-    """The filings as `status --json` writes them (cli/register.py: json.dumps(…, ensure_ascii=False, indent=1)),
-    written row by row; None (the full command) for a value it would not write so."""
+    """The filings as `status --json` writes them (cli/register.py: json.dumps(…, ensure_ascii=False, indent=1));
+    None (the full command) for a value it would not write so."""
+    days: dict[object, str] = {None: "null"}  # each date once: a few hundred for 100,000 filings
+
+    def day(value: object) -> str:
+        found = days.get(value)
+        if found is None:
+            found = days[value] = encode_basestring(date.fromisoformat(str(value)).isoformat())
+        return found
+
+    items = []
     try:
-        items = [_item(row) for row in cursor.fetchall()]
+        while rows := cursor.fetchmany(CHUNK):
+            for (head, filed_at, registered, registered_from, due, extended_until, middle, replied_on, tail,
+                 sighted, *sighting) in rows:
+                if registered is None or due is None:
+                    return None
+                items.append(f"{head}{encode_basestring(datetime.fromisoformat(str(filed_at)).isoformat())},\n"
+                             f'  "registered": {day(registered)},\n  "registered_from": {registered_from},\n'
+                             f'  "due": {day(due)},\n  "extended_until": {day(extended_until)}{middle}'
+                             f"{day(replied_on)}{tail}{_comment(*sighting) if sighted else 'null'}\n }}")
     except (ValueError, TypeError, AttributeError):
         return None
-    if not items:
-        sys.stdout.write("[]\n")
-    else:
-        sys.stdout.write("[\n" + ",\n".join(items) + "\n]\n")
+    sys.stdout.write("[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n")
     return 0
 
 
-def _value(value: object) -> str:
-    if value is None:
-        return "null"
-    if type(value) is str:
-        return encode_basestring(value)
-    if type(value) is int:
-        return int.__repr__(value)
-    raise TypeError(f"not a value the listing writes: {type(value).__name__}")
-
-
-def _day(value: object) -> str:
-    return _value(None if value is None else date.fromisoformat(str(value)).isoformat())
+def _comment(url: object, last_seen: object, first_missed: object, last_checked: object, outcome: object) -> str:
+    """The comment's sighting as the full command writes it (cli/register.py `_online`)."""
+    if not last_checked:
+        raise ValueError("a sighting without its last check")
+    state = "removed" if first_missed else "online" if last_seen else "unknown"
+    return (f'{{\n   "state": "{state}",\n   "url": {encode_basestring(str(url))},\n'
+            f'   "last_seen": {_moment(last_seen)},\n   "first_missed": {_moment(first_missed)},\n'
+            f'   "last_checked": {_moment(last_checked)},\n   "last_outcome": {encode_basestring(str(outcome))}\n  }}')
 
 
 def _moment(value: object) -> str:
-    return _value(datetime.fromisoformat(str(value)).isoformat() if value else None)
-
-
-def _item(row: tuple[object, ...]) -> str:
-    (case_id, lang, channel, ref, filed_at, registered, registration, due, extended_until, left, status,
-     replied_on, sha256, sighted, url, last_seen, first_missed, last_checked, last_outcome) = row
-    if sighted:
-        if not last_checked:
-            raise ValueError("a sighting without its last check")
-        state = "removed" if first_missed else "online" if last_seen else "unknown"
-        comment = (f'{{\n   "state": {_value(state)},\n   "url": {_value(str(url))},\n'
-                   f'   "last_seen": {_moment(last_seen)},\n   "first_missed": {_moment(first_missed)},\n'
-                   f'   "last_checked": {_moment(last_checked)},\n   "last_outcome": {_value(str(last_outcome))}\n  }}')
-    else:
-        comment = "null"
-    return (f' {{\n  "case_id": {_value(case_id)},\n  "language": {_value(lang)},\n  "channel": {_value(channel)},\n'
-            f'  "reference": {_value(ref)},\n  "filed_at": {_value(datetime.fromisoformat(str(filed_at)).isoformat())},\n'
-            f'  "registered": {_value(date.fromisoformat(str(registered)).isoformat())},\n'
-            f'  "registered_from": {_value("receipt" if registration == "receipt" else "computed")},\n'
-            f'  "due": {_value(date.fromisoformat(str(due)).isoformat())},\n'
-            f'  "extended_until": {_day(extended_until)},\n  "working_days_left": {_value(left)},\n'
-            f'  "status": {_value(status)},\n  "replied_on": {_day(replied_on)},\n'
-            f'  "letter_sha256": {_value(sha256)},\n  "comment": {comment}\n }}')
+    return encode_basestring(datetime.fromisoformat(str(value)).isoformat()) if value else "null"
