@@ -202,31 +202,15 @@ def _online(sighting: Any) -> dict[str, Any] | None:
             "last_checked": sighting.last_checked.isoformat(), "last_outcome": sighting.last_outcome}
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_row(row: tuple[str, ...]) -> list[str]:
-    """A row for a spreadsheet: a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
-    leading ' , which spreadsheets show as text and do not display (OWASP's convention for CSV injection)."""
-    return [f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA) else cell for cell in row]
-
-
-class _LineEnds:
-    """Standard output for csv.writer, rows ending in LF: the writer is told CRLF, so that a cell holding a CR is
-    quoted too (it quotes only the line terminator's characters), and each row's CRLF is written as LF."""
-
-    def write(self, text: str) -> int:
-        return sys.stdout.write(text[:-2] + "\n" if text.endswith("\r\n") else text)
-
-
 def _table(as_csv: bool, empty: str, **options: Any) -> None:
     from ..register.filings import STATUS_COLUMNS, status_rows
+    from ..register.listing import LineEnds, safe_row
 
     if as_csv or not out.is_terminal:  # a file or a pipe: CSV, rows written as SQLite hands them over
         stream = status_rows(**options)  # a mistake is refused here, before the header
-        writer = csv.writer(_LineEnds(), lineterminator="\r\n")
+        writer = csv.writer(LineEnds(), lineterminator="\r\n")  # register/fast.py writes the same
         writer.writerow(STATUS_COLUMNS)
-        writer.writerows(map(_safe_row, stream))
+        writer.writerows(map(safe_row, stream))
         return
     rows = list(status_rows(**options))
     if not rows:

@@ -22,7 +22,9 @@ from ..case.mail import line_break_problem
 from ..case.when import kz_today, kz_zone, parse_day, parse_moment
 from ..errors import UsageError, printable
 from ..layout import LANGUAGES, shown
+from . import listing
 from .filing import CHANNELS, OUTCOMES, Annex, Filing, FollowUp
+from .listing import LEFT, MAX_WITHIN, STATUS, STATUS_COLUMNS, TABLE
 from .store import AlreadyFiled, Register, RegisterError, find_db, regular_file
 
 
@@ -259,19 +261,9 @@ def standings(*, db: str | Path | None = None, today: date | None = None, overdu
     day = today or kz_today()
     with Register(find_db(".", db)) as register:
         worked_out = {row[0]: (row[1], row[2]) for row in
-                      _query(register, day, ["f.id", _LEFT, _STATUS], overdue=overdue, within=within)}
+                      _query(register, day, ["f.id", LEFT, STATUS], overdue=overdue, within=within)}
         filings = register.filings(brief=not full)
     return [Standing(f, day, *worked_out[f.id]) for f in filings if f.id in worked_out]
-
-
-STATUS_COLUMNS = ("case", "language", "channel", "reference", "filed", "registered", "due", "days", "status",
-                  "comment")
-# The last column: whether the case's comment is still online, as the register's sightings say (from `watch`;
-# register/sightings.py), dates in Kazakhstan: "removed (last seen 2026-12-02, missing 2026-12-03)", "online
-# (seen 2026-12-02)", or "" where no check proved anything.
-_ONLINE = ("CASE WHEN s.first_missed IS NOT NULL THEN 'removed (' || coalesce('last seen ' || substr(s.last_seen, 1, 10)"
-           " || ', ', '') || 'missing ' || substr(s.first_missed, 1, 10) || ')'"
-           " WHEN s.last_seen IS NOT NULL THEN 'online (seen ' || substr(s.last_seen, 1, 10) || ')' ELSE '' END")
 
 
 def status_rows(*, db: str | Path | None = None, today: date | None = None, overdue: bool = False,
@@ -281,27 +273,20 @@ def status_rows(*, db: str | Path | None = None, today: date | None = None, over
     already overdue: `overdue` lists them)."""
     _within(within)  # refused now, not at the first row: a CSV header before an error is no table
     register = Register(find_db(".", db))
-    columns = ["f.case_id", "f.lang", "f.channel", "coalesce(f.ref, '')", "substr(f.filed_at, 1, 10)",
-               "f.registered", _DEADLINE,
-               f"CASE WHEN f.outcome IS NOT NULL THEN '' WHEN {_LEFT} > 0 THEN {_LEFT} || ' left'"
-               f" WHEN {_LEFT} = 0 THEN 'due today' ELSE (-{_LEFT}) || ' overdue' END", _STATUS, _ONLINE]
-    return _rows(register, today or kz_today(), columns, overdue=overdue, within=within)
+    return _rows(register, today or kz_today(), TABLE, overdue=overdue, within=within)
 
 
 def _rows(register: Register, today: date, columns: list[str], **filters: Any) -> Iterator[tuple[str, ...]]:
     with register:
-        yield from _query(register, today, columns, **filters)
+        cursor = _query(register, today, columns, **filters)
+        while rows := cursor.fetchmany(5000):  # not a row at a time: 100,000 rows are 0.4 s of Python less
+            yield from rows
 
 
 def due_within(n: int, *, db: str | Path | None = None, today: date | None = None) -> list[Standing]:
     """The filings still waiting for a reply whose term ends within the next `n` working days."""
     _within(n)
     return standings(db=db, today=today, within=n)
-
-
-# Ten thousand working days are forty years: more than any term, and the dates looked at (2n + 14 days from today)
-# stay dates the calendar has (a billion would be past the year 9999: OverflowError).
-MAX_WITHIN = 10_000
 
 
 def _within(n: int | None) -> None:
@@ -312,50 +297,35 @@ def _within(n: int | None) -> None:
                          about="within")
 
 
-# The status of a filing, the one place it is worked out: its reply's outcome, else overdue once the day is past
-# its deadline (the extended term where there is one), else extended or pending. Working days left: the running
-# count of working days at the deadline less that of today (tables made by _query).
-_DEADLINE = "coalesce(f.extended_until, f.due)"  # indexed: the filters of _query read only what they need
-_LEFT = "(d.n - w.n)"
-_STATUS = (f"CASE WHEN f.outcome IS NOT NULL THEN f.outcome WHEN :today > {_DEADLINE} THEN 'overdue'"
-           " WHEN f.extended_until IS NOT NULL THEN 'extended' ELSE 'pending' END")
-
-
 def _query(register: Register, today: date, columns: list[str], *, overdue: bool = False,
            within: int | None = None) -> sqlite3.Cursor:
-    """The filings (in case and language order) as `columns`, which may use _DEADLINE, _LEFT and _STATUS."""
+    """The filings (in case and language order) as `columns`, which may use listing's DEADLINE, LEFT and STATUS;
+    the running count of working days they are counted with made first where the register's is missing or stale
+    (listing.py), or, where the register cannot keep it, made for this command alone."""
     db = register.db
-    day = today.isoformat()
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS workdays (project TEXT, day TEXT, n INTEGER,"
-               " PRIMARY KEY (project, day)) WITHOUT ROWID")
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS today (project TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
-    db.execute("DELETE FROM temp.workdays")
-    db.execute("DELETE FROM temp.today")
-    spans = db.execute(f"SELECT coalesce(f.project, ''), min({_DEADLINE}), max({_DEADLINE}) FROM filings f"
-                       " GROUP BY 1").fetchall()
-    for project, first, last in spans:
-        lo, hi = min(date.fromisoformat(first), today), max(date.fromisoformat(last), today)
-        count = _Count(project_calendar(Path(project) if project else None), lo, hi)
-        db.executemany("INSERT INTO temp.workdays VALUES (?, ?, ?)",
-                       ((project, date.fromordinal(count.first + i).isoformat(), n)
-                        for i, n in enumerate(count.running)))
-        db.execute("INSERT INTO temp.today VALUES (?, ?)", (project, count.running[today.toordinal() - count.first]))
-    where = []
-    if overdue:
-        where.append(f"f.outcome IS NULL AND {_DEADLINE} < :today")
-    if within is not None:
-        # no more than 2N + 14 calendar days hold N working days, whatever the holidays
-        where.append(f"f.outcome IS NULL AND {_DEADLINE} BETWEEN :today AND :horizon AND {_LEFT} <= :within")
+    needed = listing.spans(db, today)
+    if listing.stale(db, needed):
+        try:
+            with register.transaction():
+                todo = listing.stale(db, needed)  # another process may have counted it meanwhile
+                digests = {project: listing.calendar_digest(project) for project in todo}
+                if None in digests.values():
+                    raise _NotKept
+                for project, (first, last) in todo.items():
+                    count = _Count(project_calendar(Path(project) if project else None), first, last)
+                    listing.keep(db, project, digests[project], first, count.running)
+        except (_NotKept, RegisterError):  # calendar data unreadable, or a register that cannot be written
+            for project, (first, last) in needed.items():
+                count = _Count(project_calendar(Path(project) if project else None), first, last)
+                listing.keep(db, project, None, first, count.running)
     cursor = db.cursor()
     cursor.row_factory = None
-    return cursor.execute(
-        f"SELECT {', '.join(columns)} FROM filings f"
-        f" JOIN temp.workdays d ON d.project = coalesce(f.project, '') AND d.day = {_DEADLINE}"
-        f" JOIN temp.today w ON w.project = coalesce(f.project, '')"
-        f" LEFT JOIN sightings s ON s.case_id = f.case_id"
-        f" {'WHERE ' + ' AND '.join(where) if where else ''}"
-        f" ORDER BY f.case_id, f.lang, f.again",
-        {"today": day, "within": within, "horizon": (today + timedelta(days=2 * (within or 0) + 14)).isoformat()})
+    return cursor.execute(listing.select(columns, listing.counts_of(db, today), overdue=overdue, within=within),
+                          listing.parameters(today, within))
+
+
+class _NotKept(Exception):
+    """The count cannot be kept in the register: it is made for this command alone."""
 
 
 # ---------------------------------------------------------------- helpers

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,8 +27,10 @@ from ..errors import ComplaintsError, UsageError
 from ..files import write_whole
 from ..layout import shown
 from .filing import Annex, Filing, FollowUp
+from .schema import DB_FILE as DB_FILE
+from .schema import MIGRATIONS, TABLES
+from .schema import find_db as find_db
 
-DB_FILE = "complaints.db"
 _COLUMNS = ", ".join(f.name for f in fields(Filing))  # the table's columns named as Filing's fields, in order
 _SHOWN = {"id", "case_id", "lang", "channel", "ref", "filed_at", "registered", "due", "extended_until", "replied_on",
           "outcome", "letter_sha256", "project", "again", "registration"}  # what `status` needs of a filing
@@ -37,106 +38,6 @@ _BRIEF = ", ".join(f.name if f.name in _SHOWN else ("''" if f.type == "str" else
 _MISSING = object()
 ARCHIVE = "complaints.archive"
 
-# Each entry brings the schema from version i to i + 1; never edit one that has shipped, add another.
-MIGRATIONS = (
-    """
-    CREATE TABLE filings (
-        id              INTEGER PRIMARY KEY,
-        case_id         TEXT NOT NULL,
-        lang            TEXT NOT NULL CHECK (lang IN ('kk', 'ru', 'en')),
-        channel         TEXT NOT NULL,
-        ref             TEXT,
-        filed_at        TEXT NOT NULL,      -- ISO 8601 with its UTC offset
-        registered      TEXT NOT NULL,      -- APPC Article 64(3)
-        due             TEXT NOT NULL,      -- APPC Article 76, stored, never recomputed
-        extended_until  TEXT,
-        extension_ref   TEXT,
-        replied_on      TEXT,
-        outcome         TEXT,
-        note            TEXT,
-        reply_name      TEXT,
-        reply_sha256    TEXT,
-        letter_name     TEXT NOT NULL,
-        letter_sha256   TEXT NOT NULL,
-        subject         TEXT NOT NULL,
-        outlet          TEXT NOT NULL,
-        authority       TEXT NOT NULL,
-        project         TEXT,
-        again           INTEGER NOT NULL DEFAULT 0,
-        recorded_at     TEXT NOT NULL,
-        UNIQUE (case_id, lang, again)
-    );
-    CREATE INDEX filings_deadline ON filings (coalesce(extended_until, due));
-    CREATE TABLE events (
-        id         INTEGER PRIMARY KEY,
-        filing_id  INTEGER NOT NULL REFERENCES filings (id),
-        kind       TEXT NOT NULL,            -- filed, extended, reply
-        at         TEXT NOT NULL,            -- when the command ran (UTC)
-        detail     TEXT
-    );
-    """,
-    # 2: the evidence files of each filed letter, from the records (the letters' manifest, or the case file when
-    # the file filed is not one the tool rendered), never read back from the letter's text. Filings recorded
-    # before this have no rows and evidence_from NULL.
-    """
-    ALTER TABLE filings ADD COLUMN evidence_from TEXT CHECK (evidence_from IN ('letter', 'group', 'case'));
-    CREATE TABLE annexes (
-        filing_id  INTEGER NOT NULL REFERENCES filings (id),
-        position   INTEGER NOT NULL,         -- 1, 2, … as the record lists them
-        name       TEXT NOT NULL,            -- as the case file writes it, relative to the case file
-        path       TEXT NOT NULL,            -- relative to the case's root folder (that of complaints.yaml)
-        size       INTEGER NOT NULL,
-        sha256     TEXT NOT NULL,
-        PRIMARY KEY (filing_id, position)
-    ) WITHOUT ROWID;
-    """,
-    # 3: where a filing's registration date comes from ('receipt': the date and number the authority's receipt
-    # gives, recorded with `filed --registered`; NULL: computed from the filing, a reading to confirm), and the
-    # follow-up letters written for it (a reminder's date and, once its receipt is in, its number), so that the
-    # prosecutor is written to only after a reminder has gone unanswered. Filings recorded before this have
-    # registration NULL (computed) and no follow-ups.
-    """
-    ALTER TABLE filings ADD COLUMN registration TEXT CHECK (registration IN ('receipt'));
-    CREATE TABLE followups (
-        id         INTEGER PRIMARY KEY,
-        filing_id  INTEGER NOT NULL REFERENCES filings (id),
-        kind       TEXT NOT NULL CHECK (kind IN ('reminder', 'prosecutor')),
-        dated      TEXT NOT NULL,            -- the letter's date
-        ref        TEXT,                     -- its registration number, from its receipt
-        sent_on    TEXT,                     -- when it was filed, from its receipt
-        recorded_at TEXT NOT NULL,
-        UNIQUE (filing_id, kind, dated)
-    );
-    """,
-    # 4: whether each case's comment is still online, as `watch` saw it (register/sightings.py): one row a case
-    # (when last seen, when first missed after that, the last check), and every check in the order recorded.
-    # Times ISO 8601 with their UTC offset. Registers from before have no sightings: every case "unknown".
-    """
-    CREATE TABLE sightings (
-        case_id       TEXT PRIMARY KEY,
-        url           TEXT NOT NULL,        -- the address checked
-        last_seen     TEXT,                 -- the last check that found the comment
-        first_missed  TEXT,                 -- the first check after last_seen that found it gone
-        last_checked  TEXT NOT NULL,
-        last_outcome  TEXT NOT NULL,        -- found, not-found, http-error, timeout...
-        last_detail   TEXT,
-        last_capture  TEXT                  -- the capture's file-name stem
-    ) WITHOUT ROWID;
-    CREATE TABLE sighting_checks (
-        id       INTEGER PRIMARY KEY,
-        case_id  TEXT NOT NULL,
-        url      TEXT NOT NULL,
-        at       TEXT NOT NULL,             -- when the page was checked
-        outcome  TEXT NOT NULL,
-        status   INTEGER,                   -- the HTTP status, where known
-        detail   TEXT,
-        capture  TEXT,
-        change   TEXT CHECK (change IN ('seen', 'missed', 'back', 'new-url'))
-    );
-    CREATE INDEX sighting_checks_case ON sighting_checks (case_id, id);
-    """,
-)
-_TABLES = set(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))  # the tables a register of ours has
 
 
 class RegisterError(ComplaintsError):
@@ -166,25 +67,6 @@ def regular_file(path: Path, what: str, limit: int = MAX_ARCHIVED) -> Path:
         raise UsageError(f"{shown(path)} is {info.st_size / 2**20:,.0f} MiB, larger than the {limit // 2**20} MiB"
                          f" a document may be ({what}): is it the right file?", about="file")
     return path
-
-
-def find_db(start: str | Path = ".", explicit: str | Path | None = None) -> Path:
-    """The register's file: `explicit`, else complaints.db beside the complaints.yaml found walking up."""
-    if explicit is not None:
-        return Path(explicit)
-    from ..layout import find_project
-
-    project = find_project(start)
-    if project is not None:
-        return project.parent / DB_FILE
-    # run from the folder that holds the cases folder (cases/complaints.yaml): the one register just below
-    below = sorted(Path(start).glob(f"*/{DB_FILE}"))
-    if len(below) == 1:
-        return below[0]
-    raise UsageError("no complaints.yaml here or above, so no register beside it: run this in your cases"
-                     " folder, or name the register"
-                     + (f" (there are {len(below)} below: {', '.join(map(str, below))})" if below else ""),
-                     about="db")
 
 
 def damaged(path: Path, exc: BaseException) -> RegisterError:
@@ -237,6 +119,10 @@ class _Cursor(sqlite3.Cursor):
         with _told(self.path):
             return super().fetchall()
 
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        with _told(self.path):
+            return super().fetchmany(size)
+
     def __next__(self) -> Any:
         with _told(self.path):
             return super().__next__()
@@ -285,7 +171,7 @@ class Register:
         tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         newer = version > len(MIGRATIONS) and "filings" in tables  # said by _migrate: update the tool
-        if not newer and (tables - _TABLES or (version and "filings" not in tables) or (tables and not version)):
+        if not newer and (tables - TABLES or (version and "filings" not in tables) or (tables and not version)):
             raise RegisterError(f"{shown(self.path)} is an SQLite database of another program, not a complaints register"
                                 f" (its tables: {', '.join(sorted(tables)) or 'none'}): name the register with --db,"
                                 " or move that file away")
