@@ -112,6 +112,8 @@ def _taskkill(office, force):
 
 
 def main():
+    # told to stop (SIGTERM): LibreOffice is stopped too (the `finally` below), not left running on its own
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     soffice = sys.argv[1]
     kept = len(sys.argv) > 2
     profile = sys.argv[2] if kept else tempfile.mkdtemp(prefix="complaints-office-")
@@ -124,7 +126,7 @@ def main():
         except Exception as exc:  # noqa: BLE001 - told to the tool, which tells the user
             print(json.dumps({"ok": False, "error": str(exc), "fatal": True}), flush=True)
             return
-        print(json.dumps({"ok": True, "ready": True}), flush=True)
+        print(json.dumps({"ok": True, "ready": True, "office": office.pid}), flush=True)
         for line in sys.stdin:
             try:
                 convert(desktop, json.loads(line))
