@@ -10,7 +10,7 @@ import typer
 
 from .common import app, err, out
 
-office_app = typer.Typer(help="LibreOffice kept running for PDF letters.", invoke_without_command=True)
+office_app = typer.Typer(invoke_without_command=True)
 app.add_typer(office_app, name="office")
 
 
@@ -25,14 +25,17 @@ def _minutes(seconds: float | None) -> str:
 @office_app.callback()
 def office(
     ctx: typer.Context,
-    idle: Annotated[float, typer.Option("--idle", min=0.01, help="Stop by itself after this many minutes "
-                                        "unused.")] = 15,
-    processes: Annotated[int | None, typer.Option("--processes", min=1, help="LibreOffice processes (default: one "
-                                                  "per CPU; a render uses as many as its workers).")] = None,
+    idle: Annotated[float, typer.Option("--idle", min=0.01, metavar="MINUTES",
+                                        help="Stop by itself after this many minutes unused.")] = 15,
+    processes: Annotated[int | None, typer.Option("--processes", min=1, metavar="N",
+                                                  help="LibreOffice processes (default: one per CPU; a render uses "
+                                                  "as many as its workers).")] = None,
 ) -> None:
-    """Start LibreOffice now and keep it running, so that `render --format pdf` makes its PDFs at once instead of
-    starting LibreOffice each time. It runs for you alone, on this computer only, and stops by itself when
-    unused; `complaints office stop` stops it now, `complaints office status` tells whether it runs."""
+    """Keep LibreOffice running for PDF letters: `render --format pdf` then makes its PDFs at once instead of
+    starting LibreOffice each time.
+
+    It runs for you alone, on this computer only, and stops by itself when unused; `complaints office stop` stops
+    it now, `complaints office status` tells whether it runs."""
     if ctx.invoked_subcommand is not None:
         return
     from ..render.office import INSTALL, start_user_server

@@ -88,6 +88,7 @@ class Office:
         self._link: Link | None = None  # to an office server (the run's own, or `complaints office`), where one runs
         self._shared = True  # whether to look for one: not after it could not start LibreOffice
         self.shared_pdfs = 0  # the PDFs an office server made for this one
+        self._turn = False  # which of the two scratch names the next letter takes
 
     def convert(self, docx: bytes, *, pdfa: bool = False, letter_date: date | None = None) -> bytes:
         """The PDF of a Word letter (PDF/A-2b with `pdfa`), with its dates set to `letter_date`."""
@@ -95,8 +96,11 @@ class Office:
         while True:  # a LibreOffice that crashed or hung is started again, once
             self.launch()
             assert self._scratch is not None
-            source = os.path.join(self._scratch, "letter.docx")
-            target = os.path.join(self._scratch, "letter.pdf")
+            # two names in turn: LibreOffice closes the last letter while this one is written (and Windows
+            # would not let a file still open be written)
+            self._turn = not self._turn
+            source = os.path.join(self._scratch, f"letter-{int(self._turn)}.docx")
+            target = os.path.join(self._scratch, f"letter-{int(self._turn)}.pdf")
             with open(source, "wb") as fh:
                 fh.write(docx)
             with contextlib.suppress(FileNotFoundError):
