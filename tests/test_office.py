@@ -257,3 +257,37 @@ def test_the_render_options_ahead_knows_are_those_of_the_render_command() -> Non
                 (flags if param.is_flag else values).add(name)
     assert values == set(RENDER_VALUES)
     assert flags == set(RENDER_FLAGS)
+
+
+def test_without_libreoffice_the_office_says_what_to_install(folder: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPLAINTS_SOFFICE", str(tmp_path / "no-such-soffice"))
+    done = _cli("office")
+    assert done.returncode == 1
+    assert "libreoffice-writer-nogui" in done.stderr and "Traceback" not in done.stderr
+    assert _cli("office", "status").returncode == 1
+
+
+def test_a_libreoffice_that_does_not_start_is_told_as_before(project_dir: Path, folder: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken LibreOffice: `complaints office` says it did not start and leaves nothing running; a render (its
+    LibreOffice started ahead) tells what it told before, word for word, and writes the Word letters."""
+    broken = tmp_path / "soffice"
+    broken.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("COMPLAINTS_SOFFICE", str(broken))
+    done = _cli("office", "--processes", "1")
+    assert done.returncode == 1
+    assert "did not start" in done.stderr and "Traceback" not in done.stderr
+    assert _cli("office", "status").returncode == 1
+    cases = _cases(project_dir, 1)
+    told = []
+    for fast in (True, False):
+        out = tmp_path / f"out-{fast}"
+        run = _cli("render", str(cases), "--out", str(out), "--format", "pdf", "--date", LETTER_DATE.isoformat(),
+                   "--workers", "1", "-q", fast=fast)
+        assert run.returncode == 1
+        assert sorted(p.suffix for p in out.glob("*/*")) == [".docx", ".docx", ".docx"]
+        told.append(run.stderr.replace(str(out), "OUT"))
+    assert "was found but did not start" in told[0]
+    assert told[0] == told[1]

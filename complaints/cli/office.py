@@ -45,6 +45,9 @@ def office(
     except OSError as exc:
         err.print(f"error: could not start LibreOffice: {exc.strerror or exc}", markup=False)
         raise typer.Exit(1) from None
+    if status.get("missing"):
+        err.print(f"error: LibreOffice was not found ({INSTALL})", markup=False)
+        raise typer.Exit(1)
     if not status.get("ok") or not status.get("ready"):
         err.print(f"error: LibreOffice did not start: {status.get('error') or 'no reason given'} ({INSTALL})",
                   markup=False)

@@ -39,6 +39,7 @@ from typing import IO, Any
 INSTALL = ("on Debian or Ubuntu: sudo apt install libreoffice-writer-nogui python3-uno fonts-liberation2;"
            " elsewhere: install LibreOffice from libreoffice.org")
 RUN_ENV = "COMPLAINTS_OFFICE_RUN"  # the folder of the run's own server (set by `ahead`, inherited by its workers)
+RUN_PID_ENV = "COMPLAINTS_OFFICE_RUN_PID"  # its process id
 STATE = "office.json"  # in a server's folder: its pid, address and token
 LOCK = "office.lock"  # in the user's folder: held by the user's server while it runs
 LOG = "office.log"
@@ -173,13 +174,13 @@ def _connect(address: str, timeout: float) -> socket.socket | None:
     return sock
 
 
-def link_to(folder: Path, *, wait: float = 0.0) -> Link | None:
+def link_to(folder: Path, *, wait: float = 0.0, pid: int | None = None) -> Link | None:
     """A connection to the server whose folder this is, its token given; None where none answers. `wait`: how
-    long to wait for a server that is starting (its state not written yet)."""
+    long to wait for a server that is starting (its state not written yet), process `pid`."""
     deadline = time.monotonic() + wait
     while True:
         state = _state(folder)
-        if state is None and not folder.is_dir():  # the run's server has ended (and taken its folder)
+        if state is None and (not folder.is_dir() or pid is not None and not _alive(pid)):  # it has ended
             return None
         if state is not None:
             sock = _connect(str(state["address"]), 5.0)
@@ -200,7 +201,8 @@ def server_link() -> Link | None:
     user's (`complaints office`); None: neither runs, the process starts its own LibreOffice."""
     run = os.environ.get(RUN_ENV)
     if run:
-        found = link_to(Path(run), wait=10.0)
+        pid = os.environ.get(RUN_PID_ENV, "")
+        found = link_to(Path(run), wait=START, pid=int(pid) if pid.isdigit() else None)
         if found is not None:
             return found
     try:
@@ -332,10 +334,14 @@ def _render_processes(args: Sequence[str]) -> int | None:
         return None
     if wanted < 1:
         return None
-    count = min(wanted, 2 * cpus)  # as batch.workers.worker_count
-    if all(Path(path).is_file() for path in paths):  # case files named one by one: no more letter sets than them
-        count = min(count, len(paths))
-    return max(1, count)
+    from ..errors import UsageError
+    from ..layout import find_case_files  # both loaded already, with the package
+
+    try:
+        cases = len(find_case_files(paths))  # no more letter sets than case files
+    except (UsageError, OSError):
+        return None  # the render says what is wrong
+    return max(1, min(wanted, 2 * cpus, cases))  # as batch.workers.worker_count
 
 
 def ahead(args: list[str]) -> None:
@@ -369,6 +375,7 @@ def ahead(args: list[str]) -> None:
         return
     _EARLY.append(proc)
     os.environ[RUN_ENV] = str(folder)
+    os.environ[RUN_PID_ENV] = str(proc.pid)
     if POSIX and proc.stdin is not None:
         fd = proc.stdin.fileno()
         # a forked worker does not keep the server's input open: the server ends with the run's main process
@@ -401,7 +408,7 @@ def start_user_server(processes: int, idle: float, *, wait: float = START) -> di
         return dict(running, already=True)
     soffice = find_soffice(os.environ.get("COMPLAINTS_SOFFICE"))
     if soffice is None:
-        return {"ok": False, "error": "LibreOffice was not found"}
+        return {"ok": False, "missing": True, "error": "LibreOffice was not found"}
     folder = user_folder()
     from .. import locks
 
@@ -418,6 +425,8 @@ def start_user_server(processes: int, idle: float, *, wait: float = START) -> di
         ended = proc.poll() is not None
         status = ask_user_server({"status": True})
         if status is not None and status.get("ok") and status["ready"] + status["failed"] >= status["processes"]:
+            if not status["ready"]:  # no LibreOffice started: the office is of no use
+                ask_user_server({"stop": True})
             return status
         if status is None and ended:
             return {"ok": False, "error": f"it stopped at once (exit status {proc.returncode})"}
