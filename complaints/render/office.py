@@ -16,7 +16,8 @@ Two kinds of server, one code:
     after an idle time, on `complaints office stop`, on SIGTERM; killed outright, its converters see their input
     end and stop LibreOffice.
 
-Nothing here is imported but the standard library: `ahead` runs before the tool's own imports.
+`ahead` runs before the tool's heavy imports: this module imports the standard library, and, in its functions,
+the package's errors and layout (loaded with it already) and locks (the standard library alone).
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ RUN_PID_ENV = "COMPLAINTS_OFFICE_RUN_PID"  # its process id
 STATE = "office.json"  # in a server's folder: its pid, address and token
 LOCK = "office.lock"  # in the user's folder: held by the user's server while it runs
 LOG = "office.log"
-IDLE = 15 * 60.0  # seconds the user's server waits unused before it stops
 START = 120.0  # seconds LibreOffice may take to start
 TIMEOUT = 120.0  # seconds for one letter: a converter stuck longer is restarted
 POSIX = os.name == "posix"
@@ -376,22 +376,15 @@ def ahead(args: list[str]) -> None:
     _EARLY.append(proc)
     os.environ[RUN_ENV] = str(folder)
     os.environ[RUN_PID_ENV] = str(proc.pid)
-    if POSIX and proc.stdin is not None:
-        fd = proc.stdin.fileno()
-        # a forked worker does not keep the server's input open: the server ends with the run's main process
-        os.register_at_fork(after_in_child=lambda: _close_quietly(fd))
+    if POSIX:  # a forked worker does not keep the server's input open: the server ends with the run's main process
+        os.register_at_fork(after_in_child=_end_early)
     import atexit
 
     atexit.register(_end_early)
 
 
-def _close_quietly(fd: int) -> None:
-    with contextlib.suppress(OSError):
-        os.close(fd)
-
-
 def _end_early() -> None:
-    """The run is over: its server told (its input closed), not waited for."""
+    """The run is over (or this is a forked worker of it): its server's input closed here, not waited for."""
     for proc in _EARLY:
         with contextlib.suppress(OSError, ValueError):
             if proc.stdin is not None:
