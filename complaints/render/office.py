@@ -419,7 +419,7 @@ def start_user_server(processes: int, idle: float, *, wait: float = START) -> di
         status = ask_user_server({"status": True})
         if status is not None and status.get("ok") and status["ready"] + status["failed"] >= status["processes"]:
             if not status["ready"]:  # no LibreOffice started: the office is of no use
-                ask_user_server({"stop": True})
+                stop_user_server()
             return status
         if status is None and ended:
             return {"ok": False, "error": f"it stopped at once (exit status {proc.returncode})"}
