@@ -37,8 +37,10 @@ def _office() -> None:
 
 def _ours(folder: Path) -> list[str]:
     """The processes that run with this office folder (LibreOffice's profiles are in it, the server's state)."""
-    rows = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True).stdout.splitlines()
-    return [row for row in rows if str(folder) in row and "ps -eo" not in row]
+    # -ww: whole command lines, however narrow the terminal (COLUMNS) is
+    rows = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True,
+                          check=True).stdout.splitlines()
+    return [row for row in rows if str(folder) in row and "ps -ww" not in row]
 
 
 def _alive(pid: int) -> bool:
@@ -123,6 +125,7 @@ def test_render_uses_the_office_and_its_pdfs_are_those_a_render_makes_alone(
     cases = _cases(project_dir, 3)
     status = _start("--processes", "2", "--idle", "10")
     assert status["conversions"] == 0
+    assert len([row for row in _ours(folder) if "soffice.bin" in row]) == 2  # what the fixture checks is gone
     _render(cases, tmp_path / "office")
     shared = _pdfs(tmp_path / "office")
     assert len(shared) == 9
