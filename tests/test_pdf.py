@@ -196,9 +196,14 @@ def test_without_libreoffice_the_docx_is_still_written_and_the_error_says_what_t
     assert sorted(p.suffix for p in out.glob("*/*")) == [".docx", ".docx", ".docx"]
 
 
-def _converters() -> list[str]:
-    done = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout.splitlines()
-    return [line for line in done if "uno_convert.py" in line or ("soffice.bin" in line and "complaints-" in line)]
+def _converters(mine: Path) -> list[str]:
+    """The converters and LibreOffices running with their profiles in `mine` (this test's own: not those of an
+    office the user keeps running, nor of another run)."""
+    # -ww: whole command lines, however narrow the terminal (COLUMNS) is
+    done = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True,
+                          check=True).stdout.splitlines()
+    return [line for line in done if str(mine) in line
+            and ("uno_convert.py" in line or ("soffice.bin" in line and "complaints-" in line))]
 
 
 def test_a_batch_stopped_mid_way_leaves_no_libreoffice_running(project_dir: Path, tmp_path: Path) -> None:
@@ -209,17 +214,22 @@ def test_a_batch_stopped_mid_way_leaves_no_libreoffice_running(project_dir: Path
     for n in range(12):
         write_yaml(project_dir / f"c{n}.yaml", case_data(id=f"case-{n}"))
     out = tmp_path / "out"
+    mine = tmp_path / "libreoffice"  # its LibreOffice profiles, by which its processes are told from others'
     proc = subprocess.Popen([sys.executable, "-m", "complaints.cli", "render", str(project_dir), "--out", str(out),
                              "--format", "pdf", "--workers", "2", "--date", LETTER_DATE.isoformat(), "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=dict(os.environ, COMPLAINTS_OFFICE_DIR=str(mine)))
     deadline = time.monotonic() + 120
+    seen = False  # its LibreOffices, told by their profiles: the check below sees them
     while not list(out.glob("*/*.pdf")) and time.monotonic() < deadline and proc.poll() is None:
+        seen = seen or any("soffice.bin" in line for line in _converters(mine))
         time.sleep(0.2)
+    assert seen
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
     deadline = time.monotonic() + 8
-    while _converters() and time.monotonic() < deadline:
+    while _converters(mine) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _converters() == []
+    assert _converters(mine) == []
     for pdf in out.glob("*/*.pdf"):  # what was written is whole
         assert pdf.read_bytes().rstrip().endswith(b"%%EOF")

@@ -8,6 +8,7 @@
     capture    capture, watch (a comment's page kept with a real browser; is it still online?)
     register   filed, extended, reply, status, due, remind
     web        serve (the local web interface)
+    office     office (LibreOffice kept running for PDF letters)
 
 `main` first asks `fast.answer`, which needs the standard library alone, whether it can answer the command
 before Typer, Rich, pydantic or the rendering modules are imported (help, a render with nothing to do, the
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 # each module adds its commands to the app, in the order `complaints --help` lists them
-COMMAND_MODULES = ("letters", "check", "intake", "new", "evidence", "capture", "register", "web")
+COMMAND_MODULES = ("letters", "check", "intake", "new", "evidence", "capture", "register", "web", "office")
 
 
 def __getattr__(name: str) -> Any:

@@ -30,10 +30,12 @@ from typing import IO
 
 from .. import locks
 from ..errors import ComplaintsError
+from .office import INSTALL, Link, find_soffice, pythons, server_link, user_folder
 
-INSTALL = ("on Debian or Ubuntu: sudo apt install libreoffice-writer-nogui python3-uno fonts-liberation2;"
-           " elsewhere: install LibreOffice from libreoffice.org")
+__all__ = ["INSTALL", "ConversionError", "Office", "OfficeFailed", "OfficeMissing", "find_office", "read_line", "settle"]
+
 TIMEOUT = 120.0  # seconds for one letter: LibreOffice stuck longer than this is restarted
+START_TIMEOUT = 120.0  # seconds an office server may take to start its LibreOffice
 
 
 class OfficeMissing(ComplaintsError):
@@ -48,33 +50,6 @@ class ConversionError(ComplaintsError):
     """LibreOffice could not turn one letter into a PDF."""
 
 
-def _soffice(named: str | None) -> str | None:
-    if named:
-        return named if Path(named).is_file() else None
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice",
-                      "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-                      r"C:\Program Files\LibreOffice\program\soffice.exe"):
-        if Path(candidate).is_file():
-            return candidate
-    return None
-
-
-def _pythons(soffice: str) -> list[str]:
-    """Pythons that may have `uno`: LibreOffice's own first, then the system's."""
-    program = Path(os.path.realpath(soffice)).parent
-    candidates = [program / "python", program / "python.exe", program.parent / "Resources" / "python",
-                  Path("/usr/bin/python3")]
-    found = [str(p) for p in candidates if p.is_file()]
-    on_path = shutil.which("python3")
-    if on_path:
-        found.append(on_path)
-    return list(dict.fromkeys(found))
-
-
 def find_office() -> tuple[str, str]:
     """LibreOffice's `soffice` and a Python that can drive it; OfficeMissing says what to install.
 
@@ -85,10 +60,10 @@ def find_office() -> tuple[str, str]:
 
 @cache
 def _find_office(named: str | None) -> tuple[str, str]:
-    soffice = _soffice(named)
+    soffice = find_soffice(named)
     if soffice is None:
         raise OfficeMissing(f"PDF letters need LibreOffice, which was not found ({INSTALL})")
-    for python in _pythons(soffice):
+    for python in pythons(soffice):
         try:
             done = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired):
@@ -110,42 +85,73 @@ class Office:
         self._scratch: str | None = None
         self._profile_lock: int | None = None
         self._soffice = "soffice"
+        self._link: Link | None = None  # to an office server (the run's own, or `complaints office`), where one runs
+        self._shared = True  # whether to look for one: not after it could not start LibreOffice
+        self.shared_pdfs = 0  # the PDFs an office server made for this one
+        self._turn = False  # which of the two scratch names the next letter takes
 
     def convert(self, docx: bytes, *, pdfa: bool = False, letter_date: date | None = None) -> bytes:
         """The PDF of a Word letter (PDF/A-2b with `pdfa`), with its dates set to `letter_date`."""
-        for attempt in (1, 2):  # a LibreOffice that crashed or hung is started again, once
-            proc = self._started()
+        attempt = 1
+        while True:  # a LibreOffice that crashed or hung is started again, once
+            self.launch()
             assert self._scratch is not None
-            source = os.path.join(self._scratch, "letter.docx")
-            target = os.path.join(self._scratch, "letter.pdf")
+            # two names in turn: LibreOffice closes the last letter while this one is written (and Windows
+            # would not let a file still open be written)
+            self._turn = not self._turn
+            source = os.path.join(self._scratch, f"letter-{int(self._turn)}.docx")
+            target = os.path.join(self._scratch, f"letter-{int(self._turn)}.pdf")
             with open(source, "wb") as fh:
                 fh.write(docx)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
+            job: dict[str, object] = {"in": source, "out": target, "pdfa": pdfa}
             try:
-                answer = self._ask(proc, {"in": source, "out": target, "pdfa": pdfa})
+                if self._link is not None:
+                    answer = self._ask_server(self._link, job)
+                    if answer is None:  # the server cannot start LibreOffice: this process starts its own
+                        self.close()
+                        self._shared = False
+                        continue
+                else:
+                    answer = self._ask(self._started(), job)
             except ConversionError:
                 self.close()
                 if attempt == 2:
                     raise
+                attempt += 1
                 continue
             if not answer.get("ok"):
                 raise ConversionError(f"LibreOffice could not make the PDF: {answer.get('error', 'no reason given')}")
             with open(target, "rb") as fh:
                 return settle(fh.read(), letter_date)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _ask_server(self, link: Link, job: dict[str, object]) -> dict[str, object] | None:
+        """The office server's answer; None where it cannot start LibreOffice; ConversionError where it went away
+        or its LibreOffice stopped on this letter (started again, by the server or here)."""
+        answer = link.ask(job, timeout=START_TIMEOUT + TIMEOUT)
+        if answer is None or answer.get("lost"):
+            raise ConversionError(str((answer or {}).get("error") or "the office server stopped unexpectedly"))
+        if answer.get("fatal"):
+            return None
+        if answer.get("ok"):
+            self.shared_pdfs += 1
+        return answer
 
     def launch(self) -> None:
-        """Start LibreOffice now, without waiting for it: it gets ready while other work goes on."""
-        if self._proc is not None and self._proc.poll() is None:
+        """Start LibreOffice now, without waiting for it: it gets ready while other work goes on. Where an office
+        server runs (the run's own, started early, or `complaints office`), connect to it instead."""
+        if self._link is not None or (self._proc is not None and self._proc.poll() is None):
             return
+        if self._shared:
+            self._link = server_link()
+            if self._link is not None:
+                self._scratch = self._scratch or self._made_scratch()
+                atexit.register(self.close)
+                return
         soffice, python = find_office()
         self._soffice = soffice
-        if self._root is not None:
-            os.makedirs(self._root, exist_ok=True)
-        # the letter passes through this folder (with the IIN): made inside the output's own temporary folder,
-        # it goes with it, even when this process is killed before `close`
-        self._scratch = tempfile.mkdtemp(prefix="complaints-pdf-", dir=self._root)
+        self._scratch = self._scratch or self._made_scratch()
         script = str(Path(__file__).with_name("uno_convert.py"))
         args = [python, script, soffice]
         profile = self._kept_profile()
@@ -162,6 +168,13 @@ class Office:
                                       pass_fds=(self._profile_lock,) if posix and self._profile_lock is not None else ())
         self._ready = False
         atexit.register(self.close)
+
+    def _made_scratch(self) -> str:
+        # the letter passes through this folder (with the IIN): made inside the output's own temporary folder,
+        # it goes with it, even when this process is killed before `close`
+        if self._root is not None:
+            os.makedirs(self._root, exist_ok=True)
+        return tempfile.mkdtemp(prefix="complaints-pdf-", dir=self._root)
 
     def _started(self) -> subprocess.Popen[bytes]:
         self.launch()
@@ -187,13 +200,13 @@ class Office:
         if os.name != "posix":
             return None
         try:
-            base = _cache_folder() / "complaints" / "libreoffice"
-        except (RuntimeError, KeyError):  # no home folder (some service accounts): a fresh profile each run
+            base = user_folder()  # only the user may open it (0700)
+        except (RuntimeError, KeyError, OSError):  # no home folder (some service accounts): a fresh profile each run
             return None
         for slot in range(64):
             folder = base / f"profile-{slot}"
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(exist_ok=True, mode=0o700)
             except OSError:
                 return None
             try:
@@ -224,7 +237,10 @@ class Office:
         return json.loads(line)
 
     def close(self) -> None:
-        """Stop LibreOffice (it stops by itself too when this process ends)."""
+        """Stop LibreOffice (it stops by itself too when this process ends); an office server's is left running."""
+        link, self._link = self._link, None
+        if link is not None:
+            link.close()
         proc, self._proc = self._proc, None
         if proc is not None:
             with contextlib.suppress(OSError):
@@ -257,11 +273,6 @@ def read_line(stream: IO[bytes], timeout: float, *, select_pipe: bool = os.name 
     reader.start()
     reader.join(timeout)
     return bool(got), got[0] if got else b""
-
-
-def _cache_folder() -> Path:
-    """Where the tool may keep files between runs: XDG_CACHE_HOME, else ~/.cache."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def settle(pdf: bytes, letter_date: date | None) -> bytes:
@@ -307,6 +318,26 @@ def settle(pdf: bytes, letter_date: date | None) -> bytes:
 _ICC_STREAM = re.compile(rb"(\d+) 0 obj\n<</N 3/Length (\d+) 0 R/Filter/FlateDecode>>\nstream\n")
 
 
+def _icc_stream(pdf: bytes) -> re.Match[bytes] | None:
+    """`_ICC_STREAM.search(pdf)`, the same match, found from its fixed text: the pattern opens with digits, which
+    a search tries at every digit of the file (4-6 ms a letter, most of `settle`)."""
+    at = pdf.find(_ICC_TEXT)
+    while at >= 0:
+        start = at
+        while start > 0 and pdf[start - 1] in _DIGITS:
+            start -= 1
+        if start < at:
+            found = _ICC_STREAM.match(pdf, start)
+            if found is not None:
+                return found
+        at = pdf.find(_ICC_TEXT, at + 1)
+    return None
+
+
+_ICC_TEXT = b" 0 obj\n<</N 3/Length "
+_DIGITS = frozenset(b"0123456789")
+
+
 def _settled_colour_profile(pdf: bytes, letter_date: date) -> bytes:
     """A PDF/A's sRGB colour profile (ICC) with its creation time set to the letter's date: LibreOffice's colour
     library stamps the moment of export into the profile's header, so two runs gave two files.
@@ -315,7 +346,7 @@ def _settled_colour_profile(pdf: bytes, letter_date: date) -> bytes:
     the cross-reference table's offsets, the stream's /Length object and `startxref` are moved with them.
     Anything not as expected (another writer, a table in another form) leaves the PDF as it was.
     """
-    found = _ICC_STREAM.search(pdf)
+    found = _icc_stream(pdf)
     if found is None:
         return pdf
     start = found.end()

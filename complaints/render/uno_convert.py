@@ -62,6 +62,8 @@ def connect(pipe, office, timeout=60.0):
 
 
 def convert(desktop, job):
+    """The job's PDF written; the document, still open, returned to be closed once the answer is sent (closing
+    takes a tenth of a conversion, which the tool then spends on its next letter)."""
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["in"]), "_blank", 0,
                                        (prop("Hidden", True), prop("ReadOnly", True),
                                         prop("FilterName", "MS Word 2007 XML")))  # no type detection
@@ -74,8 +76,10 @@ def convert(desktop, job):
         data = uno.Any("[]com.sun.star.beans.PropertyValue", tuple(options))
         doc.storeToURL(uno.systemPathToFileUrl(job["out"]),
                        (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data)))
-    finally:
+    except BaseException:
         doc.close(True)
+        raise
+    return doc
 
 
 def stop(office, finished, posix=os.name == "posix"):
@@ -112,6 +116,8 @@ def _taskkill(office, force):
 
 
 def main():
+    # told to stop (SIGTERM): LibreOffice is stopped too (the `finally` below), not left running on its own
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     soffice = sys.argv[1]
     kept = len(sys.argv) > 2
     profile = sys.argv[2] if kept else tempfile.mkdtemp(prefix="complaints-office-")
@@ -124,14 +130,20 @@ def main():
         except Exception as exc:  # noqa: BLE001 - told to the tool, which tells the user
             print(json.dumps({"ok": False, "error": str(exc), "fatal": True}), flush=True)
             return
-        print(json.dumps({"ok": True, "ready": True}), flush=True)
+        print(json.dumps({"ok": True, "ready": True, "office": office.pid}), flush=True)
         for line in sys.stdin:
+            doc = None
             try:
-                convert(desktop, json.loads(line))
+                doc = convert(desktop, json.loads(line))
                 answer = {"ok": True}
             except Exception as exc:  # noqa: BLE001 - one letter's failure, reported for that letter
                 answer = {"ok": False, "error": getattr(exc, "Message", "") or str(exc) or type(exc).__name__}
             print(json.dumps(answer), flush=True)
+            if doc is not None:
+                try:
+                    doc.close(True)
+                except Exception:  # noqa: BLE001,S110 - its PDF is written; LibreOffice lets it go when it stops
+                    pass
         finished = True  # stdin closed: the tool is done with us
         try:
             desktop.terminate()
