@@ -282,39 +282,15 @@ RENDER_ALIASES = {"-q": "--quiet"}
 
 
 def read_render(args: Sequence[str]) -> tuple[dict[str, str | bool], list[str]] | None:
-    """`complaints render …` read as cli.fast.parse reads it (the library does not import the command line; a
-    test keeps the two in agreement): the options given (the last value of each) and the paths; None where
-    the command is another or anything is not understood (an unknown option, a value missing, `--help`)."""
-    if not args or args[0] != "render":
+    """`complaints render …` read exactly as the fast answers read a command line (commandline.parse): the
+    options given (the last value of each) and the paths; None where the command is another or anything is not
+    understood (an unknown option, a value missing, `--help`)."""
+    from ..commandline import parse
+
+    parsed = parse(args, "render", values=RENDER_VALUES, flags=RENDER_FLAGS, aliases=RENDER_ALIASES)
+    if parsed is None:
         return None
-    found: dict[str, str | bool] = {}
-    paths: list[str] = []
-    rest = list(args[1:])
-    i = 0
-    while i < len(rest):
-        item = rest[i]
-        i += 1
-        if item == "--":
-            paths.extend(rest[i:])
-            break
-        if not item.startswith("-") or item == "-":
-            paths.append(item)
-            continue
-        name, eq, inline = item.partition("=")
-        name = RENDER_ALIASES.get(name, name)
-        if name in RENDER_FLAGS and not eq:
-            found[name] = True
-        elif name in RENDER_VALUES:
-            if eq:
-                found[name] = inline
-            elif i < len(rest):
-                found[name] = rest[i]
-                i += 1
-            else:
-                return None
-        else:
-            return None
-    return found, paths
+    return {k: v for k, v in parsed.values.items() if isinstance(v, (str, bool))}, parsed.args
 
 
 def _render_processes(args: Sequence[str]) -> int | None:
