@@ -162,8 +162,14 @@ def test_a_run_with_a_failed_case_leaves_no_summary(project: Path) -> None:
     assert answered(RENDER, project)[0] is None
 
 
-def test_nothing_but_the_summary_is_left_in_the_cache(project: Path) -> None:
+def test_nothing_but_the_summary_is_left_in_the_cache(project: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # a cache of its own: only this test's runs
+    killed = unchanged.summary_path(project / "letters").with_suffix(".json.1-dead.notes")
+    killed.parent.mkdir(parents=True)
+    killed.write_text("[]\n", encoding="utf-8")  # what a run killed while it noted leaves
     assert run(RENDER, project).returncode == 0
+    assert not killed.exists()
     (project / "cases" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     assert run(RENDER, project).returncode == 1
     left = [p.name for p in unchanged.summary_path(project / "letters").parent.iterdir()]

@@ -71,9 +71,17 @@ def summary_path(out: Path) -> Path:
 
 def forget(out: Path) -> None:
     """The summary removed: a run is starting, and will write its own if it finishes complete."""
-    for where in (summary_path(out), _review_path(out)):
+    where = summary_path(out)
+    for each in (where, _review_path(out)):
         with contextlib.suppress(OSError):
-            os.unlink(where)
+            os.unlink(each)
+    # what a run killed while it noted or wrote its summary left (one writer at a time holds the folder: none is
+    # another's that is still going)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(where.parent):
+            if entry.name.startswith(f"{where.name}.") and entry.name.endswith((".notes", ".part")):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def key(paths: Sequence[str | Path], out: Path, *, languages: tuple[str, ...] | None, formats: tuple[str, ...],
@@ -123,24 +131,22 @@ class Notes:
     def __init__(self, out: Path):
         where = summary_path(out)
         self.path = where.with_name(f"{where.name}.{os.getpid()}-{os.urandom(4).hex()}.notes")
-        try:
-            where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self.fh: Any = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close() or discard()
-        except OSError:
-            self.fh = None
+        self.fh: Any = None
+        self.broken = False
 
     def add(self, record: Any) -> None:
-        if self.fh is not None:
-            each = told(record)
-            try:
-                self.fh.write(json.dumps([each.cases, each.events, each.letters, each.evidence], ensure_ascii=False)
-                              + "\n")
-            except OSError:
-                self.discard()
-
-    @property
-    def usable(self) -> bool:
-        return self.fh is not None
+        if self.broken:
+            return
+        each = told(record)
+        try:
+            if self.fh is None:  # made at the first letter set, once the run holds its folder (forget cleared it)
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                self.fh = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by __iter__ or discard()
+            self.fh.write(json.dumps([each.cases, each.events, each.letters, each.evidence], ensure_ascii=False)
+                          + "\n")
+        except OSError:
+            self.discard()
+            self.broken = True
 
     def __iter__(self) -> Iterator[Told]:
         if self.fh is not None and not self.fh.closed:
