@@ -4,7 +4,6 @@ cases (every value the seed article did not give is listed) and on a clean case 
 from __future__ import annotations
 
 import copy
-import os
 import re
 import shutil
 import subprocess
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import LETTER_DATE, REPO, docx_text, write_yaml
+from conftest import LETTER_DATE, REPO, docx_text, need_office, write_yaml
 from typer.testing import CliRunner
 
 from complaints.case.model import iin_is_valid
@@ -228,19 +227,7 @@ def test_a_clean_case_passes_check_and_render_final_writes_its_letters(clean: Pa
 
 
 def test_a_clean_case_renders_final_as_pdf(clean: Path) -> None:
-    from complaints.render.pdf import find_office
-
-    for tool in ("pdftotext",):
-        if shutil.which(tool) is None:
-            if os.environ.get("CI"):
-                pytest.fail(f"{tool} is missing in CI")
-            pytest.skip(f"{tool} is not installed")
-    try:
-        find_office()
-    except Exception as exc:  # noqa: BLE001
-        if os.environ.get("CI"):
-            pytest.fail(f"LibreOffice is missing in CI: {exc}")
-        pytest.skip(str(exc))
+    need_office()  # pdftotext and LibreOffice: skipped without them, failed in CI
     code, output = _render("cases/", "--final", "--format", "pdf", "--lang", "ru", "--out", "letters")
     assert code == 0, output
     pdf = Path("letters/nurkz-clean/nurkz-clean.ru.pdf")
