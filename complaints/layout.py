@@ -32,6 +32,15 @@ def find_project(start: str | Path) -> Path | None:
     return None
 
 
+def user_cache() -> Path:
+    """The tool's folder in the user's own cache (what it keeps between runs, never beside a case):
+    %LOCALAPPDATA%\\complaints on Windows, else $XDG_CACHE_HOME/complaints or ~/.cache/complaints. RuntimeError or
+    KeyError where the user has no home folder."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"], "complaints")
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "complaints")
+
+
 def case_root(case_path: Path) -> Path:
     """The case's root folder (that of its complaints.yaml, else its own), resolved: what its evidence paths must
     stay inside and what annex paths are relative to."""

@@ -174,3 +174,18 @@ def test_nothing_but_the_summary_is_left_in_the_cache(project: Path, tmp_path: P
     assert run(RENDER, project).returncode == 1
     left = [p.name for p in unchanged.summary_path(project / "letters").parent.iterdir()]
     assert not [name for name in left if name.endswith((".notes", ".part"))], left
+
+
+def test_a_file_added_or_removed_beside_the_evidence_goes_to_the_full_command(project: Path) -> None:
+    """A capture's record and time-stamp tokens stand beside its files: `check` reads them, so a token removed (or
+    one added) there is not answered from the summary."""
+    run(RENDER, project)
+    assert answered(RENDER, project)[0] == 0
+    folder = next(p for p in (project / "cases" / "evidence").rglob("*") if p.is_file()).parent
+    token = folder / "added.tsr"
+    token.write_bytes(b"token")
+    assert answered(RENDER, project)[0] is None
+    run(RENDER, project, COMPLAINTS_NO_FAST="1")
+    assert answered(RENDER, project)[0] == 0
+    token.unlink()
+    assert answered(RENDER, project)[0] is None

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import UsageError
-from ..layout import LANGUAGES, find_case_files, find_project, formats_for, shown, templates_dir
+from ..layout import LANGUAGES, find_case_files, find_project, formats_for, shown, templates_dir, user_cache
 
 WORK_DIR = ".complaints"  # manifest.WORK_DIR (not imported: manifest.py is not needed to answer)
 JOURNAL, STALE = "journal.jsonl", "manifest-stale"  # an interrupted run's marks (manifest.py)
@@ -50,28 +50,25 @@ def stamp(path: str | Path) -> Stamp:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def cache_folder() -> Path:
-    """The user's own cache folder for the tool (XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows)."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
-        return Path(base, "complaints", "cache")
-    if sys.platform == "darwin":
-        return Path(os.path.expanduser("~"), "Library", "Caches", "complaints")
-    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "complaints")
-
-
 def summary_path(out: Path) -> Path:
     """Where the summary of the letters' folder `out` is kept."""
     import hashlib
 
     where = os.path.normcase(os.path.abspath(out))
-    return cache_folder() / "unchanged" / (hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    try:
+        cache = user_cache()
+    except (RuntimeError, KeyError) as exc:  # no home folder: nothing is kept, every run is a full one
+        raise OSError(f"no cache folder: {exc}") from None
+    return cache / "unchanged" / (hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
                                           + ".json")
 
 
 def forget(out: Path) -> None:
     """The summary removed: a run is starting, and will write its own if it finishes complete."""
-    where = summary_path(out)
+    try:
+        where = summary_path(out)
+    except OSError:
+        return
     for each in (where, _review_path(out)):
         with contextlib.suppress(OSError):
             os.unlink(each)
@@ -129,13 +126,18 @@ class Notes:
     each), so that memory stays flat however large the batch; read back by `remember` at the end."""
 
     def __init__(self, out: Path):
-        where = summary_path(out)
-        self.path = where.with_name(f"{where.name}.{os.getpid()}-{os.urandom(4).hex()}.notes")
         self.fh: Any = None
         self.broken = False
+        try:
+            where = summary_path(out)
+        except OSError:
+            self.path: Path | None = None
+            self.broken = True
+            return
+        self.path = where.with_name(f"{where.name}.{os.getpid()}-{os.urandom(4).hex()}.notes")
 
     def add(self, record: Any) -> None:
-        if self.broken:
+        if self.broken or self.path is None:
             return
         each = told(record)
         try:
@@ -151,6 +153,8 @@ class Notes:
     def __iter__(self) -> Iterator[Told]:
         if self.fh is not None and not self.fh.closed:
             self.fh.close()
+        if self.path is None:
+            raise OSError("no cache folder")
         with open(self.path, encoding="utf-8") as fh:
             for line in fh:
                 cases, events, letters, evidence = json.loads(line)
@@ -161,8 +165,9 @@ class Notes:
             with contextlib.suppress(OSError):
                 self.fh.close()
             self.fh = None
-        with contextlib.suppress(OSError):
-            os.unlink(self.path)
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
 
 
 def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterable[Told],
@@ -176,13 +181,13 @@ def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterab
     written as it is worked out, so that a batch of any size holds no more than one case's part in memory."""
     by_source: dict[str, tuple[Any, ...]] = {}
     projects: dict[str, str] = {}
-    for each in sets:
-        for case in each.cases:
-            by_source[case[0]] = (case[0], case[1])
-            if case[2]:
-                projects[case[2]] = case[3]
-    where = summary_path(out)
     try:
+        for each in sets:  # notes that could not all be written are gone: no summary then
+            for case in each.cases:
+                by_source[case[0]] = (case[0], case[1])
+                if case[2]:
+                    projects[case[2]] = case[3]
+        where = summary_path(out)
         where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         temp = where.with_name(f"{where.name}.{os.getpid()}.part")
         with open(temp, "w", encoding="utf-8") as fh:
@@ -225,12 +230,16 @@ def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[Path], set
         if sha and now is None:
             return False
         note(name, now)
+    beside: set[str] = set()  # the evidence files' folders: a capture's record and time-stamp tokens are there
     for each in sets:
         for path, size, mtime_ns, _sha in each.evidence:
             now = stamp(path)
             if now is None or now[0] != size or now[1] != mtime_ns:
                 return False
             note(str(path), now)
+            beside.add(os.path.dirname(str(path)))
+    for folder in sorted(beside):  # a token removed or added there changes what `check` finds
+        note(folder, stamp(folder))
         for rel, size in each.letters:
             now = stamp(out / rel)
             if now is None or now[0] != size:
@@ -248,7 +257,10 @@ def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[Path], set
 def reviewed(out: Path, lines: list[str]) -> None:
     """What `render` printed after the summary line (what `check` finds), kept beside the run's summary for the
     unchanged run to print."""
-    header = _header(summary_path(out))
+    try:
+        header = _header(summary_path(out))
+    except OSError:
+        return
     if header is not None:
         from .. import files
 

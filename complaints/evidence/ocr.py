@@ -20,7 +20,6 @@ the case; a cache that cannot be written is only not kept.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import time
 import unicodedata
@@ -128,10 +127,10 @@ def forget() -> None:
 
 def cache_folder() -> Path | None:
     """Where pictures' texts are kept between runs (None where the user has no cache folder)."""
+    from ..layout import user_cache
+
     try:
-        if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-            return Path(os.environ["LOCALAPPDATA"]) / "complaints" / "ocr"
-        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "complaints" / "ocr"
+        return user_cache() / "ocr"
     except (RuntimeError, KeyError):
         return None
 

@@ -82,11 +82,12 @@ def pythons(soffice: str) -> list[str]:
 
 def user_folder() -> Path:
     """The user's own folder for LibreOffice (its profiles, the user's server's socket and state), made only the
-    user may open (0700): XDG_CACHE_HOME/complaints/libreoffice, else ~/.cache/complaints/libreoffice.
-    COMPLAINTS_OFFICE_DIR names another (the tests' own). RuntimeError/KeyError/OSError where there is none."""
+    user may open (0700): libreoffice/ in the tool's cache folder (layout.user_cache). COMPLAINTS_OFFICE_DIR names
+    another (the tests' own). RuntimeError/KeyError/OSError where there is none."""
+    from ..layout import user_cache
+
     named = os.environ.get("COMPLAINTS_OFFICE_DIR")
-    folder = Path(named) if named else \
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "complaints" / "libreoffice"
+    folder = Path(named) if named else user_cache() / "libreoffice"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     if POSIX and folder.stat().st_mode & 0o077:
         os.chmod(folder, 0o700)  # made by an older version with the umask's rights (another user's: PermissionError)

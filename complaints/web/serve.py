@@ -103,14 +103,12 @@ def kept_secret(fresh: bytes) -> bytes:
     """The secret the forms' CSRF tokens are made with, kept between runs in the user's own cache folder (not in
     the project): a page left open while the desk was started again still sends a form that is accepted, so
     nothing typed in it is lost. `fresh` where there is no such folder, or it cannot be written."""
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"])
-    else:
-        try:
-            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        except (RuntimeError, KeyError):
-            return fresh
-    path = base / "complaints" / "desk-secret"
+    from ..layout import user_cache
+
+    try:
+        path = user_cache() / "desk-secret"
+    except (RuntimeError, KeyError):
+        return fresh
     try:
         kept = path.read_bytes()
         if len(kept) >= 32:
