@@ -243,23 +243,28 @@ def test_a_second_render_into_the_same_folder_is_refused_while_one_runs(tmp_path
 
 def _deaf_to_sigterm() -> None:
     import signal
+    import time as clock
 
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    clock.sleep(600)
 
 
 def test_stopping_the_workers_never_hangs_on_a_worker_that_missed_sigterm() -> None:
-    """A worker that misses the pool's SIGTERM (forked again at that moment, under load) used to keep the batch
+    """A worker that misses the stop and SIGTERM (forked again at that moment, under load) used to keep the batch
     waiting for ever; it is killed after a grace period."""
     import multiprocessing
     import time as clock
 
-    from complaints.batch.workers import _terminate
+    from complaints.batch.workers import stop_processes
 
-    pool = multiprocessing.get_context("fork").Pool(2, initializer=_deaf_to_sigterm)
-    pool.apply(len, ([1],))  # the workers are up, and ignore SIGTERM
+    processes = [multiprocessing.get_context("fork").Process(target=_deaf_to_sigterm, daemon=True) for _ in range(2)]
+    for process in processes:
+        process.start()
+    clock.sleep(0.5)  # the workers are up, and ignore SIGTERM
     started = clock.monotonic()
-    _terminate(pool, grace=1.0)
+    stop_processes(processes, grace=1.0)
     assert clock.monotonic() - started < 20
+    assert not any(process.is_alive() for process in processes)
     assert not multiprocessing.active_children()
 
 

@@ -198,14 +198,14 @@ def test_force_and_workers_render_every_outlet_the_same(project_dir: Path, tmp_p
     one, two = tmp_path / "one", tmp_path / "two"
     _grouped(project_dir, one, workers=1)
     pools: list[int] = []
-    original = Workers._started
+    original = Workers._start
 
     def spy(self: Workers) -> Any:
         pools.append(self.processes)
         return original(self)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(Workers, "_started", spy)
+        mp.setattr(Workers, "_start", spy)
         result = _grouped(project_dir, two, workers=2)
     assert pools and set(pools) == {2}  # worker processes did the reading and the rendering
     assert result.letters == 9

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -238,19 +237,37 @@ def worker_count(asked: int | None, jobs: int) -> tuple[int, str | None]:
 # run on Linux what Windows runs.
 START_METHOD: str | None = None
 
+# The jobs handed to a worker process beyond the one it is doing (it never waits for its next), and how far
+# ahead of the writer the workers may go (what they made and the writer has not taken yet stays few: memory
+# stays flat, whatever the batch's size).
+AHEAD = 4
+WINDOW = 8
+
+
+@dataclass
+class _Hand:
+    """A worker process, this process's end of the pipe to it, and the jobs handed to it, in the order it does
+    them: the first is the one it is doing."""
+
+    process: Any
+    conn: Any
+    jobs: deque[int] = field(default_factory=deque)
+
 
 class Workers:
     """The batch's worker processes, started when there is more than one job; `close` (or the end of a `with`
-    block) stops them."""
+    block) stops them.
+
+    Each worker has a pipe of its own: this process sends it a job (a few ahead), the worker sends back what it
+    made, and nothing else runs between them (no pool threads to wake, no locks to take). The jobs are yielded
+    in their order whatever order they are finished in."""
 
     def __init__(self, options: Options, processes: int):
         self.options = options
         self.processes = processes
         self._here: Worker | None = None  # this process's own, for a single job
-        self._pool: Any = None
-        self._tags = Path()  # where each worker process notes the job it is doing
-        self._known: set[int | None] = set()  # the worker processes last seen alive
-        self._lost: set[int] = set()  # the jobs whose worker process was killed
+        self._hands: list[_Hand] = []
+        self._context: Any = None
 
     def __enter__(self) -> Workers:
         return self
@@ -270,63 +287,101 @@ class Workers:
             for job in jobs:
                 yield getattr(self._here, task)(job)
             return
-        pool = self._started()
-        waiting = enumerate(jobs)
-        in_flight: deque[tuple[int, Any, Any]] = deque()  # a few jobs ahead of the writer: memory stays flat
-        handed = 0
+        self._start()
+        waiting = deque(range(len(jobs)))  # the jobs not handed to a worker yet, in order
+        done: dict[int, Any] = {}  # what the workers made that the caller has not taken yet
+        taken = 0
         try:
-            while handed < len(jobs):
-                while len(in_flight) < 4 * self.processes:
-                    each = next(waiting, None)
-                    if each is None:
-                        break
-                    seq, job = each
-                    in_flight.append((seq, job, pool.apply_async(_work, (task, job, seq))))
-                seq, job, result = in_flight.popleft()
-                while not result.ready() and seq not in self._lost:
-                    result.wait(0.5)
-                    self._find_lost({s: r for s, _, r in ((seq, job, result), *in_flight)})
-                handed += 1
-                yield lost(task, job) if seq in self._lost else result.get()
+            while taken < len(jobs):
+                while taken not in done:
+                    self._hand_out(task, jobs, waiting, done, taken + WINDOW * self.processes)
+                    self._collect(task, jobs, waiting, done)
+                yield done.pop(taken)
+                taken += 1
         finally:
-            if handed < len(jobs):  # the workers are busy with jobs no one will ask for
-                self._stop()
+            if taken < len(jobs):  # the workers are busy with jobs no one will ask for
+                self._stop(now=True)
 
-    def _find_lost(self, unfinished: dict[int, Any]) -> None:
-        """The jobs whose worker process is gone: each worker writes the number of the job it takes to a file of
-        its own (its process id); a worker the pool no longer has took the job in its file with it."""
+    def _hand_out(self, task: str, jobs: list[Any], waiting: deque[int], done: dict[int, Any], until: int) -> None:
+        """The next jobs to the workers with the fewest in hand, none beyond `until`."""
+        while waiting and waiting[0] < until:
+            hand = min(self._hands, key=lambda each: len(each.jobs))
+            if len(hand.jobs) > AHEAD:
+                return
+            try:
+                hand.conn.send((task, waiting[0], jobs[waiting[0]]))
+            except OSError:  # the worker is gone
+                self._lose(hand, task, jobs, waiting, done)
+                continue
+            hand.jobs.append(waiting.popleft())
+
+    def _collect(self, task: str, jobs: list[Any], waiting: deque[int], done: dict[int, Any]) -> None:
+        """What the workers send, once one of them has sent something (or has gone)."""
+        from multiprocessing.connection import wait
+
+        busy = [hand for hand in self._hands if hand.jobs]
+        ready = set(wait([hand.conn for hand in busy] + [hand.process.sentinel for hand in busy]))
+        for hand in busy:
+            if hand.conn not in ready and hand.process.sentinel not in ready:
+                continue
+            try:
+                while hand.jobs and hand.conn.poll():
+                    seq, ok, value = hand.conn.recv()
+                    hand.jobs.popleft()
+                    if not ok:
+                        raise value
+                    done[seq] = value
+            except (EOFError, OSError):
+                pass
+            else:
+                if hand.process.is_alive():
+                    continue
+            self._lose(hand, task, jobs, waiting, done)
+
+    def _lose(self, hand: _Hand, task: str, jobs: list[Any], waiting: deque[int], done: dict[int, Any]) -> None:
+        """A worker process gone (killed: the system out of memory, say): the job it was doing is failed, those
+        handed to it after go back to the others, and a new worker takes its place."""
+        self._hands.remove(hand)
+        _close_ours(hand.conn)
+        hand.process.join(1.0)
+        if hand.jobs:
+            seq = hand.jobs.popleft()
+            done[seq] = lost(task, jobs[seq])
+            waiting.extendleft(reversed(hand.jobs))
+        if waiting or not self._hands:
+            self._hands.append(self._spawn())
+
+    def _start(self) -> None:
+        if self._hands:
+            return
         import multiprocessing
 
-        alive = {child.pid for child in multiprocessing.active_children()}
-        for pid in self._known - alive:
-            tag = self._tags / str(pid)
-            with contextlib.suppress(OSError, ValueError):
-                seq = int.from_bytes(tag.read_bytes()[:8], "little")
-                if seq in unfinished and not unfinished[seq].ready():
-                    self._lost.add(seq)
-                tag.unlink()
-        self._known = alive
+        method = START_METHOD or start_method()
+        if method == "fork":
+            _prepare_before_fork(self.options)
+        self._context = multiprocessing.get_context(method)
+        self._hands = [self._spawn() for _ in range(self.processes)]
 
-    def _started(self) -> Any:
-        if self._pool is None:
-            import multiprocessing
+    def _spawn(self) -> _Hand:
+        mine, theirs = self._context.Pipe()
+        _OURS.append(mine)  # before the fork: the worker closes its copy of it
+        process = self._context.Process(target=_serve, args=(theirs, self.options), daemon=True)
+        process.start()
+        theirs.close()  # the worker's end is the worker's alone: its death is this end's end of file
+        return _Hand(process, mine)
 
-            method = START_METHOD or start_method()
-            if method == "fork":
-                _prepare_before_fork(self.options)
-            staging = self.options.staging  # the output's temporary folder, where it is made already
-            self._tags = Path(tempfile.mkdtemp(prefix="complaints-workers-",
-                                               dir=staging if staging is not None and staging.is_dir() else None))
-            self._pool = multiprocessing.get_context(method).Pool(self.processes, initializer=_start_worker,
-                                                                  initargs=(self.options, str(self._tags)))
-            self._known = {child.pid for child in multiprocessing.active_children()}
-        return self._pool
-
-    def _stop(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            _terminate(pool)
-            shutil.rmtree(self._tags, ignore_errors=True)
+    def _stop(self, now: bool = False) -> None:
+        """The workers told to stop once their job is done (`now`: stopped at once, SIGTERM), and waited for."""
+        hands, self._hands = self._hands, []
+        for hand in hands:
+            with contextlib.suppress(OSError):
+                if now:
+                    hand.process.terminate()
+                else:
+                    hand.conn.send(None)
+        stop_processes([hand.process for hand in hands])
+        for hand in hands:
+            _close_ours(hand.conn)
 
     def close(self) -> None:
         """Stop the worker processes, and the LibreOffice this process started."""
@@ -350,28 +405,36 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def _terminate(pool: Any, grace: float = 10.0) -> None:
-    """Stop a pool's workers, and never hang doing it.
+def stop_processes(processes: list[Any], grace: float = 10.0) -> None:
+    """Wait for processes told to stop, and never hang doing it: after `grace` seconds those still there are
+    sent SIGTERM, and a second later killed (a worker that missed the signal while it was starting would else
+    keep the batch waiting for ever; seen under load)."""
+    import time
 
-    Pool.terminate sends each worker SIGTERM and waits for it; a worker the pool forked again at that moment
-    (or one that missed the signal while it was starting) waits on the pool's queue for ever, and so would the
-    batch (seen under load). After `grace` seconds the workers still there are killed.
-    """
-    import multiprocessing
-    import threading
-
-    stopping = threading.Thread(target=pool.terminate, daemon=True)
-    stopping.start()
-    stopping.join(grace)
-    while stopping.is_alive():
-        for child in multiprocessing.active_children():  # this process's worker processes, still running
-            child.kill()
-        stopping.join(1.0)
-    pool.join()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+            process.join(1.0)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 _WORKER: Worker | None = None  # a worker process's own
-_TAG: int | None = None  # a worker process's file where it notes the job it is doing
+
+# This process's ends of the pipes to its workers. A forked worker inherits them (its own pipe's among them), and
+# closes them first thing: else, the main process killed, the workers would hold their pipes open, and none would
+# see the end of file that tells it to stop.
+_OURS: list[Any] = []
+
+
+def _close_ours(conn: Any) -> None:
+    with contextlib.suppress(ValueError):
+        _OURS.remove(conn)
+    conn.close()
 
 
 def _prepare_before_fork(options: Options) -> None:
@@ -382,10 +445,13 @@ def _prepare_before_fork(options: Options) -> None:
         _WORKER.prepare(options.languages or LANGUAGES)
 
 
-def _start_worker(options: Options, tags: str) -> None:
-    """A worker process: Ctrl-C is the main process's to handle; the worker just stops when told."""
-    global _WORKER, _TAG
-    _TAG = os.open(os.path.join(tags, str(os.getpid())), os.O_CREAT | os.O_WRONLY, 0o600)
+def _serve(conn: Any, options: Options) -> None:
+    """A worker process: the jobs sent on `conn` done in order, what each made sent back; it stops when told
+    (None), or when the main process is gone. Ctrl-C is the main process's to handle."""
+    global _WORKER
+    for inherited in _OURS:  # forked: the main process's ends of the other workers' pipes
+        inherited.close()
+    _OURS.clear()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the batch's own handler, inherited through fork
     # What a worker raises reaches the main process with the result; the only thing a worker would print
@@ -393,19 +459,26 @@ def _start_worker(options: Options, tags: str) -> None:
     sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
     if _WORKER is None or _WORKER.options != options:  # else prepared before the fork, and shared
         _WORKER = Worker(options)
-    from multiprocessing.util import Finalize
-
-    Finalize(_WORKER, _WORKER.close, exitpriority=10)  # LibreOffice stops with the worker
-    if "pdf" in options.formats and _WORKER.kit is not None:  # LibreOffice gets ready while the first letters are
-        with contextlib.suppress(ComplaintsError):  # checked; told when the first PDF is asked for
-            _WORKER.kit.office.launch()
-
-
-def _work(task: str, job: Any, seq: int) -> Any:
-    assert _WORKER is not None and _TAG is not None
-    os.lseek(_TAG, 0, os.SEEK_SET)
-    os.write(_TAG, seq.to_bytes(8, "little"))  # the job this process is doing, should it be killed doing it
-    return getattr(_WORKER, task)(job)
+    worker = _WORKER
+    try:
+        if "pdf" in options.formats and worker.kit is not None:  # LibreOffice gets ready while the first letters
+            with contextlib.suppress(ComplaintsError):  # are checked; told when the first PDF is asked for
+                worker.kit.office.launch()
+        while True:
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):  # the main process is gone
+                return
+            if message is None:
+                return
+            task, seq, job = message
+            try:
+                answer = (seq, True, getattr(worker, task)(job))
+            except Exception as exc:  # Worker.render fails a letter set alone; anything else is the caller's
+                answer = (seq, False, exc)
+            conn.send(answer)
+    finally:
+        worker.close()  # LibreOffice stops with the worker
 
 
 def lost(task: str, job: Any) -> Any:
