@@ -10,6 +10,11 @@ Measures in one run, side by side, wall time and CPU-seconds (user + system, of 
   (e) the floor of writing: the same finished files written as `complaints render` writes them, nothing rendered;
   (f) the floor of making a letter: Jinja rendering the Word template's document part and zipping it with the
       template's other parts, per letter on one core, the contexts made beforehand (not timed);
+  (g) the floor of the whole job, as the 2-worker command must do it: a fresh Python started, the rendering
+      modules imported, two processes forked, each reading its case files (the C YAML reader), rendering each
+      letter's document part, zipping it and writing it to a new folder per case; the letters' contexts are
+      made beforehand (not timed), so everything the tool adds (checking, wording, manifest) is left out: the
+      median of RUNS runs, the least wall time a 2-worker render of N cases can take on this machine;
 and prints each figure, the CPU per letter against the floor (e) + (f), each target of issue 15 with "met" or
 "NOT met", and the peak memory of `complaints render` at N and 10·N cases.
 """
@@ -139,6 +144,72 @@ def letter_floor(cases: Path, n: int) -> float:
     return (time.process_time() - start) / len(contexts)
 
 
+JOB_FLOOR = """
+import os, pickle, sys
+import yaml
+from complaints.render.docx import assemble, compress, template_environment
+contexts, parts = pickle.load(open(sys.argv[1], "rb"))
+env = template_environment()
+bodies = {lang: (env.from_string(body), names, others) for lang, (body, names, others) in parts.items()}
+paths = sorted(contexts)
+os.mkdir(sys.argv[2])
+children = []
+for k in range(2):
+    pid = os.fork()
+    if pid == 0:
+        for path in paths[k::2]:
+            with open(path, encoding="utf-8") as f:
+                yaml.load(f, Loader=yaml.CSafeLoader)
+            case_id, letters = contexts[path]
+            folder = os.path.join(sys.argv[2], case_id)
+            os.mkdir(folder)
+            for lang, context in letters.items():
+                body, names, others = bodies[lang]
+                document = compress("word/document.xml", body.render(context).encode("utf-8"))
+                data = assemble([document if name == "word/document.xml" else others[name] for name in names])
+                with open(os.path.join(folder, f"{case_id}.{lang}.docx"), "xb") as out:
+                    out.write(data)
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitpid(pid, 0)
+"""
+
+
+def job_floor(cases: Path, work: Path, runs: int) -> float:
+    """Wall seconds of (g), the median of `runs`; the contexts and the templates' parts are made first, in
+    this process, and handed over in a file (not timed)."""
+    import pickle
+
+    from docxtpl import DocxTemplate
+
+    from complaints.render.docx import compress
+
+    contexts = {}
+    for path in sorted(cases.glob("bench-*.yaml")):
+        case = complaints.load_case(path, letter_date=DAY)
+        contexts[str(path)] = (case.id, {lang: complaints.letter_context(case, lang, letter_date=DAY)
+                                         for lang in ("kk", "ru", "en")})
+    parts = {}
+    for lang in ("kk", "ru", "en"):
+        source = complaints.templates_dir() / lang / "letter.docx"
+        with zipfile.ZipFile(source) as z:
+            names = [i.filename for i in z.infolist()]
+            others = {name: compress(name, z.read(name)) for name in names if name != "word/document.xml"}
+            body = DocxTemplate(str(source)).patch_xml(z.read("word/document.xml").decode("utf-8"))
+        parts[lang] = (body, names, others)
+    ready = work / "g.pickle"
+    ready.write_bytes(pickle.dumps((contexts, parts)))
+    times = []
+    for run in range(runs):
+        if hasattr(os, "sync"):
+            os.sync()
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", JOB_FLOOR, str(ready), str(work / f"g{run}")], check=True, env=ENV)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def unchanged_floor(out: Path, runs: int) -> float:
     """Wall seconds of the least an unchanged run must do: start Python, read the run's summary, look at every
     file it names; the median of `runs`."""
@@ -189,7 +260,8 @@ def main() -> None:
         ready = finished_letters(work / "c")
         wall_e, cpu_e = timed(lambda: floor(ready, work / "e"))
         cpu_f = letter_floor(work / "cases", min(n, 200))
-        rate = {k: letters / t for k, t in (("a", wall_a), ("b", wall_b), ("c", wall_c), ("e", wall_e))}
+        wall_g = job_floor(work / "cases", work, runs)
+        rate = {k: letters / t for k, t in (("a", wall_a), ("b", wall_b), ("c", wall_c), ("e", wall_e), ("g", wall_g))}
         per = {k: 1000 * c / letters for k, c in (("a", cpu_a), ("b", cpu_b), ("c", cpu_c), ("e", cpu_e))}
         floor_ms = per["e"] + 1000 * cpu_f
         print(f"machine: {os.uname().machine}, {cpus} CPUs, Python {sys.version.split()[0]}; N = {n} cases,"
@@ -207,13 +279,16 @@ def main() -> None:
         print(f"(f) floor: Jinja + zip              {1000 * cpu_f:6.2f} ms CPU a letter (one core)")
         print(f"    CPU a letter in (c) {per['c']:.2f} ms = {per['c'] / floor_ms:.1f}x the floor (e) + (f)"
               f" = {floor_ms:.2f} ms; 2 cores at the floor would make {2000 / floor_ms:.0f} letters/s")
+        print(f"(g) floor: the whole job, 2 processes {rate['g']:5.0f} letters/s  ({wall_g:.2f} s; the least a"
+              f" 2-worker render can take here)")
         make_cases(work / "big", 10 * n)
         shutil.rmtree(work / "b")
         mem_n = _peak(work / "cases", work / "m1", cpus)
         mem_10n = _peak(work / "big", work / "m10", cpus)
         print(f"peak memory: {mem_n / 1024:.0f} MiB at N, {mem_10n / 1024:.0f} MiB at 10·N, ratio {mem_10n / mem_n:.2f}")
         print("targets (issue 15):")
-        print(f"  render, 2 workers >= 1,500 letters/s: {rate['c']:.0f}  {verdict(rate['c'] >= 1500)}")
+        print(f"  render, 2 workers >= 1,500 letters/s: {rate['c']:.0f}  {verdict(rate['c'] >= 1500)}"
+              + ("" if rate["g"] >= 1500 else f"; beyond this machine: its floor (g) makes {rate['g']:.0f}"))
         print(f"  render >= 25x the docxtpl loop: {rate['c'] / rate['a']:.1f}x  {verdict(rate['c'] / rate['a'] >= 25)}")
         print(f"  CPU a letter within 3x the floor: {per['c'] / floor_ms:.1f}x  {verdict(per['c'] <= 3 * floor_ms)}")
         print(f"  unchanged re-run <= 100 ms: {1000 * wall_d:.0f} ms  {verdict(wall_d <= 0.1)}")

@@ -156,9 +156,11 @@ def shown(path: Path) -> str:
 
 
 def _relative(path: Path) -> str:
-    if not path.is_absolute() and ".." not in path.parts:
-        return str(path)
-    if ".." in path.parts:
+    text = str(path)
+    up = ".." in text.split(os.sep)  # not path.parts: a tuple made and kept on every path shown
+    if not up and not path.is_absolute():
+        return text
+    if up:
         path = path.resolve()
     # asked afresh each time (a microsecond): a library caller may have changed folder since the last call
     here, text = os.getcwd(), str(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -124,6 +125,22 @@ class Step:
     def job(self) -> Job:
         """What a worker is given to render it."""
         return tuple(case.path for case in self.letters.cases), self.letters.id, self.todo
+
+
+class Jobs(Sequence[Job]):
+    """What the workers are given for the steps with something to do, each made when it is handed out (not
+    all at once: a batch of any size holds no second copy of its plan)."""
+
+    def __init__(self, steps: list[Step]):
+        self.steps = [step for step in steps if step.todo != ()]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [step.job for step in self.steps[index]]
+        return self.steps[index].job
 
 
 def plan(files: list[Path], out: Path, state: dict[str, Record], prints: Fingerprints, options: Options,

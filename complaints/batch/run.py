@@ -35,7 +35,7 @@ from ..layout import (
 )
 from . import manifest, unchanged
 from .check import Checked, Checker, Options, broken_project, claim_id
-from .plan import Fingerprints, left_out, nothing_to_do, plan, remember
+from .plan import Fingerprints, Jobs, left_out, nothing_to_do, plan, remember
 from .workers import Workers, worker_count
 from .write import BatchResult, CaseEvent, FolderBusy, Progress, Writer, only_writer
 
@@ -126,7 +126,7 @@ def _run(out: Path, writer: Writer, files: list[Path], options: Options, prints:
                 if not force and nothing_to_do(steps, state, out):  # the manifest on disk already says it all
                     writer.unchanged(steps)
                 else:  # the workers render, this process writes and journals, then the manifest
-                    writer.write(steps, pool.map("render", [step.job for step in steps if step.todo != ()]),
+                    writer.write(steps, pool.map("render", Jobs(steps)),
                                  others=left_out(steps, state))
         finally:  # the workers have stopped: their LibreOffice scratch files go with the temporary folder
             manifest.drop_scratch(out)

@@ -13,13 +13,14 @@ one to do. Grouping asks it first to read the cases whose outlet the last manife
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import signal
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -275,7 +276,7 @@ class Workers:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def map(self, task: str, jobs: list[Any]) -> Generator[Any, None, None]:
+    def map(self, task: str, jobs: Sequence[Any]) -> Generator[Any, None, None]:
         """Each job done by the workers' `task` ("read" or "render"), yielded in order; closed before the end
         (Ctrl-C, an error), it stops the workers. A job whose worker process was killed (the system out of
         memory, say) is yielded failed, and the others go on."""
@@ -302,7 +303,7 @@ class Workers:
             if taken < len(jobs):  # the workers are busy with jobs no one will ask for
                 self._stop(now=True)
 
-    def _hand_out(self, task: str, jobs: list[Any], waiting: deque[int], done: dict[int, Any], until: int) -> None:
+    def _hand_out(self, task: str, jobs: Sequence[Any], waiting: deque[int], done: dict[int, Any], until: int) -> None:
         """The next jobs to the workers with the fewest in hand, none beyond `until`."""
         while waiting and waiting[0] < until:
             hand = min(self._hands, key=lambda each: len(each.jobs))
@@ -315,7 +316,7 @@ class Workers:
                 continue
             hand.jobs.append(waiting.popleft())
 
-    def _collect(self, task: str, jobs: list[Any], waiting: deque[int], done: dict[int, Any]) -> None:
+    def _collect(self, task: str, jobs: Sequence[Any], waiting: deque[int], done: dict[int, Any]) -> None:
         """What the workers send, once one of them has sent something (or has gone)."""
         from multiprocessing.connection import wait
 
@@ -338,7 +339,7 @@ class Workers:
                     continue
             self._lose(hand, task, jobs, waiting, done)
 
-    def _lose(self, hand: _Hand, task: str, jobs: list[Any], waiting: deque[int], done: dict[int, Any]) -> None:
+    def _lose(self, hand: _Hand, task: str, jobs: Sequence[Any], waiting: deque[int], done: dict[int, Any]) -> None:
         """A worker process gone (killed: the system out of memory, say): the job it was doing is failed, those
         handed to it after go back to the others, and a new worker takes its place."""
         self._hands.remove(hand)
@@ -360,7 +361,12 @@ class Workers:
         if method == "fork":
             _prepare_before_fork(self.options)
         self._context = multiprocessing.get_context(method)
-        self._hands = [self._spawn() for _ in range(self.processes)]
+        if method == "fork":  # what this process holds (the batch's plan) left out of the workers' garbage
+            gc.freeze()  # collections: else each worker touches, and so copies, every page of it
+        try:
+            self._hands = [self._spawn() for _ in range(self.processes)]
+        finally:
+            gc.unfreeze()
 
     def _spawn(self) -> _Hand:
         mine, theirs = self._context.Pipe()

@@ -87,7 +87,10 @@ class Writer:
         self.seen: dict[str, str] = {}  # the ids single letters have claimed so far
         self.reported: set[str] = set()  # broken project files already reported
         self.unaddressed = 0
-        self.written: set[str] = set()  # the paths of the letters written in this run
+        # the letters written in this run: each letter set's folder, and the languages and formats written there
+        # (one tuple shared by every set written alike: a batch of any size holds little more than its names)
+        self.written: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._alike: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         self.ids: set[str] = set()  # the letter ids (folders) written in this run
         self.covered: set[str] = set()  # the case ids that letters about several cases written in this run cover
         self.later: list[Record] = []  # earlier letters of sets that have none this run, listed where still whole
@@ -261,7 +264,8 @@ class Writer:
             made.discard()
             return f"could not write the letters: {exc.strerror or exc} ({exc.filename or ''})"
         self.unaddressed += made.unaddressed
-        self.written.update(letter_path(letter_id, s.language, s.format) for s in made.letters)
+        kinds = tuple(sorted({*self.written.get(letter_id, ()), *((s.language, s.format) for s in made.letters)}))
+        self.written[letter_id] = self._alike.setdefault(kinds, kinds)
         self.ids.add(letter_id)
         if made.office is not None and self.office is None:
             self.office = made.office
@@ -281,7 +285,7 @@ class Writer:
         letter, and only with the content the manifest recorded (a file edited since is left alone)."""
         for row in rows:
             rel = row.get("path")
-            if (rel is None or rel in self.written or not isinstance(row.get("language"), str)
+            if (rel is None or self._was_written(rel) or not isinstance(row.get("language"), str)
                     or not isinstance(row.get("format"), str)
                     or rel != letter_path(record.case_id or "", row["language"], row["format"])):
                 continue
@@ -302,6 +306,14 @@ class Writer:
             with contextlib.suppress(OSError):
                 target.parent.rmdir()  # only if empty
 
+    def _was_written(self, rel: Any) -> bool:
+        """Whether this run wrote the letter at `rel` (a path in OUT, as the manifest lists it)."""
+        if not isinstance(rel, str):
+            return False
+        folder = rel.partition("/")[0]
+        kinds = self.written.get(folder)
+        return kinds is not None and any(letter_path(folder, lang, fmt) == rel for lang, fmt in kinds)
+
     def _still_there(self, record: Record | None) -> Record | None:
         """An earlier run's letters of a letter set that has none in this run, listed where they are still on
         disk and no other letter set has written into their folder (those are deleted: they would stand beside
@@ -310,9 +322,9 @@ class Writer:
             return None
         covers = {case for row in record.files for case in row.get("covers") or ()}
         if record.case_id in self.ids or covers & self.covered:  # its id (or a case's) is another's now
-            self._remove(record, [row for row in record.files if row.get("path") not in self.written])
+            self._remove(record, [row for row in record.files if not self._was_written(row.get("path"))])
             return None
-        files = [f for f in record.files if manifest.on_disk(self.out, f) and f.get("path") not in self.written]
+        files = [f for f in record.files if manifest.on_disk(self.out, f) and not self._was_written(f.get("path"))]
         return Record(record.source, record.case_id, record.inputs, files, record.warnings) if files else None
 
     def _rows(self, step: Step, made: Made, inputs: dict[str, Any], covers: list[str] | None = None) -> list[Any]:
