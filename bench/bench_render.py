@@ -115,27 +115,42 @@ def floor(cases: list[dict[Path, bytes]], out: Path) -> None:
         move_into_place(out, {str(rel): staging.write(rel.name, data) for rel, data in letters.items()})
 
 
-def letter_floor(cases: Path, n: int) -> float:
-    """CPU-seconds per letter of Jinja rendering the Word template's document part and zipping it with the
-    template's other parts (compressed once), on one core; the contexts are made first and not timed."""
-    from docxtpl import DocxTemplate
-
-    from complaints.render.docx import assemble, compress, template_environment
-
-    contexts = []
+def prepared(cases: Path, n: int | None = None) -> dict[str, tuple[str, dict[str, dict]]]:
+    """Each of the first `n` case files: its id and its letters' contexts, by language (made here, not timed)."""
+    contexts = {}
     for path in sorted(cases.glob("bench-*.yaml"))[:n]:
         case = complaints.load_case(path, letter_date=DAY)
-        contexts += [(lang, complaints.letter_context(case, lang, letter_date=DAY)) for lang in ("kk", "ru", "en")]
+        contexts[str(path)] = (case.id, {lang: complaints.letter_context(case, lang, letter_date=DAY)
+                                         for lang in ("kk", "ru", "en")})
+    return contexts
+
+
+def template_parts() -> dict[str, tuple[str, list[str], dict[str, bytes]]]:
+    """Each language's Word template: its document part as one Jinja source (its tags mended as docxtpl mends
+    them), its parts' names in order, and its other parts compressed once."""
+    from docxtpl import DocxTemplate
+
+    from complaints.render.docx import compress
+
     parts = {}
     for lang in ("kk", "ru", "en"):
         source = complaints.templates_dir() / lang / "letter.docx"
-        tpl = DocxTemplate(str(source))
         with zipfile.ZipFile(source) as z:
             names = [i.filename for i in z.infolist()]
             others = {name: compress(name, z.read(name)) for name in names if name != "word/document.xml"}
-            # the whole document part as one Jinja template, its tags mended as docxtpl mends them
-            body = template_environment().from_string(tpl.patch_xml(z.read("word/document.xml").decode("utf-8")))
+            body = DocxTemplate(str(source)).patch_xml(z.read("word/document.xml").decode("utf-8"))
         parts[lang] = (body, names, others)
+    return parts
+
+
+def letter_floor(cases: Path, n: int) -> float:
+    """CPU-seconds per letter of Jinja rendering the Word template's document part and zipping it with the
+    template's other parts (compressed once), on one core; the contexts are made first and not timed."""
+    from complaints.render.docx import assemble, compress, template_environment
+
+    contexts = [(lang, context) for _, letters in prepared(cases, n).values() for lang, context in letters.items()]
+    parts = {lang: (template_environment().from_string(body), names, others)
+             for lang, (body, names, others) in template_parts().items()}
     start = time.process_time()
     for lang, context in contexts:
         body, names, others = parts[lang]
@@ -181,25 +196,8 @@ def job_floor(cases: Path, work: Path, runs: int) -> float:
     this process, and handed over in a file (not timed)."""
     import pickle
 
-    from docxtpl import DocxTemplate
-
-    from complaints.render.docx import compress
-
-    contexts = {}
-    for path in sorted(cases.glob("bench-*.yaml")):
-        case = complaints.load_case(path, letter_date=DAY)
-        contexts[str(path)] = (case.id, {lang: complaints.letter_context(case, lang, letter_date=DAY)
-                                         for lang in ("kk", "ru", "en")})
-    parts = {}
-    for lang in ("kk", "ru", "en"):
-        source = complaints.templates_dir() / lang / "letter.docx"
-        with zipfile.ZipFile(source) as z:
-            names = [i.filename for i in z.infolist()]
-            others = {name: compress(name, z.read(name)) for name in names if name != "word/document.xml"}
-            body = DocxTemplate(str(source)).patch_xml(z.read("word/document.xml").decode("utf-8"))
-        parts[lang] = (body, names, others)
     ready = work / "g.pickle"
-    ready.write_bytes(pickle.dumps((contexts, parts)))
+    ready.write_bytes(pickle.dumps((prepared(cases), template_parts())))
     times = []
     for run in range(runs):
         if hasattr(os, "sync"):

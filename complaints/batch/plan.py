@@ -137,9 +137,7 @@ class Jobs(Sequence[Job]):
     def __len__(self) -> int:
         return len(self.steps)
 
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return [step.job for step in self.steps[index]]
+    def __getitem__(self, index: Any) -> Any:  # the workers take jobs one at a time, never a slice
         return self.steps[index].job
 
 

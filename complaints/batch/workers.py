@@ -358,11 +358,11 @@ class Workers:
         import multiprocessing
 
         method = START_METHOD or start_method()
+        self._context = multiprocessing.get_context(method)
         if method == "fork":
             _prepare_before_fork(self.options)
-        self._context = multiprocessing.get_context(method)
-        if method == "fork":  # what this process holds (the batch's plan) left out of the workers' garbage
-            gc.freeze()  # collections: else each worker touches, and so copies, every page of it
+            # what this process holds (the batch's plan) left out of the workers' garbage collections: else each
+            gc.freeze()  # worker touches, and so copies, every page of it
         try:
             self._hands = [self._spawn() for _ in range(self.processes)]
         finally:

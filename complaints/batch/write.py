@@ -87,11 +87,10 @@ class Writer:
         self.seen: dict[str, str] = {}  # the ids single letters have claimed so far
         self.reported: set[str] = set()  # broken project files already reported
         self.unaddressed = 0
-        # the letters written in this run: each letter set's folder, and the languages and formats written there
+        # the letters written in this run: each letter id (its folder), and the languages and formats written there
         # (one tuple shared by every set written alike: a batch of any size holds little more than its names)
         self.written: dict[str, tuple[tuple[str, str], ...]] = {}
         self._alike: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-        self.ids: set[str] = set()  # the letter ids (folders) written in this run
         self.covered: set[str] = set()  # the case ids that letters about several cases written in this run cover
         self.later: list[Record] = []  # earlier letters of sets that have none this run, listed where still whole
         self.office: str | None = None  # LibreOffice found but failing: told once for the batch
@@ -266,7 +265,6 @@ class Writer:
         self.unaddressed += made.unaddressed
         kinds = tuple(sorted({*self.written.get(letter_id, ()), *((s.language, s.format) for s in made.letters)}))
         self.written[letter_id] = self._alike.setdefault(kinds, kinds)
-        self.ids.add(letter_id)
         if made.office is not None and self.office is None:
             self.office = made.office
         return None
@@ -321,7 +319,7 @@ class Writer:
         if record is None or record.failed:
             return None
         covers = {case for row in record.files for case in row.get("covers") or ()}
-        if record.case_id in self.ids or covers & self.covered:  # its id (or a case's) is another's now
+        if record.case_id in self.written or covers & self.covered:  # its id (or a case's) is another's now
             self._remove(record, [row for row in record.files if not self._was_written(row.get("path"))])
             return None
         files = [f for f in record.files if manifest.on_disk(self.out, f) and not self._was_written(f.get("path"))]
