@@ -43,13 +43,83 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
     say = phrases(lang)
     many = len(cases) > 1
     first = cases[0]
+    day = letter_date or kz_today()
+    # one comment: its requests in its order; several: every request any of them makes, in the usual order
+    requested = (tuple(r for r in REQUESTS if any(r in case.case.requests for case in cases)) if many
+                 else tuple(first.case.requests))
+    frame = _frame(first, lang, day, requested, len(cases))
+    shared = frame["shared"]
+
+    comments: list[dict[str, Any]] = []
+    annexes: dict[tuple[str, str], _Annex] = {}  # one annex for evidence two comments share
+    for n, case in enumerate(cases, start=1):
+        comments.append(_comment(case, lang, say, n if many else 0, annexes, shared, day))
+    _tell_apart(annexes.values())
+    annex_lines = [_annex_line(say, number, annex, many) for number, annex in enumerate(annexes.values(), start=1)]
+
+    return {
+        "lang": lang,
+        "case_id": first.case.id,
+        "letter_id": letter_id or first.case.id,
+        "case_ids": [case.case.id for case in cases],
+        "addressee": list(frame["addressee"]),
+        "authority_name": frame["authority_name"],
+        "authority_address": frame["authority_address"],
+        "applicant": list(frame["applicant"]),
+        "heading": frame["heading"],
+        "subject": frame["subject"],
+        "email_subject": frame["email_subject"],
+        "sender": frame["sender"],
+        "sender_email": frame["sender_email"],
+        "authority_email": frame["authority_email"],
+        "intro": frame["intro"],
+        "facts_heading": frame["facts_heading"],
+        "comments": comments,
+        "law_heading": frame["law_heading"],
+        "law_intro": frame["law_intro"],
+        "requests_heading": frame["requests_heading"],
+        "competence": frame["competence"],
+        "requests_intro": frame["requests_intro"],
+        "requests": list(frame["requests"]),
+        "reply_term": frame["reply_term"],
+        "annexes_heading": say("annexes_heading") if annexes else "",
+        "annexes": annex_lines,
+        "signature": dict(frame["signature"]),
+    }
+
+
+# The wording every letter of a project shares (its applicant, authority and outlet, the requests, the letter's
+# date): worked out once and recalled for the next letter, by the very objects it was made from (a project's
+# applicant and authority are one object for all its cases), which the memory keeps alive so that their ids name
+# them. A few hundred letter heads at most: memory stays flat.
+_FRAMES: dict[tuple[Any, ...], tuple[Any, Any, dict[str, Any]]] = {}
+_FRAMES_KEPT = 256
+
+
+def _frame(first: CaseFile, lang: str, day: date, requested: tuple[str, ...], count: int) -> dict[str, Any]:
+    outlet = first.case.outlet
+    key = (id(first.applicant), id(first.authority), outlet.name, outlet.url, requested, count, lang, day)
+    known = _FRAMES.get(key)
+    if known is not None and known[0] is first.applicant and known[1] is first.authority:
+        return known[2]
+    frame = _make_frame(first, lang, day, requested, count)
+    if len(_FRAMES) >= _FRAMES_KEPT:
+        _FRAMES.clear()
+    _FRAMES[key] = (first.applicant, first.authority, frame)
+    return frame
+
+
+def _make_frame(first: CaseFile, lang: str, day: date, requested: tuple[str, ...], count: int) -> dict[str, Any]:
+    """What a letter says that is not about its comments: its head, the requests, the reply term, the signature."""
+    say = phrases(lang)
+    many = count > 1
     applicant = first.applicant
     kind = applicant.kind
     ap = applicant_values(applicant, lang)
     authority = Fixed(name=pick(first.authority.name, lang), possessive=pick(first.authority.possessive, lang))
     outlet = first.case.outlet
     shared = {"outlet": Fixed(name=outlet.name, url=outlet.url), "applicant": ap, "authority": authority,
-              "count": len(cases), "kind": kind}
+              "count": count, "kind": kind}
 
     def phrase(*key: str, **values: Any) -> str:
         """The wording for several comments where the phrases have one (`many`), else the usual one; either
@@ -59,36 +129,18 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
         return say.kinded(kind, *key, **values)
 
     applicant_lines = applicant_block(applicant, lang, shared)
-
-    comments: list[dict[str, Any]] = []
-    annexes: dict[tuple[str, str], _Annex] = {}  # one annex for evidence two comments share
-    for n, case in enumerate(cases, start=1):
-        comments.append(_comment(case, lang, say, n if many else 0, annexes, shared, letter_date or kz_today()))
-    _tell_apart(annexes.values())
-    annex_lines = [_annex_line(say, number, annex, many) for number, annex in enumerate(annexes.values(), start=1)]
-
-    # one comment: its requests in its order; several: every request any of them makes, in the usual order
-    requested = ([r for r in REQUESTS if any(r in case.case.requests for case in cases)] if many
-                 else list(first.case.requests))
     requests = [say("request", n=i, text=phrase("requests", r, **shared)) for i, r in enumerate(requested, start=1)]
-
     term = first.authority.reply_term
     reply = say("reply_term", days=term.working_days, basis=pick(term.basis, lang),
                 working_days=say.book["working_days"])
     competence = first.authority.competence
-
-    day = letter_date or kz_today()
     subject = phrase("subject", **shared)
-
     return {
-        "lang": lang,
-        "case_id": first.case.id,
-        "letter_id": letter_id or first.case.id,
-        "case_ids": [case.case.id for case in cases],
-        "addressee": list(first.authority.addressee.get(lang, [])),
+        "shared": shared,
+        "addressee": tuple(first.authority.addressee.get(lang, [])),
         "authority_name": authority["name"],
         "authority_address": pick(first.authority.address, lang),
-        "applicant": applicant_lines,
+        "applicant": tuple(applicant_lines),
         "heading": say("heading"),
         "subject": subject,
         "email_subject": phrase("email_subject", subject=subject),
@@ -97,16 +149,13 @@ def group_context(cases: list[CaseFile], lang: str, *, letter_date: date | None 
         "authority_email": first.authority.email,
         "intro": phrase("intro", **shared),
         "facts_heading": say("facts_heading"),
-        "comments": comments,
         "law_heading": say("law_heading"),
         "law_intro": phrase("law_intro", **shared),
         "requests_heading": say("requests_heading"),
         "competence": (pick(competence.text, lang) or "") if competence else "",
         "requests_intro": say("requests_intro", kind),
-        "requests": requests,
+        "requests": tuple(requests),
         "reply_term": reply,
-        "annexes_heading": say("annexes_heading") if annexes else "",
-        "annexes": annex_lines,
         "signature": signature(applicant, lang, day),
     }
 
