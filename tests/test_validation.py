@@ -1101,3 +1101,29 @@ def test_a_quote_cut_by_a_yaml_comment_is_an_error_not_a_shorter_quote(tmp_path:
     assert "YAML reads ' #' and what follows as a comment" in caught.value.errors[0].message
     # a comment after any other value is the user's note, as the example cases use it
     assert load_case(source / "nurkz-2023-10-06-kazakh-language.yaml").case.comment.posted is not None
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\na: 2\nb: {c: [1, 2, {d: 3}], e: x}\nf:\n  - g: 1\n    h: [a, b]\n  - - 1\n    - 2\n",
+    "base: &b {x: 1, y: [1,2]}\nother:\n  <<: *b\n  z: *b\n  ? [complex]\n  : v\nx-note: hi\nk:\n  x-sub: 1\n"
+    "  real:\n    - a\n",
+    "- 1\n- {a: b}\n- [c, d]\n",
+    "a:\n  b:\n    c: d\n  b: 2\n",
+    (Path(__file__).parent.parent / "cases" / "nurkz-2023-10-06-kazakh-language.yaml").read_text(encoding="utf-8"),
+])
+def test_one_position_is_found_as_the_whole_table_gives_it(tmp_path: Path, text: str) -> None:
+    """A problem's place is found along its path alone (a case with one warning does not work out every
+    position): the same line and column as the table of every position gives, for every value and key, and for
+    paths that go beyond the file (the nearest enclosing value)."""
+    from complaints.case.load import read_yaml
+
+    source = tmp_path / "doc.yaml"
+    source.write_text(text, encoding="utf-8")
+    along = read_yaml(source, collect=True)
+    table = read_yaml(source, collect=True)
+    paths = set(table.values) | set(table.keys)  # works out the table
+    beyond = {p + step for p in paths for step in (("nope",), (0,), (1,), (7,), ("x-note",), ("z",))}
+    for path in sorted(paths | beyond | {()}, key=repr):
+        for key in (False, True):
+            assert along.mark(path, key=key) == table.mark(path, key=key), (path, key)
+    assert along._values is None  # it never needed the table

@@ -108,6 +108,8 @@ class Document:
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """The position of the value at `path` (or its key), else of the nearest enclosing value."""
+        if self._values is None and self.root is not None:  # one position: found along its path, not all of them
+            return _Marks.find(self.root, path, key=key)
         table = self.keys if key else self.values
         if path in table:
             return table[path]
@@ -373,6 +375,28 @@ class _Marks:
         self.values: dict[Path_, Mark] = {}
         self.keys: dict[Path_, Mark] = {}
         doc._values, doc._keys, doc._spans = self.values, self.keys, []
+
+    @staticmethod
+    def find(root: Node, path: Path_, *, key: bool = False) -> Mark:
+        """What `Document.mark` gives once every position is worked out, worked out along `path` alone: the
+        value's position (a block mapping's or list's: its key's), its key's, else the nearest enclosing value's."""
+        node, at = root, _mark(root)
+        for i, part in enumerate(path):
+            found: tuple[Node | None, Node] | None = None
+            if isinstance(node, MappingNode) and isinstance(part, str) and not part.startswith("x-"):
+                for key_node, value_node in node.value:  # the first of duplicate keys, as walk() keeps it
+                    if isinstance(key_node, ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge" \
+                            and key_node.value == part:
+                        found = key_node, value_node
+                        break
+            elif isinstance(node, SequenceNode) and type(part) is int and 0 <= part < len(node.value):
+                found = None, node.value[part]
+            if found is None:
+                return at
+            key_node, node = found
+            block = isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style
+            at = _mark(key_node) if key_node is not None and (block or (key and i == len(path) - 1)) else _mark(node)
+        return at
 
     def walk(self, node: Node, path: Path_) -> None:
         self.values.setdefault(path, _mark(node))

@@ -44,9 +44,17 @@ _COMMENT = re.compile(r"([ \t]+)#[^\r\n]*")
 
 def is_verbatim(path: Path_) -> bool:
     """True for a field the letter quotes as written."""
-    return any(len(path) == len(pattern) and all(
-        part == want or (isinstance(want, type) and isinstance(part, want)) for part, want in zip(path, pattern))
-        for pattern in _VERBATIM)
+    known = _SAID.get(path)
+    if known is None:
+        known = any(len(path) == len(pattern) and all(
+            part == want or (isinstance(want, type) and isinstance(part, want)) for part, want in zip(path, pattern))
+            for pattern in _VERBATIM)
+        if len(_SAID) < 4096:  # a batch's files have the same few dozen paths
+            _SAID[path] = known
+    return known
+
+
+_SAID: dict[Path_, bool] = {}
 
 
 def block_example(doc: Document, path: Path_, value: str = "") -> str:
