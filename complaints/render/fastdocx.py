@@ -30,6 +30,7 @@ _MARK = "complaints-body-goes-here"
 # elements whose whole content is template tags: rendered empty, lxml writes them <x/>
 _MAYBE_EMPTY = re.compile(r"<([A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*)(?: [^<>]*)?>(?:\{[{%#].*?[}%#]\})+</\1>")
 _TAG_IN_ATTRIBUTE = re.compile(r'="[^"<>]*\{[{%]')
+_BREAK = re.compile(r"\n<w:p[ >]")  # a line break before a paragraph, which docxtpl's joining would take away
 
 
 class PreparedTemplate:
@@ -42,11 +43,20 @@ class PreparedTemplate:
         self._tpl = tpl
         env = template_environment()
         self._refuse_tags_outside_the_body()
+        patched = tpl.patch_xml(tpl.get_xml())
+        # docxtpl breaks the line before each paragraph for Jinja (its messages then name a line), and joins the
+        # lines again once rendered; without a break before a paragraph in the template, a template rendered
+        # without them gives the same text: it is rendered so, and any mistake in it is told from the broken one
+        body = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+        self._joins = _BREAK.search(patched) is not None
         try:
-            body = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
-            self._body = env.from_string(body)
-        except TemplateError as exc:
-            raise template_error(self.path, exc) from None
+            self._body = env.from_string(body if self._joins else patched)
+        except TemplateError:
+            try:
+                env.from_string(body)
+            except TemplateError as exc:
+                raise template_error(self.path, exc) from None
+            raise  # pragma: no cover - one is broken, the other is not
         # docxtpl renders the core properties too; without tags in them that only normalises them once.
         tpl.render_properties({}, env)
         self._root = tpl.docx._element
@@ -81,8 +91,9 @@ class PreparedTemplate:
         self._root.replace(placeholder, body_element)
         before, _, after = whole.partition(f"<w:body>{_MARK}</w:body>")
         names = sorted(set(_MAYBE_EMPTY.findall(body)))
-        self._empty = re.compile(f"<({'|'.join(map(re.escape, names))})((?: [^<>]*)?)></\\1>") if names else None
-        return (before, after) if after else None
+        self._empty = re.compile(
+            f"<({'|'.join(map(re.escape, names))})((?: [^<>]*)?)></\\1>".encode()) if names else None
+        return ((before + "<w:body>").encode("utf-8"), ("</w:body>" + after).encode("utf-8")) if after else None
 
     def _refuse_tags_outside_the_body(self) -> None:
         """Headers, footers, footnotes and properties with tags need docxtpl's full path."""
@@ -101,10 +112,14 @@ class PreparedTemplate:
             xml = self._body.render(context)
         except TemplateError as exc:
             raise template_error(self.path, exc) from None
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # docxtpl's re.sub, without re
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if self._splice is not None and not any(ch in xml for ch in "\t\a\n\f\r"):
-            return self._frame.fill(compress(_DOCUMENT, self._spliced(xml)))
+        # docxtpl's steps after rendering, on the UTF-8 bytes (the same, its marks being ASCII, and faster)
+        data = xml.encode("utf-8")
+        if self._joins:
+            data = data.replace(b"\n<w:p ", b"<w:p ").replace(b"\n<w:p>", b"<w:p>")  # its re.sub, without re
+        data = data.replace(b"{_{", b"{{").replace(b"}_}", b"}}").replace(b"{_%", b"{%").replace(b"%_}", b"%}")
+        if self._splice is not None and not any(ch in data for ch in (b"\t", b"\a", b"\n", b"\f", b"\r")):
+            return self._frame.fill(compress(_DOCUMENT, self._spliced(data)))
+        xml = data.decode("utf-8")
         if any(ch in xml for ch in "\t\a\n\f"):  # docxtpl's listing step changes nothing otherwise
             xml = tpl.resolve_listing(xml)
         tree = tpl.fix_tables(xml)
@@ -114,13 +129,12 @@ class PreparedTemplate:
         document = compress(_DOCUMENT, serialize_part_xml(self._root))
         return self._frame.fill(document)
 
-    def _spliced(self, xml: str) -> bytes:
-        """The document part as lxml would write it, from the rendered body text."""
+    def _spliced(self, xml: bytes) -> bytes:
+        """The document part as lxml would write it, from the rendered body (UTF-8)."""
         assert self._splice is not None
         before, after = self._splice
         # markupsafe escapes quotes, and _verbatim writes some "_" as &#95;: lxml writes them as they are
-        xml = xml.replace("&#34;", '"').replace("&#39;", "'").replace("&#95;", "_")
-        if self._empty is not None:
-            xml = self._empty.sub(r"<\1\2/>", xml)
-        inner = xml[xml.index(">") + 1:xml.rindex("</w:body>")]
-        return (before + "<w:body>" + inner + "</w:body>" + after).encode("utf-8")
+        xml = xml.replace(b"&#34;", b'"').replace(b"&#39;", b"'").replace(b"&#95;", b"_")
+        if self._empty is not None and b"></" in xml:
+            xml = self._empty.sub(rb"<\1\2/>", xml)
+        return before + xml[xml.index(b">") + 1:xml.rindex(b"</w:body>")] + after
