@@ -69,7 +69,7 @@ class PreparedTemplate:
         self._frame = ZipFrame([members[n] for n in names[:slot]], [members[n] for n in names[slot + 1:]])
         self._splice = self._can_splice(body)
 
-    def _can_splice(self, body: str) -> tuple[str, str] | None:
+    def _can_splice(self, body: str) -> tuple[bytes, bytes] | None:
         """The document around its body, when the rendered body can go in as text.
 
         docxtpl parses the rendered body and lxml writes it out again. For a body without tables that
