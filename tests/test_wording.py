@@ -337,3 +337,41 @@ def test_the_pdf_says_the_same(tmp_path: Path) -> None:
         assert flat.split()[0] != "Министерство"
         for phrase in phrases:
             assert phrase in flat, (lang, phrase)
+
+
+def test_compiled_phrases_are_kept_between_runs_and_a_broken_copy_is_compiled_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The phrases' compiled code is kept in the user's cache (one file per language, named by the versions that
+    make it): a later run reads it instead of compiling, and says the same; a file that cannot be read (cut short,
+    not code at all) is compiled again and written anew."""
+    from datetime import date
+
+    from complaints.letter import phrases as module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    values = {"letter_date": date(2026, 11, 25), "signer": "Серікұлы Нұрлан", "signatory": {"position": None}}
+
+    def fresh() -> module.Phrases:
+        module._phrases.cache_clear()
+        return module.phrases("kk")
+
+    first = fresh()
+    assert first.codes == {}
+    module.warm_up(("kk",))
+    said = first("signature", "date", **values)
+    kept = list((tmp_path / "cache" / "complaints" / "phrases").glob("*.marshal"))
+    assert len(kept) == 1
+
+    again = fresh()
+    assert len(again.codes) == len(first.codes) > 20  # read, not compiled
+    module.warm_up(("kk",))
+    assert not again.codes_changed and again("signature", "date", **values) == said
+
+    for broken in (kept[0].read_bytes()[:100], b"not code at all"):
+        kept[0].write_bytes(broken)
+        third = fresh()
+        assert third.codes == {}
+        module.warm_up(("kk",))
+        assert third("signature", "date", **values) == said
+        assert module._read_codes(kept[0]).keys() == first.codes.keys()  # written anew
+    module._phrases.cache_clear()

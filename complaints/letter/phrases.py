@@ -6,6 +6,7 @@ Babel in the phrase's language; Kazakh case endings after them come from the gra
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -161,6 +162,10 @@ class Phrases:
                            words=self.words, inner=_inner)
         self.env = env
         self.compiled: dict[tuple[str, ...], Any] = {}
+        # each phrase's compiled code and the values it reads, by its text: kept in the user's cache between runs
+        # (Jinja takes about 2 ms to compile a phrase, and a letter has some forty)
+        self.codes: dict[str, tuple[tuple[str, ...], Any]] = _read_codes(_codes_path(env, lang))
+        self.codes_changed = False
         self._said: dict[str, dict[Any, str]] = {}  # each filter's texts, by value
 
     def _node(self, key: tuple[str, ...]) -> Any:
@@ -208,11 +213,31 @@ class Phrases:
         source = str(node)
         if "{" not in source:  # a phrase with nothing to fill in is its own text
             return source.strip()
-        try:
-            names = tuple(sorted(meta.find_undeclared_variables(self.env.parse(source))))
-        except TemplateError as exc:
-            raise DataError(f"complaints/data/phrases/{self.lang}.yaml: phrase '{'.'.join(key)}': {exc}") from None
-        return _Phrase(self.env.from_string(source), names)
+        known = self.codes.get(source)
+        if known is None:
+            try:
+                names = tuple(sorted(meta.find_undeclared_variables(self.env.parse(source))))
+                code = self.env.compile(source)
+            except TemplateError as exc:
+                raise DataError(f"complaints/data/phrases/{self.lang}.yaml: phrase '{'.'.join(key)}': {exc}") \
+                    from None
+            known = self.codes[source] = (names, code)
+            self.codes_changed = True
+        names, code = known
+        env = self.env
+        return _Phrase(env.template_class.from_code(env, code, env.make_globals(None), None), names)
+
+    def compile_all(self) -> None:
+        """Every phrase compiled now (before worker processes fork, for them to share)."""
+        def each(node: Any, key: tuple[str, ...]) -> None:
+            if isinstance(node, dict):
+                for name, value in node.items():
+                    each(value, (*key, str(name)))
+            elif isinstance(node, str) and "{" in node and key not in self.compiled:
+                with contextlib.suppress(DataError):  # not a phrase after all, or a broken one: told when used
+                    self.compiled[key] = self._compile(key)
+
+        each(self.book, ())
 
     # -- filters: how this language writes dates, times and numbers
     @staticmethod
@@ -315,9 +340,63 @@ def _phrases(lang: str) -> Phrases:
 
 
 def warm_up(languages: tuple[str, ...]) -> None:
-    """Read the wording and the locale data of these languages now (before worker processes fork)."""
+    """Read the wording and the locale data of these languages and compile every phrase now (before worker
+    processes fork); the compiled phrases kept in the user's cache for the next run."""
     for lang in languages:
-        _phrases(lang).date(date(2000, 1, 1))
+        say = _phrases(lang)
+        say.date(date(2000, 1, 1))
+        say.compile_all()
+        if say.codes_changed:
+            _write_codes(_codes_path(say.env, lang), say.codes)
+            say.codes_changed = False
+
+
+def _codes_path(env: Any, lang: str) -> Path | None:
+    """Where the compiled phrases of `lang` are kept: named by all that makes Jinja compile a text otherwise (the
+    tool's, Jinja's and Python's versions, the filters), so a changed one never reads another's code."""
+    import hashlib
+    import importlib.util
+    import sys
+
+    import jinja2
+
+    from .. import __version__
+    from ..layout import user_cache
+
+    try:
+        folder = user_cache() / "phrases"
+    except (RuntimeError, KeyError):  # no home folder
+        return None
+    key = "\n".join([lang, __version__, jinja2.__version__, sys.version, importlib.util.MAGIC_NUMBER.hex(),
+                     type(env).__name__, *sorted(env.filters), *sorted(env.tests)])
+    return folder / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.marshal"
+
+
+def _read_codes(path: Path | None) -> dict[str, tuple[tuple[str, ...], Any]]:
+    """The compiled phrases kept at `path`; none where there are none, or they cannot be read."""
+    import marshal
+
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as fh:
+            codes = marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return codes if isinstance(codes, dict) else {}
+
+
+def _write_codes(path: Path | None, codes: dict[str, tuple[tuple[str, ...], Any]]) -> None:
+    """Keep the compiled phrases at `path` (written whole; where it cannot be, they are compiled again next run)."""
+    import marshal
+
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        from ..files import write_whole
+
+        write_whole(path, marshal.dumps(codes))
 
 
 def phrases(lang: str) -> Phrases:
