@@ -37,7 +37,7 @@ class Fingerprints:
         self.templates = templates
         self.pdfa = pdfa
         self._files: dict[str, str] = {}
-        self._shared: dict[tuple[str, str, str | None], list[Any]] = {}
+        self._shared: dict[tuple[str, str, str | None], str] = {}
         data = resources.files("complaints") / "data"
         self._data = [str(data / "norms.yaml"), str(data / "authorities.yaml")]
         self._phrases = {lang: str(data / "phrases" / f"{lang}.yaml") for lang in LANGUAGES}
@@ -75,14 +75,15 @@ class Fingerprints:
             made = self._made_with(lang, fmt)
             if attach is not None and fmt == "eml":
                 made[-1] = {"attach": attach, "pdfa": self.pdfa} if attach == "pdf" else {"attach": attach}
-            shared = self._shared[(lang, fmt, attach)] = [
+            # written once as JSON: what json.dumps writes of the whole list begins with it
+            shared = self._shared[(lang, fmt, attach)] = "[" + ", ".join(json.dumps(part) for part in [
                 self.version, self.letter_date, lang, fmt, made,
                 [self.file(p) for p in self._data], self.file(self._phrases.get(lang)),
-            ]
-        parts = [*shared, inputs.get("case"), inputs.get("project"), sorted(e[3] for e in inputs.get("evidence", []))]
+            ])
+        parts = [inputs.get("case"), inputs.get("project"), sorted(e[3] for e in inputs.get("evidence", []))]
         if "cases" in inputs:  # a letter about several cases: each one's file and project file, in its order
             parts.append(_members(inputs))
-        return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+        return hashlib.sha256((shared + ", " + json.dumps(parts)[1:]).encode("utf-8")).hexdigest()
 
     def current(self, row: dict[str, Any], inputs: dict[str, Any]) -> bool:
         """A letter of the last run is what this run would make of it (an e-mail: attaching either letter)."""
