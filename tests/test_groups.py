@@ -146,8 +146,8 @@ def test_changing_one_case_rerenders_only_its_outlets_letters(project_dir: Path,
     read: list[str] = []
     original = Worker.read
 
-    def spy(self: Worker, path: Path) -> Any:
-        read.append(path.name)
+    def spy(self: Worker, path: str | Path) -> Any:
+        read.append(Path(path).name)
         return original(self, path)
 
     write_yaml(project_dir / "nur-2.yaml", case_data(**{"id": "nur-2", "outlet.url": OUTLETS["nur"],
@@ -263,7 +263,7 @@ def test_grouped_letters_name_their_outlet_as_case_ids_do() -> None:
     from complaints.layout import outlet_slug
 
     urls = ["https://www.Nur.kz/", "https://қазақстан.kz/"]
-    members = [Member(Path(f"c{i}.yaml"), f"c{i}.yaml", {}, f"c{i}", ("p", outlet_key(url)))
+    members = [Member(f"c{i}.yaml", f"c{i}.yaml", {}, f"c{i}", ("p", outlet_key(url)))
                for i, url in enumerate(urls)]
     ids = [letters.id for letters in letter_sets(members, "outlet")]
     assert ids == ["outlet-nur-kz", "outlet-" + outlet_slug(urls[1])]

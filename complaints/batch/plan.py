@@ -142,7 +142,7 @@ class Jobs(Sequence[Job]):
         return self.steps[index].job
 
 
-def plan(files: list[Path], out: Path, state: dict[str, Record], prints: Fingerprints, options: Options,
+def plan(files: list[str], out: Path, state: dict[str, Record], prints: Fingerprints, options: Options,
          workers: Workers) -> list[Step]:
     """For each letter set, which of its letters must be (re)made; cases that cannot be grouped first."""
     cases = _hashed(files, options.project, prints)
@@ -176,28 +176,30 @@ def _key(letters: LetterSet) -> str:
     return letters.id if letters.id is not None else letters.source
 
 
-def _hashed(files: list[Path], project: str | Path | None, prints: Fingerprints) -> list[Member]:
+def _hashed(files: list[str], project: str | Path | None, prints: Fingerprints) -> list[Member]:
     """Each case file with the hashes of its file and its project file, judged without reading the case."""
-    folders: dict[Path, Path | None] = {}
+    folders: dict[str, Path | None] = {}
     shared: dict[Path, list[str | None]] = {}  # a project file's part: one list for all its cases, not a copy each
     cases = []
     for path in files:
         if project is not None:
             project_file: Path | None = Path(project)
         else:
-            if path.parent not in folders:
-                folders[path.parent] = find_project(path.parent)
-            project_file = folders[path.parent]
+            parent = os.path.dirname(path) or "."
+            if parent not in folders:
+                folders[parent] = find_project(parent)
+            project_file = folders[parent]
         if project_file is not None and project_file not in shared:
             shared[project_file] = [str(project_file), prints.file(project_file)]
         try:
-            if not path.is_file():  # a FIFO or a device would never end: the checker refuses it
+            if not os.path.isfile(path):  # a FIFO or a device would never end: the checker refuses it
                 raise OSError(f"{path} is not a regular file")
             inputs: dict[str, Any] | None = {"case": sha256_file(path),
                                              "project": shared[project_file] if project_file else None}
         except OSError:
             inputs = None  # the checker says what is wrong with it
-        cases.append(Member(path, shown(path), inputs))
+        source = shown(Path(path))
+        cases.append(Member(path, path if source == path else source, inputs))  # one string, where they are one
     return cases
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -58,7 +58,7 @@ def render_batch(
     pdfa: bool = False,
     group_by: str | None = None,
     final: bool = False,
-    listed: list[Path] | None = None,
+    listed: Sequence[str | Path] | None = None,
 ) -> BatchResult:
     """Validate and render every case into OUT/<id>/<id>.<lang>.<format>, with OUT/manifest.json and .csv.
 
@@ -76,7 +76,8 @@ def render_batch(
     """
     out = Path(out)
     paths = list(paths)
-    files = _case_files(paths, project) if listed is None else listed
+    # kept as text for the whole run (a Path costs some 300 bytes more a case)
+    files = [str(f) for f in (_case_files(paths, project) if listed is None else listed)]
     options, prints, office_error = _options(out, project, languages, formats, letter_date, templates, pdfa, group_by)
     if final:  # every case read and checked again, whatever the last run made of it
         options, force = replace(options, final=True), True
@@ -101,7 +102,7 @@ def render_batch(
                                   templates=options.templates or templates_dir(templates), pdfa=pdfa,
                                   group_by=group_by)
             unchanged.remember(out, asked, files, notes, {k: v for k, v in prints.hashed().items()
-                                                          if k not in {str(f) for f in files}})
+                                                          if k not in files})  # a few: no set of every file
         notes.discard()
     if not files:  # no case to check it with: the project file is checked on its own, as `validate` does
         writer.result.project_problems += [p for found in _project_files(paths, project)
@@ -110,7 +111,7 @@ def render_batch(
     return writer.result
 
 
-def _run(out: Path, writer: Writer, files: list[Path], options: Options, prints: Fingerprints, processes: int,
+def _run(out: Path, writer: Writer, files: list[str], options: Options, prints: Fingerprints, processes: int,
          force: bool, group_by: str | None) -> None:
     """The batch itself, one writer at a time in `out`: planned, rendered by the workers, written by `writer`."""
     with only_writer(out):

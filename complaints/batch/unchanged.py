@@ -170,7 +170,7 @@ class Notes:
                 os.unlink(self.path)
 
 
-def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterable[Told],
+def remember(out: Path, asked: dict[str, Any], listing: list[str], sets: Iterable[Told],
              hashed: dict[str, str]) -> bool:
     """Write the summary of a complete run whose manifest lists exactly `sets` (in order) for the case files
     `listing`; `hashed`: the other files its letters were made from (project files, templates, data) and the
@@ -179,19 +179,12 @@ def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterab
 
     The summary is four lines of JSON (the header; the case files; what each case tells; every file's stamp),
     written as it is worked out, so that a batch of any size holds no more than one case's part in memory."""
-    by_source: dict[str, tuple[Any, ...]] = {}
-    projects: dict[str, str] = {}
     try:
-        for each in sets:  # notes that could not all be written are gone: no summary then
-            for case in each.cases:
-                by_source[case[0]] = (case[0], case[1])
-                if case[2]:
-                    projects[case[2]] = case[3]
         where = summary_path(out)
         where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         temp = where.with_name(f"{where.name}.{os.getpid()}.part")
-        with open(temp, "w", encoding="utf-8") as fh:
-            ok = _summary(fh, out, asked, listing, sets, by_source, projects, hashed)
+        with open(temp, "w", encoding="utf-8") as fh:  # notes that could not all be written are gone: no summary
+            ok = _summary(fh, out, asked, listing, sets, hashed)
         if ok:
             os.replace(temp, where)
         else:
@@ -203,28 +196,51 @@ def remember(out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterab
         return False
 
 
-def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[Path], sets: Iterable[Told],
-             by_source: dict[str, tuple[Any, ...]], projects: dict[str, str], hashed: dict[str, str]) -> bool:
+def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[str], sets: Iterable[Told],
+             hashed: dict[str, str]) -> bool:
     folders = {} if asked["project"] is not None else {
-        str(folder): _project_of(folder) for folder in dict.fromkeys(path.parent for path in listing)}
+        str(folder): _project_of(folder) for folder in dict.fromkeys(Path(path).parent for path in listing)}
     header = {"format": FORMAT, "asked": asked, "folders": folders, "walked": _walked(asked["paths"]),
               "run": os.urandom(8).hex()}
     fh.write(json.dumps(header, ensure_ascii=False) + "\n")
-    fh.write(json.dumps([str(path) for path in listing], ensure_ascii=False) + "\n")
-    fh.write("[" + ", ".join(json.dumps(event, ensure_ascii=False) for each in sets for event in each.events)
-             + "]\n")
+    fh.write(json.dumps(listing, ensure_ascii=False) + "\n")
+    fh.write("[")
+    for n, event in enumerate(event for each in sets for event in each.events):  # one at a time, however many
+        fh.write((", " if n else "") + json.dumps(event, ensure_ascii=False))
+    fh.write("]\n")
     first = [True]
 
     def note(name: str, was: Stamp) -> None:
         fh.write(("{" if first[0] else ", ") + json.dumps(name, ensure_ascii=False) + ": " + json.dumps(was))
         first[0] = False
 
+    # each case file's hash, as the notes give it: read along with the listing, in the same order but where letters
+    # about several cases change it (those met before their turn wait in `ahead`), so that a batch of any size
+    # holds no table of them all
+    told = ((case[0], case[1], case[2], case[3]) for each in sets for case in each.cases)
+    ahead: dict[str, str] = {}
+    projects: dict[str, str] = {}
+
+    def hash_of(source: str) -> str | None:
+        if source in ahead:
+            return ahead.pop(source)
+        for each, sha, project, project_sha in told:
+            if project:
+                projects[project] = project_sha
+            if each == source:
+                return sha
+            ahead[each] = sha
+        return None
+
     for path in listing:
-        entry = by_source.get(shown(path))
-        now = _still(path, entry[1] if entry is not None else None)
-        if entry is None or now is None:
+        sha = hash_of(shown(Path(path)))
+        now = _still(Path(path), sha)
+        if sha is None or now is None:
             return False
-        note(str(path), now)
+        note(path, now)
+    for _each, _sha, project, project_sha in told:  # the project files of the cases not listed
+        if project:
+            projects[project] = project_sha
     for name, sha in {**projects, **hashed}.items():
         now = _still(Path(name), sha or None)
         if sha and now is None:

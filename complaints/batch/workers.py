@@ -32,7 +32,9 @@ from ..render import MAIL_LIMIT, Kit, render_letter
 from .check import Checked, Checker, Options, fault, internal_error
 
 Todo = tuple[tuple[str, str], ...]  # (language, format) pairs to render; None: every one the letter has
-Job = tuple[tuple[Path, ...], str | None, Todo | None]  # a letter set's case files, its id (None: the case's), todo
+# a letter set's case files (as text: a batch of any size keeps one string per case, not a Path), its id (None: the
+# case's), what to render
+Job = tuple[tuple[str, ...], str | None, Todo | None]
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,9 @@ class Worker:
         self.office: str | None = None  # why LibreOffice, found, would not start: no PDF is tried again
         self.sets = 0  # the letter sets it has staged: each one's folder is named by its process and this count
 
-    def read(self, path: Path) -> Checked:
+    def read(self, path: str | Path) -> Checked:
         """One case read and checked, to learn its id and what its letter is gathered by."""
-        return self.check(path)
+        return self.check(Path(path))
 
     def render(self, job: Job) -> Made:
         """One letter set: its cases read and checked, its letter rendered in what `todo` asks and staged.
@@ -127,14 +129,13 @@ class Worker:
         except Exception as exc:  # the boundary of one letter set: any bug fails it alone
             made.discard()
             if not made.cases:  # it failed before its cases were read: each is failed with it
-                made.cases = [Checked(str(path), None, [internal_error(str(path), exc, "checking it")])
-                              for path in job[0]]
+                made.cases = [Checked(path, None, [internal_error(path, exc, "checking it")]) for path in job[0]]
             else:
                 made.error = internal_error(made.cases[0].source, exc, "making its letter").message
         return made
 
     def _render(self, job: Job, made: Made) -> None:
-        paths, letter_id, todo = job
+        paths, letter_id, todo = tuple(map(Path, job[0])), job[1], job[2]
         o, kit = self.options, self.kit
         assert kit is not None
         loaded = [self.check.load(path) for path in paths]

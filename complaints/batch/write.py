@@ -209,6 +209,8 @@ class Writer:
     def _single(self, step: Step, made: Made) -> Outcome:
         """A case's own letters into place; the case fails if they cannot be made or written."""
         (checked,) = made.cases
+        if checked.source == step.letters.source:  # the plan's string kept, not the worker's copy of it
+            checked.source = step.letters.source
         if made.error is not None:
             checked.problems.append(made.problem or Problem(checked.source, 1, 1, "", made.error))
         if not claim_id(checked, self.seen):

@@ -136,7 +136,7 @@ def render(
     try:
         from ..batch import run as batch
 
-        listed = batch.find_case_files(paths)
+        listed = [str(found) for found in batch.find_case_files(paths)]  # as text: smaller, for the whole run
         total = len(listed)
     except UsageError as exc:
         fail_usage(str(exc))
