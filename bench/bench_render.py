@@ -54,19 +54,24 @@ def make_cases(folder: Path, n: int) -> None:
         (folder / f"bench-{i:06d}.yaml").write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
 
 
-def timed(fn) -> tuple[float, float]:
-    """Wall seconds and CPU-seconds (this process and the commands it ran) of `fn`."""
+def timed(fn) -> tuple[float, float, float]:
+    """Wall seconds, CPU-seconds (this process and the commands it ran) of `fn`, and how many of those were the
+    kernel's (system time: on this machine's disk, creating a file costs far more there than in Python)."""
     if hasattr(os, "sync"):
         os.sync()  # what the last measurement wrote is flushed now, not during this one
-    before = _cpu()
+    before, kernel = _cpu(), _kernel()
     start = time.perf_counter()
     fn()
-    return time.perf_counter() - start, _cpu() - before
+    return time.perf_counter() - start, _cpu() - before, _kernel() - kernel
 
 
 def _cpu() -> float:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _kernel() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime
 
 
 def plain_docxtpl(cases: Path, out: Path) -> int:
@@ -244,36 +249,40 @@ def main() -> None:
         letters = 3 * n
         sample = max(1, n // 10)  # docxtpl's loop is slow: time a tenth and scale
         make_cases(work / "sample", sample)
-        wall_a, cpu_a = timed(lambda: plain_docxtpl(work / "sample", work / "a"))
-        wall_a, cpu_a = wall_a * n / sample, cpu_a * n / sample
-        wall_b, cpu_b = timed(lambda: cli_render(work / "cases", work / "b", 1))
+        wall_a, cpu_a, sys_a = timed(lambda: plain_docxtpl(work / "sample", work / "a"))
+        wall_a, cpu_a, sys_a = wall_a * n / sample, cpu_a * n / sample, sys_a * n / sample
+        wall_b, cpu_b, sys_b = timed(lambda: cli_render(work / "cases", work / "b", 1))
         full = []
         for _run in range(runs):  # fresh runs, each into a new folder
             shutil.rmtree(work / "c", ignore_errors=True)
             full.append(timed(lambda: cli_render(work / "cases", work / "c", 2)))
-        wall_c, cpu_c = statistics.median(w for w, _ in full), statistics.median(c for _, c in full)
+        wall_c, cpu_c = statistics.median(w for w, _, _ in full), statistics.median(c for _, c, _ in full)
+        sys_c = statistics.median(k for _, _, k in full)
         again = [timed(lambda: cli_render(work / "cases", work / "c", 2)) for _ in range(runs)]
-        wall_d, cpu_d = statistics.median(w for w, _ in again), statistics.median(c for _, c in again)
+        wall_d, cpu_d = statistics.median(w for w, _, _ in again), statistics.median(c for _, c, _ in again)
         floor_d = unchanged_floor(work / "c", runs)
         ready = finished_letters(work / "c")
-        wall_e, cpu_e = timed(lambda: floor(ready, work / "e"))
+        wall_e, cpu_e, sys_e = timed(lambda: floor(ready, work / "e"))
         cpu_f = letter_floor(work / "cases", min(n, 200))
         wall_g = job_floor(work / "cases", work, runs)
         rate = {k: letters / t for k, t in (("a", wall_a), ("b", wall_b), ("c", wall_c), ("e", wall_e), ("g", wall_g))}
         per = {k: 1000 * c / letters for k, c in (("a", cpu_a), ("b", cpu_b), ("c", cpu_c), ("e", cpu_e))}
+        kernel = {k: 1000 * c / letters for k, c in (("a", sys_a), ("b", sys_b), ("c", sys_c), ("e", sys_e))}
         floor_ms = per["e"] + 1000 * cpu_f
         print(f"machine: {os.uname().machine}, {cpus} CPUs, Python {sys.version.split()[0]}; N = {n} cases,"
               f" {letters} letters; median of {runs} runs for (c) and (d)")
         print(f"(a) docxtpl loop          {rate['a']:7.0f} letters/s  {per['a']:6.2f} ms CPU a letter"
-              f"   (timed on {sample} cases, scaled)")
+              f" ({kernel['a']:.2f} system)   (timed on {sample} cases, scaled)")
         print(f"(b) render, 1 worker      {rate['b']:7.0f} letters/s  {per['b']:6.2f} ms CPU a letter"
-              f"   {rate['b'] / rate['a']:5.1f}x (a)")
+              f" ({kernel['b']:.2f} system)   {rate['b'] / rate['a']:5.1f}x (a)")
         print(f"(c) render, 2 workers     {rate['c']:7.0f} letters/s  {per['c']:6.2f} ms CPU a letter"
-              f"   {rate['c'] / rate['a']:5.1f}x (a)   (runs: {', '.join(f'{w:.2f}' for w, _ in full)} s)")
+              f" ({kernel['c']:.2f} system)   {rate['c'] / rate['a']:5.1f}x (a)"
+              f"   (runs: {', '.join(f'{w:.2f}' for w, _, _ in full)} s)")
         print(f"(d) unchanged second run  {1000 * wall_d:7.0f} ms          {1000 * cpu_d:6.0f} ms CPU"
               f"   {wall_c / wall_d:5.1f}x faster than (c); its floor (start, read the summary, stat"
               f" every file) {1000 * floor_d:.0f} ms")
-        print(f"(e) floor: write only     {rate['e']:7.0f} letters/s  {per['e']:6.2f} ms CPU a letter")
+        print(f"(e) floor: write only     {rate['e']:7.0f} letters/s  {per['e']:6.2f} ms CPU a letter"
+              f" ({kernel['e']:.2f} system)")
         print(f"(f) floor: Jinja + zip              {1000 * cpu_f:6.2f} ms CPU a letter (one core)")
         print(f"    CPU a letter in (c) {per['c']:.2f} ms = {per['c'] / floor_ms:.1f}x the floor (e) + (f)"
               f" = {floor_ms:.2f} ms; 2 cores at the floor would make {2000 / floor_ms:.0f} letters/s")
