@@ -88,3 +88,35 @@ def test_both_of_the_fast_paths_are_taken_and_agree(tmp_path: Path, monkeypatch:
     for context in contexts:
         assert prepared.render(context) == render_docx(context, complaints.templates_dir() / "en" / "letter.docx")
     assert 0 < len(spliced) < len(contexts)
+
+
+def test_a_preparation_kept_in_the_cache_makes_the_same_letters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template's preparation is kept in the user's cache: a later one reads it instead of opening the template
+    with docxtpl, and makes the same bytes as docxtpl for every letter, those that must take docxtpl's own path
+    too (a tab or a line break in a quote). A kept file that cannot be read is prepared again; a changed template
+    is another file."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept_in = tmp_path / "cache" / "complaints" / "templates"
+    source = complaints.templates_dir() / "en" / "letter.docx"
+    contexts = [c for _, c in _contexts(tmp_path) if c["lang"] == "en"]
+    first = PreparedTemplate(source)
+    assert first._tpl is not None  # prepared with docxtpl
+    (kept,) = kept_in.glob("*.marshal")
+
+    again = PreparedTemplate(source)
+    assert again._tpl is None  # read from the cache
+    for context in contexts:
+        assert again.render(context) == render_docx(context, source)
+    assert again._tpl is not None  # a quote with a tab took docxtpl's path, made when it was needed
+
+    for broken in (kept.read_bytes()[:200], b"not a preparation"):
+        kept.write_bytes(broken)
+        third = PreparedTemplate(source)
+        assert third._tpl is not None  # prepared again, and kept anew
+        assert third.render(contexts[0]) == render_docx(contexts[0], source)
+        assert PreparedTemplate(source)._tpl is None
+
+    changed = tmp_path / "letter.docx"
+    changed.write_bytes(source.read_bytes() + b"\0")  # another file's bytes (a zip reads past what follows it)
+    PreparedTemplate(changed)
+    assert len(list(kept_in.glob("*.marshal"))) == 2

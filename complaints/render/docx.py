@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateError, UndefinedError
 from markupsafe import Markup, escape
 
@@ -46,6 +45,8 @@ def template_error(template: str | Path, exc: TemplateError) -> DataError:
 
 def render_docx(context: dict[str, Any], template: str | Path) -> bytes:
     """The letter as .docx bytes; the same context and template always give the same bytes."""
+    from docxtpl import DocxTemplate
+
     doc = DocxTemplate(str(template))
     try:
         doc.render(context, jinja_env=template_environment(), autoescape=True)

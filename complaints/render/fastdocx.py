@@ -6,10 +6,15 @@ each letter renders the one part that holds tags (the document body) with
 docxtpl's own steps, in docxtpl's order, and every other zip member is reused
 as docxtpl would have written it. The result is identical, part for part, to
 `render_docx` (tests/test_fastdocx.py checks it).
+
+What the preparing makes of a template whose letters can be spliced (its parts, its body's compiled code) is kept
+in the user's cache, named by the template's content and the versions of everything that made it: a later run
+reads it and imports neither docxtpl nor python-docx until a letter needs docxtpl's own path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import re
@@ -17,12 +22,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from docx.opc.oxml import serialize_part_xml
-from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
 from ..errors import DataError
-from .docx import ZipFrame, compress, template_environment, template_error
+from .docx import Member, ZipFrame, compress, template_environment, template_error
 
 _DOCUMENT = "word/document.xml"
 _TAG = re.compile(r"\{[{%#]")
@@ -38,9 +41,29 @@ class PreparedTemplate:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._tpl: Any = None  # docxtpl's template, for the letters that take its path (made when one does)
+        self._root: Any = None
+        source = self.path.read_bytes()
+        kept = _prepared_path(source)
+        if kept is not None and self._recall(kept):
+            return
+        self._prepare()
+        if self._splice is not None and kept is not None:
+            self._keep(kept)
+
+    def _docxtpl(self) -> Any:
+        """docxtpl's template, rendered once without values as preparing does (its core properties normalised)."""
+        from docxtpl import DocxTemplate
+
         tpl = DocxTemplate(str(self.path))
         tpl.render_init()
         self._tpl = tpl
+        return tpl
+
+    def _prepare(self) -> None:
+        from docx.opc.oxml import serialize_part_xml
+
+        tpl = self._docxtpl()
         env = template_environment()
         self._refuse_tags_outside_the_body()
         patched = tpl.patch_xml(tpl.get_xml())
@@ -66,10 +89,57 @@ class PreparedTemplate:
             names = [info.filename for info in z.infolist()]
             members = {name: compress(name, z.read(name)) for name in names if name != _DOCUMENT}
         slot = names.index(_DOCUMENT)
-        self._frame = ZipFrame([members[n] for n in names[:slot]], [members[n] for n in names[slot + 1:]])
-        self._splice = self._can_splice(body)
+        self._members = ([members[n] for n in names[:slot]], [members[n] for n in names[slot + 1:]])
+        self._frame = ZipFrame(*self._members)
+        self._source = body if self._joins else patched
+        self._splice = self._can_splice(body, serialize_part_xml)
 
-    def _can_splice(self, body: str) -> tuple[bytes, bytes] | None:
+    def _keep(self, where: Path) -> None:
+        """What preparing made, kept at `where` for the next run (written whole; where it cannot be, the next run
+        prepares the template again)."""
+        import marshal
+
+        from ..files import write_whole
+
+        assert self._splice is not None
+        before, after = self._members
+        kept = {"source": self._source, "code": template_environment().compile(self._source), "joins": self._joins,
+                "splice": self._splice, "empty": self._empty.pattern if self._empty is not None else None,
+                "before": [(m.name, m.crc, m.size, m.data) for m in before],
+                "after": [(m.name, m.crc, m.size, m.data) for m in after]}
+        with contextlib.suppress(OSError):
+            where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_whole(where, marshal.dumps(kept))
+
+    def _recall(self, where: Path) -> bool:
+        """The preparation kept at `where` taken up; False where there is none, or it cannot be read."""
+        import marshal
+
+        try:
+            with open(where, "rb") as fh:
+                kept = marshal.load(fh)
+            env = template_environment()
+            self._body = env.template_class.from_code(env, kept["code"], env.make_globals(None), None)
+            self._source, self._joins = kept["source"], kept["joins"]
+            before, after = ([Member(*m) for m in kept[side]] for side in ("before", "after"))
+            self._splice = tuple(kept["splice"])
+            self._empty = re.compile(kept["empty"]) if kept["empty"] is not None else None
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            return False
+        self._members = (before, after)
+        self._frame = ZipFrame(before, after)
+        return True
+
+    def _docx_path(self) -> Any:
+        """docxtpl's template and its document, for a letter that takes docxtpl's own path: as preparing left them
+        (made now where the preparation was taken from the cache)."""
+        if self._tpl is None or self._root is None:
+            tpl = self._docxtpl()
+            tpl.render_properties({}, template_environment())
+            self._root = tpl.docx._element
+        return self._tpl
+
+    def _can_splice(self, body: str, serialize_part_xml: Any) -> tuple[bytes, bytes] | None:
         """The document around its body, when the rendered body can go in as text.
 
         docxtpl parses the rendered body and lxml writes it out again. For a body without tables that
@@ -107,7 +177,6 @@ class PreparedTemplate:
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The letter as .docx bytes, the same as `render_docx(context, path)` gives."""
-        tpl = self._tpl
         try:
             xml = self._body.render(context)
         except TemplateError as exc:
@@ -119,7 +188,10 @@ class PreparedTemplate:
         data = data.replace(b"{_{", b"{{").replace(b"}_}", b"}}").replace(b"{_%", b"{%").replace(b"%_}", b"%}")
         if self._splice is not None and not any(ch in data for ch in (b"\t", b"\a", b"\n", b"\f", b"\r")):
             return self._frame.fill(compress(_DOCUMENT, self._spliced(data)))
+        from docx.opc.oxml import serialize_part_xml
+
         xml = data.decode("utf-8")
+        tpl = self._docx_path()
         if any(ch in xml for ch in "\t\a\n\f"):  # docxtpl's listing step changes nothing otherwise
             xml = tpl.resolve_listing(xml)
         tree = tpl.fix_tables(xml)
@@ -138,3 +210,30 @@ class PreparedTemplate:
         if self._empty is not None and b"></" in xml:
             xml = self._empty.sub(rb"<\1\2/>", xml)
         return before + xml[xml.index(b">") + 1:xml.rindex(b"</w:body>")] + after
+
+
+def _prepared_path(source: bytes) -> Path | None:
+    """Where the preparation of the template `source` is kept: named by its content and the versions of all that
+    prepares it (the tool, Python, and the installed docxtpl, python-docx, lxml, Jinja and MarkupSafe, each known
+    by its files' sizes and times, which an upgrade changes), so that nothing else ever reads it."""
+    import hashlib
+    import importlib.util
+    import os
+    import sys
+
+    from .. import __version__
+    from ..layout import user_cache
+
+    key = hashlib.sha256(source)
+    key.update("\n".join([__version__, sys.version]).encode("utf-8"))
+    for module in ("docxtpl", "docx", "lxml.etree", "jinja2", "markupsafe"):
+        try:
+            spec = importlib.util.find_spec(module)
+            st = os.stat(spec.origin) if spec is not None and spec.origin else None
+        except (ImportError, OSError, ValueError):
+            st = None
+        key.update(f"\n{module} {st.st_size if st else ''} {st.st_mtime_ns if st else ''}".encode())
+    try:
+        return user_cache() / "templates" / f"{key.hexdigest()[:32]}.marshal"
+    except (RuntimeError, KeyError):  # no home folder
+        return None
