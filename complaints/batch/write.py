@@ -403,16 +403,18 @@ def move_into_place(out: Path, letters: dict[str, str]) -> None:
     whatever stops the run. There is no fsync per file, which would cost more than the rendering: after a
     power cut, a letter the system had not yet flushed has the wrong size, and the next run makes it again.
     """
-    targets = {out / rel: Path(temp) for rel, temp in letters.items()}
-    parents = {target.parent for target in targets}
-    folders = {temp.parent for temp in targets.values()}
-    if len(parents) == 1 and len(folders) == 1:
-        folder = folders.pop()
-        if folder.parent == manifest.temp_dir(out) and all(temp.name == target.name
-                                                            for target, temp in targets.items()):
-            files.place_folder(folder, parents.pop(), [target.name for target in targets])
+    # told apart as text first (a batch moves thousands): the letters' one folder, the staging folder they are all
+    # in, under their own names
+    heads = {rel.rpartition("/")[0] for rel in letters}
+    folders = {os.path.dirname(temp) for temp in letters.values()}
+    if len(heads) == 1 and len(folders) == 1:
+        folder, head = folders.pop(), heads.pop()
+        names = [rel.rpartition("/")[2] for rel in letters]
+        if head and os.path.dirname(folder) == str(manifest.temp_dir(out)) and all(
+                os.path.basename(temp) == name for temp, name in zip(letters.values(), names)):
+            files.place_folder(folder, out / head, names)
             return
-    files.place_all({target: str(temp) for target, temp in targets.items()})
+    files.place_all({out / rel: temp for rel, temp in letters.items()})
 
 
 def _languages(made: Made) -> int:
