@@ -347,56 +347,31 @@ def warm_up(languages: tuple[str, ...]) -> None:
         say.date(date(2000, 1, 1))
         say.compile_all()
         if say.codes_changed:
-            _write_codes(_codes_path(say.env, lang), say.codes)
+            from ..kept import keep
+
+            keep(_codes_path(say.env, lang), say.codes)
             say.codes_changed = False
 
 
+# what compiles a phrase: a change to any of them (an upgrade, an edit) is another file of compiled phrases
+_COMPILED_BY = ("complaints.letter.phrases", "complaints.templating", "jinja2", "markupsafe")
+
+
 def _codes_path(env: Any, lang: str) -> Path | None:
-    """Where the compiled phrases of `lang` are kept: named by all that makes Jinja compile a text otherwise (the
-    tool's, Jinja's and Python's versions, the filters), so a changed one never reads another's code."""
-    import hashlib
-    import importlib.util
-    import sys
+    """Where the compiled phrases of `lang` are kept (kept.py): named by the language, the environment's kind and
+    filters, and the versions of what compiles them."""
+    from ..kept import kept_path
 
-    import jinja2
-
-    from .. import __version__
-    from ..layout import user_cache
-
-    try:
-        folder = user_cache() / "phrases"
-    except (RuntimeError, KeyError):  # no home folder
-        return None
-    key = "\n".join([lang, __version__, jinja2.__version__, sys.version, importlib.util.MAGIC_NUMBER.hex(),
-                     type(env).__name__, *sorted(env.filters), *sorted(env.tests)])
-    return folder / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.marshal"
+    made_from = "\n".join([lang, type(env).__name__, *sorted(env.filters), *sorted(env.tests)])
+    return kept_path("phrases", made_from.encode("utf-8"), _COMPILED_BY)
 
 
 def _read_codes(path: Path | None) -> dict[str, tuple[tuple[str, ...], Any]]:
     """The compiled phrases kept at `path`; none where there are none, or they cannot be read."""
-    import marshal
+    from ..kept import recall
 
-    if path is None:
-        return {}
-    try:
-        with open(path, "rb") as fh:
-            codes = marshal.load(fh)
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+    codes = recall(path)
     return codes if isinstance(codes, dict) else {}
-
-
-def _write_codes(path: Path | None, codes: dict[str, tuple[tuple[str, ...], Any]]) -> None:
-    """Keep the compiled phrases at `path` (written whole; where it cannot be, they are compiled again next run)."""
-    import marshal
-
-    if path is None:
-        return
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        from ..files import write_whole
-
-        write_whole(path, marshal.dumps(codes))
 
 
 def phrases(lang: str) -> Phrases:

@@ -8,13 +8,12 @@ as docxtpl would have written it. The result is identical, part for part, to
 `render_docx` (tests/test_fastdocx.py checks it).
 
 What the preparing makes of a template whose letters can be spliced (its parts, its body's compiled code) is kept
-in the user's cache, named by the template's content and the versions of everything that made it: a later run
+in the user's cache (kept.py), named by the template's content and the versions of what prepares it: a later run
 reads it and imports neither docxtpl nor python-docx until a letter needs docxtpl's own path.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import io
 import re
@@ -34,6 +33,9 @@ _MARK = "complaints-body-goes-here"
 _MAYBE_EMPTY = re.compile(r"<([A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*)(?: [^<>]*)?>(?:\{[{%#].*?[}%#]\})+</\1>")
 _TAG_IN_ATTRIBUTE = re.compile(r'="[^"<>]*\{[{%]')
 _BREAK = re.compile(r"\n<w:p[ >]")  # a line break before a paragraph, which docxtpl's joining would take away
+# what prepares a template: a change to any of them (an upgrade, an edit) is another kept preparation (kept.py)
+_PREPARED_BY = ("complaints.render.fastdocx", "complaints.render.docx", "complaints.templating", "docxtpl", "docx",
+                "lxml.etree", "jinja2", "markupsafe")
 
 
 class PreparedTemplate:
@@ -43,12 +45,13 @@ class PreparedTemplate:
         self.path = Path(path)
         self._tpl: Any = None  # docxtpl's template, for the letters that take its path (made when one does)
         self._root: Any = None
-        source = self.path.read_bytes()
-        kept = _prepared_path(source)
-        if kept is not None and self._recall(kept):
+        from ..kept import kept_path
+
+        kept = kept_path("templates", self.path.read_bytes(), _PREPARED_BY)
+        if self._recall(kept):
             return
         self._prepare()
-        if self._splice is not None and kept is not None:
+        if self._splice is not None:
             self._keep(kept)
 
     def _docxtpl(self) -> Any:
@@ -73,13 +76,14 @@ class PreparedTemplate:
         body = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
         self._joins = _BREAK.search(patched) is not None
         try:
-            self._body = env.from_string(body if self._joins else patched)
+            self._code = env.compile(body if self._joins else patched)
         except TemplateError:
             try:
-                env.from_string(body)
+                env.compile(body)
             except TemplateError as exc:
                 raise template_error(self.path, exc) from None
             raise  # pragma: no cover - one is broken, the other is not
+        self._body = env.template_class.from_code(env, self._code, env.make_globals(None), None)
         # docxtpl renders the core properties too; without tags in them that only normalises them once.
         tpl.render_properties({}, env)
         self._root = tpl.docx._element
@@ -91,40 +95,32 @@ class PreparedTemplate:
         slot = names.index(_DOCUMENT)
         self._members = ([members[n] for n in names[:slot]], [members[n] for n in names[slot + 1:]])
         self._frame = ZipFrame(*self._members)
-        self._source = body if self._joins else patched
         self._splice = self._can_splice(body, serialize_part_xml)
 
-    def _keep(self, where: Path) -> None:
-        """What preparing made, kept at `where` for the next run (written whole; where it cannot be, the next run
-        prepares the template again)."""
-        import marshal
-
-        from ..files import write_whole
+    def _keep(self, where: Path | None) -> None:
+        """What preparing made, kept at `where` for the next run (kept.py)."""
+        from ..kept import keep
 
         assert self._splice is not None
         before, after = self._members
-        kept = {"source": self._source, "code": template_environment().compile(self._source), "joins": self._joins,
-                "splice": self._splice, "empty": self._empty.pattern if self._empty is not None else None,
-                "before": [(m.name, m.crc, m.size, m.data) for m in before],
-                "after": [(m.name, m.crc, m.size, m.data) for m in after]}
-        with contextlib.suppress(OSError):
-            where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_whole(where, marshal.dumps(kept))
+        keep(where, {"code": self._code, "joins": self._joins, "splice": self._splice,
+                     "empty": self._empty.pattern if self._empty is not None else None,
+                     "before": [(m.name, m.crc, m.size, m.data) for m in before],
+                     "after": [(m.name, m.crc, m.size, m.data) for m in after]})
 
-    def _recall(self, where: Path) -> bool:
+    def _recall(self, where: Path | None) -> bool:
         """The preparation kept at `where` taken up; False where there is none, or it cannot be read."""
-        import marshal
+        from ..kept import recall
 
+        kept = recall(where)
         try:
-            with open(where, "rb") as fh:
-                kept = marshal.load(fh)
             env = template_environment()
             self._body = env.template_class.from_code(env, kept["code"], env.make_globals(None), None)
-            self._source, self._joins = kept["source"], kept["joins"]
+            self._code, self._joins = kept["code"], kept["joins"]
             before, after = ([Member(*m) for m in kept[side]] for side in ("before", "after"))
             self._splice = tuple(kept["splice"])
             self._empty = re.compile(kept["empty"]) if kept["empty"] is not None else None
-        except (OSError, EOFError, ValueError, TypeError, KeyError):
+        except (TypeError, KeyError, ValueError):  # nothing kept, or not a preparation
             return False
         self._members = (before, after)
         self._frame = ZipFrame(before, after)
@@ -211,29 +207,3 @@ class PreparedTemplate:
             xml = self._empty.sub(rb"<\1\2/>", xml)
         return before + xml[xml.index(b">") + 1:xml.rindex(b"</w:body>")] + after
 
-
-def _prepared_path(source: bytes) -> Path | None:
-    """Where the preparation of the template `source` is kept: named by its content and the versions of all that
-    prepares it (the tool, Python, and the installed docxtpl, python-docx, lxml, Jinja and MarkupSafe, each known
-    by its files' sizes and times, which an upgrade changes), so that nothing else ever reads it."""
-    import hashlib
-    import importlib.util
-    import os
-    import sys
-
-    from .. import __version__
-    from ..layout import user_cache
-
-    key = hashlib.sha256(source)
-    key.update("\n".join([__version__, sys.version]).encode("utf-8"))
-    for module in ("docxtpl", "docx", "lxml.etree", "jinja2", "markupsafe"):
-        try:
-            spec = importlib.util.find_spec(module)
-            st = os.stat(spec.origin) if spec is not None and spec.origin else None
-        except (ImportError, OSError, ValueError):
-            st = None
-        key.update(f"\n{module} {st.st_size if st else ''} {st.st_mtime_ns if st else ''}".encode())
-    try:
-        return user_cache() / "templates" / f"{key.hexdigest()[:32]}.marshal"
-    except (RuntimeError, KeyError):  # no home folder
-        return None
