@@ -217,16 +217,22 @@ def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[str], sets
     # each case file's hash, as the notes give it: read along with the listing, in the same order but where letters
     # about several cases change it (those met before their turn wait in `ahead`), so that a batch of any size
     # holds no table of them all
-    told = ((case[0], case[1], case[2], case[3]) for each in sets for case in each.cases)
     ahead: dict[str, str] = {}
-    projects: dict[str, str] = {}
+    projects: dict[str, str] = {}  # the cases' project files, as the notes are read
+
+    def notes() -> Iterator[tuple[str, str]]:
+        for each in sets:
+            for source, sha, project, project_sha in (case[:4] for case in each.cases):
+                if project:
+                    projects[project] = project_sha
+                yield source, sha
+
+    told = notes()
 
     def hash_of(source: str) -> str | None:
         if source in ahead:
             return ahead.pop(source)
-        for each, sha, project, project_sha in told:
-            if project:
-                projects[project] = project_sha
+        for each, sha in told:
             if each == source:
                 return sha
             ahead[each] = sha
@@ -238,9 +244,8 @@ def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[str], sets
         if sha is None or now is None:
             return False
         note(path, now)
-    for _each, _sha, project, project_sha in told:  # the project files of the cases not listed
-        if project:
-            projects[project] = project_sha
+    for _ in told:  # the notes not read yet, for their project files
+        pass
     for name, sha in {**projects, **hashed}.items():
         now = _still(Path(name), sha or None)
         if sha and now is None:
