@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     PlainValidator,
     Tag,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     WithJsonSchema,
@@ -314,6 +315,11 @@ class Evidence(_Model):
     taken: When | None = None
     sha256: Sha256 | None = None  # the file's SHA-256 when it was taken (capture writes it); check says if it changed
     timestamped_by: list[Plain] | None = None  # the time-stamping authorities whose tokens cover it (capture)
+
+
+# a case's evidence list and its id checked on their own (by `check` and `evidence`), built once
+EVIDENCE_LIST: TypeAdapter[list[Evidence]] = TypeAdapter(list[Evidence])
+CASE_ID: TypeAdapter[str] = TypeAdapter(CaseId)
 
 
 class Signatory(_Model):

@@ -20,7 +20,7 @@ from ..layout import shown as _shown
 from . import law, verbatim
 from .load import Document, read_yaml
 from .mail import line_break_problem
-from .model import Applicant, AuthorityRef, Case, Evidence, Project, RequestId, structure_problems
+from .model import EVIDENCE_LIST, Applicant, AuthorityRef, Case, Evidence, Project, RequestId, structure_problems
 from .rules import check_applicant, check_case, check_dates, check_requests
 from .when import kz_today
 
@@ -154,7 +154,7 @@ def load_case(
 
 
 _SECTIONS: dict[str, Any] = {
-    "evidence": TypeAdapter(list[Evidence]),
+    "evidence": EVIDENCE_LIST,
     "requests": TypeAdapter(list[RequestId]),
     "applicant": TypeAdapter(Applicant),
     "authority": TypeAdapter(AuthorityRef),

@@ -100,8 +100,11 @@ def parse_date(value: str | None, option: str = "--date") -> date | None:
 
 
 def print_problem(problem: Problem) -> None:
-    colour = "red" if problem.is_error else "yellow"
     text = str(problem)
+    if not err.is_terminal and err.color_system is None:  # a file or a pipe: the line as it is, nothing to colour
+        err.file.write(text + "\n")
+        return
+    colour = "red" if problem.is_error else "yellow"
     head = f"{problem.file}:{problem.line}:{problem.column}: "
     err.print(head, end="", markup=False)
     err.print(f"[{colour}]{problem.severity}:[/{colour}]", end="", markup=True)

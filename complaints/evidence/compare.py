@@ -15,16 +15,16 @@ Nothing is written, and no file outside a case's root folder is read.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from ..batch.manifest import listed, sha256_file
-from ..case.load import read_yaml
-from ..case.model import CaseId, Evidence
+from ..case.load import Document, read_yaml
+from ..case.model import CASE_ID, EVIDENCE_LIST, Evidence
 from ..errors import CaseError, UsageError
 from ..layout import case_root, find_case_files, find_project, shown
 
@@ -150,7 +150,8 @@ class _Now:
 class _Check:
     """The findings of one run: cases, each compared with its letters in the manifest and in the register."""
 
-    def __init__(self, letters: Path | None, db: Path | None):
+    def __init__(self, letters: Path | None, db: Path | None, read: Mapping[str, Document] | None = None):
+        self.read = read or {}  # the case files already read, by their name as shown
         self.letters_dir = letters if letters is not None else Path("letters")
         self.manifest = _manifest(self.letters_dir, required=letters is not None)
         if db is not None and not db.is_file():
@@ -180,14 +181,16 @@ class _Check:
 
     def case(self, path: Path) -> list[Finding]:
         name = shown(path)
-        try:
-            doc = read_yaml(path, display=name)
-        except CaseError as exc:
-            return [Finding(name, "error", note=str(p)) for p in exc.errors]
+        doc = self.read.get(name)
+        if doc is None:
+            try:
+                doc = read_yaml(path, display=name)
+            except CaseError as exc:
+                return [Finding(name, "error", note=str(p)) for p in exc.errors]
         data = doc.data if isinstance(doc.data, dict) else {}
         try:
-            case_id = TypeAdapter(CaseId).validate_python(data.get("id"))
-            items = TypeAdapter(list[Evidence]).validate_python(data.get("evidence") or [], context={})
+            case_id = CASE_ID.validate_python(data.get("id"))
+            items = EVIDENCE_LIST.validate_python(data.get("evidence") or [], context={})
         except ValidationError:
             return [Finding(name, "error", note="the case file is not valid; `complaints validate` says why")]
         now, findings = self.now(path, name, items)
@@ -320,15 +323,15 @@ def _merge(raw: list[tuple[str, Finding]]) -> list[Finding]:
 
 
 def check_evidence(paths: Iterable[str | Path], *, letters: str | Path | None = None,
-                   db: str | Path | None = None) -> list[Finding]:
+                   db: str | Path | None = None, read: Mapping[str, Document] | None = None) -> list[Finding]:
     """Every evidence file of the cases at `paths` (files, folders, globs) against the letters it was in.
 
     `letters`: the letters' folder (default `letters`, its manifest.json); `db`: the register (default
     complaints.db beside each case's complaints.yaml, where there is one). UsageError when there is nothing to
-    compare with at all.
+    compare with at all. `read`: case files already read (by their name as shown), not read again.
     """
     files = find_case_files(paths)
-    check = _Check(Path(letters) if letters is not None else None, Path(db) if db is not None else None)
+    check = _Check(Path(letters) if letters is not None else None, Path(db) if db is not None else None, read)
     try:
         findings = [f for path in files for f in check.case(path)]
     finally:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from ..batch.manifest import sha256_file
 from ..case.load import read_yaml
-from ..case.model import Evidence
+from ..case.model import EVIDENCE_LIST
 from ..case.read import load_project
 from ..errors import CaseError, UsageError, printable
 from ..layout import case_root, find_case_files, find_project, shown
@@ -108,7 +108,7 @@ class _Run:
             return [Finding(name, "error", note=str(p)) for p in exc.errors]
         data = doc.data if isinstance(doc.data, dict) else {}
         try:
-            items = TypeAdapter(list[Evidence]).validate_python(data.get("evidence") or [], context={})
+            items = EVIDENCE_LIST.validate_python(data.get("evidence") or [], context={})
         except ValidationError:
             return [Finding(name, "error", note="the evidence list is not valid; `complaints validate` says why")]
         root = case_root(path)

@@ -26,6 +26,7 @@ class Letters:
         except ComplaintsError:
             self.rows = None
         self.by_source: dict[str, list[dict[str, Any]]] = {}
+        self.listed = {os.path.normpath(str(row.get("path", ""))) for row in self.rows or []}
         for row in self.rows or []:
             source = str(row.get("source", ""))
             if not source.startswith("outlet:"):
@@ -89,8 +90,7 @@ class Letters:
                 found.append(Finding(doc.path, at.line, at.column, "letters", "stale",
                                      f"the letters in {folder}/ were made from an older version of {shown(project)}:"
                                      " render again before signing"))
-        listed_here = {os.path.normpath(str(r.get("path", ""))) for r in self.rows or []}
-        for name in self._others(rows, listed_here):
+        for name in self._others(rows, self.listed):
             found.append(Finding(doc.path, at.line, at.column, "letters", "stale",
                                  f"{shown(self.folder / name)} is not in the manifest: a letter from an older render;"
                                  " delete it, or render again"))
@@ -120,7 +120,7 @@ def evidence_findings(paths: list[Path], docs: dict[str, Document], letters: Let
     if not letters.found or not paths:
         return {}
     try:
-        findings = check_evidence(paths, letters=letters.folder)
+        findings = check_evidence(paths, letters=letters.folder, read=docs)
     except ComplaintsError:
         return {}
     out: dict[str, list[Finding]] = {}
