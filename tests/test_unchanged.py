@@ -155,6 +155,23 @@ def test_an_interrupted_run_and_a_letter_changed_go_to_the_full_command(project:
     assert "written for 1 letter" in run(RENDER, project).stderr  # the full command makes it again
 
 
+def test_any_letter_changed_goes_to_the_full_command(project: Path) -> None:
+    """Every letter of every case is in the summary, the first case's as well as the last's (a letter changed or
+    replaced by hand is never answered as unchanged)."""
+    run(RENDER, project)
+    letters = sorted((project / "letters").glob("*/*.docx"))
+    assert len({p.parent for p in letters}) >= 2
+    stamped = unchanged.summary_path(project / "letters").read_text(encoding="utf-8").splitlines()[-1]
+    assert all(json.dumps(str(letter.relative_to(project))) in stamped for letter in letters)
+    for letter in (letters[0], letters[-1]):
+        was = letter.read_bytes()
+        letter.write_bytes(b"not the letter")
+        assert answered(RENDER, project)[0] is None, letter
+        letter.write_bytes(was)
+        run(RENDER, project, COMPLAINTS_NO_FAST="1")
+        assert answered(RENDER, project)[0] == 0
+
+
 def test_a_run_with_a_failed_case_leaves_no_summary(project: Path) -> None:
     (project / "cases" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     assert run(RENDER, project).returncode == 1

@@ -31,7 +31,7 @@ from ..layout import LANGUAGES, find_case_files, find_project, formats_for, show
 
 WORK_DIR = ".complaints"  # manifest.WORK_DIR (not imported: manifest.py is not needed to answer)
 JOURNAL, STALE = "journal.jsonl", "manifest-stale"  # an interrupted run's marks (manifest.py)
-FORMAT = 2
+FORMAT = 3  # 3: every letter stamped (a summary of format 2 could miss the letters of all but one set)
 DB_FILES = ("complaints.db", "complaints.db-wal")  # the register beside a project file: `check` reads it
 
 TYPE_CHECKING = False  # typing is not imported to answer
@@ -259,13 +259,13 @@ def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[str], sets
                 return False
             note(str(path), now)
             beside.add(os.path.dirname(str(path)))
-    for folder in sorted(beside):  # a token removed or added there changes what `check` finds
-        note(folder, stamp(folder))
-        for rel, size in each.letters:
+        for rel, size in each.letters:  # every letter of every set: one changed or gone is made again
             now = stamp(out / rel)
             if now is None or now[0] != size:
                 return False
             note(str(out / rel), now)
+    for folder in sorted(beside):  # a token removed or added there changes what `check` finds
+        note(folder, stamp(folder))
     for name in ("manifest.json", "manifest.csv"):
         note(str(out / name), stamp(out / name))
     for project in projects:  # the register `check` reads the comments' sightings from
