@@ -204,14 +204,15 @@ def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[str], sets
               "run": os.urandom(8).hex()}
     fh.write(json.dumps(header, ensure_ascii=False) + "\n")
     fh.write(json.dumps(listing, ensure_ascii=False) + "\n")
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for the thousands of events and names
     fh.write("[")
     for n, event in enumerate(event for each in sets for event in each.events):  # one at a time, however many
-        fh.write((", " if n else "") + json.dumps(event, ensure_ascii=False))
+        fh.write((", " if n else "") + encode(event))
     fh.write("]\n")
     first = [True]
 
     def note(name: str, was: Stamp) -> None:
-        fh.write(("{" if first[0] else ", ") + json.dumps(name, ensure_ascii=False) + ": " + json.dumps(was))
+        fh.write(("{" if first[0] else ", ") + encode(name) + ": " + json.dumps(was))
         first[0] = False
 
     # each case file's hash, as the notes give it: read along with the listing, in the same order but where letters
@@ -240,17 +241,18 @@ def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[str], sets
 
     for path in listing:
         sha = hash_of(shown(Path(path)))
-        now = _still(Path(path), sha)
+        now = _still(path, sha)
         if sha is None or now is None:
             return False
         note(path, now)
     for _ in told:  # the notes not read yet, for their project files
         pass
     for name, sha in {**projects, **hashed}.items():
-        now = _still(Path(name), sha or None)
+        now = _still(name, sha or None)
         if sha and now is None:
             return False
         note(name, now)
+    folder = str(out)  # the letters' folder as a Path names it (no "./", no trailing "/"), for each letter's name
     beside: set[str] = set()  # the evidence files' folders: a capture's record and time-stamp tokens are there
     for each in sets:
         for path, size, mtime_ns, _sha in each.evidence:
@@ -260,12 +262,13 @@ def _summary(fh: Any, out: Path, asked: dict[str, Any], listing: list[str], sets
             note(str(path), now)
             beside.add(os.path.dirname(str(path)))
         for rel, size in each.letters:  # every letter of every set: one changed or gone is made again
-            now = stamp(out / rel)
+            letter = os.path.join(folder, rel)
+            now = stamp(letter)
             if now is None or now[0] != size:
                 return False
-            note(str(out / rel), now)
-    for folder in sorted(beside):  # a token removed or added there changes what `check` finds
-        note(folder, stamp(folder))
+            note(letter, now)
+    for near in sorted(beside):  # a token removed or added there changes what `check` finds
+        note(near, stamp(near))
     for name in ("manifest.json", "manifest.csv"):
         note(str(out / name), stamp(out / name))
     for project in projects:  # the register `check` reads the comments' sightings from
@@ -304,7 +307,7 @@ def _header(where: Path) -> dict[str, Any] | None:
     return header if isinstance(header, dict) and header.get("format") == FORMAT else None
 
 
-def _still(path: Path, sha: str | None) -> Stamp:
+def _still(path: str | Path, sha: str | None) -> Stamp:
     """The file's stamp where it holds the bytes the run hashed; None where it does not (or, for `sha` None,
     where it is not there, as the run found it)."""
     import hashlib
