@@ -193,14 +193,14 @@ def place_folder(folder: str | Path, target: Path, names: list[str]) -> None:
     """A staging folder's files (`names`) into the folder `target`: the folder renamed whole where `target` is
     not there yet (one step for all its files), else each file renamed over its namesake (the others in `target`
     stay) and the staging folder removed."""
-    folder = Path(folder)
     if not os.path.lexists(target):
         try:
             os.rename(folder, target)
             return
         except OSError:
-            if not folder.is_dir():  # renamed after all
+            if not os.path.isdir(folder):  # renamed after all
                 raise
+    folder = Path(folder)
     place_all({target / name: str(folder / name) for name in names})
     with contextlib.suppress(OSError):
         os.rmdir(folder)

@@ -10,6 +10,7 @@ lists exactly what is on disk, and KeyboardInterrupt is raised.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import signal
@@ -410,11 +411,17 @@ def move_into_place(out: Path, letters: dict[str, str]) -> None:
     if len(heads) == 1 and len(folders) == 1:
         folder, head = folders.pop(), heads.pop()
         names = [rel.rpartition("/")[2] for rel in letters]
-        if head and os.path.dirname(folder) == str(manifest.temp_dir(out)) and all(
+        if head and os.path.dirname(folder) == _temp_dir(out) and all(
                 os.path.basename(temp) == name for temp, name in zip(letters.values(), names)):
             files.place_folder(folder, out / head, names)
             return
     files.place_all({out / rel: temp for rel, temp in letters.items()})
+
+
+@functools.lru_cache(maxsize=8)
+def _temp_dir(out: Path) -> str:
+    """The temporary folder of the letters' folder `out`, as text (asked once per letter set)."""
+    return str(manifest.temp_dir(out))
 
 
 def _languages(made: Made) -> int:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..case.when import kz_time_text
 from ..layout import find_case_files, find_project, shown
@@ -166,6 +165,8 @@ def watch(
         with user_errors(ctx):
             total = len(find_case_files(paths))
             if sys.stderr.isatty():
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
                 with Progress(TextColumn("watch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
                               transient=True) as bar:
                     task = bar.add_task("watch", total=total)

@@ -7,19 +7,9 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
 from ..counts import counted, rate
 from ..errors import DataError, UsageError
@@ -93,12 +83,20 @@ def validate(
     raise typer.Exit(report.exit_code)
 
 
-class _LettersPerSecond(ProgressColumn):
-    """Letters written per second so far."""
+def _bar() -> Any:
+    """The progress bar of a render on a terminal (Rich's, imported only then: 15 ms a run without it)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+    from rich.text import Text
 
-    def render(self, task: Task) -> Text:
-        letters = task.fields.get("letters", 0)
-        return Text(rate(letters, task.elapsed or 0))
+    class LettersPerSecond(ProgressColumn):
+        """Letters written per second so far."""
+
+        def render(self, task: Task) -> Text:
+            letters = task.fields.get("letters", 0)
+            return Text(rate(letters, task.elapsed or 0))
+
+    return Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), LettersPerSecond(),
+                    TimeRemainingColumn(), console=err, transient=True)
 
 
 @app.command()
@@ -177,8 +175,7 @@ def render(
         try:
             _check_data()
             if talk and err.is_terminal and total > 3:
-                with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), _LettersPerSecond(),
-                              TimeRemainingColumn(), console=err, transient=True) as bar:
+                with _bar() as bar:
                     task = bar.add_task("render", total=total, letters=0)
 
                     def live(event: batch.CaseEvent) -> None:
