@@ -20,6 +20,7 @@ from .common import (
     fail_usage,
     out,
     parse_date,
+    say,
     split,
 )
 
@@ -52,12 +53,12 @@ def check(
         data_broken(exc)
     for findings in report.projects.values():
         for finding in findings:
-            out.print(str(finding), markup=False, highlight=False)
+            say(out, str(finding))
     for case in report.cases:
         for problem in case.problems:
-            out.print(str(problem), markup=False, highlight=False)
+            say(out, str(problem))
         for finding in case.findings:
-            out.print(str(finding), markup=False, highlight=False)
+            say(out, str(finding))
     if not quiet:
         for note in report.notes:
             err.print(f"note: {note}", markup=False, highlight=False)

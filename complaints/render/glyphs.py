@@ -96,14 +96,26 @@ def missing_glyphs(text: str) -> list[str]:
     known = coverage()
     if known is None:
         return []
+    if _drawn[0] is not known:  # the fonts asked again (a test): what was found of the others is forgotten
+        _drawn[:] = [known, set()]
+    drawn: set[str] = _drawn[1]
+    if drawn.issuperset(text):  # most texts: every character met before, and drawable
+        return []
     starts, ends = known
     missing: dict[str, None] = {}
     for char in dict.fromkeys(text):
+        if char in drawn:
+            continue
         point = ord(char)
         at = bisect.bisect_right(starts, point) - 1
         if (at < 0 or point > ends[at]) and _needs_glyph(char):
             missing[char] = None
+        else:
+            drawn.add(char)
     return list(missing)
+
+
+_drawn: list[Any] = [None, set()]  # the fonts' coverage, and the characters found drawable with it (or not drawn)
 
 
 def describe(char: str) -> str:

@@ -123,11 +123,10 @@ def _shown(path: Path_, value: str) -> str:
 
 def _value(doc: Document, path: Path_, value: str) -> Iterator[Finding]:
     s = signs()
-    at = doc.mark(path)
-    field = dotted(path)
 
-    def finding(kind: str, message: str) -> Finding:
-        return Finding(doc.path, at.line, at.column, field, kind, message)
+    def finding(kind: str, message: str) -> Finding:  # its place worked out only for a value that has one
+        at = doc.mark(path)
+        return Finding(doc.path, at.line, at.column, dotted(path), kind, message)
 
     if any(marker in value for marker in s.markers):
         yield finding("placeholder", f"{_shown(path, value)} is a placeholder: replace it with the real value")
@@ -174,6 +173,14 @@ def _marked_lines(doc: Document, source: Path | None) -> Iterator[Finding]:
     except (OSError, UnicodeDecodeError):
         return
     markers = set(signs().markers)
+    marked = {}  # the lines with a marker's comment: most files have none, and their keys' places are not needed
+    for number, line in enumerate(lines, start=1):
+        if "#" in line:
+            match = _MARK_COMMENT.search(line)
+            if match is not None and match.group("marker") in markers:
+                marked[number] = match
+    if not marked:
+        return
     by_line: dict[int, Path_] = {}
     for path, mark in doc.keys.items():
         if any(isinstance(p, str) and p.startswith("x-") for p in path):
@@ -181,11 +188,8 @@ def _marked_lines(doc: Document, source: Path | None) -> Iterator[Finding]:
         known = by_line.get(mark.line)
         if known is None or len(path) < len(known):
             by_line[mark.line] = path
-    for number, line in enumerate(lines, start=1):
-        if "#" not in line or number not in by_line:
-            continue
-        match = _MARK_COMMENT.search(line)
-        if match is None or match.group("marker") not in markers:
+    for number, match in marked.items():
+        if number not in by_line:
             continue
         path = by_line[number]
         at = doc.mark(path, key=True)
@@ -310,7 +314,8 @@ def _no_evidence(doc: Document, case: CaseFile) -> Iterator[Finding]:
     """A case with no evidence item: its letter would go out with no annex, the comment shown by nothing."""
     if case.case.evidence:
         return
-    at = doc.mark(("evidence",), key=True) if ("evidence",) in doc.keys else doc.mark(("comment",), key=True)
+    given = isinstance(doc.data, dict) and "evidence" in doc.data  # (not doc.keys: that places every key of the file)
+    at = doc.mark(("evidence",), key=True) if given else doc.mark(("comment",), key=True)
     yield Finding(doc.path, at.line, at.column, "evidence", "no-evidence",
                   "the case gives no evidence: the letter will list no annexes; add the screenshot of the comment"
                   " (a file) or the web address where it is kept before signing")

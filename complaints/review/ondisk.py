@@ -27,10 +27,13 @@ class Letters:
             self.rows = None
         self.by_source: dict[str, list[dict[str, Any]]] = {}
         self.listed = {os.path.normpath(str(row.get("path", ""))) for row in self.rows or []}
+        resolved: dict[str, str] = {}  # a case's letters share its source: each looked for once
         for row in self.rows or []:
             source = str(row.get("source", ""))
             if not source.startswith("outlet:"):
-                self.by_source.setdefault(os.path.normpath(self._resolve(source)), []).append(row)
+                if source not in resolved:
+                    resolved[source] = os.path.normpath(self._resolve(source))
+                self.by_source.setdefault(resolved[source], []).append(row)
 
     @property
     def found(self) -> bool:
